@@ -1,0 +1,58 @@
+// One esbuild script, two kinds of bundle:
+//   node    — the extension, the backend process and the CLI (vscode, onnxruntime-node, sharp stay external:
+//             vscode is provided by the host, the other two are native addons loaded from node_modules);
+//   browser — one bundle per webview (webview/<name>/main.ts -> dist/webview/<name>.js).
+// Flags: --production (minified, no source maps), --tests (also test + bench bundles), --watch.
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const withTests = args.has('--tests') || args.has('--watch');
+const root = new URL('..', import.meta.url).pathname;
+const external = ['vscode', 'onnxruntime-node', 'sharp'];
+
+function filesUnder(dir, pattern) {
+  const out = [];
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p, pattern));
+    else if (pattern.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const common = { bundle: true, sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning', absWorkingDir: root };
+const nodeOptions = { ...common, platform: 'node', format: 'cjs', target: 'node20', external };
+
+const builds = [];
+const nodeEntries = { extension: 'src/extension.ts', backend: 'src/backend/main.ts', cli: 'src/cli.ts' };
+builds.push({ ...nodeOptions, entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, f]) => existsSync(join(root, f)))),
+  outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+
+const webviewEntries = {};
+for (const name of existsSync(join(root, 'webview')) ? readdirSync(join(root, 'webview')) : []) {
+  const main = join('webview', name, 'main.ts');
+  if (existsSync(join(root, main))) webviewEntries[name] = main;
+}
+if (Object.keys(webviewEntries).length) builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022',
+  entryPoints: webviewEntries, outdir: 'dist/webview', loader: { '.css': 'text' } });
+
+if (withTests) {
+  const rel = (p) => p.slice(root.length);
+  const unit = filesUnder(join(root, 'test/unit'), /\.test\.ts$/).map(rel);
+  const integration = filesUnder(join(root, 'test/integration'), /\.ts$/).map(rel);
+  const bench = filesUnder(join(root, 'bench'), /\.ts$/).map(rel);
+  if (unit.length) builds.push({ ...nodeOptions, entryPoints: unit, outdir: 'dist/test/unit', outbase: 'test/unit' });
+  if (integration.length) builds.push({ ...nodeOptions, entryPoints: integration, outdir: 'dist/test/integration', outbase: 'test/integration', external: [...external, 'mocha'] });
+  if (bench.length) builds.push({ ...nodeOptions, entryPoints: bench, outdir: 'dist/bench', outbase: 'bench' });
+}
+
+if (args.has('--watch')) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -4,7 +4,7 @@
 //   browser — one bundle per webview (webview/<name>/main.ts -> dist/webview/<name>.js).
 // Flags: --production (minified, no source maps), --tests (also test + bench bundles), --watch.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, existsSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -45,8 +45,11 @@ if (withTests) {
   const unit = filesUnder(join(root, 'test/unit'), /\.test\.ts$/).map(rel);
   const integration = filesUnder(join(root, 'test/integration'), /\.ts$/).map(rel);
   const bench = filesUnder(join(root, 'bench'), /\.ts$/).map(rel);
+  // UI scenarios run in plain Node next to playwright-core (scripts/test-host/run-ui-tests.js requires them).
+  const ui = filesUnder(join(root, 'test/ui'), /\.ui\.ts$/).map(rel);
   if (unit.length) builds.push({ ...nodeOptions, entryPoints: unit, outdir: 'dist/test/unit', outbase: 'test/unit' });
   if (integration.length) builds.push({ ...nodeOptions, entryPoints: integration, outdir: 'dist/test/integration', outbase: 'test/integration', external: [...external, 'mocha'] });
+  if (ui.length) builds.push({ ...nodeOptions, entryPoints: ui, outdir: 'dist/test/ui', outbase: 'test/ui', external: [...external, 'playwright-core'] });
   if (bench.length) builds.push({ ...nodeOptions, entryPoints: bench, outdir: 'dist/bench', outbase: 'bench' });
 }
 
@@ -54,5 +57,11 @@ if (args.has('--watch')) {
   for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('watching…');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: true })));
+  // A test deleted from test/ must not keep running from a stale bundle: drop dist/test files this build did not
+  // write (files are removed one by one, not the folder, so a test run going on beside this build keeps its files).
+  if (withTests) {
+    const written = new Set(results.flatMap((r) => Object.keys(r.metafile.outputs)).map((f) => join(root, f)));
+    for (const f of filesUnder(join(root, 'dist/test'), /\.js(\.map)?$/)) if (!written.has(f)) rmSync(f);
+  }
 }

@@ -82,3 +82,6 @@ export function broadcastIndex(shape: Shape, outShape: Shape): Int32Array {
   }
   return idx;
 }
+
+/** ONNX TensorProto element type of each dtype (used by Cast's `to` attribute and by the exporter). */
+export const ONNX_ELEM_TYPE: Record<DType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float64: 11 };

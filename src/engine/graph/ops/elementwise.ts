@@ -56,4 +56,13 @@ export const add = (a: Operand, b: Operand) => binary(Add, a, b);
 export const sub = (a: Operand, b: Operand) => binary(Sub, a, b);
 export const mul = (a: Operand, b: Operand) => binary(Mul, a, b);
 export const div = (a: Operand, b: Operand) => binary(Div, a, b);
-export const neg = (a: Value) => mul(a, -1);
+
+// ---- Neg (its own op: one ONNX Neg instead of a Mul by a -1 constant) ----------------------------------
+export const Neg: OpDef<null> = {
+  type: 'Neg',
+  infer: ([x]) => [x],
+  emit(e, ins, outs) { e.node('Neg', ins, {}, outs); },
+  ref: ([x]) => [tensor(x.shape, x.data.map((v) => -v))],
+  vjp: ({ gradOutputs: [g] }) => [neg(g!)],
+};
+export const neg = (a: Value): Value => apply1(Neg, [a], null);

@@ -60,7 +60,11 @@ export function sumToShape(g: Value, shape: Shape): Value {
   const lead = g.rank - shape.length;
   const axes: number[] = [];
   for (let d = 0; d < g.rank; d++) if (d < lead || (shape[d - lead] === 1 && g.shape[d] !== 1)) axes.push(d);
-  return reshape(axes.length ? reduceSum(g, axes, true) : g, shape);
+  if (!axes.length) return reshape(g, shape);
+  // One ReduceSum without keepdims when that already yields `shape` (e.g. a bias [C] from [N, C]).
+  const dropped = reducedShape(g.shape, axes, false);
+  if (dropped.join() === shape.join()) return reduceSum(g, axes, false);
+  return reshape(reduceSum(g, axes, true), shape);
 }
 
 // ---- ReduceSum ----------------------------------------------------------------------------------------

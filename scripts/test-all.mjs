@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm test`: build with tests, then run the three suites, each even if an earlier one failed:
+//   unit         node's test runner over dist/test/unit/ (engine code, no VS Code)
+//   integration  mocha inside a real VS Code extension host (code-server + chromium; see scripts/test-host/)
+//   ui           workbench scenarios driven through chromium, screenshots in test-results/ui/
+// The test host is installed first by scripts/test-host/setup.sh (idempotent; seconds when already there).
+// Prints each suite's summary and ends with a plain `N passed, N failed` line (totals over all suites; a suite
+// that crashed or ran no tests counts as one failure). Exit code non-zero if anything failed.
+// SSLMEM_TEST_SUITES=unit,integration,ui (default all) runs only the named suites, e.g. while iterating.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const node = process.execPath;
+
+/** Runs a command with inherited stdin closed, echoing and capturing its output. */
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let text = '';
+    for (const [stream, sink] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+      stream.on('data', (d) => { text += d; sink.write(d); });
+    }
+    child.on('error', (e) => { text += String(e); });
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), text, secs: (Date.now() - t0) / 1000 }));
+  });
+}
+
+const lastNumber = (text, re) => { const all = [...text.matchAll(re)]; return all.length ? Number(all.at(-1)[1]) : undefined; };
+
+// How each suite reports its counts: node's test runner (`ℹ pass N` in spec, `# pass N` in TAP), mocha's spec
+// reporter (`N passing`, `N failing`), and the UI runner (`N passed, N failed`).
+const parsers = {
+  node: (t) => ({ passed: lastNumber(t, /^[#ℹ]\s*pass (\d+)/gm), failed: (lastNumber(t, /^[#ℹ]\s*fail (\d+)/gm) ?? 0) + (lastNumber(t, /^[#ℹ]\s*cancelled (\d+)/gm) ?? 0) }),
+  mocha: (t) => ({ passed: lastNumber(t, /^\s*(\d+) passing\b/gm), failed: lastNumber(t, /^\s*(\d+) failing\b/gm) ?? 0 }),
+  ui: (t) => ({ passed: lastNumber(t, /^(\d+) passed, \d+ failed$/gm), failed: lastNumber(t, /^\d+ passed, (\d+) failed$/gm) ?? 0 }),
+};
+
+const selected = new Set((process.env.SSLMEM_TEST_SUITES || 'unit,integration,ui').split(',').map((x) => x.trim()));
+const banner = (s) => console.log(`\n${'='.repeat(20)} ${s} ${'='.repeat(20)}`);
+const suites = [];
+
+banner('build (with tests)');
+const build = await run(node, ['scripts/build.mjs', '--tests']);
+if (build.code !== 0) console.log(`build failed (exit ${build.code}); the suites below run on whatever dist/ holds`);
+
+async function suite(name, cmd, args, parse) {
+  if (!selected.has(name)) return;
+  banner(`${name} tests`);
+  const r = await run(cmd, args);
+  const { passed, failed } = parse(r.text);
+  const problems = [];
+  if (passed === undefined) problems.push('no test summary in its output');
+  else if (passed + failed === 0) problems.push('ran no tests');
+  if (r.code !== 0 && !failed) problems.push(`exited with code ${r.code}`);
+  const s = { name, passed: passed ?? 0, failed: failed + (problems.length ? 1 : 0), secs: r.secs, problems, code: r.code };
+  suites.push(s);
+  console.log(`[${name}] ${s.passed} passed, ${failed} failed in ${r.secs.toFixed(1)}s${problems.length ? ` — SUITE PROBLEM: ${problems.join('; ')}` : ''}`);
+}
+
+await suite('unit', node, ['--test', '--test-reporter=spec', 'dist/test/unit/'], parsers.node);
+
+const needsHost = selected.has('integration') || selected.has('ui');
+let setup = { code: 0, secs: 0 };
+if (needsHost) {
+  banner('test host (scripts/test-host/setup.sh)');
+  setup = await run('bash', ['scripts/test-host/setup.sh']);
+}
+if (setup.code !== 0) console.log(`test host setup failed (exit ${setup.code}); the in-host suites will fail`);
+
+await suite('integration', node, ['scripts/test-host/run-integration-tests.js'], parsers.mocha);
+await suite('ui', node, ['scripts/test-host/run-ui-tests.js'], parsers.ui);
+
+banner('summary');
+console.log(`build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s)`);
+for (const s of suites) {
+  console.log(`${s.name.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(4)} failed  ${s.secs.toFixed(1).padStart(6)}s${s.problems.length ? '  (' + s.problems.join('; ') + ')' : ''}`);
+}
+const passed = suites.reduce((n, s) => n + s.passed, 0);
+const failed = suites.reduce((n, s) => n + s.failed, 0) + (build.code !== 0 ? 1 : 0) + (setup.code !== 0 ? 1 : 0);
+if (suites.length === 0) console.log(`no suites selected by SSLMEM_TEST_SUITES=${process.env.SSLMEM_TEST_SUITES}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || suites.length === 0 ? 1 : 0);

@@ -1,0 +1,70 @@
+// The SSLMem jobs of the backend: validate untrusted wire params, then hand over to the engine's pipeline.
+// This file is the only place the backend knows about SSLMem; the engine knows nothing of the protocol.
+import { BackendError, type ResumeSslmemParams, type RunSslmemParams, type RunProgress, type RunResult, type RuntimeParams } from '../protocol/backend';
+import { resumeRun, startRun } from '../engine/sslmem/pipeline';
+import { PRESETS, type SslmemConfig } from '../engine/sslmem/config';
+import type { JobContext } from './jobs';
+
+const PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
+/** Preset fields a caller may override, with their checks. */
+const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
+  epochs: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10_000,
+  batch: (v) => Number.isInteger(v) && (v as number) >= 2 && (v as number) <= 4096,
+  learningRate: (v) => typeof v === 'number' && v > 0 && v < 10,
+  seedPairs: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 16,
+  scoring: (v) => typeof v === 'object' && v !== null,
+  split: (v) => typeof v === 'object' && v !== null,
+};
+
+function invalid(message: string): never {
+  throw new BackendError(message, 'invalid-params');
+}
+const str = (p: Record<string, unknown>, name: string, required = true): string | undefined => {
+  const v = p[name];
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'string' || v.length === 0) invalid(`${name} must be a non-empty string`);
+  return v;
+};
+
+function runtimeParams(p: Record<string, unknown>): RuntimeParams {
+  const provider = p.provider ?? 'auto';
+  if (!PROVIDERS.includes(provider as (typeof PROVIDERS)[number])) invalid(`provider must be one of ${PROVIDERS.join(', ')}`);
+  const threads = p.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || (threads as number) < 0 || (threads as number) > 256)) invalid('threads must be an integer in [0, 256]');
+  return { provider: provider as RuntimeParams['provider'], threads: threads as number | undefined };
+}
+
+export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
+  const preset = str(p, 'preset')!;
+  if (!PRESETS[preset]) invalid(`unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
+  const overrides = p.overrides ?? {};
+  if (typeof overrides !== 'object' || overrides === null) invalid('overrides must be an object');
+  for (const [k, v] of Object.entries(overrides)) {
+    if (!OVERRIDABLE[k]) invalid(`cannot override '${k}' (allowed: ${Object.keys(OVERRIDABLE).join(', ')})`);
+    if (!OVERRIDABLE[k](v)) invalid(`invalid value for '${k}': ${JSON.stringify(v)}`);
+  }
+  const seed = p.seed;
+  if (seed !== undefined && (!Number.isInteger(seed) || (seed as number) < 0)) invalid('seed must be a non-negative integer');
+  return {
+    data: str(p, 'data')!, preset, storeDir: str(p, 'storeDir')!, seed: seed as number | undefined,
+    splitFile: str(p, 'splitFile', false), cacheDir: str(p, 'cacheDir', false), overrides: overrides as Record<string, unknown>,
+    ...runtimeParams(p),
+  };
+}
+
+export function validateResumeParams(p: Record<string, unknown>): ResumeSslmemParams {
+  return { runDir: str(p, 'runDir')!, ...runtimeParams(p) };
+}
+
+function hooks(ctx: JobContext<RunProgress>) {
+  return { signal: ctx.signal, log: (m: string) => ctx.log('info', m), onEvent: (e: RunProgress) => ctx.progress(e) };
+}
+
+export function runSslmemJob(p: RunSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
+  const { provider, threads, overrides, ...request } = p;
+  return startRun({ ...request, overrides: overrides as Partial<SslmemConfig> }, { provider, threads }, hooks(ctx));
+}
+
+export function resumeSslmemJob(p: ResumeSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
+  return resumeRun(p.runDir, { provider: p.provider, threads: p.threads }, hooks(ctx));
+}

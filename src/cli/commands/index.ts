@@ -1,0 +1,17 @@
+// Every CLI subcommand, in the order `sslmem help` lists them. Add a command: one file here, one line below.
+import type { CliCommand } from '../command';
+import { helpCommand } from './help';
+import { selfCheckCommand } from './selfCheck';
+import { versionCommand } from './version';
+import { runCommand } from './run';
+import { resumeCommand } from './resume';
+import { demoCommand } from './demo';
+
+export const commands: readonly CliCommand[] = [
+  runCommand,
+  resumeCommand,
+  demoCommand,
+  versionCommand,
+  selfCheckCommand,
+  helpCommand(() => commands),
+];

@@ -1,0 +1,38 @@
+// `sslmem run --data <folder|file> --preset quick`: train f and g, score every subset, write the report.
+// The last line printed on stdout is the run folder.
+import * as path from 'node:path';
+import { backendOptions } from '../backend';
+import { defineCommand } from '../command';
+import { UsageError } from '../args';
+import { runtimeFrom, runtimeOptions, runWithProgress } from '../runJob';
+
+export const runOptions = {
+  ...backendOptions,
+  ...runtimeOptions,
+  data: { type: 'string', description: 'dataset: an image folder (class subfolders = labels), IDX files or CIFAR batches', placeholder: 'path' },
+  preset: { type: 'string', description: 'quick | paper-cifar10 (default quick)', placeholder: 'name' },
+  split: { type: 'string', description: 'a split file (JSON: lists of paths or indices per subset S_S, S_C, S_I, S_E)', placeholder: 'file' },
+  seed: { type: 'number', description: 'seed of the split, the encoders and the scoring views (default 0)', placeholder: 'n' },
+  epochs: { type: 'number', description: 'override the preset\'s number of epochs', placeholder: 'n' },
+  workspace: { type: 'string', description: 'workspace folder holding .sslmem/ (default: current folder)', placeholder: 'dir' },
+} as const;
+
+export const runCommand = defineCommand({
+  name: 'run',
+  summary: 'train f and g, compute memorization scores for every subset, write the report',
+  options: runOptions,
+  async run({ options }, io) {
+    if (!options.data) throw new UsageError('--data is required');
+    const workspace = path.resolve(options.workspace ?? '.');
+    return runWithProgress(options, io, (client, signal, onProgress) => client.request('runSslmem', {
+      data: path.resolve(options.data!),
+      preset: options.preset ?? 'quick',
+      storeDir: path.join(workspace, '.sslmem', 'runs'),
+      cacheDir: path.join(workspace, '.sslmem', 'cache'),
+      seed: options.seed,
+      splitFile: options.split ? path.resolve(options.split) : undefined,
+      overrides: options.epochs ? { epochs: options.epochs } : {},
+      ...runtimeFrom(options),
+    }, { signal, onProgress }));
+  },
+});

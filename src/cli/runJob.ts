@@ -1,0 +1,61 @@
+// Shared by `run`, `resume` and `demo`: send a run job to the backend, draw its progress on stderr,
+// cancel it on Ctrl-C (the run stays resumable), and print the run folder as the very last line.
+import { BackendError, type RunProgress, type RunResult } from '../protocol/backend';
+import type { BackendClient } from '../backend/client';
+import { withBackend } from './backend';
+import { EXIT, type CliIO } from './command';
+import { ProgressLine } from './progress';
+
+export const runtimeOptions = {
+  ep: { type: 'string', description: 'execution provider: auto | cpu | webgpu | cuda (default auto)', placeholder: 'provider' },
+  threads: { type: 'number', description: 'CPU threads for onnxruntime (default: all cores)', placeholder: 'n' },
+} as const;
+
+export function runtimeFrom(options: { ep?: string; threads?: number }): { provider?: 'auto' | 'cpu' | 'webgpu' | 'cuda'; threads?: number } {
+  return { provider: (options.ep ?? 'auto') as 'auto', threads: options.threads };
+}
+
+export function describeProgress(p: RunProgress): { done: number; total: number; message: string } | string {
+  switch (p.kind) {
+    case 'dataset': return `dataset: ${p.n} images (${p.skipped} skipped, decode cache ${p.cache})\n`;
+    case 'stage': return p.status === 'skip' ? `${p.stage}: already done\n` : p.status === 'start' ? `${p.stage}…\n` : '';
+    case 'train': return { done: p.step, total: p.total, message: `${p.stage} step ${p.step}/${p.total} loss ${p.loss.toFixed(4)} ${Math.round(p.imagesPerSec)} img/s` };
+    case 'score': return { done: p.done, total: p.total, message: `${p.stage} batch ${p.done}/${p.total}` };
+  }
+}
+
+export async function runWithProgress(options: { 'in-process'?: boolean; verbose?: boolean }, io: CliIO,
+  send: (client: BackendClient, signal: AbortSignal, onProgress: (p: RunProgress) => void) => Promise<RunResult>): Promise<number> {
+  const abort = new AbortController();
+  let interrupts = 0;
+  const unsubscribe = io.onInterrupt(() => {
+    if (++interrupts === 1) { io.err('\ncancelling after the current step… (the run can be resumed)\n'); abort.abort(); }
+    else process.exit(EXIT.cancelled);
+  });
+  const bar = new ProgressLine(io.err, io.errIsTTY);
+  let barStage = '';
+  const onProgress = (p: RunProgress) => {
+    const d = describeProgress(p);
+    if (typeof d === 'string') { if (d) { if (barStage) bar.finish(); barStage = ''; io.err(d); } return; }
+    if ('stage' in p && p.stage !== barStage) { barStage = p.stage; }
+    bar.update(d.done, d.total, d.message);
+  };
+  try {
+    const result = await withBackend(options, io, (client) => send(client, abort.signal, onProgress));
+    bar.finish();
+    if (result.status === 'cancelled') {
+      io.err(`run interrupted; resume with: sslmem resume ${result.runDir}\n`);
+      io.out(`${result.runDir}\n`);
+      return EXIT.cancelled;
+    }
+    if (result.reportFile) io.err(`report: ${result.reportFile.replace(/\.json$/, '.md')}\n`);
+    io.out(`${result.runDir}\n`);
+    return EXIT.ok;
+  } catch (err) {
+    bar.finish();
+    if (err instanceof BackendError && err.code === 'cancelled') { io.err('cancelled\n'); return EXIT.cancelled; }
+    throw err;
+  } finally {
+    unsubscribe();
+  }
+}

@@ -1,0 +1,61 @@
+// The run manifest (manifest.json): what a run is (config, dataset, seeds, versions, execution provider)
+// and how far it got (status, per-stage records with checkpoint pointers, timings). Stages run in the order
+// of `stageOrder`; a killed run resumes at the first stage that is not 'done', from that stage's checkpoint.
+
+export type RunStatus = 'created' | 'running' | 'done' | 'failed' | 'interrupted';
+export type StageStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface StageRecord {
+  status: StageStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Wall seconds of the last completed attempt. */
+  seconds?: number;
+  /** Latest checkpoint of this stage, relative to the run folder (e.g. "f/step-000400.ckpt"). */
+  checkpoint?: string;
+  progress?: { done: number; total: number; unit?: string };
+  /** Stage outputs worth recording, relative to the run folder (e.g. { encoder: "f/encoder.onnx" }). */
+  outputs?: Record<string, string>;
+  error?: string;
+}
+
+export interface RunManifest {
+  format: 'sslmem-run';
+  version: 1;
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  status: RunStatus;
+  error?: string;
+  preset: string | null;
+  /** path: the dataset folder or file as given (the UI's run list shows it). */
+  dataset: { path: string; kind?: string; fingerprint: string | null; n?: number; skipped?: number };
+  /** The full resolved configuration (owned by the trainer; stored as given). */
+  config: Record<string, unknown>;
+  seeds: { split: number; pairs: { f: number; g: number }[]; [key: string]: unknown };
+  versions: Record<string, string>;
+  executionProvider: string | null;
+  subsetSizes?: { S_S: number; S_C: number; S_I: number; S_E: number };
+  /** Seconds per stage (and anything else worth timing, e.g. "decode"). */
+  timings: Record<string, number>;
+  stageOrder: string[];
+  stages: Record<string, StageRecord>;
+}
+
+/** The pipeline's stages; with several (f, g) seed pairs the per-pair stages carry a "#<pair>" suffix. */
+export function pipelineStages(seedPairs = 1): string[] {
+  if (seedPairs === 1) return ['split', 'train_f', 'train_g', 'score_f', 'score_g', 'report'];
+  const perPair = (name: string) => Array.from({ length: seedPairs }, (_, p) => `${name}#${p}`);
+  return ['split', ...perPair('train_f'), ...perPair('train_g'), ...perPair('score_f'), ...perPair('score_g'), 'report'];
+}
+
+/** Stages still to run, in order (running/failed/pending ones: a 'running' stage was cut off). */
+export function pendingStages(manifest: RunManifest): string[] {
+  return manifest.stageOrder.filter((s) => manifest.stages[s]?.status !== 'done');
+}
+
+export function isManifest(value: unknown): value is RunManifest {
+  const m = value as RunManifest;
+  return typeof m === 'object' && m !== null && m.format === 'sslmem-run' && typeof m.id === 'string'
+    && Array.isArray(m.stageOrder) && typeof m.stages === 'object' && m.stages !== null;
+}

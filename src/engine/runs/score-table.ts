@@ -1,0 +1,54 @@
+// The per-point results of a run as columns, one row per scored sample (the union of the four subsets),
+// ordered by dataset index. Written as scores.csv (for people and tools) and scores.bin (for the UI).
+import type { Dataset } from '../data/types';
+import { scoredIndices, subsetOfEach, type Split, type SubsetName } from '../sslmem/split';
+import { rankDescending, type Normalisation } from '../sslmem/scores';
+
+export interface ScoreTable {
+  n: number;
+  normalisation: Normalisation;
+  index: Int32Array;
+  path: string[];
+  subset: SubsetName[];
+  /** -1 when unlabeled. */
+  label: Int32Array;
+  lf: Float64Array; lg: Float64Array; lfStderr: Float64Array; lgStderr: Float64Array;
+  raw: Float64Array; normalised: Float64Array;
+  /** 1 = highest normalised score among all rows. */
+  rank: Int32Array;
+  classNames: string[];
+}
+
+/** Per-row losses (aligned with `rows`, the dataset indices scored, ascending as scoredIndices gives them). */
+export interface RowScores {
+  lf: ArrayLike<number>; lg: ArrayLike<number>; lfStderr: ArrayLike<number>; lgStderr: ArrayLike<number>;
+  raw: ArrayLike<number>; normalised: ArrayLike<number>; normalisation: Normalisation;
+}
+
+export function buildScoreTable(dataset: Pick<Dataset, 'paths' | 'labels' | 'classNames'>, split: Split,
+  rows: Int32Array, scores: RowScores): ScoreTable {
+  const expected = scoredIndices(split);
+  if (rows.length !== expected.length || rows.some((r, i) => r !== expected[i])) {
+    throw new Error('score rows must be exactly the split\'s scored samples, ascending (use scoredIndices(split))');
+  }
+  const subsetOf = subsetOfEach(split, dataset.paths.length);
+  const n = rows.length;
+  const f64 = (a: ArrayLike<number>, name: string) => {
+    if (a.length !== n) throw new Error(`${name} has ${a.length} values for ${n} rows`);
+    return Float64Array.from(a);
+  };
+  const normalised = f64(scores.normalised, 'normalised');
+  return {
+    n, normalisation: scores.normalisation, index: Int32Array.from(rows), path: Array.from(rows, (i) => dataset.paths[i]),
+    subset: Array.from(rows, (i) => subsetOf[i] as SubsetName),
+    label: Int32Array.from(rows, (i) => (dataset.labels ? dataset.labels[i] : -1)),
+    lf: f64(scores.lf, 'lf'), lg: f64(scores.lg, 'lg'), lfStderr: f64(scores.lfStderr, 'lfStderr'),
+    lgStderr: f64(scores.lgStderr, 'lgStderr'), raw: f64(scores.raw, 'raw'), normalised,
+    rank: rankDescending(normalised), classNames: dataset.classNames,
+  };
+}
+
+/** The rows of one subset (their positions in the table). */
+export function rowsOf(table: ScoreTable, subset: SubsetName): number[] {
+  return table.subset.flatMap((s, r) => (s === subset ? [r] : []));
+}

@@ -1,0 +1,201 @@
+// Drives a train-step artifact with onnxruntime-node: holds the state (parameters, optimizer slots,
+// buffers) between steps, samples each step's augmentation parameters and learning rate on the host,
+// checkpoints, resumes and stops on an AbortSignal between steps.
+//
+// On GPU providers the state outputs stay on the device (`gpu-buffer`) and are fed straight back; only the
+// loss comes to the CPU. GPU tensors are never read with getData() (it crashed Node in our tests): a
+// checkpoint reads them through a small Identity session whose outputs live on the CPU.
+import * as ort from 'onnxruntime-node';
+import { Graph, toOnnxBytes } from '../graph';
+import { SslProblem } from '../models/types';
+import { AugConfig } from '../augment/config';
+import { PARAM_COUNT, sampleAugParams } from '../augment/sample';
+import { buildTrainStep, TrainStepArtifact } from '../artifacts/train-step';
+import { Checkpoint, writeCheckpoint } from '../artifacts/checkpoint';
+import { initParams } from '../artifacts/init';
+import { OptimizerConfig, ScheduleOptions, lrAt } from '../graph/optim';
+import * as io from '../artifacts/io-names';
+import { BatchSource } from './batches';
+import { OpenedSession, ProviderSetting, openSession } from './session';
+
+export interface TrainerConfig {
+  problem: SslProblem;
+  batch: number;
+  optimizer: OptimizerConfig;
+  /** A constant learning rate, or warmup + cosine (computed on the host each step with `lrAt`). */
+  learningRate: number | ScheduleOptions;
+  augment: AugConfig | null;
+  provider?: ProviderSetting;
+  threads?: number;
+  log?: (message: string) => void;
+  /** A prebuilt artifact (e.g. read from disk); built from the problem when absent. */
+  artifact?: TrainStepArtifact;
+  profilePrefix?: string;
+}
+
+export interface Progress { step: number; loss: number; imagesPerSec: number }
+export interface TrainOptions {
+  /** Total number of steps: training runs from the current step up to (not including) this index. */
+  steps: number;
+  batchSource: BatchSource;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  checkpointEvery?: number;
+  checkpointPath?: string;
+}
+export interface TrainResult { step: number; lastLoss: number; cancelled: boolean }
+
+type TensorMap = Map<string, ort.Tensor>;
+
+export class Trainer {
+  /** Index of the next step to run (= number of steps taken). */
+  stepIndex = 0;
+  seed = 0;
+  private state: TensorMap = new Map();
+  private readback: OpenedSession | null = null;
+
+  private constructor(readonly config: TrainerConfig, readonly artifact: TrainStepArtifact, readonly opened: OpenedSession) {}
+
+  static async create(config: TrainerConfig): Promise<Trainer> {
+    const artifact = config.artifact ?? buildTrainStep(config.problem, { batch: config.batch, optimizer: config.optimizer, augment: config.augment });
+    const stateOutputs = artifact.state.filter((s) => s.output).map((s) => s.output);
+    const opened = await openSession(artifact.onnx, artifact.outputs.map((o) => o.name), {
+      provider: config.provider, threads: config.threads, deviceOutputs: stateOutputs, log: config.log, profilePrefix: config.profilePrefix,
+    });
+    config.log?.(`train step on ${opened.provider}${opened.onDevice ? ' (state kept on the device)' : ''}`);
+    return new Trainer(config, artifact, opened);
+  }
+
+  get provider(): string { return this.opened.provider; }
+
+  /** Fresh parameters (seeded, PyTorch-like init), zero optimizer state, step 0. */
+  init(seed: number): void {
+    const { problem } = this.config;
+    const { params, buffers } = initParams(problem, seed);
+    this.replaceState(new Map(this.artifact.state.map((s) => {
+      const data = s.role === 'param' ? params.get(s.init)! : s.role === 'buffer' ? buffers.get(s.init)! : new Float32Array(s.shape.reduce((a, b) => a * b, 1));
+      return [s.input, new ort.Tensor('float32', data.slice(), s.shape)];
+    })));
+    this.seed = seed;
+    this.stepIndex = 0;
+  }
+
+  load(ck: Checkpoint): void {
+    const next: TensorMap = new Map();
+    for (const s of this.artifact.state) {
+      const t = ck.tensors.get(s.input);
+      if (!t) throw new Error(`checkpoint has no tensor '${s.input}'`);
+      if (t.shape.join() !== s.shape.join()) throw new Error(`checkpoint tensor '${s.input}' is [${t.shape}], the model needs [${s.shape}]`);
+      next.set(s.input, new ort.Tensor('float32', t.data.slice(), s.shape));
+    }
+    this.replaceState(next);
+    this.seed = ck.seed;
+    this.stepIndex = ck.step;
+  }
+
+  /** Runs one step on raw images [B,C,H,W] in [0,1]; returns the loss. */
+  async step(images: Float32Array, stepIndex = this.stepIndex): Promise<number> {
+    const { problem, batch: B, learningRate, augment } = this.config;
+    const feeds: Record<string, ort.Tensor> = Object.fromEntries(this.state);
+    const imageInfo = this.artifact.inputs.find((i) => i.name === io.IMAGES)!;
+    feeds[io.IMAGES] = new ort.Tensor('float32', images, imageInfo.shape);
+    if (augment) {
+      const V = problem.viewsPerImage;
+      const aug = new Float32Array(V * B * PARAM_COUNT);
+      for (let v = 0; v < V; v++) aug.set(sampleAugParams(augment, this.seed, stepIndex, v, B), v * B * PARAM_COUNT);
+      feeds[io.AUG] = new ort.Tensor('float32', aug, [V, B, PARAM_COUNT]);
+    }
+    feeds[io.LR] = scalar(typeof learningRate === 'number' ? learningRate : lrAt(stepIndex, learningRate));
+    if (this.artifact.scalarInputs.includes(io.STEP)) feeds[io.STEP] = scalar(stepIndex + 1); // Adam's t, 1-based
+    if (problem.extraInputs) {
+      const extra = problem.sampleExtra?.(this.seed, stepIndex, B) ?? {};
+      for (const [input, name] of Object.entries(this.artifact.extraInputs)) {
+        if (!extra[name]) throw new Error(`problem.sampleExtra gave no '${name}'`);
+        feeds[input] = new ort.Tensor('float32', extra[name], this.artifact.inputs.find((i) => i.name === input)!.shape);
+      }
+    }
+    const out = await this.opened.session.run(feeds);
+    const next: TensorMap = new Map(this.state);
+    for (const s of this.artifact.state) if (s.output) next.set(s.input, out[s.output]);
+    this.replaceState(next);
+    this.stepIndex = stepIndex + 1;
+    return (out[io.LOSS].data as Float32Array)[0];
+  }
+
+  async train(o: TrainOptions): Promise<TrainResult> {
+    let lastLoss = NaN;
+    let lastSaved = this.stepIndex;
+    while (this.stepIndex < o.steps) {
+      if (o.signal?.aborted) break;
+      const index = this.stepIndex;
+      const images = await o.batchSource.imagesForStep(index);
+      const t0 = performance.now();
+      lastLoss = await this.step(images, index);
+      const seconds = (performance.now() - t0) / 1000;
+      o.onProgress?.({ step: this.stepIndex, loss: lastLoss, imagesPerSec: this.config.batch / seconds });
+      if (o.checkpointPath && o.checkpointEvery && this.stepIndex % o.checkpointEvery === 0) {
+        await this.save(o.checkpointPath);
+        lastSaved = this.stepIndex;
+      }
+    }
+    // Always leave a checkpoint of where we stopped (cancelled or finished), unless it is already written.
+    if (o.checkpointPath && lastSaved !== this.stepIndex) await this.save(o.checkpointPath);
+    return { step: this.stepIndex, lastLoss, cancelled: this.stepIndex < o.steps };
+  }
+
+  /** The state as host arrays (reads GPU tensors back through a CPU-output session). */
+  async snapshot(meta: Record<string, unknown> = {}): Promise<Checkpoint> {
+    const host = await this.hostState();
+    const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const s of this.artifact.state) tensors.set(s.input, { shape: s.shape, data: host.get(s.input)! });
+    return { step: this.stepIndex, seed: this.seed, tensors, meta: { ...this.config.problem.describe, optimizer: this.config.optimizer, learningRate: this.config.learningRate, augment: this.config.augment, ...meta } };
+  }
+
+  async save(path: string, meta: Record<string, unknown> = {}): Promise<void> {
+    await writeCheckpoint(path, await this.snapshot(meta));
+  }
+
+  /** Current parameters by parameter name (host copies). */
+  async parameters(): Promise<Map<string, Float32Array>> {
+    const host = await this.hostState();
+    return new Map(this.artifact.state.filter((s) => s.role === 'param').map((s) => [s.init, host.get(s.input)!]));
+  }
+
+  async release(): Promise<void> {
+    this.replaceState(new Map());
+    await this.opened.session.release();
+    if (this.readback) await this.readback.session.release();
+  }
+
+  private async hostState(): Promise<Map<string, Float32Array>> {
+    const result = new Map<string, Float32Array>();
+    const onDevice = [...this.state].filter(([, t]) => t.location !== 'cpu');
+    for (const [name, t] of this.state) if (t.location === 'cpu') result.set(name, (t.data as Float32Array).slice());
+    if (onDevice.length) {
+      const session = await this.readbackSession();
+      const out = await session.run(Object.fromEntries(onDevice));
+      for (const [name] of onDevice) result.set(name, (out[`host/${name}`].data as Float32Array).slice());
+    }
+    return result;
+  }
+
+  /** Identity graph over every state tensor, outputs on the CPU: the safe way to read GPU tensors. */
+  private async readbackSession(): Promise<ort.InferenceSession> {
+    if (!this.readback) {
+      const g = new Graph('readback');
+      // Only tensors the step outputs ever live on the device; the others stay the host arrays they were.
+      for (const s of this.artifact.state) if (s.output) g.output(`host/${s.input}`, g.input(s.input, s.shape));
+      this.readback = await openSession(toOnnxBytes(g), [], { provider: this.opened.provider, log: this.config.log });
+    }
+    return this.readback.session;
+  }
+
+  /** Swaps in new state tensors and frees replaced device tensors (CPU tensors are garbage collected). */
+  private replaceState(next: TensorMap): void {
+    const kept = new Set(next.values());
+    for (const t of this.state.values()) if (t.location === 'gpu-buffer' && !kept.has(t)) t.dispose();
+    this.state = next;
+  }
+}
+
+const scalar = (v: number) => new ort.Tensor('float32', Float32Array.of(v), []);

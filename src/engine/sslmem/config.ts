@@ -1,0 +1,108 @@
+// The resolved configuration of an SSLMem run and the named presets. One config builds both encoders f and
+// g (identical recipe: same model, method, optimizer, schedule, augmentation; only the training subset and
+// the seed policy differ) and the scoring pass.
+
+import type { DecodeConfig } from '../data/types';
+import type { OptimizerConfig, ScheduleOptions } from '../graph/optim';
+import type { RecipeName } from '../augment/config';
+import { recipe, type AugConfig } from '../augment/config';
+import type { SplitSizes } from './split';
+import type { Normalisation } from './scores';
+import type { SslProblem } from '../models/types';
+import { smallCnn, resnet18, vitTiny } from '../models';
+import { simclr, simsiam, mae } from '../methods';
+
+export interface SslmemConfig {
+  decode: Required<Pick<DecodeConfig, 'height' | 'width' | 'channels'>>;
+  model: { kind: 'smallCnn' | 'resnet18' | 'vitTiny'; options?: Record<string, number> };
+  method: { kind: 'simclr' | 'simsiam' | 'mae'; options?: Record<string, number> };
+  /** The augmentation family used to train the encoders and to make the scoring views (method spec §5). */
+  augment: RecipeName;
+  batch: number;
+  epochs: number;
+  optimizer: OptimizerConfig;
+  /** Peak learning rate; warmup (fraction of all steps) then cosine decay to 0. */
+  learningRate: number;
+  warmupFraction: number;
+  split: SplitSizes;
+  scoring: { pairs: number; batch: number; normalise: boolean; normalisation: Normalisation };
+  /** Number of (f, g) seed pairs whose losses are averaged (the expectation over training runs). */
+  seedPairs: number;
+}
+
+export const PRESETS: Record<string, SslmemConfig> = {
+  // Demo size: the shipped 3000 Fashion-MNIST images, a small CNN, SimCLR. Minutes on 2 CPU cores.
+  quick: {
+    decode: { height: 28, width: 28, channels: 1 },
+    model: { kind: 'smallCnn' },
+    method: { kind: 'simclr', options: { temperature: 0.5, projDim: 64 } },
+    augment: 'fashion-mnist',
+    batch: 128,
+    epochs: 40,
+    optimizer: { kind: 'adam' },
+    learningRate: 1e-3,
+    warmupFraction: 0.05,
+    split: { shared: 0.8, candidates: 0.1, independent: 0.1, extra: 0.1 },
+    scoring: { pairs: 8, batch: 250, normalise: true, normalisation: 'symmetric' },
+    seedPairs: 1,
+  },
+  // For tests and smoke checks: seconds on any machine, far too short to show memorization.
+  tiny: {
+    decode: { height: 28, width: 28, channels: 1 },
+    model: { kind: 'smallCnn' },
+    method: { kind: 'simclr', options: { temperature: 0.5, projDim: 32 } },
+    augment: 'fashion-mnist',
+    batch: 32,
+    epochs: 2,
+    optimizer: { kind: 'adam' },
+    learningRate: 1e-3,
+    warmupFraction: 0.1,
+    split: { shared: 0.8, candidates: 0.1, independent: 0.1, extra: 0.1 },
+    scoring: { pairs: 2, batch: 100, normalise: true, normalisation: 'symmetric' },
+    seedPairs: 1,
+  },
+  // The paper's CIFAR-10 protocol: 40k/5k/5k of the 50k training images (+ S_E from held-out data),
+  // ResNet-18 (CIFAR stem), SimCLR with temperature 0.5, batch 512, Adam 1e-3. Needs a GPU.
+  'paper-cifar10': {
+    decode: { height: 32, width: 32, channels: 3 },
+    model: { kind: 'resnet18' },
+    method: { kind: 'simclr', options: { temperature: 0.5, projDim: 128 } },
+    augment: 'simclr',
+    batch: 512,
+    epochs: 200,
+    optimizer: { kind: 'adam' },
+    learningRate: 1e-3,
+    warmupFraction: 0.02,
+    split: { shared: 40000, candidates: 5000, independent: 5000, extra: 5000 },
+    scoring: { pairs: 10, batch: 256, normalise: true, normalisation: 'symmetric' },
+    seedPairs: 1,
+  },
+};
+
+export function resolvePreset(name: string, overrides: Partial<SslmemConfig> = {}): SslmemConfig {
+  const base = PRESETS[name];
+  if (!base) throw new Error(`unknown preset '${name}' (known: ${Object.keys(PRESETS).join(', ')})`);
+  return { ...structuredClone(base), ...overrides };
+}
+
+export function augmentationOf(config: SslmemConfig): AugConfig {
+  return recipe(config.augment, config.decode.channels as 1 | 3, [config.decode.height, config.decode.width]);
+}
+
+export function buildProblem(config: SslmemConfig): SslProblem {
+  const { channels, height } = config.decode;
+  const m = config.model.options ?? {};
+  const methodOptions = config.method.options ?? {};
+  if (config.method.kind === 'mae') {
+    if (config.model.kind !== 'vitTiny') throw new Error('MAE needs the vitTiny model');
+    return mae(vitTiny({ inChannels: channels, imageSize: height, ...m }), methodOptions);
+  }
+  const encoder = config.model.kind === 'smallCnn' ? smallCnn({ inChannels: channels, imageSize: height, ...m })
+    : config.model.kind === 'resnet18' ? resnet18({ inChannels: channels, imageSize: height, ...m })
+      : vitTiny({ inChannels: channels, imageSize: height, ...m });
+  return config.method.kind === 'simclr' ? simclr(encoder, methodOptions) : simsiam(encoder, methodOptions);
+}
+
+export function scheduleFor(config: SslmemConfig, totalSteps: number): ScheduleOptions {
+  return { base: config.learningRate, warmup: Math.max(1, Math.round(config.warmupFraction * totalSteps)), total: totalSteps, min: 0 };
+}

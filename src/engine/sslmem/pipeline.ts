@@ -1,0 +1,171 @@
+// The SSLMem run, end to end and resumable: split -> train f -> train g -> score f -> score g -> report.
+// Each stage records its progress in the run manifest and writes its outputs atomically; `resumeRun`
+// re-enters at the first stage that is not done (a training stage continues from its last checkpoint).
+// f trains on S_S ∪ S_C and g on S_S ∪ S_I with the same recipe and the same initial seed, so the two
+// encoders differ only by the data (method spec §2).
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { loadDataset, type LoadedDataset } from '../data';
+import { createRun, openRun, writeRunResults, buildScoreTable, type RunHandle } from '../runs';
+import { readCheckpoint } from '../artifacts/checkpoint';
+import type { ProviderSetting } from '../runtime/session';
+import { drawSplit, loadSplit, saveSplit, scoredIndices, trainingIndices, type Split } from './split';
+import { computeScores, averageSeedPairs, type PointLosses } from './scores';
+import { loadLosses, saveLosses } from './losses-file';
+import { resolvePreset, type SslmemConfig } from './config';
+import { trainEncoder } from './train-encoder';
+import { scoreEncoder } from './score-encoder';
+
+export interface RunRequest {
+  data: string;
+  preset: string;
+  overrides?: Partial<SslmemConfig>;
+  splitFile?: string;
+  seed?: number;
+  storeDir: string;
+  cacheDir?: string;
+}
+
+export interface RuntimeOptions { provider?: ProviderSetting; threads?: number }
+
+export type PipelineEvent =
+  | { kind: 'dataset'; n: number; skipped: number; cache: string }
+  | { kind: 'stage'; stage: string; status: 'start' | 'done' | 'skip' }
+  | { kind: 'train'; stage: string; step: number; total: number; loss: number; imagesPerSec: number }
+  | { kind: 'score'; stage: string; done: number; total: number };
+
+export interface PipelineHooks {
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+  onEvent?: (event: PipelineEvent) => void;
+}
+
+export interface RunOutcome { runDir: string; status: 'done' | 'cancelled'; reportFile: string | null }
+
+/** What the manifest's `config` holds: enough to resume the run from its folder alone. */
+interface StoredConfig { sslmem: SslmemConfig; data: string; seed: number; splitFile: string | null; cacheDir: string | null }
+
+export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
+  const sslmem = resolvePreset(req.preset, req.overrides);
+  const seed = req.seed ?? 0;
+  const stored: StoredConfig = { sslmem, data: resolve(req.data), seed, splitFile: req.splitFile ? resolve(req.splitFile) : null, cacheDir: req.cacheDir ?? null };
+  const loaded = await loadFor(stored, hooks);
+  const pairs = Array.from({ length: sslmem.seedPairs }, (_, p) => ({ f: seed + p, g: seed + p }));
+  const run = await createRun(req.storeDir, {
+    preset: req.preset,
+    dataset: { path: stored.data, kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
+    config: stored as unknown as Record<string, unknown>,
+    seeds: { split: seed, pairs },
+    versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },
+    executionProvider: runtime.provider ?? 'auto',
+  });
+  hooks.log?.(`run ${run.id} in ${run.dir}`);
+  return execute(run, stored, loaded, runtime, hooks);
+}
+
+export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
+  const run = await openRun(runDir);
+  const stored = run.manifest.config as unknown as StoredConfig;
+  const loaded = await loadFor(stored, hooks);
+  if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
+    throw new Error(`the dataset at ${stored.data} changed since this run started (fingerprint differs); start a new run`);
+  }
+  hooks.log?.(`resuming run ${run.id}: pending ${run.pendingStages().join(', ')}`);
+  return execute(run, stored, loaded, runtime, hooks);
+}
+
+async function loadFor(stored: StoredConfig, hooks: PipelineHooks): Promise<LoadedDataset> {
+  const loaded = await loadDataset(stored.data, stored.sslmem.decode, { cacheDir: stored.cacheDir ?? undefined });
+  hooks.onEvent?.({ kind: 'dataset', n: loaded.dataset.n, skipped: loaded.dataset.skipped.length, cache: loaded.cache });
+  for (const s of loaded.dataset.skipped) hooks.log?.(`skipped ${s.path}: ${s.reason}`);
+  return loaded;
+}
+
+async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<RunOutcome> {
+  const { dataset } = loaded;
+  const config = stored.sslmem;
+  const scoringSeed = (stored.seed * 7919 + 17) >>> 0;
+  let split: Split | null = null;
+  const splitPath = run.path('split.json');
+  const readSplit = async () => (split ??= await loadSplit(splitPath, dataset));
+  const pairs = run.manifest.seeds.pairs;
+
+  for (const stage of run.manifest.stageOrder) {
+    if (run.isDone(stage)) { hooks.onEvent?.({ kind: 'stage', stage, status: 'skip' }); continue; }
+    if (hooks.signal?.aborted) return { runDir: run.dir, status: 'cancelled', reportFile: null };
+    hooks.onEvent?.({ kind: 'stage', stage, status: 'start' });
+    await run.startStage(stage);
+    try {
+      const [name, pairText] = stage.split('#');
+      const p = pairText ? Number(pairText) : 0;
+      const suffix = pairText ? `-${p}` : '';
+      if (name === 'split') {
+        split = stored.splitFile ? await loadSplit(stored.splitFile, dataset) : drawSplit(dataset.n, { seed: stored.seed, sizes: config.split });
+        await saveSplit(splitPath, split, { seed: stored.splitFile ? null : stored.seed, datasetFingerprint: loaded.fingerprint, paths: dataset.paths });
+        await run.update((m) => { m.subsetSizes = { S_S: split!.S_S.length, S_C: split!.S_C.length, S_I: split!.S_I.length, S_E: split!.S_E.length }; });
+        await run.finishStage(stage, { outputs: { split: 'split.json' } });
+      } else if (name === 'train_f' || name === 'train_g') {
+        const who = name === 'train_f' ? 'f' : 'g';
+        const dir = run.path(`${who}${suffix}`);
+        const checkpoint = `${who}${suffix}/checkpoint.bin`;
+        let lastRecorded = 0;
+        const result = await trainEncoder({
+          config, dataset, indices: trainingIndices(await readSplit(), who), seed: pairs[p][who], dir,
+          checkpointPath: run.path(checkpoint), ...runtime, signal: hooks.signal, log: hooks.log,
+          onProgress: (ev) => {
+            hooks.onEvent?.({ kind: 'train', stage, ...ev });
+            if (ev.step - lastRecorded >= Math.max(1, Math.round(ev.total / 50))) {
+              lastRecorded = ev.step;
+              void run.progressStage(stage, { done: ev.step, total: ev.total, unit: 'steps' }, checkpoint);
+            }
+          },
+        });
+        if (result.cancelled) {
+          await run.update((m) => { m.status = 'interrupted'; m.stages[stage] = { ...m.stages[stage], status: 'pending', checkpoint, progress: { done: result.steps, total: m.stages[stage].progress?.total ?? 0, unit: 'steps' } }; });
+          return { runDir: run.dir, status: 'cancelled', reportFile: null };
+        }
+        await run.update((m) => { m.executionProvider = result.provider; });
+        await run.finishStage(stage, { checkpoint, outputs: { artifacts: `${who}${suffix}/manifest.json` } });
+      } else if (name === 'score_f' || name === 'score_g') {
+        const who = name === 'score_f' ? 'f' : 'g';
+        const rows = scoredIndices(await readSplit());
+        const checkpoint = await readCheckpoint(run.path(`${who}${suffix}/checkpoint.bin`));
+        const losses = await scoreEncoder({
+          config, dataset, rows, checkpoint, seed: scoringSeed, ...runtime, signal: hooks.signal,
+          onProgress: (done, total) => hooks.onEvent?.({ kind: 'score', stage, done, total }),
+        });
+        const file = `losses-${who}${suffix}.bin`;
+        await saveLosses(run.path(file), losses, { encoder: who, K: config.scoring.pairs, normalise: config.scoring.normalise });
+        await run.finishStage(stage, { outputs: { losses: file } });
+      } else if (name === 'report') {
+        const s = await readSplit();
+        const perPair: PointLosses[] = [];
+        for (let q = 0; q < pairs.length; q++) {
+          const sfx = pairs.length > 1 ? `-${q}` : '';
+          const f = await loadLosses(run.path(`losses-f${sfx}.bin`));
+          const g = await loadLosses(run.path(`losses-g${sfx}.bin`));
+          perPair.push({ lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr });
+        }
+        const losses = pairs.length > 1 ? averageSeedPairs(perPair) : perPair[0];
+        const scores = computeScores(losses, config.scoring.normalisation);
+        const rows = scoredIndices(s);
+        const table = buildScoreTable(dataset, s, rows, { ...scores, normalisation: scores.normalisation });
+        // Results first, then the stage record: a kill in between redoes the (cheap) report stage.
+        await writeRunResults(run.dir, table, { runId: run.id, skipped: dataset.skipped, timings: run.manifest.timings });
+        await run.finishStage(stage, { outputs: { report: 'report.json', csv: 'scores.csv', bin: 'scores.bin', markdown: 'report.md' } });
+      }
+      hooks.onEvent?.({ kind: 'stage', stage, status: 'done' });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') {
+        await run.update((m) => { m.status = 'interrupted'; m.stages[stage] = { ...m.stages[stage], status: 'pending' }; });
+        return { runDir: run.dir, status: 'cancelled', reportFile: null };
+      }
+      await run.failStage(stage, e);
+      throw e;
+    }
+  }
+  const reportFile = run.path('report.json');
+  return { runDir: run.dir, status: 'done', reportFile: existsSync(reportFile) ? reportFile : null };
+}

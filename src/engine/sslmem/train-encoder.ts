@@ -1,0 +1,90 @@
+// Trains one encoder (f or g) of a run on its subset, resumably: the checkpoint written every few steps
+// holds parameters, optimizer state, buffers and the step index, and batches and augmentations are pure
+// functions of (seed, step), so a resumed run continues exactly where the killed one stopped.
+
+import { existsSync } from 'node:fs';
+import type { Dataset } from '../data/types';
+import { Trainer, type Progress } from '../runtime/trainer';
+import { datasetBatchSource } from '../runtime/batches';
+import { readCheckpoint, type Checkpoint } from '../artifacts/checkpoint';
+import { buildTrainStep } from '../artifacts/train-step';
+import { buildEncode } from '../artifacts/encode';
+import { writeArtifacts } from '../artifacts/manifest';
+import type { ProviderSetting } from '../runtime/session';
+import { augmentationOf, buildProblem, scheduleFor, type SslmemConfig } from './config';
+
+export interface TrainEncoderJob {
+  config: SslmemConfig;
+  dataset: Dataset;
+  /** Dataset indices this encoder trains on. */
+  indices: Int32Array;
+  seed: number;
+  /** Folder for this encoder's artifacts (train_step.onnx, encode.onnx, checkpoint.bin, manifest.json). */
+  dir: string;
+  /** Resume from here when it exists. */
+  checkpointPath: string;
+  provider?: ProviderSetting;
+  threads?: number;
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+  onProgress?: (p: Progress & { total: number }) => void;
+}
+
+export interface TrainEncoderResult { checkpoint: Checkpoint; cancelled: boolean; provider: string; steps: number; seconds: number }
+
+export function stepsFor(config: SslmemConfig, trainingSize: number): number {
+  return Math.max(1, Math.floor(trainingSize / config.batch)) * config.epochs;
+}
+
+export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderResult> {
+  const { config } = job;
+  const problem = buildProblem(config);
+  const augment = augmentationOf(config);
+  const total = stepsFor(config, job.indices.length);
+  const artifact = buildTrainStep(problem, { batch: config.batch, optimizer: config.optimizer, augment });
+  const trainer = await Trainer.create({
+    problem, batch: config.batch, optimizer: config.optimizer, learningRate: scheduleFor(config, total), augment,
+    provider: job.provider, threads: job.threads, log: job.log, artifact,
+  });
+  try {
+    if (existsSync(job.checkpointPath)) {
+      trainer.load(await readCheckpoint(job.checkpointPath));
+      job.log?.(`resuming from step ${trainer.stepIndex} of ${total} (${job.checkpointPath})`);
+    } else {
+      trainer.init(job.seed);
+    }
+    const t0 = performance.now();
+    // About 20 checkpoints per encoder: a kill loses at most 5% of the training.
+    const checkpointEvery = Math.max(10, Math.round(total / 20));
+    const result = await trainer.train({
+      steps: total,
+      batchSource: datasetBatchSource(job.dataset, config.batch, job.seed, job.indices),
+      signal: job.signal,
+      checkpointEvery,
+      checkpointPath: job.checkpointPath,
+      onProgress: (p) => job.onProgress?.({ ...p, total }),
+    });
+    const checkpoint = await trainer.snapshot();
+    if (!result.cancelled) {
+      const encode = buildEncode(problem, { batch: config.scoring.batch });
+      await writeArtifacts(job.dir, {
+        trainStep: artifact, encode, batch: config.batch, seed: job.seed, problem: problem.describe,
+        training: { optimizer: config.optimizer, learningRate: config.learningRate, epochs: config.epochs, augment, steps: total },
+        checkpoint,
+      });
+    }
+    return { checkpoint, cancelled: result.cancelled, provider: trainer.provider, steps: result.step, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    await trainer.release();
+  }
+}
+
+/** Parameters and buffers of a checkpoint by model name (strips the `param/` and `buffer/` input prefixes). */
+export function weightsOf(ck: Checkpoint): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, t] of ck.tensors) {
+    const m = /^(param|buffer)\/(.+)$/.exec(name);
+    if (m) out.set(m[2], t.data);
+  }
+  return out;
+}

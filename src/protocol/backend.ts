@@ -1,0 +1,143 @@
+// The typed protocol between the extension host (or CLI) and the backend process.
+// One table (BackendMethods) maps each method to its params, result and progress types, so a request's
+// result and progress callbacks are typed at the call site and the backend's handler table must match it.
+// Messages are plain structured-clone values sent over Node's IPC channel ('advanced' serialization, so
+// typed arrays can travel later without base64 round trips).
+
+/** Bump when a message shape changes incompatibly; the backend reports it in `version`. */
+export const PROTOCOL_VERSION = 1;
+
+export interface SupportedBackend { name: string; bundled: boolean }
+
+export interface VersionInfo {
+  protocolVersion: number;
+  node: string;
+  onnxruntimeNode: string;
+  /** onnxruntime-node's listSupportedBackends(): which execution providers this build can load. */
+  backends: SupportedBackend[];
+  pid: number;
+  platform: string;
+  arch: string;
+}
+
+export interface SelfCheckParams { steps: number; stepMs: number }
+export interface SelfCheckProgress { step: number; steps: number; message: string }
+export interface SelfCheckResult { stepsDone: number; elapsedMs: number; pid: number }
+
+/** Where and how a run's compute happens (the user's settings). */
+export interface RuntimeParams { provider?: 'auto' | 'cpu' | 'webgpu' | 'cuda'; threads?: number }
+
+/** Start an SSLMem run: train f and g on a dataset folder/file, score every subset, write the report. */
+export interface RunSslmemParams extends RuntimeParams {
+  data: string;
+  preset: string;
+  /** The run store folder (e.g. <workspace>/.sslmem/runs). */
+  storeDir: string;
+  seed?: number;
+  splitFile?: string;
+  /** Decode-cache folder (e.g. <workspace>/.sslmem/cache). */
+  cacheDir?: string;
+  /** Preset fields to override, e.g. { epochs: 5 } (validated by the engine). */
+  overrides?: Record<string, unknown>;
+}
+export interface ResumeSslmemParams extends RuntimeParams { runDir: string }
+
+/** Progress of a run, as the engine reports it (plain JSON). */
+export type RunProgress =
+  | { kind: 'dataset'; n: number; skipped: number; cache: string }
+  | { kind: 'stage'; stage: string; status: 'start' | 'done' | 'skip' }
+  | { kind: 'train'; stage: string; step: number; total: number; loss: number; imagesPerSec: number }
+  | { kind: 'score'; stage: string; done: number; total: number };
+export interface RunResult { runDir: string; status: 'done' | 'cancelled'; reportFile: string | null }
+
+/**
+ * method -> { params, result, progress }. `kind` separates quick queries from long-running jobs: jobs
+ * (self-check now; train / score later) run only in trusted workspaces, queries run everywhere.
+ * Adding a method: one entry here, one handler line in src/backend/jobs.ts.
+ */
+export interface BackendMethods {
+  version: { kind: 'query'; params: Record<string, never>; result: VersionInfo; progress: never };
+  ping: { kind: 'query'; params: { echo?: string }; result: { echo?: string; pid: number; receivedAt: number }; progress: never };
+  selfCheck: { kind: 'job'; params: SelfCheckParams; result: SelfCheckResult; progress: SelfCheckProgress };
+  runSslmem: { kind: 'job'; params: RunSslmemParams; result: RunResult; progress: RunProgress };
+  resumeSslmem: { kind: 'job'; params: ResumeSslmemParams; result: RunResult; progress: RunProgress };
+}
+
+export type MethodName = keyof BackendMethods;
+export type ParamsOf<M extends MethodName> = BackendMethods[M]['params'];
+export type ResultOf<M extends MethodName> = BackendMethods[M]['result'];
+export type ProgressOf<M extends MethodName> = BackendMethods[M]['progress'];
+
+/** Runtime copy of each method's kind (types vanish at run time; the host's trust gate needs this). */
+export const METHOD_KINDS: { [M in MethodName]: BackendMethods[M]['kind'] } = {
+  version: 'query',
+  ping: 'query',
+  selfCheck: 'job',
+  runSslmem: 'job',
+  resumeSslmem: 'job',
+};
+
+export type ErrorCode =
+  | 'cancelled' // the job honoured a cancel message
+  | 'unknown-method'
+  | 'invalid-params'
+  | 'job-failed' // the handler threw
+  | 'backend-exited' // host side: the process died with this request pending
+  | 'untrusted' // host side: a job was refused in an untrusted workspace
+  | 'protocol'; // a malformed message
+
+export interface WireError { message: string; code: ErrorCode }
+
+// ---- host -> backend ----
+export interface RequestMessage<M extends MethodName = MethodName> { kind: 'request'; id: number; method: M; params: ParamsOf<M> }
+export interface CancelMessage { kind: 'cancel'; id: number }
+export type HostToBackend = RequestMessage | CancelMessage;
+
+// ---- backend -> host ----
+export type ResponseMessage =
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number; ok: false; error: WireError };
+export interface ProgressMessage { kind: 'progress'; id: number; data: unknown }
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+/** `id` ties a log line to the request it came from, when there is one. */
+export interface LogMessage { kind: 'log'; level: LogLevel; message: string; id?: number }
+export type BackendToHost = ResponseMessage | ProgressMessage | LogMessage;
+
+// ---- guards: both ends check what arrives, since a bad message must not crash either process ----
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error'];
+
+export function isMethodName(x: unknown): x is MethodName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(METHOD_KINDS, x);
+}
+
+/** Shape check only; params are checked by each method's validator in the backend. */
+export function isHostToBackend(x: unknown): x is HostToBackend {
+  if (!isObject(x) || !isId(x.id)) return false;
+  if (x.kind === 'cancel') return true;
+  return x.kind === 'request' && typeof x.method === 'string' && isObject(x.params);
+}
+
+export function isBackendToHost(x: unknown): x is BackendToHost {
+  if (!isObject(x)) return false;
+  switch (x.kind) {
+    case 'response':
+      if (!isId(x.id) || typeof x.ok !== 'boolean') return false;
+      return x.ok ? 'result' in x : isObject(x.error) && typeof x.error.message === 'string' && typeof x.error.code === 'string';
+    case 'progress':
+      return isId(x.id) && 'data' in x;
+    case 'log':
+      return typeof x.level === 'string' && LOG_LEVELS.includes(x.level) && typeof x.message === 'string' && (x.id === undefined || isId(x.id));
+    default:
+      return false;
+  }
+}
+
+/** An error that carries a protocol error code across the process boundary. */
+export class BackendError extends Error {
+  constructor(message: string, readonly code: ErrorCode) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}

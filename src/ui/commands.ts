@@ -1,0 +1,103 @@
+// The `sslmem.*` commands. Each id here has an entry in package.json contributes.commands (an in-host
+// test checks both directions), and every one of them does real work now.
+import * as vscode from 'vscode';
+import { BackendError, type VersionInfo } from '../protocol/backend';
+import type { BackendHost } from './backendHost';
+import { EXECUTION_PROVIDERS, executionProvider, type ExecutionProviderSetting } from './config';
+import type { RunsTreeProvider } from './runsTree';
+import type { ScoreExplorerPanels } from './scoreExplorerPanel';
+
+export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: ScoreExplorerPanels }
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { backend, runs, scoreExplorer } = deps;
+  const handlers: Record<string, (...args: unknown[]) => unknown> = {
+    'sslmem.showBackendLog': () => backend.log.show(true),
+    'sslmem.backendStatus': () => showBackendStatus(backend),
+    'sslmem.selectExecutionProvider': () => selectExecutionProvider(backend),
+    'sslmem.runSelfCheck': () => runSelfCheck(backend),
+    'sslmem.cancelJob': () => cancelJob(backend),
+    'sslmem.openScoreExplorer': () => scoreExplorer.open().then(() => undefined),
+    'sslmem.refreshRuns': () => runs.refresh(), // the panel follows the tree (see extension.ts)
+  };
+  return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, (...args: unknown[]) => reportErrors(backend, id, () => fn(...args))));
+}
+
+/** One place that turns a failed command into a message the user can act on (and a log line). */
+async function reportErrors<T>(backend: BackendHost, id: string, fn: () => T | Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof BackendError && err.code === 'cancelled') return undefined;
+    const message = err instanceof Error ? err.message : String(err);
+    backend.log.error(`${id}: ${message}`);
+    const pick = await vscode.window.showErrorMessage(`SSLMem: ${message}`, 'Show Backend Log');
+    if (pick) backend.log.show(true);
+    return undefined;
+  }
+}
+
+async function showBackendStatus(backend: BackendHost): Promise<VersionInfo> {
+  const started = Date.now();
+  const info = await backend.request('version', {});
+  const ms = Date.now() - started;
+  const providers = info.backends.map((b) => (b.bundled ? b.name : `${b.name} (needs extra libraries)`)).join(', ');
+  const text = `Backend pid ${info.pid} answered in ${ms} ms — node ${info.node}, onnxruntime-node ${info.onnxruntimeNode}, providers: ${providers}. Setting: ${executionProvider()}.`;
+  backend.log.info(text);
+  void vscode.window.showInformationMessage(`SSLMem: ${text}`);
+  return info;
+}
+
+/** Quick pick over the providers; those this build cannot load are marked, not hidden, so the choice is explained. */
+async function selectExecutionProvider(backend: BackendHost): Promise<ExecutionProviderSetting | undefined> {
+  const info = await backend.request('version', {});
+  const current = executionProvider();
+  const describe = (ep: ExecutionProviderSetting) => {
+    if (ep === 'auto') return 'the fastest provider that starts here, falling back to cpu';
+    const b = info.backends.find((x) => x.name === ep);
+    if (!b) return 'not in this onnxruntime-node build';
+    return b.bundled ? 'available in this build' : 'needs extra libraries (CUDA 12 + cuDNN 9)';
+  };
+  const picked = await vscode.window.showQuickPick(
+    EXECUTION_PROVIDERS.map((ep) => ({ label: ep, description: describe(ep), picked: ep === current, detail: ep === current ? 'current setting' : undefined })),
+    { title: 'SSLMem: execution provider for training and scoring', placeHolder: `current: ${current}` },
+  );
+  if (!picked) return undefined;
+  // The provider depends on this machine's hardware, not on the project, so it goes to user settings.
+  await vscode.workspace.getConfiguration('sslmem').update('executionProvider', picked.label, vscode.ConfigurationTarget.Global);
+  backend.log.info(`execution provider set to ${picked.label}`);
+  void vscode.window.showInformationMessage(`SSLMem: execution provider set to ${picked.label} (user settings).`);
+  return picked.label;
+}
+
+async function runSelfCheck(backend: BackendHost): Promise<unknown> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'SSLMem self-check job', cancellable: true },
+    async (progress, token) => {
+      let last = 0;
+      // 5 s: long enough to watch the progress and to press Cancel.
+      const result = await backend.request('selfCheck', { steps: 50, stepMs: 100 }, {
+        token,
+        label: 'self-check',
+        onProgress: (p) => {
+          const pct = (100 * p.step) / p.steps;
+          progress.report({ increment: pct - last, message: p.message });
+          last = pct;
+        },
+      });
+      void vscode.window.showInformationMessage(`SSLMem: self-check passed (${result.stepsDone} steps in ${result.elapsedMs} ms, backend pid ${result.pid}).`);
+      return result;
+    },
+  );
+}
+
+async function cancelJob(backend: BackendHost): Promise<number> {
+  const running = backend.runningJobs;
+  if (running.length === 0) {
+    void vscode.window.showInformationMessage('SSLMem: no job is running.');
+    return 0;
+  }
+  if (running.length === 1) return backend.cancelJobs();
+  const picked = await vscode.window.showQuickPick([...new Set(running)], { title: 'SSLMem: cancel which job?', canPickMany: true });
+  return picked?.length ? backend.cancelJobs(picked) : 0;
+}

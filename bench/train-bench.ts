@@ -57,23 +57,23 @@ function randomImages(n: number): Float32Array {
   return Float32Array.from({ length: n }, () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; });
 }
 
-async function matmulGflops(n = 2048): Promise<number> {
+/** A 2048³ float32 MatMul session: one run per benchmark round, so its rate sees the same load as the steps. */
+async function matmulProbe(n = 2048): Promise<{ run: () => Promise<number>; release: () => Promise<void> }> {
   const g = new Graph('mm');
   g.output('c', matmul(g.input('a', [n, n]), g.input('b', [n, n])));
   const session = await ort.InferenceSession.create(toOnnxBytes(g), { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1 });
   const a = new ort.Tensor('float32', randomImages(n * n), [n, n]);
   const b = new ort.Tensor('float32', randomImages(n * n).reverse(), [n, n]);
-  const ms: number[] = [];
-  for (let i = 0; i < 10; i++) {
+  const run = async () => {
     const t0 = performance.now();
     await session.run({ a, b });
-    if (i >= 3) ms.push(performance.now() - t0);
-  }
-  await session.release();
-  return (2 * n ** 3) / (median(ms) / 1000) / 1e9;
+    return (2 * n ** 3) / ((performance.now() - t0) / 1000) / 1e9;
+  };
+  for (let i = 0; i < 2; i++) await run();
+  return { run, release: () => session.release() };
 }
 
-async function runCase(c: Case, worker: TorchWorker, matmulRate: number): Promise<BenchRow> {
+async function runCase(c: Case, worker: TorchWorker, mm: Awaited<ReturnType<typeof matmulProbe>>): Promise<BenchRow> {
   const rounds = Math.max(3, Math.round(c.rounds * roundsScale));
   const t0 = performance.now();
   const trainer = await Trainer.create({
@@ -85,15 +85,16 @@ async function runCase(c: Case, worker: TorchWorker, matmulRate: number): Promis
   const [C, H, W] = [c.augment.channels, ...c.augment.inputSize];
   const images = randomImages(c.batch * C * H * W);
   const setup = await worker.call<{ torch: string; blas: string[] }>({ cmd: 'setup', batch: c.batch, threads, ...c.torch });
-  const engineMs: number[] = [], torchMs: number[] = [];
+  const engineMs: number[] = [], torchMs: number[] = [], matmulRates: number[] = [];
   const load0 = loadavg()[0];
   for (let r = -2; r < rounds; r++) { // two warm-up rounds
     const s = performance.now();
     await trainer.step(images);
     const e = performance.now() - s;
     const { ms } = await worker.call<{ ms: number[] }>({ cmd: 'steps', n: 1 });
-    if (r >= 0) { engineMs.push(e); torchMs.push(ms[0]); }
-    process.stderr.write(`  ${c.name} round ${r}: engine ${e.toFixed(0)} ms, torch ${ms[0].toFixed(0)} ms\n`);
+    const rate = await mm.run();
+    if (r >= 0) { engineMs.push(e); torchMs.push(ms[0]); matmulRates.push(rate); }
+    process.stderr.write(`  ${c.name} round ${r}: engine ${e.toFixed(0)} ms, torch ${ms[0].toFixed(0)} ms, MatMul ${rate.toFixed(1)} GFLOP/s\n`);
   }
   let topOps: { op: string; msPerStep: number; share: number }[] | undefined;
   if (profile) {
@@ -107,6 +108,7 @@ async function runCase(c: Case, worker: TorchWorker, matmulRate: number): Promis
   const flops = trainStepFlops(c.problem, c.batch);
   const e = median(engineMs), t = median(torchMs);
   const engineGflops = flops.total / (e / 1000) / 1e9;
+  const matmulRate = median(matmulRates);
   return {
     case: c.name, model: c.model, method: c.method, batch: c.batch, views: c.problem.viewsPerImage, threads, steps: rounds,
     engineMsPerStep: +e.toFixed(1), torchMsPerStep: +t.toFixed(1),
@@ -115,6 +117,7 @@ async function runCase(c: Case, worker: TorchWorker, matmulRate: number): Promis
     // Under varying background load the per-round ratio (both steps taken back to back) is steadier.
     ratioMedianOfRounds: +median(engineMs.map((x, i) => torchMs[i] / x)).toFixed(3),
     gflopPerStep: +(flops.total / 1e9).toFixed(2), engineGflops: +engineGflops.toFixed(1),
+    matmulGflops: +matmulRate.toFixed(1),
     fractionOfMatmul: +(engineGflops / matmulRate).toFixed(3),
     engineMsAll: engineMs.map((x) => +x.toFixed(1)), torchMsAll: torchMs.map((x) => +x.toFixed(1)),
     sessionCreateMs: Math.round(createMs), loadAvg: [+load0.toFixed(2), +loadavg()[0].toFixed(2)],
@@ -124,19 +127,18 @@ async function runCase(c: Case, worker: TorchWorker, matmulRate: number): Promis
 
 async function main() {
   const worker = new TorchWorker(root, threads);
-  process.stderr.write(`MatMul reference (2048³, ${threads} threads)…\n`);
-  const matmulRate = await matmulGflops();
-  process.stderr.write(`  ${matmulRate.toFixed(1)} GFLOP/s\n`);
+  const mm = await matmulProbe();
   const rows: BenchRow[] = [];
   for (const c of cases()) {
     process.stderr.write(`${c.name} (batch ${c.batch})…\n`);
-    rows.push(await runCase(c, worker, matmulRate));
+    rows.push(await runCase(c, worker, mm));
     console.log(JSON.stringify(rows[rows.length - 1]));
   }
+  await mm.release();
   await worker.close();
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1),
     node: process.versions.node, onnxruntimeNode: ort.env.versions.node ?? 'unknown', torchBlasDir: torchBlasDir() };
-  await writeReport(root, { date: new Date().toISOString(), machine, matmulGflops: +matmulRate.toFixed(1), rows });
+  await writeReport(root, { date: new Date().toISOString(), machine, matmulGflops: Math.max(...rows.map((r) => r.matmulGflops)), rows }, { profiled: profile });
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -11,7 +11,10 @@ export interface BenchRow {
   ratio: number;
   /** Median over rounds of (PyTorch ms / engine ms) of the two back-to-back steps of each round. */
   ratioMedianOfRounds: number;
-  gflopPerStep: number; engineGflops: number; fractionOfMatmul: number;
+  gflopPerStep: number; engineGflops: number;
+  /** Median rate of the reference MatMul, one run per round between the steps. */
+  matmulGflops: number;
+  fractionOfMatmul: number;
   [extra: string]: unknown;
 }
 export interface BenchReport {
@@ -32,15 +35,15 @@ export function markdown(r: BenchReport): string {
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; Node ${m.node}, onnxruntime-node ${m.onnxruntimeNode}, ` +
       `PyTorch ${r.rows[0]?.torchVersion ?? '?'} (BLAS: ${(r.rows[0]?.torchBlas as string[] | undefined)?.join(', ') || 'system default'}). ` +
-      `Threads: ${r.rows[0]?.threads ?? '?'}. ORT float32 MatMul 2048³: **${r.matmulGflops} GFLOP/s**.`,
+      `Threads: ${r.rows[0]?.threads ?? '?'}. Reference: ORT float32 MatMul 2048³, one run per round between the steps (best case median: ${r.matmulGflops} GFLOP/s).`,
     '',
     'Images/s counts source images (each makes 2 augmented views); augmentation, forward, backward and Adam are all in the step.',
     'Engine and PyTorch steps alternate within one run; medians after 2 warm-up rounds. ratio = PyTorch ms / engine ms (> 1: engine faster).',
     '',
-    '| model | method | batch | threads | engine img/s | PyTorch img/s | ratio | ratio (median of rounds) | GFLOP/step | engine GFLOP/s | % of MatMul | load avg (start→end) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| model | method | batch | threads | engine img/s | PyTorch img/s | ratio | ratio (median of rounds) | GFLOP/step | engine GFLOP/s | MatMul GFLOP/s | % of MatMul | load avg (start→end) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.rows.map((x) => `| ${x.model} | ${x.method} | ${x.batch} | ${x.threads} | ${x.engineImagesPerSec} | ${x.torchImagesPerSec} | ` +
-      `**${x.ratio}×** | ${x.ratioMedianOfRounds}× | ${x.gflopPerStep} | ${x.engineGflops} | ${(100 * x.fractionOfMatmul).toFixed(0)}% | ${(x.loadAvg as number[]).join(' → ')} |`),
+      `**${x.ratio}×** | ${x.ratioMedianOfRounds}× | ${x.gflopPerStep} | ${x.engineGflops} | ${x.matmulGflops} | ${(100 * x.fractionOfMatmul).toFixed(0)}% | ${(x.loadAvg as number[]).join(' → ')} |`),
     '',
     'Goals: ratio ≥ 1.3 for both models; engine GFLOP/s ≥ 75% of the MatMul rate.',
     END,
@@ -48,8 +51,22 @@ export function markdown(r: BenchReport): string {
   return lines.join('\n');
 }
 
-export async function writeReport(root: string, r: BenchReport): Promise<void> {
-  await writeJsonAtomic(join(root, 'bench-results', 'train.json'), r);
+/**
+ * Rows of cases not run this time (BENCH_CASES) are kept from the previous train.json, so one case can be
+ * re-measured alone. A profiled run (its timings include profiling overhead) goes to train-profile.json only.
+ */
+export async function writeReport(root: string, r: BenchReport, opts: { profiled: boolean }): Promise<void> {
+  if (opts.profiled) {
+    await writeJsonAtomic(join(root, 'bench-results', 'train-profile.json'), r);
+    return;
+  }
+  const jsonPath = join(root, 'bench-results', 'train.json');
+  if (existsSync(jsonPath)) {
+    const previous = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchReport;
+    const fresh = new Set(r.rows.map((x) => x.case));
+    r = { ...r, rows: [...previous.rows.filter((x) => !fresh.has(x.case)), ...r.rows] };
+  }
+  await writeJsonAtomic(jsonPath, r);
   const path = join(root, 'docs', 'benchmarks.md');
   const table = markdown(r);
   let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\nRun `npm run bench:train` on a quiet machine; it rewrites the section below.\n\n';

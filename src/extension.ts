@@ -1,35 +1,85 @@
 // activate(): wire the ui/ pieces together; nothing else lives here. The return value is the extension's
-// API, used by the in-host integration tests (and by nothing else, for now).
+// API, used by the in-host integration tests and the gallery benchmark.
 import * as vscode from 'vscode';
 import { BackendHost } from './ui/backendHost';
 import { registerCommands } from './ui/commands';
+import { runStoreFolders } from './ui/config';
+import { ImageInspectorProvider, INSPECTOR_VIEW_TYPE } from './ui/imageInspector';
 import { RunsTreeProvider } from './ui/runsTree';
 import { ScoreExplorerPanels } from './ui/scoreExplorerPanel';
 import { ScoreExplorerViewProvider } from './ui/scoreExplorerView';
+import { ScoreIndex } from './ui/scoreIndex';
+import { ScorePanels } from './ui/scorePanel';
+import { ScoreDecorations, ScoreHoverProvider } from './ui/scorePreviews';
+import { registerRetrain } from './ui/retrainPanel';
 
 export interface SslmemApi {
   backend: BackendHost;
   runs: RunsTreeProvider;
   scoreExplorer: ScoreExplorerPanels;
+  scorePanels: ScorePanels;
+  scoreIndex: ScoreIndex;
+  decorations: ScoreDecorations;
+  hovers: ScoreHoverProvider;
+  inspector: ImageInspectorProvider;
+  topSamples: ScoreExplorerViewProvider;
+  /** Re-reads finished runs into the score index; resolves when previews are up to date. */
+  refreshScores(): Promise<void>;
 }
 
 export function activate(context: vscode.ExtensionContext): SslmemApi {
   const backend = new BackendHost(context.asAbsolutePath('dist/backend.js'));
   const runs = new RunsTreeProvider();
   const scoreExplorer = new ScoreExplorerPanels(context.extensionUri, backend.log);
+  const scorePanels = new ScorePanels(context.extensionUri, backend.log);
+  const scoreIndex = new ScoreIndex();
+  const decorations = new ScoreDecorations(scoreIndex);
+  const hovers = new ScoreHoverProvider(scoreIndex);
+  const inspector = new ImageInspectorProvider(context.extensionUri, scoreIndex);
+  const topSamples = new ScoreExplorerViewProvider(scoreIndex);
+
+  // One rebuild at a time; a change during a rebuild schedules exactly one more.
+  let rebuilding: Promise<void> | undefined, again = false;
+  const refreshScores = async (): Promise<void> => {
+    if (rebuilding) { again = true; return rebuilding; }
+    rebuilding = (async () => {
+      do {
+        again = false;
+        try { await scoreIndex.rebuild(runStoreFolders()); } catch (err) { backend.log.warn(`score index: ${(err as Error).message}`); }
+      } while (again);
+      decorations.refresh();
+      topSamples.refresh();
+    })().finally(() => { rebuilding = undefined; });
+    return rebuilding;
+  };
+
+  const compute = {
+    extensionUri: context.extensionUri,
+    backend,
+    onRunFinished: async (runDir: string, openPanel: boolean) => {
+      runs.refresh();
+      await refreshScores();
+      if (openPanel && runDir) await scorePanels.open(runDir);
+    },
+  };
   context.subscriptions.push(
-    backend, runs, scoreExplorer,
+    backend, runs, scoreExplorer, scorePanels, decorations, inspector, topSamples,
     vscode.window.registerTreeDataProvider('sslmem.runs', runs),
-    vscode.window.registerTreeDataProvider('sslmem.scores', new ScoreExplorerViewProvider()),
-    ...registerCommands({ backend, runs, scoreExplorer }),
-    // The panel shows the same runs as the tree: whenever the tree re-reads the store, so does the panel.
-    runs.onDidChangeTreeData(() => { void scoreExplorer.refresh(); }),
+    vscode.window.registerTreeDataProvider('sslmem.scores', topSamples),
+    vscode.window.registerFileDecorationProvider(decorations),
+    vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], hovers),
+    vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, inspector, { supportsMultipleEditorsPerDocument: true }),
+    ...registerCommands({ backend, runs, scoreExplorer, scorePanels, compute }),
+    // The overview panel and the score previews follow the run store: whenever the tree re-reads it, so do they.
+    runs.onDidChangeTreeData(() => { void scoreExplorer.refresh(); void refreshScores(); }),
     // Granting trust enables jobs; refresh so the panel's empty state stops saying they are disabled.
     vscode.workspace.onDidGrantWorkspaceTrust(() => { void scoreExplorer.refresh(); }),
   );
+  registerRetrain(context, backend); // retrain-after-removal panel + its two commands (issue 6)
   void vscode.commands.executeCommand('setContext', 'sslmem.jobRunning', false);
+  void refreshScores();
   backend.log.info(`SSLMem Studio activated (VS Code ${vscode.version}, extension host node ${process.version})`);
-  return { backend, runs, scoreExplorer };
+  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, refreshScores };
 }
 
 export function deactivate(): void {

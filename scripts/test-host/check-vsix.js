@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run test:vsix`: tests the packaged extension, not the working tree. Unpacks sslmem-studio.vsix (build it
-// with `npm run package`) into a temp folder and runs the in-host integration suite with that folder as the
+// `npm run test:vsix`: tests the packaged extension, not the working tree. Packages, then unpacks
+// sslmem-studio.vsix into a temp folder and runs the in-host integration suite with that folder as the
 // extension, so a runtime file missing from the VSIX (a native binary, a package.json that sets the module
 // type) fails a test here instead of on a user's machine. Exit code = the suite's.
 'use strict';

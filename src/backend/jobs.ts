@@ -6,6 +6,8 @@ import type { MethodName, ParamsOf, ProgressOf, ResultOf, LogLevel } from '../pr
 import { BackendError } from '../protocol/backend';
 import { versionInfo } from './versionInfo';
 import { resumeSslmemJob, runSslmemJob, validateResumeParams, validateRunParams } from './sslmemJobs';
+import { retrainSslmemJob, validateRetrainParams } from './retrainJob';
+import { scoreImportedJob, validateScoreImportedParams } from './scoreJob';
 
 /** What a running job may use: report progress, notice cancellation, write to the backend log. */
 export interface JobContext<P> {
@@ -77,4 +79,6 @@ export const jobs: JobTable = {
 
   runSslmem: defineJob<'runSslmem'>(validateRunParams, runSslmemJob),
   resumeSslmem: defineJob<'resumeSslmem'>(validateResumeParams, resumeSslmemJob),
+  retrainSslmem: defineJob<'retrainSslmem'>(validateRetrainParams, retrainSslmemJob),
+  scoreImported: defineJob<'scoreImported'>(validateScoreImportedParams, scoreImportedJob),
 };

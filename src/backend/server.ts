@@ -51,8 +51,11 @@ export class BackendServer {
         signal: ctl.signal,
         log: (level, message) => this.log(level, message, id),
       });
-      // A job that ignores the signal and finishes anyway still counts as cancelled for the caller.
-      if (ctl.signal.aborted) throw new BackendError('cancelled', 'cancelled');
+      // A job that ignores the signal and finishes anyway still counts as cancelled for the caller. A job that
+      // stopped and says so in its result ({ status: 'cancelled', runDir }) passes it on: the caller learns
+      // which run folder to resume.
+      const saysCancelled = typeof result === 'object' && result !== null && (result as { status?: unknown }).status === 'cancelled';
+      if (ctl.signal.aborted && !saysCancelled) throw new BackendError('cancelled', 'cancelled');
       this.send({ kind: 'response', id, ok: true, result });
       this.log('debug', `${method} done in ${Date.now() - started} ms`, id);
     } catch (err) {

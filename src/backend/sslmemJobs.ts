@@ -19,14 +19,14 @@ const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
 function invalid(message: string): never {
   throw new BackendError(message, 'invalid-params');
 }
-const str = (p: Record<string, unknown>, name: string, required = true): string | undefined => {
+export const str = (p: Record<string, unknown>, name: string, required = true): string | undefined => {
   const v = p[name];
   if (v === undefined && !required) return undefined;
   if (typeof v !== 'string' || v.length === 0) invalid(`${name} must be a non-empty string`);
   return v;
 };
 
-function runtimeParams(p: Record<string, unknown>): RuntimeParams {
+export function runtimeParams(p: Record<string, unknown>): RuntimeParams {
   const provider = p.provider ?? 'auto';
   if (!PROVIDERS.includes(provider as (typeof PROVIDERS)[number])) invalid(`provider must be one of ${PROVIDERS.join(', ')}`);
   const threads = p.threads;
@@ -56,7 +56,7 @@ export function validateResumeParams(p: Record<string, unknown>): ResumeSslmemPa
   return { runDir: str(p, 'runDir')!, ...runtimeParams(p) };
 }
 
-function hooks(ctx: JobContext<RunProgress>) {
+export function hooks(ctx: JobContext<RunProgress>) {
   return { signal: ctx.signal, log: (m: string) => ctx.log('info', m), onEvent: (e: RunProgress) => ctx.progress(e) };
 }
 

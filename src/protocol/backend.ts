@@ -41,6 +41,11 @@ export interface RunSslmemParams extends RuntimeParams {
   overrides?: Record<string, unknown>;
 }
 export interface ResumeSslmemParams extends RuntimeParams { runDir: string }
+/** Score with imported ONNX encoders f and g (images [B,C,H,W] -> [B,D]) on a dataset and a given split. */
+export interface ScoreImportedParams extends RuntimeParams {
+  f: string; g: string; data: string; splitFile: string; storeDir: string;
+  cacheDir?: string; pairs?: number; seed?: number; augment?: 'simclr' | 'fashion-mnist' | 'none'; batch?: number;
+}
 
 /** Progress of a run, as the engine reports it (plain JSON). */
 export type RunProgress =
@@ -49,6 +54,9 @@ export type RunProgress =
   | { kind: 'train'; stage: string; step: number; total: number; loss: number; imagesPerSec: number }
   | { kind: 'score'; stage: string; done: number; total: number };
 export interface RunResult { runDir: string; status: 'done' | 'cancelled'; reportFile: string | null }
+/** Retrain after removal (issue 6): plain types owned by the engine's experiment. */
+export type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal-types';
+import type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal-types';
 
 /**
  * method -> { params, result, progress }. `kind` separates quick queries from long-running jobs: jobs
@@ -61,6 +69,8 @@ export interface BackendMethods {
   selfCheck: { kind: 'job'; params: SelfCheckParams; result: SelfCheckResult; progress: SelfCheckProgress };
   runSslmem: { kind: 'job'; params: RunSslmemParams; result: RunResult; progress: RunProgress };
   resumeSslmem: { kind: 'job'; params: ResumeSslmemParams; result: RunResult; progress: RunProgress };
+  retrainSslmem: { kind: 'job'; params: RetrainSslmemParams; result: RetrainResult; progress: RetrainProgress };
+  scoreImported: { kind: 'job'; params: ScoreImportedParams; result: RunResult; progress: RunProgress };
 }
 
 export type MethodName = keyof BackendMethods;
@@ -75,6 +85,8 @@ export const METHOD_KINDS: { [M in MethodName]: BackendMethods[M]['kind'] } = {
   selfCheck: 'job',
   runSslmem: 'job',
   resumeSslmem: 'job',
+  retrainSslmem: 'job',
+  scoreImported: 'job',
 };
 
 export type ErrorCode =

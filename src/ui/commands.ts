@@ -4,21 +4,33 @@ import * as vscode from 'vscode';
 import { BackendError, type VersionInfo } from '../protocol/backend';
 import type { BackendHost } from './backendHost';
 import { EXECUTION_PROVIDERS, executionProvider, type ExecutionProviderSetting } from './config';
+import { computeScores, resumeRun, type ComputeDeps, type ComputeOptions } from './computeCommand';
+import { compareRunsCommand, deleteRun, exportScores, openRun, openScoreExplorer, type RunArg } from './runCommands';
 import type { RunsTreeProvider } from './runsTree';
 import type { ScoreExplorerPanels } from './scoreExplorerPanel';
+import type { ScorePanels } from './scorePanel';
 
-export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: ScoreExplorerPanels }
+export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: ScoreExplorerPanels; scorePanels: ScorePanels; compute: ComputeDeps }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { backend, runs, scoreExplorer } = deps;
+  const { backend, runs, scoreExplorer, scorePanels, compute } = deps;
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'sslmem.showBackendLog': () => backend.log.show(true),
     'sslmem.backendStatus': () => showBackendStatus(backend),
     'sslmem.selectExecutionProvider': () => selectExecutionProvider(backend),
     'sslmem.runSelfCheck': () => runSelfCheck(backend),
     'sslmem.cancelJob': () => cancelJob(backend),
-    'sslmem.openScoreExplorer': () => scoreExplorer.open().then(() => undefined),
+    'sslmem.openScoreExplorer': () => openScoreExplorer(scorePanels, () => scoreExplorer.open()),
+    'sslmem.showRunsOverview': () => scoreExplorer.open().then(() => undefined),
     'sslmem.refreshRuns': () => runs.refresh(), // the panel follows the tree (see extension.ts)
+    // From the Explorer context menu the first argument is the clicked folder's Uri.
+    'sslmem.computeScores': (target, options) => computeScores(compute, target instanceof vscode.Uri ? target : undefined, (options ?? {}) as ComputeOptions),
+    'sslmem.resumeRun': (run) => resumeRun(compute, run instanceof vscode.Uri ? run.fsPath : (run as string | { dir: string } | undefined)),
+    'sslmem.openRun': (run) => openRun(scorePanels, run as RunArg),
+    'sslmem.exportScores': (run, target) => exportScores(run as RunArg, target as vscode.Uri | string | undefined),
+    'sslmem.deleteRun': (run, confirmed) => deleteRun(scorePanels, run as RunArg, confirmed === true).then((deleted) => { if (deleted) runs.refresh(); return deleted; }),
+    'sslmem.compareRuns': (a, b, show) => compareRunsCommand(a as RunArg, b as RunArg, show !== false),
+    'sslmem.inspectImage': (uri) => inspectImage(uri),
   };
   return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, (...args: unknown[]) => reportErrors(backend, id, () => fn(...args))));
 }
@@ -35,6 +47,12 @@ async function reportErrors<T>(backend: BackendHost, id: string, fn: () => T | P
     if (pick) backend.log.show(true);
     return undefined;
   }
+}
+
+/** Opens an image in the SSLMem Image Inspector (Explorer context menu on image files). */
+async function inspectImage(uri: unknown): Promise<void> {
+  const target = uri instanceof vscode.Uri ? uri : (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg', 'bmp', 'gif', 'webp'] } }))?.[0];
+  if (target) await vscode.commands.executeCommand('vscode.openWith', target, 'sslmem.imageInspector');
 }
 
 async function showBackendStatus(backend: BackendHost): Promise<VersionInfo> {

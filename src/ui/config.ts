@@ -1,5 +1,6 @@
 // Typed access to the `sslmem.*` settings declared in package.json (contributes.configuration).
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { resolveRunStoreFolders } from './runIndex';
 
 export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
@@ -22,4 +23,25 @@ export function runStoreFolders(): string[] {
     [f.uri.fsPath],
   ));
   return [...new Set(all)];
+}
+
+export const PRESET_CHOICES = ['quick', 'tiny', 'paper-cifar10'] as const;
+
+export function defaultPreset(scope?: vscode.Uri): string {
+  return vscode.workspace.getConfiguration('sslmem', scope).get<string>('defaultPreset', 'quick');
+}
+
+/** 0 = let ONNX Runtime choose; passed to the backend only when set. */
+export function threads(): number | undefined {
+  const t = vscode.workspace.getConfiguration('sslmem').get<number>('threads', 0);
+  return Number.isInteger(t) && t > 0 ? t : undefined;
+}
+
+/** Where a run over `dataset` is stored: the run store of the workspace folder holding it (else the first). */
+export function storeFor(dataset: vscode.Uri): { storeDir: string; cacheDir: string; workspaceFolder?: vscode.WorkspaceFolder } {
+  const folder = vscode.workspace.getWorkspaceFolder(dataset) ?? vscode.workspace.workspaceFolders?.[0];
+  const base = folder?.uri.fsPath ?? path.dirname(dataset.fsPath);
+  const setting = vscode.workspace.getConfiguration('sslmem', folder?.uri).get<string>('runStoreFolder', '.sslmem/runs');
+  const [storeDir] = resolveRunStoreFolders(setting, [base]);
+  return { storeDir, cacheDir: path.join(base, '.sslmem', 'cache'), workspaceFolder: folder };
 }

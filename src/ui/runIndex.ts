@@ -16,6 +16,13 @@ export interface RunSummary {
   createdAt?: string;
   /** Set when manifest.json exists but cannot be parsed. */
   problem?: string;
+  subsetSizes?: Record<string, number>;
+  /** Seconds per stage. */
+  timings?: Record<string, number>;
+  executionProvider?: string;
+  /** First stage not done (where a resume starts), for runs that stopped early. */
+  nextStage?: string;
+  error?: string;
 }
 
 /** The run-store folder(s): the setting resolved against each workspace folder (an absolute setting wins). */
@@ -58,5 +65,22 @@ function summarize(folderName: string, dir: string, manifestPath: string, text: 
     preset: str(o.preset) ?? str((o.config as Record<string, unknown> | undefined)?.preset),
     dataset: str(dataset) ?? str((dataset as Record<string, unknown> | undefined)?.path) ?? str(o.datasetPath),
     createdAt: str(o.createdAt) ?? str(o.created),
+    subsetSizes: numberRecord(o.subsetSizes),
+    timings: numberRecord(o.timings),
+    executionProvider: str(o.executionProvider),
+    nextStage: nextStageOf(o),
+    error: str(o.error),
   };
+}
+
+function numberRecord(x: unknown): Record<string, number> | undefined {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
+  const entries = Object.entries(x).filter((e): e is [string, number] => typeof e[1] === 'number');
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+function nextStageOf(o: Record<string, unknown>): string | undefined {
+  const order = Array.isArray(o.stageOrder) ? o.stageOrder.filter((s): s is string => typeof s === 'string') : [];
+  const stages = (typeof o.stages === 'object' && o.stages !== null ? o.stages : {}) as Record<string, { status?: unknown } | undefined>;
+  return order.find((s) => stages[s]?.status !== 'done');
 }

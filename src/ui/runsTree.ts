@@ -1,5 +1,6 @@
 // The "Runs" tree in the SSLMem activity-bar container: one item per run folder found in the run store.
 // Empty => VS Code shows the view's welcome content from package.json (viewsWelcome).
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runStoreFolders } from './config';
 import { listRuns, type RunSummary } from './runIndex';
@@ -40,18 +41,28 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
   getTreeItem(run: RunSummary): vscode.TreeItem {
     const item = new vscode.TreeItem(run.id, vscode.TreeItemCollapsibleState.None);
     item.id = run.dir;
-    item.description = run.problem ? 'unreadable manifest' : [run.status, run.preset].filter(Boolean).join(' · ');
+    const dataset = run.dataset ? path.basename(run.dataset) : undefined;
+    const unfinished = !run.problem && run.status !== 'done';
+    item.description = run.problem ? 'unreadable manifest'
+      : [run.status === 'done' ? undefined : run.status, run.preset, dataset, sizesText(run.subsetSizes), unfinished && run.nextStage ? `next: ${run.nextStage}` : undefined].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(run.problem ? 'warning' : statusIcon(run.status));
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(run.id)}**\n\n`);
-    for (const [k, v] of [['status', run.status], ['preset', run.preset], ['dataset', run.dataset], ['created', run.createdAt], ['problem', run.problem]] as const) {
-      if (v) md.appendMarkdown(`- ${k}: ${escapeMd(v)}\n`);
-    }
+    const total = run.timings ? Object.values(run.timings).reduce((a, b) => a + b, 0) : undefined;
+    const rows: [string, string | undefined][] = [
+      ['status', run.status], ['preset', run.preset], ['dataset', run.dataset], ['subsets', sizesText(run.subsetSizes, true)],
+      ['execution provider', run.executionProvider], ['created', run.createdAt],
+      ['timings', run.timings ? Object.entries(run.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ') + ` (total ${total!.toFixed(1)} s)` : undefined],
+      ['resumes at', unfinished ? run.nextStage : undefined], ['error', run.error], ['problem', run.problem],
+    ];
+    for (const [k, v] of rows) if (v) md.appendMarkdown(`- ${k}: ${escapeMd(v)}\n`);
     md.appendMarkdown(`- folder: \`${run.dir}\``);
     item.tooltip = md;
-    item.contextValue = 'sslmem.run';
-    // Until the run panel lands (issue 5), opening a run shows its manifest.
-    item.command = { command: 'vscode.open', title: 'Open Manifest', arguments: [vscode.Uri.file(run.manifestPath)] };
+    item.contextValue = run.problem ? 'sslmem.run.broken' : run.status === 'done' ? 'sslmem.run.done' : 'sslmem.run.unfinished';
+    // Finished runs open their score panel; others show their manifest (what stage they reached, errors).
+    item.command = run.status === 'done'
+      ? { command: 'sslmem.openRun', title: 'Open Run', arguments: [run] }
+      : { command: 'vscode.open', title: 'Open Manifest', arguments: [vscode.Uri.file(run.manifestPath)] };
     return item;
   }
 
@@ -70,6 +81,11 @@ function statusIcon(status: string | undefined): string {
     case 'cancelled': return 'circle-slash';
     default: return 'beaker';
   }
+}
+
+function sizesText(s: Record<string, number> | undefined, long = false): string | undefined {
+  if (!s) return undefined;
+  return Object.entries(s).map(([k, v]) => (long ? `${k} ${v}` : `${k.replace('S_', '')}${v}`)).join(long ? ', ' : ' ');
 }
 
 const escapeMd = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');

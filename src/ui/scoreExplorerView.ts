@@ -1,9 +1,37 @@
-// The "Score Explorer" view in the side panel. Scores of individual samples arrive with the scoring
-// pipeline (issue 5); until then it has no items, and VS Code shows its welcome content, which explains
-// how scores come about and links to the Score Explorer panel.
+// The "Score Explorer" view in the side panel: the most memorized samples of the latest finished run.
+// Tooltips carry a thumbnail, so they are built only when a person hovers an item (resolveTreeItem).
+// Empty => VS Code shows the view's welcome content (package.json viewsWelcome).
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { SampleScore, ScoreIndex } from './scoreIndex';
+import { scoreMarkdown } from './scorePreviews';
 
-export class ScoreExplorerViewProvider implements vscode.TreeDataProvider<never> {
-  getChildren(): never[] { return []; }
-  getTreeItem(element: never): vscode.TreeItem { return element; }
+const TOP_K = 50;
+
+export class ScoreExplorerViewProvider implements vscode.TreeDataProvider<SampleScore>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly index: ScoreIndex) {}
+
+  refresh(): void { this.changed.fire(); }
+
+  getChildren(element?: SampleScore): SampleScore[] { return element ? [] : this.index.top(TOP_K); }
+
+  getTreeItem(s: SampleScore): vscode.TreeItem {
+    const item = new vscode.TreeItem(`#${s.rank} ${path.basename(s.file)}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `${s.runDir}#${s.index}`;
+    item.description = `${s.score.toFixed(3)} · ${s.subset}${s.className ? ` · ${s.className}` : ''}`;
+    item.resourceUri = vscode.Uri.file(s.file); // file icon + the score decoration
+    item.contextValue = 'sslmem.sample';
+    item.command = { command: 'vscode.open', title: 'Open Image', arguments: [vscode.Uri.file(s.file)] };
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, s: SampleScore): vscode.TreeItem {
+    item.tooltip = scoreMarkdown(s);
+    return item;
+  }
+
+  dispose(): void { this.changed.dispose(); }
 }

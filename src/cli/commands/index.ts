@@ -6,10 +6,18 @@ import { versionCommand } from './version';
 import { runCommand } from './run';
 import { resumeCommand } from './resume';
 import { demoCommand } from './demo';
+import { scoreCommand } from './score';
+import { reportCommand } from './report';
+import { exportCommand } from './export';
+import { retrainCommand } from './retrain';
 
 export const commands: readonly CliCommand[] = [
   runCommand,
   resumeCommand,
+  scoreCommand,
+  reportCommand,
+  exportCommand,
+  retrainCommand,
   demoCommand,
   versionCommand,
   selfCheckCommand,

@@ -1,6 +1,6 @@
 export { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from './atomic';
 export * from './manifest';
-export { RunHandle, createRun, openRun, readManifest, newRunId, MANIFEST_FILE, type RunInit } from './store';
+export { RunHandle, createRun, openRun, readManifest, newRunId, isStaleRunning, MANIFEST_FILE, type RunInit } from './store';
 export { listRuns, type RunSummary } from './list';
 export { buildScoreTable, rowsOf, type ScoreTable, type RowScores } from './score-table';
 export { scoresToCsv, writeScoresCsv, CSV_COLUMNS } from './scores-csv';

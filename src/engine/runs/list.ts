@@ -2,7 +2,7 @@
 // missing or damaged is listed as 'unreadable' with the reason rather than hidden.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { readManifest } from './store';
+import { isStaleRunning, readManifest } from './store';
 import type { RunManifest, RunStatus } from './manifest';
 
 export interface RunSummary {
@@ -35,7 +35,7 @@ export async function listRuns(storeDir: string): Promise<RunSummary[]> {
       const m = await readManifest(dir);
       const done = m.stageOrder.filter((s) => m.stages[s]?.status === 'done');
       return {
-        id: m.id, dir, status: m.status, createdAt: m.createdAt, updatedAt: m.updatedAt, preset: m.preset,
+        id: m.id, dir, status: isStaleRunning(m) ? 'interrupted' : m.status, createdAt: m.createdAt, updatedAt: m.updatedAt, preset: m.preset,
         dataset: m.dataset, subsetSizes: m.subsetSizes, timings: m.timings, executionProvider: m.executionProvider,
         stagesDone: done.length, stagesTotal: m.stageOrder.length,
         nextStage: m.stageOrder.find((s) => m.stages[s]?.status !== 'done') ?? null, error: m.error,

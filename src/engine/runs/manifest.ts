@@ -27,6 +27,8 @@ export interface RunManifest {
   updatedAt: string;
   status: RunStatus;
   error?: string;
+  /** The process executing the run while status is 'running' (lets a reader tell a killed run from a live one). */
+  owner?: { pid: number; host: string };
   preset: string | null;
   /** path: the dataset folder or file as given (the UI's run list shows it). */
   dataset: { path: string; kind?: string; fingerprint: string | null; n?: number; skipped?: number };

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join, normalize, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 import { isManifest, pendingStages, pipelineStages, type RunManifest, type StageRecord } from './manifest';
 
@@ -84,6 +85,7 @@ export class RunHandle {
     this.requireStage(stage);
     return this.update((m) => {
       m.status = 'running';
+      m.owner = { pid: process.pid, host: hostname() };
       m.stages[stage] = { ...m.stages[stage], status: 'running', startedAt: new Date().toISOString(), error: undefined };
     });
   }
@@ -107,6 +109,21 @@ export class RunHandle {
     });
   }
 
+  /**
+   * A run left 'running' by a process that is gone (killed, crashed): record it as 'interrupted' with its
+   * running stages back to 'pending'. Refuses a run another live process is executing. Returns whether it changed.
+   */
+  async recoverIfStale(): Promise<boolean> {
+    const m = this.current;
+    if (m.status !== 'running') return false;
+    if (!isStaleRunning(m)) throw new Error(`run ${m.id} is being executed by process ${m.owner?.pid} on ${m.owner?.host}; wait for it or cancel it first`);
+    await this.update((next) => {
+      next.status = 'interrupted';
+      for (const s of next.stageOrder) if (next.stages[s]?.status === 'running') next.stages[s] = { ...next.stages[s], status: 'pending' };
+    });
+    return true;
+  }
+
   failStage(stage: string, error: unknown): Promise<RunManifest> {
     const message = error instanceof Error ? error.message : String(error);
     return this.update((m) => {
@@ -121,6 +138,22 @@ export class RunHandle {
 
   private requireStage(stage: string): void {
     if (!this.current.stages[stage]) throw new Error(`unknown stage "${stage}" (stages: ${this.current.stageOrder.join(', ')})`);
+  }
+}
+
+/**
+ * A manifest that says 'running' but whose process is gone. Without an owner (older manifests) or on another
+ * host we cannot check, and call it stale: only an explicit resume or a listing asks.
+ */
+export function isStaleRunning(m: RunManifest): boolean {
+  if (m.status !== 'running') return false;
+  if (!m.owner || m.owner.host !== hostname()) return true;
+  if (m.owner.pid === process.pid) return false;
+  try {
+    process.kill(m.owner.pid, 0); // signal 0: existence check only
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'EPERM'; // EPERM: alive, owned by another user
   }
 }
 

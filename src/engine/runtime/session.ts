@@ -47,9 +47,12 @@ export function providerChain(setting: ProviderSetting): Provider[] {
  */
 export function availableProviders(): Map<string, string | null> {
   const result = new Map<string, string | null>(); // name -> null if usable, else why not
-  const bindingDir = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  let bindingDir: string | null = null;
+  try {
+    bindingDir = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  } catch { /* unusual packaging: cannot look, so let session creation decide */ }
   for (const b of ort.listSupportedBackends()) {
-    if (b.bundled) { result.set(b.name, null); continue; }
+    if (b.bundled || !bindingDir || !existsSync(bindingDir)) { result.set(b.name, null); continue; }
     const lib = process.platform === 'win32' ? `onnxruntime_providers_${b.name}.dll` : `libonnxruntime_providers_${b.name}.so`;
     result.set(b.name, existsSync(join(bindingDir, lib)) ? null : `${lib} is not installed next to the onnxruntime-node binding`);
   }

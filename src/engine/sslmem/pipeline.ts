@@ -17,6 +17,7 @@ import { loadLosses, saveLosses } from './losses-file';
 import { resolvePreset, type SslmemConfig } from './config';
 import { trainEncoder } from './train-encoder';
 import { scoreEncoder } from './score-encoder';
+import { IMPORTED_PRESET, resumeImportedRun } from './import-encoders';
 
 export interface RunRequest {
   data: string;
@@ -67,6 +68,9 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
 
 export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
   const run = await openRun(runDir);
+  // A killed process leaves 'running' behind; say so (and refuse a run a live process is still executing).
+  if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
+  if (run.manifest.preset === IMPORTED_PRESET) return resumeImportedRun(run, runtime, hooks);
   const stored = run.manifest.config as unknown as StoredConfig;
   const loaded = await loadFor(stored, hooks);
   if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
@@ -94,7 +98,11 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
 
   for (const stage of run.manifest.stageOrder) {
     if (run.isDone(stage)) { hooks.onEvent?.({ kind: 'stage', stage, status: 'skip' }); continue; }
-    if (hooks.signal?.aborted) return { runDir: run.dir, status: 'cancelled', reportFile: null };
+    if (hooks.signal?.aborted) {
+      // Cancelled between stages: the manifest still says 'running' from the stage that just finished.
+      await run.update((m) => { m.status = 'interrupted'; });
+      return { runDir: run.dir, status: 'cancelled', reportFile: null };
+    }
     hooks.onEvent?.({ kind: 'stage', stage, status: 'start' });
     await run.startStage(stage);
     try {

@@ -20,9 +20,9 @@ const ORACLE = resolve(__dirname, '../../../../scripts/oracle/torch_step.py');
 /** Fails loudly (never skips): CI installs python3-torch, so a missing torch is a broken environment. */
 export function requireTorch(): void {
   try {
-    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'pipe' });
+    execFileSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'pipe' });
   } catch (e) {
-    throw new Error(`PyTorch oracle unavailable: ${PYTHON} cannot import torch (apt install python3-torch). ${(e as Error).message}`);
+    throw new Error(`PyTorch oracle unavailable: ${PYTHON} cannot import torch and onnx (apt install python3-torch python3-onnx). ${(e as Error).message}`);
   }
   if (!existsSync(ORACLE)) throw new Error(`oracle script missing: ${ORACLE}`);
 }

@@ -1,0 +1,216 @@
+// Scoring with IMPORTED encoders f and g (ONNX files, see imported-encoder.ts) on a dataset and a given split:
+// a normal run folder (preset 'imported') with stages split -> score_f -> score_g -> report, resumable like a
+// trained run. The views are made exactly as in score-encoder.ts: the engine's augmentation graph (its own
+// onnxruntime session, in front of the imported model), parameters keyed by (scoring seed, pair k, view v,
+// dataset index), so f and g see the same views and a run's own encode.onnx reproduces that run's losses.
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { loadDataset, sampleSize, type Dataset, type LoadedDataset } from '../data';
+import { createRun, openRun, writeRunResults, buildScoreTable, type RunHandle } from '../runs';
+import { Graph, concat, gather, reshape, toOnnxBytes } from '../graph';
+import { augmentViews, recipe, PARAM_COUNT, sampleAugParams, type AugConfig, type RecipeName } from '../augment';
+import { openSession } from '../runtime/session';
+import { loadSplit, saveSplit, scoredIndices, type Split } from './split';
+import { AlignmentAccumulator, computeScores, type Normalisation } from './scores';
+import { loadLosses, saveLosses, type LossArrays } from './losses-file';
+import { openImportedEncoder, type ImportedEncoder, type ImportedEncoderInfo } from './imported-encoder';
+import type { PipelineHooks, RunOutcome, RuntimeOptions } from './pipeline';
+
+export const IMPORTED_PRESET = 'imported';
+export const IMPORTED_STAGES = ['split', 'score_f', 'score_g', 'report'];
+
+export interface ImportedRunRequest {
+  f: string;
+  g: string;
+  data: string;
+  splitFile: string;
+  storeDir: string;
+  cacheDir?: string;
+  /** K view pairs per point (default 8). */
+  pairs?: number;
+  /** Seed of the scoring views (default 0; a trained run with seed s used (s * 7919 + 17) >>> 0). */
+  seed?: number;
+  /** Augmentation recipe for the views (default: 'fashion-mnist' for 1 channel, 'simclr' for 3). */
+  augment?: RecipeName;
+  /** Images per augmentation pass when the encoder's batch is dynamic (default 100). */
+  batch?: number;
+  normalisation?: Normalisation;
+}
+
+/** What the manifest's `config` holds for an imported run: enough to resume it from its folder alone. */
+interface ImportedConfig {
+  kind: 'imported';
+  encoders: Record<'f' | 'g', Pick<ImportedEncoderInfo, 'file' | 'sha256' | 'input' | 'output' | 'batch'>>;
+  data: string; splitFile: string; cacheDir: string | null;
+  decode: { height: number; width: number; channels: 1 | 3 };
+  augment: RecipeName;
+  scoring: { pairs: number; batch: number; normalise: boolean; normalisation: Normalisation; seed: number };
+}
+
+const describeEncoder = (e: ImportedEncoderInfo) => ({ file: e.file, sha256: e.sha256, input: e.input, output: e.output, batch: e.batch });
+
+export async function startImportedRun(req: ImportedRunRequest, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
+  const pairs = req.pairs ?? 8;
+  if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`pairs must be a whole number >= 1, got ${pairs}`);
+  // Open both models first: a bad model or mismatched f/g shapes fail before any folder is made.
+  const encoders: ImportedEncoderInfo[] = [];
+  for (const file of [req.f, req.g]) {
+    const e = await openImportedEncoder(resolve(file), { provider: 'cpu', log: hooks.log });
+    try {
+      await e.encode(new Float32Array(e.channels * e.height * e.width), 1); // a wrong output shape fails here
+    } finally {
+      await e.release();
+    }
+    encoders.push(e);
+  }
+  const [f, g] = encoders;
+  if (f.channels !== g.channels || f.height !== g.height || f.width !== g.width) {
+    throw new Error(`f and g take different images: f ${f.channels}×${f.height}×${f.width}, g ${g.channels}×${g.height}×${g.width}`);
+  }
+  const config: ImportedConfig = {
+    kind: 'imported', encoders: { f: describeEncoder(f), g: describeEncoder(g) },
+    data: resolve(req.data), splitFile: resolve(req.splitFile), cacheDir: req.cacheDir ?? null,
+    decode: { height: f.height, width: f.width, channels: f.channels },
+    augment: req.augment ?? (f.channels === 1 ? 'fashion-mnist' : 'simclr'),
+    scoring: { pairs, batch: f.batch ?? g.batch ?? req.batch ?? 100, normalise: true, normalisation: req.normalisation ?? 'symmetric', seed: req.seed ?? 0 },
+  };
+  const loaded = await loadFor(config, hooks);
+  await loadSplit(config.splitFile, loaded.dataset); // a bad split fails before a run folder exists
+  const run = await createRun(req.storeDir, {
+    preset: IMPORTED_PRESET, stageOrder: IMPORTED_STAGES,
+    dataset: { path: config.data, kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
+    config: config as unknown as Record<string, unknown>,
+    seeds: { split: 0, pairs: [], scoring: config.scoring.seed },
+    versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },
+    executionProvider: runtime.provider ?? 'auto',
+  });
+  hooks.log?.(`run ${run.id} in ${run.dir} (imported encoders)`);
+  return execute(run, config, loaded, runtime, hooks);
+}
+
+export async function resumeImportedRun(run: RunHandle, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
+  const config = run.manifest.config as unknown as ImportedConfig;
+  // Each pending scoring stage checks its encoder's fingerprint (model + checkpoint) before using it.
+  const loaded = await loadFor(config, hooks);
+  if (loaded.fingerprint !== run.manifest.dataset.fingerprint) throw new Error(`the dataset at ${config.data} changed since this run started; start a new run`);
+  return execute(run, config, loaded, runtime, hooks);
+}
+
+async function loadFor(config: ImportedConfig, hooks: PipelineHooks): Promise<LoadedDataset> {
+  const loaded = await loadDataset(config.data, config.decode, { cacheDir: config.cacheDir ?? undefined });
+  hooks.onEvent?.({ kind: 'dataset', n: loaded.dataset.n, skipped: loaded.dataset.skipped.length, cache: loaded.cache });
+  for (const s of loaded.dataset.skipped) hooks.log?.(`skipped ${s.path}: ${s.reason}`);
+  return loaded;
+}
+
+async function execute(run: RunHandle, config: ImportedConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<RunOutcome> {
+  const { dataset } = loaded;
+  let split: Split | null = null;
+  const readSplit = async () => (split ??= await loadSplit(run.path('split.json'), dataset));
+  for (const stage of run.manifest.stageOrder) {
+    if (run.isDone(stage)) { hooks.onEvent?.({ kind: 'stage', stage, status: 'skip' }); continue; }
+    if (hooks.signal?.aborted) {
+      // Cancelled between stages: the manifest still says 'running' from the stage that just finished.
+      await run.update((m) => { m.status = 'interrupted'; });
+      return { runDir: run.dir, status: 'cancelled', reportFile: null };
+    }
+    hooks.onEvent?.({ kind: 'stage', stage, status: 'start' });
+    await run.startStage(stage);
+    try {
+      if (stage === 'split') {
+        split = await loadSplit(config.splitFile, dataset);
+        await saveSplit(run.path('split.json'), split, { seed: null, datasetFingerprint: loaded.fingerprint, paths: dataset.paths });
+        await run.update((m) => { m.subsetSizes = { S_S: split!.S_S.length, S_C: split!.S_C.length, S_I: split!.S_I.length, S_E: split!.S_E.length }; });
+        await run.finishStage(stage, { outputs: { split: 'split.json' } });
+      } else if (stage === 'score_f' || stage === 'score_g') {
+        const who = stage === 'score_f' ? 'f' : 'g';
+        const encoder = await openImportedEncoder(config.encoders[who].file, { ...runtime, log: hooks.log });
+        let losses: LossArrays;
+        try {
+          if (encoder.sha256 !== config.encoders[who].sha256) throw new Error(`encoder ${who} (${encoder.file}) changed since this run started; start a new run`);
+          await run.update((m) => { m.executionProvider = encoder.provider; });
+          losses = await scoreWithEncoder(encoder, dataset, scoredIndices(await readSplit()), config, runtime, hooks, stage);
+        } finally {
+          await encoder.release();
+        }
+        const file = `losses-${who}.bin`;
+        await saveLosses(run.path(file), losses, { encoder: who, K: config.scoring.pairs, normalise: config.scoring.normalise });
+        await run.finishStage(stage, { outputs: { losses: file } });
+      } else {
+        const s = await readSplit();
+        const [f, g] = [await loadLosses(run.path('losses-f.bin')), await loadLosses(run.path('losses-g.bin'))];
+        const scores = computeScores({ lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr }, config.scoring.normalisation);
+        const table = buildScoreTable(dataset, s, scoredIndices(s), scores);
+        await writeRunResults(run.dir, table, { runId: run.id, skipped: dataset.skipped, timings: run.manifest.timings });
+        await run.finishStage(stage, { outputs: { report: 'report.json', csv: 'scores.csv', bin: 'scores.bin', markdown: 'report.md' } });
+      }
+      hooks.onEvent?.({ kind: 'stage', stage, status: 'done' });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') {
+        await run.update((m) => { m.status = 'interrupted'; m.stages[stage] = { ...m.stages[stage], status: 'pending' }; });
+        return { runDir: run.dir, status: 'cancelled', reportFile: null };
+      }
+      await run.failStage(stage, e);
+      throw e;
+    }
+  }
+  return { runDir: run.dir, status: 'done', reportFile: run.path('report.json') };
+}
+
+/** The augmentation alone as a graph: images [B,C,H,W] in [0,1] + aug [2,B,P] -> views [2B,C,H,W] (view 0 rows first). */
+export function buildViewsGraph(augment: AugConfig, batch: number): Uint8Array {
+  const g = new Graph('views');
+  const images = g.input('images', [batch, augment.channels, ...augment.inputSize]);
+  const aug = g.input('aug', [2, batch, PARAM_COUNT]);
+  const views = [0, 1].map((v) => augmentViews(images, reshape(gather(aug, [v], 0), [batch, PARAM_COUNT]), augment));
+  g.output('views', concat(views, 0));
+  return toOnnxBytes(g, { metadata: { artifact: 'views' } });
+}
+
+async function scoreWithEncoder(encoder: ImportedEncoder, dataset: Dataset, rows: Int32Array, config: ImportedConfig,
+  runtime: RuntimeOptions, hooks: PipelineHooks, stage: string): Promise<LossArrays> {
+  const augment = recipe(config.augment, config.decode.channels, [config.decode.height, config.decode.width]);
+  const B = Math.min(config.scoring.batch, rows.length);
+  const K = config.scoring.pairs;
+  const { session } = await openSession(buildViewsGraph(augment, B), ['views'], { ...runtime, log: hooks.log });
+  const size = sampleSize(dataset);
+  const acc = new AlignmentAccumulator(rows.length, { normalise: config.scoring.normalise });
+  const images = new Float32Array(B * size);
+  const keys = new Int32Array(B);
+  const rowIds = new Int32Array(B);
+  const batches = Math.ceil(rows.length / B);
+  try {
+    for (let k = 0; k < K; k++) {
+      for (let bi = 0; bi < batches; bi++) {
+        if (hooks.signal?.aborted) throw new DOMException('scoring cancelled', 'AbortError');
+        // As score-encoder.ts: the last batch is padded with earlier rows; only the real rows count.
+        const start = bi * B;
+        const real = Math.min(B, rows.length - start);
+        for (let b = 0; b < B; b++) {
+          const r = b < real ? start + b : b - real;
+          rowIds[b] = r;
+          keys[b] = rows[r];
+          const src = dataset.images.subarray(rows[r] * size, (rows[r] + 1) * size);
+          for (let i = 0; i < size; i++) images[b * size + i] = src[i] / 255;
+        }
+        const aug = new Float32Array(2 * B * PARAM_COUNT);
+        aug.set(sampleAugParams(augment, config.scoring.seed, k, 0, B, keys), 0);
+        aug.set(sampleAugParams(augment, config.scoring.seed, k, 1, B, keys), B * PARAM_COUNT);
+        const out = await session.run({
+          images: new ort.Tensor('float32', images, [B, dataset.channels, dataset.height, dataset.width]),
+          aug: new ort.Tensor('float32', aug, [2, B, PARAM_COUNT]),
+        });
+        const views = out.views.data as Float32Array;
+        // Only the real rows of each view go through the imported encoder (it may be the slow part).
+        const first = await encoder.encode(views.subarray(0, real * size), real);
+        const second = await encoder.encode(views.subarray(B * size, (B + real) * size), real);
+        acc.add(rowIds.subarray(0, real), first.repr, second.repr, first.dim);
+        hooks.onEvent?.({ kind: 'score', stage, done: k * batches + bi + 1, total: K * batches });
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  const r = acc.result();
+  return { mean: r.mean, stderr: r.stderr, count: r.count };
+}

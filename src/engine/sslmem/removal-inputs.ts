@@ -1,0 +1,65 @@
+// What the retrain-after-removal experiment reads from a finished run: its stored config, the dataset (same
+// fingerprint), the split, and the run's scores per dataset index — recomputed from the saved losses in
+// float64 exactly as the report stage computed them, so the ranking is the run's ranking.
+import { existsSync } from 'node:fs';
+import { loadDataset, type LoadedDataset } from '../data';
+import { openRun, type RunHandle } from '../runs';
+import type { SslmemConfig } from './config';
+import { loadLosses } from './losses-file';
+import { averageSeedPairs, computeScores, type PointLosses } from './scores';
+import { loadSplit, scoredIndices, type Split } from './split';
+
+/** The manifest's `config` as the pipeline stores it. */
+export interface StoredRunConfig { sslmem: SslmemConfig; data: string; seed: number; splitFile: string | null; cacheDir: string | null }
+
+export interface RunInputs {
+  run: RunHandle;
+  stored: StoredRunConfig;
+  loaded: LoadedDataset;
+  split: Split;
+  /** Normalised score by dataset index (NaN for samples in no subset). */
+  scoreByIndex: Float64Array;
+  /** Seed f was trained with (first seed pair). */
+  fSeed: number;
+  /** The seed the pipeline made scoring views with (so a re-scored encoder sees the same views). */
+  scoringSeed: number;
+}
+
+export async function readRunInputs(runDir: string, log?: (m: string) => void): Promise<RunInputs> {
+  const run = await openRun(runDir);
+  const m = run.manifest;
+  if (m.status !== 'done' || !run.isDone('report')) {
+    throw new Error(`run ${m.id} is not finished (status ${m.status}); finish it first (sslmem resume ${runDir})`);
+  }
+  const stored = m.config as unknown as StoredRunConfig;
+  const loaded = await loadDataset(stored.data, stored.sslmem.decode, { cacheDir: stored.cacheDir ?? undefined });
+  if (m.dataset.fingerprint && loaded.fingerprint !== m.dataset.fingerprint) {
+    throw new Error(`the dataset at ${stored.data} changed since run ${m.id} (fingerprint differs)`);
+  }
+  log?.(`dataset ${stored.data}: ${loaded.dataset.n} images (cache ${loaded.cache})`);
+  const split = await loadSplit(run.path('split.json'), loaded.dataset);
+  const pairs = m.seeds.pairs.length || 1;
+  const perPair: PointLosses[] = [];
+  for (let q = 0; q < pairs; q++) {
+    const sfx = pairs > 1 ? `-${q}` : '';
+    const f = await loadLosses(run.path(`losses-f${sfx}.bin`));
+    const g = await loadLosses(run.path(`losses-g${sfx}.bin`));
+    perPair.push({ lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr });
+  }
+  const scores = computeScores(pairs > 1 ? averageSeedPairs(perPair) : perPair[0], stored.sslmem.scoring.normalisation);
+  const rows = scoredIndices(split);
+  const scoreByIndex = new Float64Array(loaded.dataset.n).fill(NaN);
+  rows.forEach((index, r) => { scoreByIndex[index] = scores.normalised[r]; });
+  return {
+    run, stored, loaded, split, scoreByIndex,
+    fSeed: m.seeds.pairs[0]?.f ?? stored.seed,
+    scoringSeed: (stored.seed * 7919 + 17) >>> 0,
+  };
+}
+
+/** The run's g losses (single seed pair only), for re-scoring a retrained f against the same g. */
+export async function gLossesOf(inputs: RunInputs): Promise<Float64Array | null> {
+  if ((inputs.run.manifest.seeds.pairs.length || 1) !== 1) return null;
+  const file = inputs.run.path('losses-g.bin');
+  return existsSync(file) ? (await loadLosses(file)).mean : null;
+}

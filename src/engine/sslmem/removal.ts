@@ -1,0 +1,179 @@
+// Retrain after removal (method spec §3), from a finished run: for each k, remove the k most memorized
+// points of f's training data (S_S ∪ S_C, ranked by the run's scores) and, as control, k random points of
+// the same pool (several seeds); retrain f with the same recipe (same config, same training seed as f, so
+// only the data differ); evaluate every encoder — the original f included — with kNN and a linear probe on
+// the frozen features (probe.ts).
+//
+// Resumable and atomic: each retrained encoder lives in <run>/retrain/<kind>-k<k>-s<seed>/ (checkpoint,
+// artifacts, removed.json, result.json). A folder with result.json is finished and skipped on rerun; a
+// folder with only a checkpoint continues training from it. retrain.json and retrain.md are rewritten at
+// the end from all results. The run's own files are only read.
+import { existsSync, promises as fs } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadDataset } from '../data';
+import { readCheckpoint } from '../artifacts/checkpoint';
+import { writeFileAtomic, writeJsonAtomic } from '../runs/atomic';
+import type { ProviderSetting } from '../runtime/session';
+import { stepsFor, trainEncoder } from './train-encoder';
+import { trainingIndices } from './split';
+import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName, type RetrainSpec } from './removal-plan';
+import { readRunInputs, type RunInputs } from './removal-inputs';
+import { evaluateEncoder, runProbeSet, transferProbeSet, PROBE_TEST_DESCRIPTION, PROBE_TRAIN_DESCRIPTION, type ProbeSet, type ProbeSettings } from './probe';
+import { LINEAR_PROBE_DEFAULTS } from './probe-linear';
+import { conclusionLines, renderRetrainMarkdown } from './removal-report';
+import { rescoreRetrained } from './removal-rescore';
+import type { ProbeProtocol, RetrainEvent, RetrainOutcome, RetrainResults, RetrainRow } from './removal-types';
+
+export type { RetrainEvent, RetrainOutcome } from './removal-types';
+import type { SslmemConfig } from './config';
+
+export const RETRAIN_FILES = { json: 'retrain.json', markdown: 'retrain.md', folder: 'retrain' } as const;
+
+export interface RetrainRequest {
+  runDir: string;
+  /** Counts (integers ≥ 1) or fractions in (0, 1) of f's training set. */
+  k: number[];
+  /** Random-removal seeds per k (≥ 1). */
+  seeds: number;
+  /** A second labeled dataset folder for transfer probing. */
+  transferData?: string;
+  /**
+   * Train every retrained encoder for this many epochs instead of the run's (to fit a time budget). The
+   * original f is then no fair reference, so a full-data encoder is retrained with the same epochs too.
+   */
+  epochs?: number;
+  /** Re-score the memorized-removal encoder of the largest k against g (per-sample score differences). */
+  rescore?: boolean;
+  probe?: ProbeSettings;
+}
+
+export interface RetrainHooks { signal?: AbortSignal; log?: (message: string) => void; onEvent?: (e: RetrainEvent) => void }
+export interface RetrainRuntime { provider?: ProviderSetting; threads?: number }
+
+interface StoredResult { row: RetrainRow; probeKey: string }
+
+export async function runRemovalExperiment(req: RetrainRequest, runtime: RetrainRuntime = {}, hooks: RetrainHooks = {}): Promise<RetrainOutcome> {
+  if (!Number.isInteger(req.seeds) || req.seeds < 1) throw new Error(`seeds must be a whole number ≥ 1, got ${req.seeds}`);
+  if (req.k.length === 0) throw new Error('give at least one k');
+  const runDir = resolve(req.runDir);
+  const cancelled: RetrainOutcome = { runDir, status: 'cancelled', resultsFile: null, summaryFile: null };
+  const inputs = await readRunInputs(runDir, hooks.log);
+  const { run, stored, loaded, split } = inputs;
+  const dataset = loaded.dataset;
+  const pool = trainingIndices(split, 'f');
+  const kResolved = [...new Set(req.k.map((k) => resolveK(k, pool.length)))].sort((a, b) => a - b);
+  const config: SslmemConfig = { ...stored.sslmem, epochs: req.epochs ?? stored.sslmem.epochs };
+  const baseline = config.epochs !== stored.sslmem.epochs;
+  const specs = planRetrains(kResolved, req.seeds, baseline);
+
+  const sets: ProbeSet[] = [runProbeSet(dataset, split)];
+  if (req.transferData) {
+    const transfer = await loadDataset(req.transferData, stored.sslmem.decode, { cacheDir: stored.cacheDir ?? undefined });
+    sets.push(transferProbeSet(transfer.dataset, stored.seed));
+  }
+  const settings = req.probe ?? {};
+  const protocol = protocolOf(sets, settings, req.transferData);
+  const probeKey = JSON.stringify({ settings, transfer: req.transferData ? resolve(req.transferData) : null, protocol });
+
+  const trainSeconds = run.manifest.timings.train_f;
+  const fSteps = stepsFor(stored.sslmem, pool.length);
+  const estimatedSeconds = trainSeconds
+    ? specs.reduce((s, spec) => s + (trainSeconds / fSteps) * stepsFor(config, pool.length - spec.k), 0)
+    : null;
+  hooks.onEvent?.({ kind: 'plan', encoders: ['original', ...specs.map(retrainDirName)], estimatedSeconds });
+  if (estimatedSeconds) hooks.log?.(`about ${Math.round(estimatedSeconds / 60)} min of training (from this run's train_f time)`);
+
+  const rows: RetrainRow[] = [];
+  const total = specs.length + 1;
+  try {
+    // The original f: evaluated, never retrained.
+    const original = await cached(run.path(`${RETRAIN_FILES.folder}/original/result.json`), probeKey, 'original', 0, total, hooks, async () => {
+      const t0 = performance.now();
+      const acc = await evaluateEncoder({ config: stored.sslmem, checkpoint: await readCheckpoint(run.path('f/checkpoint.bin')), sets, settings, ...runtime, signal: hooks.signal });
+      return rowOf({ k: 0, kind: 'none', seed: 0 }, acc, { trainingSize: pool.length, encoder: 'original', dir: 'f', epochs: stored.sslmem.epochs, steps: fSteps, trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000 });
+    });
+    if (!original) return cancelled;
+    rows.push(original);
+    for (const [i, spec] of specs.entries()) {
+      const name = retrainDirName(spec);
+      const dir = run.path(`${RETRAIN_FILES.folder}/${name}`);
+      const row = await cached(join(dir, 'result.json'), probeKey, name, i + 1, total, hooks, async () => {
+        const removed = removalOf(spec, pool, inputs);
+        const kept = keptIndices(pool, removed);
+        await writeJsonAtomic(join(dir, 'removed.json'), { kind: spec.kind, k: spec.k, seed: spec.seed, removed: Array.from(removed) });
+        const trained = await trainEncoder({
+          config, dataset, indices: kept, seed: inputs.fSeed, dir, checkpointPath: join(dir, 'checkpoint.bin'), ...runtime,
+          signal: hooks.signal, log: hooks.log, onProgress: (p) => hooks.onEvent?.({ kind: 'train', name, step: p.step, total: p.total, loss: p.loss, imagesPerSec: p.imagesPerSec }),
+        });
+        if (trained.cancelled) return null;
+        hooks.onEvent?.({ kind: 'evaluate', name });
+        const t0 = performance.now();
+        const acc = await evaluateEncoder({ config, checkpoint: trained.checkpoint, sets, settings, ...runtime, signal: hooks.signal });
+        return rowOf(spec, acc, { trainingSize: kept.length, encoder: 'retrained', dir: `${RETRAIN_FILES.folder}/${name}`, epochs: config.epochs, steps: trained.steps, trainSeconds: trained.seconds, evalSeconds: (performance.now() - t0) / 1000 });
+      });
+      if (!row) return cancelled;
+      rows.push(row);
+    }
+    let scoreDiffFile: string | undefined;
+    if (req.rescore) {
+      const largest: RetrainSpec = { kind: 'memorized', k: kResolved[kResolved.length - 1], seed: 0 };
+      scoreDiffFile = await rescoreRetrained(inputs, config, largest, runtime, hooks) ?? undefined;
+    }
+    const results: RetrainResults = {
+      format: 'sslmem-retrain', version: 1, runId: run.id, createdAt: new Date().toISOString(),
+      kRequested: req.k, kResolved, seeds: req.seeds, poolSize: pool.length, protocol, rows, conclusion: [], scoreDiffFile,
+    };
+    results.conclusion = conclusionLines(results);
+    await writeJsonAtomic(run.path(RETRAIN_FILES.json), results);
+    await writeFileAtomic(run.path(RETRAIN_FILES.markdown), renderRetrainMarkdown(results, run.manifest, baseline));
+    return { runDir, status: 'done', resultsFile: run.path(RETRAIN_FILES.json), summaryFile: run.path(RETRAIN_FILES.markdown) };
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') return cancelled;
+    throw e;
+  }
+}
+
+/** The removed set of one retraining (pure given the run: memorized = top-k by score, random = seeded draw). */
+export function removalOf(spec: RetrainSpec, pool: Int32Array, inputs: Pick<RunInputs, 'scoreByIndex'>): Int32Array {
+  if (spec.kind === 'none') return new Int32Array(0);
+  return spec.kind === 'memorized'
+    ? memorizedRemoval(pool, (i) => inputs.scoreByIndex[i], spec.k)
+    : randomRemoval(pool, spec.k, spec.seed);
+}
+
+async function cached(file: string, probeKey: string, name: string, index: number, total: number, hooks: RetrainHooks,
+  compute: () => Promise<RetrainRow | null>): Promise<RetrainRow | null> {
+  if (existsSync(file)) {
+    const stored = JSON.parse(await fs.readFile(file, 'utf8')) as StoredResult;
+    if (stored.probeKey === probeKey) {
+      hooks.onEvent?.({ kind: 'encoder', name, index, total, status: 'skip' });
+      return stored.row;
+    }
+    hooks.log?.(`${name}: probe settings changed, re-evaluating`);
+  }
+  if (hooks.signal?.aborted) return null;
+  hooks.onEvent?.({ kind: 'encoder', name, index, total, status: 'start' });
+  const row = await compute();
+  if (!row) return null;
+  await writeJsonAtomic(file, { row, probeKey } satisfies StoredResult);
+  hooks.onEvent?.({ kind: 'encoder', name, index, total, status: 'done' });
+  return row;
+}
+
+function rowOf(spec: RetrainSpec, acc: Awaited<ReturnType<typeof evaluateEncoder>>,
+  rest: Pick<RetrainRow, 'trainingSize' | 'encoder' | 'dir' | 'epochs' | 'steps' | 'trainSeconds' | 'evalSeconds'>): RetrainRow {
+  const row: RetrainRow = { k: spec.k, removal: spec.kind, seed: spec.seed, linearProbeAccuracy: acc[0].linearProbeAccuracy, knnAccuracy: acc[0].knnAccuracy, ...rest };
+  if (acc[1]) { row.transferLinearProbeAccuracy = acc[1].linearProbeAccuracy; row.transferKnnAccuracy = acc[1].knnAccuracy; }
+  return row;
+}
+
+function protocolOf(sets: ProbeSet[], settings: ProbeSettings, transferData?: string): ProbeProtocol {
+  const l = { ...LINEAR_PROBE_DEFAULTS, ...settings.linear };
+  return {
+    probeTrain: PROBE_TRAIN_DESCRIPTION, probeTest: PROBE_TEST_DESCRIPTION,
+    probeTrainSize: sets[0].train.length, probeTestSize: sets[0].test.length,
+    knn: { k: settings.knn?.k ?? 20, vote: settings.knn?.vote ?? 'weighted', metric: 'cosine' },
+    linear: { epochs: l.epochs, batch: l.batch, learningRate: l.learningRate, weightDecay: l.weightDecay, optimizer: l.optimizer, standardised: true },
+    ...(sets[1] && transferData ? { transfer: { data: resolve(transferData), trainSize: sets[1].train.length, testSize: sets[1].test.length } } : {}),
+  };
+}

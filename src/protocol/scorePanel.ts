@@ -1,0 +1,125 @@
+// Messages between the extension host and the score panel webview (one panel per run). Imported by both
+// bundles: no Node or `vscode` imports. Rows travel in pages requested by index range ({start, end} over
+// the filtered, rank-ordered list), never the whole run in one message (a run may have 50k samples).
+import { isObject, isIntIn, isStringArray } from './guards';
+
+export const SUBSET_NAMES = ['S_S', 'S_C', 'S_I', 'S_E'] as const;
+export type SubsetName = (typeof SUBSET_NAMES)[number];
+export type Mark = 'keep' | 'exclude';
+
+/** Which rows the gallery shows; an empty list means "no restriction". Scores are the normalised score. */
+export interface RowFilter {
+  subsets: SubsetName[];
+  classes: number[];
+  min?: number;
+  max?: number;
+  marks?: 'any' | Mark | 'unmarked';
+}
+
+export interface GalleryRow {
+  /** Dataset index: the sample's stable id (selection and marks refer to it). */
+  index: number;
+  rank: number;
+  score: number;
+  raw: number;
+  lf: number;
+  lg: number;
+  subset: SubsetName;
+  label: number;
+  /** Path as the run stores it (relative to the dataset root). */
+  path: string;
+  /** Webview URI of the image or its rendered thumbnail; empty when none can be shown. */
+  thumb: string;
+  mark?: Mark;
+}
+
+export interface Histogram { lo: number; hi: number; counts: Record<SubsetName, number[]> }
+export interface TestSummary { name: string; t: number | null; p: number | null; meanDifference: number | null; expected: string; holds: boolean }
+
+// ---- host -> webview ----
+export interface InitMessage {
+  type: 'init';
+  runId: string;
+  /** Kept in the page's state so a restored panel knows which run to ask for. */
+  runDir: string;
+  dataset: string;
+  preset: string;
+  n: number;
+  classNames: string[];
+  subsetCounts: Record<SubsetName, number>;
+  histogram: Histogram;
+  /** S_C's scores, ascending, so the threshold slider's fraction is exact and live without a round trip. */
+  candidateScores: number[];
+  thresholdCurve: { tau: number; fraction: number }[];
+  tests: TestSummary[];
+  normalisation: string;
+}
+export interface PageMessage { type: 'page'; requestId: number; total: number; start: number; rows: GalleryRow[] }
+export interface MarksMessage { type: 'marks'; keep: number; exclude: number }
+export interface NoticeMessage { type: 'notice'; text: string }
+export type HostToScorePanel = InitMessage | PageMessage | MarksMessage | NoticeMessage;
+
+// ---- webview -> host ----
+export type ScorePanelToHost =
+  | { type: 'ready' }
+  | { type: 'getRows'; requestId: number; filter: RowFilter; start: number; end: number }
+  | { type: 'setMark'; indices: number[]; mark: Mark | 'none' }
+  | { type: 'exportSelection'; indices: number[] }
+  | { type: 'openFile'; index: number }
+  | { type: 'openInspector'; index: number }
+  | { type: 'rendered'; requestId: number; rows: number; ms: number };
+
+/** UI state the page persists (vscode.setState): never data. */
+export interface ScorePanelState {
+  runDir: string;
+  filter: RowFilter;
+  threshold: number;
+  density: number;
+  selected: number[];
+  focus?: number;
+  scrollTop?: number;
+}
+
+/** At most this many rows per page request: keeps one message small whatever the page asks for. */
+export const MAX_PAGE = 500;
+const MAX_INDEX = 2 ** 31 - 1;
+const isIndexList = (x: unknown, max = 100_000): x is number[] => Array.isArray(x) && x.length <= max && x.every((v) => isIntIn(v, 0, MAX_INDEX));
+
+export function isRowFilter(x: unknown): x is RowFilter {
+  if (!isObject(x)) return false;
+  const num = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+  return isStringArray(x.subsets) && x.subsets.every((s) => (SUBSET_NAMES as readonly string[]).includes(s))
+    && isIndexList(x.classes, 10_000) && num(x.min) && num(x.max)
+    && (x.marks === undefined || ['any', 'keep', 'exclude', 'unmarked'].includes(x.marks as string));
+}
+
+export function isScorePanelToHost(x: unknown): x is ScorePanelToHost {
+  if (!isObject(x)) return false;
+  switch (x.type) {
+    case 'ready': return true;
+    case 'getRows':
+      return isIntIn(x.requestId, 0, MAX_INDEX) && isRowFilter(x.filter) && isIntIn(x.start, 0, MAX_INDEX) && isIntIn(x.end, 0, MAX_INDEX)
+        && (x.end as number) >= (x.start as number) && (x.end as number) - (x.start as number) <= MAX_PAGE;
+    case 'setMark': return isIndexList(x.indices) && ['keep', 'exclude', 'none'].includes(x.mark as string);
+    case 'exportSelection': return isIndexList(x.indices);
+    case 'openFile': case 'openInspector': return isIntIn(x.index, 0, MAX_INDEX);
+    case 'rendered': return isIntIn(x.requestId, 0, MAX_INDEX) && isIntIn(x.rows, 0, MAX_PAGE * 10) && typeof x.ms === 'number';
+    default: return false;
+  }
+}
+
+export function isHostToScorePanel(x: unknown): x is HostToScorePanel {
+  if (!isObject(x)) return false;
+  switch (x.type) {
+    case 'init': return typeof x.runId === 'string' && typeof x.n === 'number' && isObject(x.histogram) && Array.isArray(x.candidateScores);
+    case 'page': return typeof x.requestId === 'number' && typeof x.total === 'number' && typeof x.start === 'number' && Array.isArray(x.rows);
+    case 'marks': return typeof x.keep === 'number' && typeof x.exclude === 'number';
+    case 'notice': return typeof x.text === 'string';
+    default: return false;
+  }
+}
+
+export function isScorePanelState(x: unknown): x is ScorePanelState {
+  return isObject(x) && typeof x.runDir === 'string' && isRowFilter(x.filter) && typeof x.threshold === 'number'
+    && typeof x.density === 'number' && isIndexList(x.selected);
+}

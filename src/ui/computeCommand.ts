@@ -1,0 +1,120 @@
+// "Compute Memorization Scores" and "Resume Run": pick a dataset and a preset, run the pipeline in the
+// backend with a cancellable progress notification and the live training view. Cancelling stops the
+// backend job; the run folder keeps its checkpoints, so "Resume Run" continues where it stopped.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { BackendError, type RunProgress, type RunResult } from '../protocol/backend';
+import type { BackendHost } from './backendHost';
+import { PRESET_CHOICES, defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
+import { listRuns } from './runIndex';
+import { TrainingPanel } from './trainingPanel';
+
+export interface ComputeDeps {
+  extensionUri: vscode.Uri;
+  backend: BackendHost;
+  /** Called when a run finished (refresh the tree and the score index, open the panel). */
+  onRunFinished(runDir: string, openPanel: boolean): Promise<void>;
+}
+
+/** Options a script or test may pass instead of answering the pickers. */
+export interface ComputeOptions { preset?: string; openPanel?: boolean; showTraining?: boolean; overrides?: Record<string, unknown> }
+
+const STAGES = ['split', 'train_f', 'train_g', 'score_f', 'score_g', 'report'];
+
+function requireTrust(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage('SSLMem: computing scores trains models on workspace files; trust this workspace first.', 'Manage Workspace Trust')
+    .then((pick) => { if (pick) void vscode.commands.executeCommand('workbench.trust.manage'); });
+  return false;
+}
+
+export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, options: ComputeOptions = {}): Promise<RunResult | undefined> {
+  if (!requireTrust()) return undefined;
+  const dataset = target instanceof vscode.Uri ? target : (await vscode.window.showOpenDialog({
+    canSelectFolders: true, canSelectFiles: true, canSelectMany: false, title: 'Dataset: a folder of images (one sub-folder per class), or an IDX / CIFAR file',
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, openLabel: 'Compute Scores',
+  }))?.[0];
+  if (!dataset) return undefined;
+  const preset = options.preset ?? await pickPreset(dataset);
+  if (!preset) return undefined;
+  const { storeDir, cacheDir } = storeFor(dataset);
+  const title = `SSLMem: ${preset} run on ${path.basename(dataset.fsPath)}`;
+  return runJob(deps, title, preset, dataset.fsPath, options, (token, onProgress) => deps.backend.request('runSslmem', {
+    data: dataset.fsPath, preset, storeDir, cacheDir, provider: executionProvider(), threads: threads(), overrides: options.overrides,
+  }, { token, onProgress, label: title }));
+}
+
+async function pickPreset(dataset: vscode.Uri): Promise<string | undefined> {
+  const dflt = defaultPreset(dataset);
+  const details: Record<string, string> = {
+    quick: 'minutes on a laptop CPU: small CNN, few epochs',
+    tiny: 'seconds: a smoke test of the whole pipeline (scores mean little)',
+    'paper-cifar10': 'the paper setup: ResNet-18, 200 epochs; needs a GPU',
+  };
+  const order = [dflt, ...PRESET_CHOICES.filter((p) => p !== dflt)];
+  const picked = await vscode.window.showQuickPick(order.map((p) => ({ label: p, description: p === dflt ? 'default (sslmem.defaultPreset)' : undefined, detail: details[p] })), {
+    title: `SSLMem: preset for ${path.basename(dataset.fsPath)}`, placeHolder: 'How long to train the encoders f and g',
+  });
+  return picked?.label;
+}
+
+/** Resumes an interrupted run: the given one, or one picked from the runs that did not finish. */
+export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: string }): Promise<RunResult | undefined> {
+  if (!requireTrust()) return undefined;
+  let dir = typeof runDir === 'string' ? runDir : runDir?.dir;
+  if (!dir) {
+    const unfinished = (await listRuns(runStoreFolders())).filter((r) => r.status !== 'done' && !r.problem);
+    if (unfinished.length === 0) { void vscode.window.showInformationMessage('SSLMem: no interrupted runs to resume.'); return undefined; }
+    const pick = await vscode.window.showQuickPick(unfinished.map((r) => ({ label: r.id, description: `${r.status ?? '?'} · next: ${r.nextStage ?? '?'}`, detail: r.dataset, dir: r.dir })), { title: 'SSLMem: resume which run?' });
+    dir = pick?.dir;
+  }
+  if (!dir) return undefined;
+  const runFolder = dir;
+  const title = `SSLMem: resume ${path.basename(runFolder)}`;
+  return runJob(deps, title, 'resume', runFolder, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
+    runDir: runFolder, provider: executionProvider(), threads: threads(),
+  }, { token, onProgress, label: title }));
+}
+
+type Start = (token: vscode.CancellationToken, onProgress: (p: RunProgress) => void) => Promise<RunResult>;
+
+async function runJob(deps: ComputeDeps, title: string, preset: string, dataset: string, options: ComputeOptions, start: Start): Promise<RunResult | undefined> {
+  const cts = new vscode.CancellationTokenSource();
+  let result: RunResult | undefined;
+  const training = options.showTraining === false ? undefined
+    : new TrainingPanel(deps.extensionUri, { type: 'start', title, preset, dataset, stages: STAGES }, () => cts.cancel(),
+      () => { if (result) void deps.onRunFinished(result.runDir, true); });
+  try {
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const sub = token.onCancellationRequested(() => cts.cancel());
+      try {
+        return await start(cts.token, (p) => { training?.progress(p); reportProgress(progress, p); });
+      } finally { sub.dispose(); }
+    });
+  } catch (err) {
+    const cancelled = err instanceof BackendError && err.code === 'cancelled';
+    training?.finish(cancelled ? 'cancelled' : 'failed', cancelled ? 'Cancelled. The run keeps its checkpoints: "SSLMem: Resume Run" continues it.' : `Failed: ${(err as Error).message}`);
+    await deps.onRunFinished('', false);
+    if (cancelled) { void vscode.window.showInformationMessage('SSLMem: run cancelled; resume it with "SSLMem: Resume Run".', 'Resume Run').then((p) => { if (p) void vscode.commands.executeCommand('sslmem.resumeRun'); }); return undefined; }
+    throw err;
+  } finally {
+    cts.dispose();
+  }
+  if (result.status === 'cancelled') {
+    training?.finish('cancelled', 'Cancelled. The run keeps its checkpoints: "SSLMem: Resume Run" continues it.');
+    await deps.onRunFinished(result.runDir, false);
+    return result;
+  }
+  training?.finish('done', `Done: ${result.runDir}`);
+  await deps.onRunFinished(result.runDir, options.openPanel ?? true);
+  return result;
+}
+
+function reportProgress(progress: vscode.Progress<{ message?: string; increment?: number }>, p: RunProgress): void {
+  switch (p.kind) {
+    case 'dataset': progress.report({ message: `dataset: ${p.n} images` }); break;
+    case 'stage': if (p.status === 'start') progress.report({ message: p.stage }); break;
+    case 'train': progress.report({ message: `${p.stage} step ${p.step}/${p.total} · loss ${p.loss.toFixed(3)} · ${p.imagesPerSec.toFixed(0)} img/s` }); break;
+    case 'score': progress.report({ message: `${p.stage} ${p.done}/${p.total}` }); break;
+  }
+}

@@ -1,0 +1,51 @@
+// "SSLMem Image Inspector": a read-only custom editor for image files (priority "option", so it is offered
+// under "Open With…" and never replaces VS Code's image preview). It shows the image with its score, rank,
+// subset, label and losses from the latest finished run over its dataset. The page has no script at all:
+// its CSP allows only images and the stylesheet from the webview's own origin.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ScoreIndex } from './scoreIndex';
+import { escapeHtml, inspectorHtml } from './inspectorHtml';
+
+export const INSPECTOR_VIEW_TYPE = 'sslmem.imageInspector';
+
+export class ImageInspectorProvider implements vscode.CustomReadonlyEditorProvider {
+  private readonly opened = new vscode.EventEmitter<{ uri: vscode.Uri; scored: boolean }>();
+  /** Fires when an inspector has drawn an image (tests listen). */
+  readonly onDidOpen = this.opened.event;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly index: ScoreIndex) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
+    const file = document.uri.fsPath;
+    const webview = panel.webview;
+    webview.options = {
+      enableScripts: false,
+      localResourceRoots: [vscode.Uri.file(path.dirname(file)), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+    const score = this.index.lookup(file);
+    const rows: [string, string][] = score ? [
+      ['score', `${score.score.toFixed(4)} (normalised)`], ['rank', `${score.rank} of ${score.n}`], ['band', score.band],
+      ['subset', score.subset], ['label', score.className ?? String(score.label)], ['L_f', score.lf.toFixed(4)], ['L_g', score.lg.toFixed(4)],
+      ['raw L_g − L_f', score.raw.toFixed(4)], ['run', score.runId],
+    ] : [];
+    webview.html = inspectorHtml({
+      cspSource: webview.cspSource,
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'inspector.css')).toString(),
+      imageUri: webview.asWebviewUri(document.uri).toString(),
+      title: path.basename(file),
+      file,
+      rows,
+      note: score ? undefined : 'No finished SSLMem run has scored this image yet. Run "SSLMem: Compute Memorization Scores" on its folder.',
+    });
+    this.opened.fire({ uri: document.uri, scored: !!score });
+  }
+
+  dispose(): void { this.opened.dispose(); }
+}
+
+export { escapeHtml };

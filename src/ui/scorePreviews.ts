@@ -1,0 +1,72 @@
+// Scores next to image files. Images open in VS Code's own image editor, where hovers never fire, so:
+// a FileDecorationProvider badges scored dataset images in the Explorer (band letter, band colour, plain
+// text tooltip), and a HoverProvider shows thumbnail + score on image paths mentioned in text files
+// (CSV, JSON, Markdown, code).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { BAND_BADGES, describeScore, type SampleScore, type ScoreIndex } from './scoreIndex';
+
+const BAND_COLORS = { high: 'sslmem.scoreHigh', mid: 'sslmem.scoreMid', low: 'sslmem.scoreLow' } as const;
+
+export class ScoreDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
+  readonly onDidChangeFileDecorations = this.changed.event;
+
+  constructor(private readonly index: ScoreIndex) {}
+
+  /** The index was rebuilt: every decoration may have changed. */
+  refresh(): void { this.changed.fire(undefined); }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    const s = this.index.lookup(uri.fsPath);
+    if (!s) return undefined;
+    const d = new vscode.FileDecoration(BAND_BADGES[s.band], describeScore(s), new vscode.ThemeColor(BAND_COLORS[s.band]));
+    d.propagate = false; // a folder full of images would otherwise always look "memorized"
+    return d;
+  }
+
+  dispose(): void { this.changed.dispose(); }
+}
+
+/** Image paths as they appear in text: relative or absolute, quoted or bare, with an image extension. */
+const IMAGE_PATH = /[\w@~:.\-/\\]+\.(?:png|jpe?g|bmp|gif|webp)\b/gi;
+
+export class ScoreHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly index: ScoreIndex) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const line = document.lineAt(position.line).text;
+    for (const m of line.matchAll(IMAGE_PATH)) {
+      const start = m.index ?? 0;
+      if (position.character < start || position.character > start + m[0].length) continue;
+      const score = this.resolve(m[0], document);
+      if (!score) return undefined;
+      return new vscode.Hover(scoreMarkdown(score), new vscode.Range(position.line, start, position.line, start + m[0].length));
+    }
+    return undefined;
+  }
+
+  /** Tries the path as absolute, then relative to the document, the workspace folders and the runs' dataset roots. */
+  private resolve(text: string, document: vscode.TextDocument): SampleScore | undefined {
+    const candidates = path.isAbsolute(text) ? [text] : [
+      path.join(path.dirname(document.uri.fsPath), text),
+      ...(vscode.workspace.workspaceFolders ?? []).map((f) => path.join(f.uri.fsPath, text)),
+      ...this.index.datasetRoots.map((r) => path.join(r, text)),
+    ];
+    for (const c of candidates) { const s = this.index.lookup(c); if (s) return s; }
+    return undefined;
+  }
+}
+
+/** Thumbnail and numbers of a sample, for hovers and tree tooltips. */
+export function scoreMarkdown(s: SampleScore): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportHtml = true;
+  if (fs.existsSync(s.file)) md.appendMarkdown(`<img src="${vscode.Uri.file(s.file).toString()}" width="96" height="96">\n\n`);
+  md.appendMarkdown(`**SSLMem score ${s.score.toFixed(3)}** — rank ${s.rank} of ${s.n} (${s.band} memorization band)\n\n`);
+  md.appendMarkdown(`| subset | label | L_f | L_g |\n|---|---|---|---|\n| ${s.subset} | ${s.className ?? (s.label >= 0 ? s.label : '—')} | ${s.lf.toFixed(4)} | ${s.lg.toFixed(4)} |\n\n`);
+  md.appendMarkdown(`run \`${s.runId}\``);
+  return md;
+}

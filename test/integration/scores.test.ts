@@ -1,0 +1,174 @@
+// The scoring UI end to end inside the real extension host, on a real (tiny) dataset: 150 Fashion-MNIST
+// PNGs in the fixture workspace, trained and scored by the real backend with the `tiny` preset. Every
+// check reads what the pipeline actually wrote (scores.csv) and compares the UI's view of it.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { RunResult } from '../../src/protocol/backend';
+import { activeApi, nextEvent, waitFor } from './helpers';
+
+interface CsvRow { path: string; normalised: number; rank: number; subset: string }
+
+function readScoresCsv(runDir: string): CsvRow[] {
+  const [head, ...lines] = fs.readFileSync(path.join(runDir, 'scores.csv'), 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return lines.map((l) => {
+    const v = l.split(',');
+    const get = (c: string) => v[cols.indexOf(c)];
+    return { path: get('path'), normalised: Number(get('normalised')), rank: Number(get('rank')), subset: get('subset') };
+  });
+}
+
+const tabsOf = (viewType: string) => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
+  (t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType)) || (t.input instanceof vscode.TabInputCustom && t.input.viewType === viewType));
+
+describe('memorization scores through the UI (tiny real run)', function () {
+  this.timeout(180_000);
+  let workspace: string;
+  let dataset: string;
+  let runDir: string;
+  let csv: CsvRow[];
+
+  before(async () => {
+    workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    dataset = path.join(workspace, 'fashion-mini');
+    assert.ok(fs.existsSync(dataset), 'the fixture workspace has no fashion-mini dataset');
+  });
+
+  it('Compute Memorization Scores trains and scores the dataset, shows live training, lists the run', async () => {
+    const { api } = await activeApi();
+    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false });
+    assert.ok(result, 'the command returned nothing (see the backend log)');
+    assert.strictEqual(result.status, 'done');
+    runDir = result.runDir;
+    assert.ok(runDir.startsWith(path.join(workspace, '.sslmem', 'runs')), `run stored outside the run store: ${runDir}`);
+    csv = readScoresCsv(runDir);
+    assert.ok(csv.length > 20, `only ${csv.length} scored rows`);
+    assert.ok(tabsOf('sslmem.training').length >= 1, 'no live training view was opened');
+    const runs = await api.runs.getChildren();
+    const item = api.runs.getTreeItem(runs.find((r) => r.dir === runDir)!);
+    assert.match(String(item.description), /tiny · fashion-mini/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /execution provider: cpu/);
+  });
+
+  it('file decorations badge every scored image with its band and score', async () => {
+    const { api } = await activeApi();
+    await api.refreshScores();
+    for (const row of csv) {
+      const uri = vscode.Uri.file(path.join(dataset, row.path));
+      const d = await api.decorations.provideFileDecoration(uri);
+      assert.ok(d, `no decoration for ${row.path}`);
+      assert.ok(d.badge && d.badge.length <= 2, `badge '${d.badge}'`);
+      assert.ok(d.tooltip?.includes(`score ${row.normalised.toFixed(3)}`), `${row.path}: ${d.tooltip}`);
+      assert.ok(d.tooltip?.includes(`rank ${row.rank} of ${csv.length}`), d.tooltip);
+    }
+    const top = csv.find((r) => r.rank === 1)!;
+    assert.ok((await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(dataset, top.path))))?.color, 'top sample has no band colour');
+    assert.strictEqual(await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(workspace, 'README.md'))), undefined);
+  });
+
+  it('hovering an image path in a text file shows its score', async () => {
+    const row = csv[Math.floor(csv.length / 2)];
+    const notes = path.join(workspace, 'notes.md');
+    fs.writeFileSync(notes, `# Notes\n\nLook at fashion-mini/${row.path} again.\n`);
+    const doc = await vscode.workspace.openTextDocument(notes);
+    const col = doc.lineAt(2).text.indexOf(row.path) + 3;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(2, col));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, new RegExp(`SSLMem score ${row.normalised.toFixed(3).replace('.', '\\.')}`));
+    assert.match(text, new RegExp(`rank ${row.rank} of ${csv.length}`));
+  });
+
+  it('Open Run shows the score panel, which receives rows in pages and draws them', async () => {
+    const { api } = await activeApi();
+    const paged = nextEvent(api.scorePanels.onDidPostPage, (e) => e.runDir === runDir, 30_000, 'a page of rows');
+    const rendered = nextEvent(api.scorePanels.onDidRender, (e) => e.runDir === runDir && e.rows > 0, 30_000, 'the page drawing rows');
+    await vscode.commands.executeCommand('sslmem.openRun', runDir);
+    const page = await paged;
+    assert.strictEqual(page.total, csv.length);
+    assert.strictEqual(page.start, 0);
+    assert.ok(page.rows > 0 && page.rows <= 100 && page.rows < csv.length, `first page had ${page.rows} of ${csv.length} rows: not paged`);
+    assert.ok((await rendered).rows > 0);
+    const panel = api.scorePanels.panelOf(runDir)!;
+    assert.match(panel.webview.html, /default-src 'none'/);
+    const roots = (panel.webview.options.localResourceRoots ?? []).map((u) => u.fsPath);
+    assert.ok(roots.includes(dataset), `dataset folder missing from localResourceRoots: ${roots.join(', ')}`);
+  });
+
+  it('the Score Explorer view lists the most memorized samples with lazy tooltips', async () => {
+    const { api } = await activeApi();
+    const items = api.topSamples.getChildren();
+    assert.ok(items.length > 0);
+    assert.deepStrictEqual(items.slice(0, 5).map((s) => s.rank), [1, 2, 3, 4, 5]);
+    const treeItem = api.topSamples.getTreeItem(items[0]);
+    assert.strictEqual(treeItem.tooltip, undefined, 'tooltip built eagerly');
+    const resolved = api.topSamples.resolveTreeItem(treeItem, items[0]);
+    assert.match((resolved.tooltip as vscode.MarkdownString).value, /SSLMem score .* rank 1 of/);
+  });
+
+  it('the Image Inspector opens an image with its score', async () => {
+    const { api } = await activeApi();
+    const top = csv.find((r) => r.rank === 1)!;
+    const opened = nextEvent(api.inspector.onDidOpen, () => true, 20_000, 'the inspector');
+    await vscode.commands.executeCommand('sslmem.inspectImage', vscode.Uri.file(path.join(dataset, top.path)));
+    assert.strictEqual((await opened).scored, true);
+    await waitFor('an inspector tab', () => tabsOf('sslmem.imageInspector').length > 0);
+  });
+
+  it('Export Scores writes CSV and JSON; Compare Runs matches every shared sample', async () => {
+    const out = path.join(workspace, 'exported.csv');
+    assert.strictEqual(await vscode.commands.executeCommand('sslmem.exportScores', runDir, out), out);
+    assert.strictEqual(fs.readFileSync(out, 'utf8'), fs.readFileSync(path.join(runDir, 'scores.csv'), 'utf8'));
+    const json = path.join(workspace, 'exported.json');
+    await vscode.commands.executeCommand('sslmem.exportScores', runDir, vscode.Uri.file(json));
+    const parsed = JSON.parse(fs.readFileSync(json, 'utf8')) as { samples: { rank: number; score: number }[] };
+    assert.strictEqual(parsed.samples.length, csv.length);
+    assert.strictEqual(parsed.samples[0].rank, 1);
+    const cmp = await vscode.commands.executeCommand<{ shared: number; pearson: number }>('sslmem.compareRuns', runDir, runDir, false);
+    assert.strictEqual(cmp.shared, csv.length);
+    assert.ok(Math.abs(cmp.pearson - 1) < 1e-9);
+  });
+
+  it('cancelling a run leaves it resumable, and Resume Run finishes it', async () => {
+    const { api } = await activeApi();
+    const before = new Set((await api.runs.list()).map((r) => r.dir));
+    const job = vscode.commands.executeCommand<RunResult | undefined>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false, showTraining: false });
+    // Cancel once training has written progress into the new run's manifest.
+    const newRun = await pollAsync(async () => {
+      const r = (await api.runs.list()).find((x) => !before.has(x.dir));
+      return r && r.nextStage && r.nextStage !== 'split' ? r : undefined;
+    }, 60_000);
+    assert.strictEqual(await vscode.commands.executeCommand('sslmem.cancelJob'), 1);
+    assert.strictEqual(await job, undefined, 'a cancelled run reported a result');
+    const after = (await api.runs.list()).find((r) => r.dir === newRun.dir)!;
+    assert.notStrictEqual(after.status, 'done');
+    const resumed = await vscode.commands.executeCommand<RunResult>('sslmem.resumeRun', newRun.dir);
+    assert.strictEqual(resumed?.status, 'done');
+    assert.ok(fs.existsSync(path.join(newRun.dir, 'scores.bin')));
+    // Delete it again (confirmed by the caller): the folder goes, the list follows.
+    assert.strictEqual(await vscode.commands.executeCommand('sslmem.deleteRun', newRun.dir, true), true);
+    assert.ok(!fs.existsSync(newRun.dir));
+    assert.ok(!(await api.runs.list()).some((r) => r.dir === newRun.dir));
+  });
+
+  it('the remaining commands run: runs overview, refresh, backend log', async () => {
+    const { api } = await activeApi();
+    await vscode.commands.executeCommand('sslmem.showRunsOverview');
+    await waitFor('the runs overview', () => api.scoreExplorer.current);
+    await vscode.commands.executeCommand('sslmem.refreshRuns');
+    await vscode.commands.executeCommand('sslmem.showBackendLog');
+    const opened = await vscode.commands.executeCommand('sslmem.openScoreExplorer');
+    assert.ok(opened, 'Open Score Explorer did not open the latest run');
+  });
+});
+
+async function pollAsync<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

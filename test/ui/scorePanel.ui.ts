@@ -1,0 +1,105 @@
+// A person's path through the scoring UI on a real (tiny) dataset: right-click the dataset folder in the
+// Explorer -> Compute Memorization Scores -> preset "tiny" -> the live training view -> the score panel
+// opens: move the threshold slider (the S_C fraction changes), brush the histogram (the gallery filters),
+// select samples with the mouse and keyboard, mark them (marks.json), open the Image Inspector.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { UiContext } from './ui-context';
+
+export const name = 'score-panel';
+export const timeoutMs = 240_000;
+
+export async function run(ctx: UiContext): Promise<void> {
+  const { page } = ctx;
+  const cspViolations: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text()) && /vscode-cdn|vscode-resource/.test(m.location().url)) cspViolations.push(m.text()); });
+
+  // Explorer context menu on the dataset folder.
+  const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mini' }).first();
+  await folder.waitFor({ timeout: 30_000 });
+  let menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Compute Memorization Scores' }).first();
+  for (let attempt = 0; ; attempt++) {
+    // The context menu lists the command once the extension host has registered it.
+    await folder.click({ button: 'right' });
+    if (await menuItem.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+    await page.keyboard.press('Escape');
+    if (attempt > 10) throw new Error('the Explorer context menu never offered "Compute Memorization Scores"');
+  }
+  await menuItem.click();
+  const tiny = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*tiny\s*$/ }) });
+  await tiny.waitFor({ timeout: 15_000 });
+  await ctx.screenshot('compute-pick-preset');
+  await tiny.click();
+  ctx.log('run started from the Explorer context menu with the tiny preset');
+
+  // The live training view: loss curves appear as f trains.
+  const training = ctx.webview();
+  await training.locator('#title').waitFor({ timeout: 30_000 });
+  await training.locator('.stage.running', { hasText: /train_g/ }).waitFor({ timeout: 90_000 });
+  await page.waitForTimeout(1500);
+  await ctx.runCommand('View: Close Primary Side Bar');
+  await ctx.screenshot('training-live');
+
+  // When the run is done the score panel opens by itself.
+  await page.locator('.tabs-container .tab', { hasText: /^Scores:/ }).first().waitFor({ timeout: 120_000 });
+  const web = ctx.webview();
+  const cells = web.locator('#gallery .cell[data-index]');
+  await cells.first().waitFor({ timeout: 30_000 });
+  const total = Number(((await web.locator('#count').textContent()) ?? '').match(/^(\d+)/)?.[1]);
+  assert.ok(total > 20, `gallery shows ${total} samples`);
+  await web.locator('#explain summary').click();
+  await page.waitForTimeout(500);
+  await ctx.screenshot('score-panel-explained');
+  await web.locator('#explain summary').click();
+
+  // Threshold slider: the fraction of S_C above τ follows it, live.
+  const fraction = web.locator('#fraction strong');
+  const slider = web.locator('#threshold');
+  await slider.focus();
+  await slider.press('Home');
+  assert.equal(await fraction.textContent(), '100.0%');
+  await slider.press('End');
+  assert.equal(await fraction.textContent(), '0.0%');
+  await slider.fill(await slider.evaluate((s: HTMLInputElement) => String((Number(s.min) + Number(s.max)) / 2 - (Number(s.max) - Number(s.min)) * 0.1)));
+  const mid = await fraction.textContent();
+  ctx.log(`fraction at the slider's position: ${mid}`);
+
+  // Selection: click, Ctrl-click, Shift-click, then the keyboard (arrow + Space).
+  await cells.nth(0).click();
+  await cells.nth(2).click({ modifiers: ['Control'] });
+  await cells.nth(5).click({ modifiers: ['Shift'] });
+  // Shift-click replaces the selection with the range from the anchor (the Ctrl-clicked cell): 2..5.
+  await web.locator('#selection-count', { hasText: '4 selected' }).waitFor({ timeout: 5000 });
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press(' ');
+  await web.locator('#selection-count', { hasText: '5 selected' }).waitFor({ timeout: 5000 });
+  await web.locator('#mark-keep').click();
+  await web.locator('#mark-count', { hasText: '5 kept' }).waitFor({ timeout: 10_000 });
+  const runDir = fs.readdirSync(path.join(ctx.workspaceDir, '.sslmem', 'runs')).map((d) => path.join(ctx.workspaceDir, '.sslmem', 'runs', d))[0];
+  const marks = JSON.parse(fs.readFileSync(path.join(runDir, 'marks.json'), 'utf8')) as { keep: number[] };
+  assert.equal(marks.keep.length, 5);
+  await web.locator('.cell.mark-keep').first().waitFor({ timeout: 10_000 });
+  await ctx.screenshot('score-panel');
+
+  // Histogram brush: drag across the upper half of the bins; the gallery shows fewer samples.
+  const box = (await web.locator('#histogram').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.6);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height * 0.6, { steps: 5 });
+  await page.mouse.up();
+  await web.locator('#range-label', { hasText: 'Showing scores' }).waitFor({ timeout: 5000 });
+  const filtered = Number(((await web.locator('#count').textContent()) ?? '').match(/^(\d+)/)?.[1]);
+  assert.ok(filtered < total, `brushing kept ${filtered} of ${total}`);
+  await ctx.screenshot('score-panel-brushed');
+
+  // Detail pane -> Image Inspector (a custom editor opened beside).
+  await cells.first().click();
+  await web.locator('#detail-inspect').click();
+  await page.locator('.tabs-container .tab', { hasText: /\.png/ }).first().waitFor({ timeout: 20_000 });
+  const inspector = ctx.webview();
+  await inspector.locator('#scores').waitFor({ timeout: 20_000 });
+  assert.match((await inspector.locator('#scores').textContent()) ?? '', /rank\s*\d+ of \d+/);
+  await ctx.screenshot('image-inspector');
+  assert.deepEqual(cspViolations, [], 'a panel broke its CSP');
+}

@@ -1,0 +1,150 @@
+// Histogram of scores per subset (it doubles as a range filter: drag or click across bins) and the
+// fraction-of-S_C-vs-threshold curve, both with a marker at the threshold τ of the slider. chart.js is
+// bundled into the page (no CDN under a strict CSP); colours come from the theme's chart variables.
+import {
+  BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
+  type Plugin,
+} from 'chart.js';
+import { SUBSET_NAMES, type Histogram, type SubsetName } from '../../src/protocol/scorePanel';
+import { themeColor } from '../shared/dom';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend, Filler);
+
+export const SUBSET_LABELS: Record<SubsetName, string> = {
+  S_S: 'S_S shared (f and g)', S_C: 'S_C candidates (f only)', S_I: 'S_I independent (g only)', S_E: 'S_E extra (neither)',
+};
+const SUBSET_COLORS: Record<SubsetName, [string, string]> = {
+  S_S: ['charts-blue', '#3794ff'], S_C: ['charts-red', '#f14c4c'], S_I: ['charts-green', '#89d185'], S_E: ['charts-yellow', '#cca700'],
+};
+export const subsetColor = (s: SubsetName) => themeColor(...SUBSET_COLORS[s]);
+
+/** Draws a vertical line at a value of a linear or category x scale (the threshold τ). */
+function markerPlugin(getX: (chart: Chart) => number | undefined, color: () => string): Plugin {
+  return {
+    id: 'tauMarker',
+    afterDatasetsDraw(chart) {
+      const x = getX(chart);
+      if (x === undefined) return;
+      const { ctx, chartArea } = chart;
+      ctx.save();
+      ctx.strokeStyle = color();
+      ctx.lineWidth = 2;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath(); ctx.moveTo(x, chartArea.top); ctx.lineTo(x, chartArea.bottom); ctx.stroke();
+      ctx.restore();
+    },
+  };
+}
+
+function baseOptions() {
+  const fg = themeColor('descriptionForeground', '#999'), grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
+  return { fg, grid, scale: { ticks: { color: fg, font: { size: 10 } }, grid: { color: grid } } };
+}
+
+export class ScoreHistogram {
+  private readonly chart: Chart;
+  private brushStart: number | undefined;
+  private selection: [number, number] | undefined;
+  tau = 0;
+
+  constructor(canvas: HTMLCanvasElement, private readonly hist: Histogram, private readonly onRange: (range: [number, number] | undefined) => void) {
+    const bins = hist.counts.S_S.length;
+    const width = (hist.hi - hist.lo) / bins;
+    this.binWidth = width;
+    const labels = Array.from({ length: bins }, (_, i) => (hist.lo + (i + 0.5) * width).toFixed(2));
+    const { fg, scale } = baseOptions();
+    this.chart = new Chart(canvas, {
+      type: 'bar',
+      data: {
+        labels,
+        datasets: SUBSET_NAMES.map((s) => ({
+          label: s, data: hist.counts[s], stack: 'all', borderWidth: 0, barPercentage: 1, categoryPercentage: 1,
+          backgroundColor: (ctx: { dataIndex: number }) => withAlpha(subsetColor(s), this.inSelection(ctx.dataIndex) ? 0.95 : this.selection ? 0.25 : 0.8),
+        })),
+      },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        plugins: { legend: { labels: { color: fg, boxWidth: 10, font: { size: 10 } } }, tooltip: { mode: 'index', intersect: false } },
+        scales: { x: { ...scale, stacked: true, ticks: { ...scale.ticks, maxTicksLimit: 6 } }, y: { ...scale, stacked: true } },
+      },
+      plugins: [markerPlugin((c) => this.xOf(c, this.tau), () => themeColor('focusBorder', '#007fd4'))],
+    });
+    // Brush: press on a bin, release on another; a click without a drag picks one bin; a click on the
+    // picked range clears it.
+    canvas.addEventListener('mousedown', (e) => { this.brushStart = this.binAt(e); });
+    canvas.addEventListener('mouseup', (e) => {
+      const a = this.brushStart, b = this.binAt(e);
+      this.brushStart = undefined;
+      if (a === undefined || b === undefined) return;
+      const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
+      if (lo === hi && this.selection && this.selection[0] === lo && this.selection[1] === hi) this.setBins(undefined);
+      else this.setBins([lo, hi]);
+      this.onRange(this.range());
+    });
+  }
+  private readonly binWidth: number;
+
+  /** The selected score range [min, max], or undefined for all. */
+  range(): [number, number] | undefined {
+    if (!this.selection) return undefined;
+    return [this.hist.lo + this.selection[0] * this.binWidth, this.hist.lo + (this.selection[1] + 1) * this.binWidth];
+  }
+
+  /** Re-selects bins covering a range restored from state. */
+  setRange(min: number | undefined, max: number | undefined): void {
+    if (min === undefined || max === undefined) { this.setBins(undefined); return; }
+    const bin = (x: number) => Math.max(0, Math.min(this.hist.counts.S_S.length - 1, Math.round((x - this.hist.lo) / this.binWidth)));
+    this.setBins([bin(min), bin(max) - 1]);
+  }
+
+  setTau(tau: number): void { this.tau = tau; this.chart.draw(); }
+
+  private setBins(bins: [number, number] | undefined): void { this.selection = bins; this.chart.update(); }
+  private inSelection(i: number): boolean { return !!this.selection && i >= this.selection[0] && i <= this.selection[1]; }
+
+  private binAt(e: MouseEvent): number | undefined {
+    const x = this.chart.scales.x;
+    const rect = this.chart.canvas.getBoundingClientRect();
+    const px = e.clientX - rect.left;
+    if (px < x.left || px > x.right) return undefined;
+    return Math.max(0, Math.min(this.hist.counts.S_S.length - 1, Math.floor(((px - x.left) / (x.right - x.left)) * this.hist.counts.S_S.length)));
+  }
+
+  private xOf(chart: Chart, value: number): number | undefined {
+    const x = chart.scales.x;
+    const t = (value - this.hist.lo) / (this.hist.hi - this.hist.lo);
+    return t < 0 || t > 1 ? undefined : x.left + t * (x.right - x.left);
+  }
+}
+
+export class ThresholdCurve {
+  private readonly chart: Chart;
+  tau = 0;
+
+  constructor(canvas: HTMLCanvasElement, curve: { tau: number; fraction: number }[]) {
+    const { scale } = baseOptions();
+    const color = subsetColor('S_C');
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: [{ label: 'fraction of S_C with score > τ', data: curve.map((p) => ({ x: p.tau, y: p.fraction })), borderColor: color, backgroundColor: withAlpha(color, 0.15), fill: true, pointRadius: 0, borderWidth: 2 }] },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
+        plugins: { legend: { display: false }, tooltip: { intersect: false, mode: 'nearest', axis: 'x' } },
+        scales: { x: { ...scale, type: 'linear', title: { display: true, text: 'τ', color: scale.ticks.color } }, y: { ...scale, min: 0, max: 1 } },
+      },
+      plugins: [markerPlugin((c) => { const x = c.scales.x; return this.tau >= x.min && this.tau <= x.max ? x.getPixelForValue(this.tau) : undefined; }, () => themeColor('focusBorder', '#007fd4'))],
+    });
+  }
+
+  setTau(tau: number): void { this.tau = tau; this.chart.draw(); }
+}
+
+/** `#rrggbb` or `rgb(...)` with an alpha. */
+function withAlpha(color: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{6})/i.exec(color);
+  if (hex) {
+    const v = parseInt(hex[1], 16);
+    return `rgba(${(v >> 16) & 255}, ${(v >> 8) & 255}, ${v & 255}, ${alpha})`;
+  }
+  return color;
+}

@@ -1,0 +1,105 @@
+// Live training view (browser bundle dist/webview/training.js): loss curves of f and g, images/s, stage
+// progress and a Cancel button. Everything shown comes from the backend's progress events, via the host.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import type { RunProgress } from '../../src/protocol/backend';
+import { isHostToTraining, type HostToTraining, type TrainingToHost } from '../../src/protocol/training';
+import { el, themeColor, vscodeApi } from '../shared/dom';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+const vscode = vscodeApi();
+const post = (m: TrainingToHost) => vscode.postMessage(m);
+
+const stageRows = new Map<string, HTMLElement>();
+let chart: Chart | undefined;
+const series: Record<'f' | 'g', { x: number; y: number }[]> = { f: [], g: [] };
+
+function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
+  const cancel = el('vscode-button', { id: 'cancel', text: 'Cancel run' });
+  cancel.addEventListener('click', () => { post({ type: 'cancel' }); cancel.setAttribute('disabled', ''); });
+  const stages = el('ol', { id: 'stages', className: 'stages' });
+  for (const s of msg.stages) {
+    const row = el('li', { className: 'stage pending' }, el('span', { className: 'name', text: s }), el('span', { className: 'detail muted', text: 'pending' }));
+    stageRows.set(s, row);
+    stages.append(row);
+  }
+  const canvas = el('canvas', { id: 'loss-chart' });
+  document.getElementById('app')!.replaceChildren(
+    el('header', {}, el('h1', { id: 'title', text: msg.title }), el('span', { className: 'muted', text: `${msg.preset} · ${msg.dataset}` }), cancel),
+    el('div', { className: 'stats' },
+      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'stage' }), el('strong', { id: 'stat-stage', text: '—' })),
+      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'step' }), el('strong', { id: 'stat-step', text: '—' })),
+      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'loss' }), el('strong', { id: 'stat-loss', text: '—' })),
+      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'images/s' }), el('strong', { id: 'stat-ips', text: '—' }))),
+    el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
+    el('div', { className: 'body' }, el('div', { className: 'chart' }, canvas), stages),
+    el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }));
+  const fg = themeColor('descriptionForeground', '#999'), grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
+  const scale = { ticks: { color: fg }, grid: { color: grid } };
+  chart = new Chart(canvas, {
+    type: 'line',
+    data: { datasets: [
+      { label: 'f (trains on S_S ∪ S_C)', data: series.f, borderColor: themeColor('charts-red', '#f14c4c'), pointRadius: 0, borderWidth: 2 },
+      { label: 'g (trains on S_S ∪ S_I)', data: series.g, borderColor: themeColor('charts-blue', '#3794ff'), pointRadius: 0, borderWidth: 2 },
+    ] },
+    options: { animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
+      plugins: { legend: { labels: { color: fg } } },
+      scales: { x: { ...scale, type: 'linear', title: { display: true, text: 'step', color: fg } }, y: { ...scale, title: { display: true, text: 'SSL loss', color: fg } } } },
+  });
+}
+
+const text = (id: string, t: string) => { const e = document.getElementById(id); if (e) e.textContent = t; };
+
+function setStage(stage: string, cls: string, detail: string): void {
+  const row = stageRows.get(stage);
+  if (!row) return;
+  row.className = `stage ${cls}`;
+  row.querySelector('.detail')!.textContent = detail;
+}
+
+function progress(e: RunProgress): void {
+  switch (e.kind) {
+    case 'dataset': text('status', `dataset: ${e.n} images (${e.skipped} skipped, decode cache ${e.cache})`); break;
+    case 'stage':
+      setStage(e.stage, e.status === 'start' ? 'running' : 'done', e.status === 'start' ? 'running' : e.status === 'skip' ? 'done earlier' : 'done');
+      if (e.status === 'start') text('stat-stage', e.stage);
+      break;
+    case 'train': {
+      const which = e.stage.startsWith('train_g') ? 'g' : 'f';
+      series[which].push({ x: e.step, y: e.loss });
+      chart?.update('none');
+      text('stat-step', `${e.step} / ${e.total}`);
+      text('stat-loss', e.loss.toFixed(4));
+      text('stat-ips', e.imagesPerSec.toFixed(0));
+      setStage(e.stage, 'running', `${e.step}/${e.total}`);
+      document.getElementById('progress')?.setAttribute('value', String(e.step / e.total));
+      break;
+    }
+    case 'score':
+      setStage(e.stage, 'running', `${e.done}/${e.total}`);
+      text('stat-step', `${e.done} / ${e.total}`);
+      document.getElementById('progress')?.setAttribute('value', String(e.done / e.total));
+      break;
+  }
+}
+
+function finished(msg: Extract<HostToTraining, { type: 'finished' }>): void {
+  text('status', msg.message);
+  document.getElementById('status')?.classList.add(msg.status);
+  document.getElementById('cancel')?.remove();
+  if (msg.status === 'done') {
+    const open = el('vscode-button', { id: 'open-scores', text: 'Open scores' });
+    open.addEventListener('click', () => post({ type: 'openScores' }));
+    document.querySelector('header')?.append(open);
+  }
+}
+
+window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+  const msg = ev.data;
+  if (!isHostToTraining(msg)) return;
+  if (msg.type === 'start') start(msg);
+  else if (msg.type === 'progress') progress(msg.event);
+  else finished(msg);
+});
+post({ type: 'ready' });

@@ -58,7 +58,6 @@ async function main(): Promise<void> {
     await web.locator('#gallery .cell[data-index]').first().waitFor({ timeout: 30_000 });
     const firstPage = Date.now() - clicked;
     await web.locator('#gallery .cell[data-index] img').first().evaluate((img: HTMLImageElement) => img.decode());
-    await web.locator('#gallery .cell[data-index] img').first().evaluate((img: HTMLImageElement) => img.decode());
     const firstImages = Date.now() - clicked;
     // The page's own clock: when its document started (after the workbench created the webview), when init
     // arrived, when the first page was drawn. Playwright's polling through two iframes adds latency of its own.

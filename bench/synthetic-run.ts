@@ -20,7 +20,7 @@ function rng(seed: number): () => number {
   };
 }
 
-export async function writeSyntheticRun(storeDir: string, imageRoot: string, n: number): Promise<string> {
+export async function writeSyntheticRun(storeDir: string, imageRoot: string, n: number, seed = 42): Promise<string> {
   const classNames = readdirSync(imageRoot).filter((c) => !c.startsWith('.')).sort();
   const files = classNames.flatMap((c, label) => readdirSync(join(imageRoot, c)).filter((f) => f.endsWith('.png')).map((f) => ({ path: `${c}/${f}`, label })));
   const paths = Array.from({ length: n }, (_, i) => files[i % files.length].path);
@@ -29,7 +29,7 @@ export async function writeSyntheticRun(storeDir: string, imageRoot: string, n: 
   const cut = (f: number) => Math.floor(f * n);
   const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
   const split: Split = { S_S: range(0, cut(0.8)), S_C: range(cut(0.8), cut(0.9)), S_I: range(cut(0.9), cut(0.95)), S_E: range(cut(0.95), n) };
-  const rand = rng(42);
+  const rand = rng(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const lf = new Float64Array(n), lg = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -59,6 +59,11 @@ async function suite(name, cmd, args, parse) {
   console.log(`[${name}] ${s.passed} passed, ${failed} failed in ${r.secs.toFixed(1)}s${problems.length ? ` — SUITE PROBLEM: ${problems.join('; ')}` : ''}`);
 }
 
+// esbuild does not type-check; `tsc --noEmit` (strict) does, and a type error fails the run.
+banner('typecheck (tsc --noEmit, strict)');
+const typecheck = await run(node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
+console.log(`typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} in ${typecheck.secs.toFixed(1)}s`);
+
 await suite('unit', node, ['--test', '--test-reporter=spec', 'dist/test/unit/'], parsers.node);
 
 const needsHost = selected.has('integration') || selected.has('ui');
@@ -73,12 +78,12 @@ await suite('integration', node, ['scripts/test-host/run-integration-tests.js'],
 await suite('ui', node, ['scripts/test-host/run-ui-tests.js'], parsers.ui);
 
 banner('summary');
-console.log(`build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s)`);
+console.log(`build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} (${typecheck.secs.toFixed(1)}s), test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s)`);
 for (const s of suites) {
   console.log(`${s.name.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(4)} failed  ${s.secs.toFixed(1).padStart(6)}s${s.problems.length ? '  (' + s.problems.join('; ') + ')' : ''}`);
 }
 const passed = suites.reduce((n, s) => n + s.passed, 0);
-const failed = suites.reduce((n, s) => n + s.failed, 0) + (build.code !== 0 ? 1 : 0) + (setup.code !== 0 ? 1 : 0);
+const failed = suites.reduce((n, s) => n + s.failed, 0) + (build.code !== 0 ? 1 : 0) + (typecheck.code !== 0 ? 1 : 0) + (setup.code !== 0 ? 1 : 0);
 if (suites.length === 0) console.log(`no suites selected by SSLMEM_TEST_SUITES=${process.env.SSLMEM_TEST_SUITES}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || suites.length === 0 ? 1 : 0);

@@ -14,6 +14,7 @@ const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
   seedPairs: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 16,
   scoring: (v) => typeof v === 'object' && v !== null,
   split: (v) => typeof v === 'object' && v !== null,
+  augment: (v) => v === 'simclr' || v === 'fashion-mnist' || v === 'mild' || v === 'none',
 };
 
 function invalid(message: string): never {

@@ -57,7 +57,9 @@ export interface InitMessage {
 export interface PageMessage { type: 'page'; requestId: number; total: number; start: number; rows: GalleryRow[] }
 export interface MarksMessage { type: 'marks'; keep: number; exclude: number }
 export interface NoticeMessage { type: 'notice'; text: string }
-export type HostToScorePanel = InitMessage | PageMessage | MarksMessage | NoticeMessage;
+/** Augmented views of one sample (webview URIs), as the encoders were scored on them. */
+export interface ViewsMessage { type: 'views'; index: number; uris: string[] }
+export type HostToScorePanel = InitMessage | PageMessage | MarksMessage | NoticeMessage | ViewsMessage;
 
 // ---- webview -> host ----
 export type ScorePanelToHost =
@@ -67,6 +69,7 @@ export type ScorePanelToHost =
   | { type: 'exportSelection'; indices: number[] }
   | { type: 'openFile'; index: number }
   | { type: 'openInspector'; index: number }
+  | { type: 'getViews'; index: number }
   | { type: 'rendered'; requestId: number; rows: number; ms: number };
 
 /** UI state the page persists (vscode.setState): never data. */
@@ -102,7 +105,7 @@ export function isScorePanelToHost(x: unknown): x is ScorePanelToHost {
         && (x.end as number) >= (x.start as number) && (x.end as number) - (x.start as number) <= MAX_PAGE;
     case 'setMark': return isIndexList(x.indices) && ['keep', 'exclude', 'none'].includes(x.mark as string);
     case 'exportSelection': return isIndexList(x.indices);
-    case 'openFile': case 'openInspector': return isIntIn(x.index, 0, MAX_INDEX);
+    case 'openFile': case 'openInspector': case 'getViews': return isIntIn(x.index, 0, MAX_INDEX);
     case 'rendered': return isIntIn(x.requestId, 0, MAX_INDEX) && isIntIn(x.rows, 0, MAX_PAGE * 10) && typeof x.ms === 'number';
     default: return false;
   }
@@ -115,6 +118,7 @@ export function isHostToScorePanel(x: unknown): x is HostToScorePanel {
     case 'page': return typeof x.requestId === 'number' && typeof x.total === 'number' && typeof x.start === 'number' && Array.isArray(x.rows);
     case 'marks': return typeof x.keep === 'number' && typeof x.exclude === 'number';
     case 'notice': return typeof x.text === 'string';
+    case 'views': return typeof x.index === 'number' && Array.isArray(x.uris) && x.uris.every((u) => typeof u === 'string');
     default: return false;
   }
 }

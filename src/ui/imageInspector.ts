@@ -6,11 +6,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ScoreIndex } from './scoreIndex';
 import { escapeHtml, inspectorHtml } from './inspectorHtml';
+import { RunData } from './runData';
+import { ThumbnailRenderer } from './thumbnails';
 
 export const INSPECTOR_VIEW_TYPE = 'sslmem.imageInspector';
 
 export class ImageInspectorProvider implements vscode.CustomReadonlyEditorProvider {
-  private readonly opened = new vscode.EventEmitter<{ uri: vscode.Uri; scored: boolean }>();
+  private readonly opened = new vscode.EventEmitter<{ uri: vscode.Uri; scored: boolean; views: number }>();
   /** Fires when an inspector has drawn an image (tests listen). */
   readonly onDidOpen = this.opened.event;
 
@@ -20,14 +22,22 @@ export class ImageInspectorProvider implements vscode.CustomReadonlyEditorProvid
     return { uri, dispose: () => undefined };
   }
 
-  resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
+  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
     const file = document.uri.fsPath;
     const webview = panel.webview;
+    const score = this.index.lookup(file);
     webview.options = {
       enableScripts: false,
-      localResourceRoots: [vscode.Uri.file(path.dirname(file)), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      localResourceRoots: [vscode.Uri.file(path.dirname(file)), vscode.Uri.joinPath(this.extensionUri, 'media'), ...(score ? [vscode.Uri.file(score.runDir)] : [])],
     };
-    const score = this.index.lookup(file);
+    // The augmented views the encoders were scored on; an image whose run cannot render them still opens.
+    let views: string[] = [];
+    if (score) {
+      try {
+        const data = await RunData.open(score.runDir);
+        views = (await new ThumbnailRenderer(score.runDir, data.manifest).views(score.index)).map((f) => webview.asWebviewUri(vscode.Uri.file(f)).toString());
+      } catch { views = []; }
+    }
     const rows: [string, string][] = score ? [
       ['score', `${score.score.toFixed(4)} (normalised)`], ['rank', `${score.rank} of ${score.n}`], ['band', score.band],
       ['subset', score.subset], ['label', score.className ?? String(score.label)], ['L_f', score.lf.toFixed(4)], ['L_g', score.lg.toFixed(4)],
@@ -40,9 +50,10 @@ export class ImageInspectorProvider implements vscode.CustomReadonlyEditorProvid
       title: path.basename(file),
       file,
       rows,
+      views,
       note: score ? undefined : 'No finished SSLMem run has scored this image yet. Run "SSLMem: Compute Memorization Scores" on its folder.',
     });
-    this.opened.fire({ uri: document.uri, scored: !!score });
+    this.opened.fire({ uri: document.uri, scored: !!score, views: views.length });
   }
 
   dispose(): void { this.opened.dispose(); }

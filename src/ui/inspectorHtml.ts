@@ -1,6 +1,7 @@
 // The Image Inspector's page, as a pure function (no `vscode`), so a unit test can check its CSP and escaping.
+/** Text and double-quoted attribute values (every attribute here is double-quoted, so ' may stay as is: the CSP needs it). */
 export const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export interface InspectorPage {
   cspSource: string;
@@ -9,6 +10,8 @@ export interface InspectorPage {
   title: string;
   file: string;
   rows: [string, string][];
+  /** Webview URIs of augmented views (may be empty). */
+  views?: string[];
   note?: string;
 }
 
@@ -25,6 +28,7 @@ export function inspectorHtml(p: InspectorPage): string {
 <figure><img id="image" src="${escapeHtml(p.imageUri)}" alt="${escapeHtml(p.title)}"><figcaption>${escapeHtml(p.file)}</figcaption></figure>
 <section><h1>${escapeHtml(p.title)}</h1>
 ${rows ? `<table id="scores">${rows}</table>` : ''}
+${p.views?.length ? `<h2>Augmented views (as scored)</h2><div class="views" id="views">${p.views.map((v) => `<img src="${escapeHtml(v)}" alt="augmented view">`).join('')}</div>` : ''}
 ${p.note ? `<p class="note" id="note">${escapeHtml(p.note)}</p>` : ''}
 </section></main></body></html>`;
 }

@@ -18,9 +18,18 @@ import { makeNonce, webviewPage } from './webviewHtml';
 
 export const RETRAIN_VIEW_TYPE = 'sslmem.retrain';
 
+/** The results file to show: retrain.json (the run's recipe), else the newest retrain-e<E>.json (fewer epochs). */
+export async function retrainResultsFile(runDir: string): Promise<string | null> {
+  if (existsSync(path.join(runDir, 'retrain.json'))) return path.join(runDir, 'retrain.json');
+  const names = (await fs.readdir(runDir).catch(() => [] as string[])).filter((n) => /^retrain-e\d+\.json$/.test(n));
+  const stamped = await Promise.all(names.map(async (n) => ({ n, t: (await fs.stat(path.join(runDir, n))).mtimeMs })));
+  const newest = stamped.sort((a, b) => b.t - a.t)[0];
+  return newest ? path.join(runDir, newest.n) : null;
+}
+
 export async function readRetrainMessage(runDir: string): Promise<HostToRetrain> {
-  const file = path.join(runDir, 'retrain.json');
-  if (!existsSync(file)) return { type: 'error', message: `no retrain results in ${runDir} yet: run "SSLMem: Retrain After Removal" first` };
+  const file = await retrainResultsFile(runDir);
+  if (!file) return { type: 'error', message: `no retrain results in ${runDir} yet: run "SSLMem: Retrain After Removal" first` };
   const results: unknown = JSON.parse(await fs.readFile(file, 'utf8'));
   if (!isRetrainResults(results)) return { type: 'error', message: `${file} is not a valid retrain.json` };
   let diff = null;
@@ -61,7 +70,7 @@ export class RetrainPanels implements vscode.Disposable {
     const sub = w.onDidReceiveMessage((m: unknown) => {
       if (!isRetrainToHost(m)) return;
       if (m.type === 'ready') { entry.ready = true; for (const q of entry.queue.splice(0)) void w.postMessage(q); }
-      else void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(path.join(runDir, 'retrain.md')));
+      else void retrainResultsFile(runDir).then((f) => { if (f) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(f.replace(/\.json$/, '.md'))); });
     });
     panel.onDidDispose(() => { sub.dispose(); this.panels.delete(runDir); });
     return entry;
@@ -119,7 +128,8 @@ export async function retrainAfterRemoval(backend: BackendHost, panels: RetrainP
 export async function openRetrainResults(panels: RetrainPanels, arg?: RunArg): Promise<vscode.WebviewPanel | undefined> {
   let runDir = runDirOf(arg);
   if (!runDir) {
-    const withResults = (await listRuns(runStoreFolders())).filter((r) => existsSync(path.join(r.dir, 'retrain.json')));
+    const runs = await listRuns(runStoreFolders());
+    const withResults = (await Promise.all(runs.map(async (r) => ((await retrainResultsFile(r.dir)) ? [r] : [])))).flat();
     if (withResults.length === 0) { void vscode.window.showInformationMessage('SSLMem: no run has retrain results yet. Run "SSLMem: Retrain After Removal" first.'); return undefined; }
     runDir = (await vscode.window.showQuickPick(withResults.map((r) => ({ label: r.id, detail: r.dataset, dir: r.dir })), { title: 'SSLMem: retrain results of which run?' }))?.dir;
   }

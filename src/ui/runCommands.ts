@@ -20,9 +20,11 @@ export function runDirOf(arg: RunArg): string | undefined {
   return typeof arg.dir === 'string' ? arg.dir : undefined;
 }
 
-/** Runs with results (status done), newest first. */
+/** Runs with results (status done and a scores.bin), newest first. */
 async function finishedRuns(): Promise<RunSummary[]> {
-  return (await listRuns(runStoreFolders())).filter((r) => r.status === 'done');
+  const done = (await listRuns(runStoreFolders())).filter((r) => r.status === 'done');
+  const withScores = await Promise.all(done.map((r) => fs.stat(path.join(r.dir, 'scores.bin')).then(() => true, () => false)));
+  return done.filter((_, i) => withScores[i]);
 }
 
 export async function pickRun(title: string, exclude?: string): Promise<string | undefined> {

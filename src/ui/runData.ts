@@ -94,7 +94,14 @@ export class RunData {
     return rows;
   }
 
+  /** What a panel needs first (histogram, S_C scores, tests); computed once per loaded run. */
   init(): Omit<InitMessage, 'type' | 'runDir'> {
+    this.initCache ??= this.computeInit();
+    return this.initCache;
+  }
+  private initCache: Omit<InitMessage, 'type' | 'runDir'> | undefined;
+
+  private computeInit(): Omit<InitMessage, 'type' | 'runDir'> {
     const subsetCounts = Object.fromEntries(SUBSET_NAMES.map((s) => [s, 0])) as Record<SubsetName, number>;
     for (const r of this.byRank) subsetCounts[r.subset]++;
     const candidates = this.byRank.filter((r) => r.subset === 'S_C').map((r) => r.normalised).sort((a, b) => a - b);
@@ -103,7 +110,7 @@ export class RunData {
     }));
     return {
       runId: this.id, dataset: this.manifest.dataset.path, preset: this.manifest.preset ?? 'custom', n: this.n,
-      classNames: this.classNames, subsetCounts, histogram: this.histogram(), candidateScores: thin(candidates, MAX_CANDIDATE_SCORES),
+      classNames: this.classNames, subsetCounts, histogram: this.histogram(), candidateScores: thin(candidates, MAX_CANDIDATE_SCORES).map((x) => Number(x.toPrecision(6))), // float32 data: 6 digits say it all
       thresholdCurve: this.report.threshold_curve ?? [], tests, normalisation: this.report.normalisation ?? 'unknown',
     };
   }

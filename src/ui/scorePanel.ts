@@ -134,6 +134,11 @@ export class ScorePanels implements vscode.Disposable {
         else await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), INSPECTOR_VIEW_TYPE, vscode.ViewColumn.Beside);
         break;
       }
+      case 'getViews': {
+        const files = await entry.thumbs.views(msg.index);
+        await this.post(entry, { type: 'views', index: msg.index, uris: files.map((f) => entry.panel.webview.asWebviewUri(vscode.Uri.file(f)).toString()) });
+        break;
+      }
       case 'rendered':
         this.rendered.fire({ runDir: data.dir, requestId: msg.requestId, rows: msg.rows, ms: msg.ms });
         break;

@@ -63,10 +63,14 @@ export class ScoreHoverProvider implements vscode.HoverProvider {
 /** Thumbnail and numbers of a sample, for hovers and tree tooltips. */
 export function scoreMarkdown(s: SampleScore): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.supportHtml = true;
-  if (fs.existsSync(s.file)) md.appendMarkdown(`<img src="${vscode.Uri.file(s.file).toString()}" width="96" height="96">\n\n`);
+  if (fs.existsSync(s.file)) {
+    // The image is linked relative to baseUri: a Uri (unlike a URI inside the text) is translated when the
+    // extension host is remote (code-server, SSH, WSL), so the client can load the thumbnail there too.
+    md.baseUri = vscode.Uri.file(path.dirname(s.file) + path.sep);
+    md.appendMarkdown(`![thumbnail](${encodeURIComponent(path.basename(s.file))}|width=96,height=96)\n\n`);
+  }
   md.appendMarkdown(`**SSLMem score ${s.score.toFixed(3)}** — rank ${s.rank} of ${s.n} (${s.band} memorization band)\n\n`);
-  md.appendMarkdown(`| subset | label | L_f | L_g |\n|---|---|---|---|\n| ${s.subset} | ${s.className ?? (s.label >= 0 ? s.label : '—')} | ${s.lf.toFixed(4)} | ${s.lg.toFixed(4)} |\n\n`);
+  md.appendMarkdown(`subset **${s.subset}** · label **${s.className ?? (s.label >= 0 ? s.label : '—')}** · L_f ${s.lf.toFixed(4)} · L_g ${s.lg.toFixed(4)}\n\n`);
   md.appendMarkdown(`run \`${s.runId}\``);
   return md;
 }

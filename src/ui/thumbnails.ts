@@ -6,8 +6,12 @@ import * as path from 'node:path';
 import { cacheFileFor, readDatasetCache } from '../engine/data/cache';
 import type { Dataset } from '../engine/data/types';
 import type { RunManifest } from '../engine/runs/manifest';
+import { augmentReference } from '../engine/augment/reference';
+import { sampleAugmentations } from '../engine/augment/sample';
+import { recipe, type RecipeName } from '../engine/augment/config';
 
 export const THUMBS_FOLDER = 'thumbs';
+export const VIEWS_FOLDER = 'views';
 /** Upscaled with nearest-neighbour so 28×28 digits stay crisp in the gallery rather than blurred by the browser. */
 const THUMB_SIZE = 96;
 
@@ -38,6 +42,37 @@ export class ThumbnailRenderer {
       out.set(i, file);
     }));
     return out;
+  }
+
+  /**
+   * The augmented views the encoders were scored on for one sample: pairs 0..pairs-1, two views each, drawn
+   * as the pipeline draws them (keyed by scoring seed, pair, view and dataset index) and rendered with the
+   * engine's plain-JS reference augmentation (no ONNX Runtime in the extension host). Cached as PNGs.
+   */
+  async views(index: number, pairs = 2): Promise<string[]> {
+    const files = Array.from({ length: pairs * 2 }, (_, i) => path.join(this.runDir, VIEWS_FOLDER, `${index}-${i >> 1}-${i & 1}.png`));
+    const have = await Promise.all(files.map((f) => fs.stat(f).then(() => true, () => false)));
+    if (have.every(Boolean)) return files;
+    const stored = this.manifest.config as { sslmem?: { augment?: RecipeName; decode?: { channels: 1 | 3; height: number; width: number } }; seed?: number };
+    const d = await this.loadDataset();
+    if (!d || index < 0 || index >= d.n || !stored.sslmem?.augment) return [];
+    // Shown as pixels, so without the final normalisation.
+    const config = { ...recipe(stored.sslmem.augment, d.channels, [d.height, d.width]), normalize: null };
+    // The pipeline's scoring seed (src/engine/sslmem/pipeline.ts): keep in step with it.
+    const scoringSeed = ((stored.seed ?? 0) * 7919 + 17) >>> 0;
+    const size = d.channels * d.height * d.width;
+    const pixels = Float64Array.from(d.images.subarray(index * size, (index + 1) * size), (v) => v / 255);
+    await fs.mkdir(path.join(this.runDir, VIEWS_FOLDER), { recursive: true });
+    const { default: sharp } = await import('sharp');
+    const [h, w] = config.outputSize ?? config.inputSize;
+    await Promise.all(files.map(async (file, i) => {
+      const [sample] = sampleAugmentations(config, scoringSeed, i >> 1, i & 1, 1, [index]);
+      const view = augmentReference(pixels, [sample], config);
+      const bytes = Buffer.alloc(view.length);
+      for (let c = 0; c < d.channels; c++) for (let p = 0; p < h * w; p++) bytes[p * d.channels + c] = Math.round(Math.min(1, Math.max(0, view[c * h * w + p])) * 255);
+      await sharp(bytes, { raw: { width: w, height: h, channels: d.channels } }).resize(THUMB_SIZE, THUMB_SIZE, { kernel: 'nearest', fit: 'contain' }).png().toFile(file);
+    }));
+    return files;
   }
 
   private loadDataset(): Promise<Dataset | null> {

@@ -93,13 +93,40 @@ export async function run(ctx: UiContext): Promise<void> {
   assert.ok(filtered < total, `brushing kept ${filtered} of ${total}`);
   await ctx.screenshot('score-panel-brushed');
 
-  // Detail pane -> Image Inspector (a custom editor opened beside).
+  // Detail pane: the focused sample's augmented views arrive; then the Image Inspector (a custom editor beside).
   await cells.first().click();
+  await web.locator('#detail-views img').nth(3).waitFor({ timeout: 15_000 });
   await web.locator('#detail-inspect').click();
   await page.locator('.tabs-container .tab', { hasText: /\.png/ }).first().waitFor({ timeout: 20_000 });
   const inspector = ctx.webview();
   await inspector.locator('#scores').waitFor({ timeout: 20_000 });
   assert.match((await inspector.locator('#scores').textContent()) ?? '', /rank\s*\d+ of \d+/);
   await ctx.screenshot('image-inspector');
+
+  // Reload the window: the panel comes back with its UI state (filter, selection) and refetches the rows.
+  const countBefore = await (await frameWith(ctx, '#gallery')).locator('#count').textContent();
+  await ctx.runCommand('Developer: Reload Window');
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.tabs-container .tab', { hasText: /^Scores:/ }).first().click({ timeout: 60_000 });
+  const restored = await frameWith(ctx, '#gallery .cell[data-index]', 60_000);
+  await restored.locator('#gallery .cell[data-index]').first().waitFor({ timeout: 60_000 });
+  await restored.locator('#selection-count', { hasText: '1 selected' }).waitFor({ timeout: 10_000 });
+  assert.equal(await restored.locator('#count').textContent(), countBefore);
+  await restored.locator('#mark-count', { hasText: '5 kept' }).waitFor({ timeout: 10_000 });
+  ctx.log(`restored after reload: ${countBefore}`);
   assert.deepEqual(cspViolations, [], 'a panel broke its CSP');
+}
+
+/** The visible webview whose page contains `selector` (several panels are open side by side). */
+async function frameWith(ctx: UiContext, selector: string, timeoutMs = 15_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await ctx.page.locator('iframe.webview.ready:visible').count();
+    for (let i = 0; i < count; i++) {
+      const frame = ctx.webview({ index: i });
+      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > end) throw new Error(`no visible webview shows ${selector}`);
+    await ctx.page.waitForTimeout(250);
+  }
 }

@@ -110,7 +110,7 @@ function diffSection(diff: ScoreDiffSummary): HTMLElement {
 
 function showResults(title: string, results: RetrainResults, diff: ScoreDiffSummary | null): void {
   for (const c of charts.splice(0)) c.destroy();
-  const summary = el('button', { id: 'open-summary', text: 'Open retrain.md' });
+  const summary = el('button', { id: 'open-summary', text: 'Open summary (markdown)' });
   summary.addEventListener('click', () => post({ type: 'openSummary' }));
   const p = results.protocol;
   document.getElementById('app')!.replaceChildren(

@@ -71,7 +71,8 @@ export class ScoreHistogram {
     });
     // Brush: press on a bin, release on another; a click without a drag picks one bin; a click on the
     // picked range clears it.
-    canvas.addEventListener('mousedown', (e) => { this.brushStart = this.binAt(e); });
+    const signal = this.listeners.signal;
+    canvas.addEventListener('mousedown', (e) => { this.brushStart = this.binAt(e); }, { signal });
     canvas.addEventListener('mouseup', (e) => {
       const a = this.brushStart, b = this.binAt(e);
       this.brushStart = undefined;
@@ -80,8 +81,11 @@ export class ScoreHistogram {
       if (lo === hi && this.selection && this.selection[0] === lo && this.selection[1] === hi) this.setBins(undefined);
       else this.setBins([lo, hi]);
       this.onRange(this.range());
-    });
+    }, { signal });
   }
+  private readonly listeners = new AbortController();
+
+  destroy(): void { this.listeners.abort(); this.chart.destroy(); }
   private readonly binWidth: number;
 
   /** The selected score range [min, max], or undefined for all. */
@@ -98,6 +102,12 @@ export class ScoreHistogram {
   }
 
   setTau(tau: number): void { this.tau = tau; this.chart.draw(); }
+
+  /** Shows only the subsets the filter lets through (empty = all). */
+  showSubsets(subsets: readonly SubsetName[]): void {
+    SUBSET_NAMES.forEach((s, i) => this.chart.setDatasetVisibility(i, subsets.length === 0 || subsets.includes(s)));
+    this.chart.update();
+  }
 
   private setBins(bins: [number, number] | undefined): void { this.selection = bins; this.chart.update(); }
   private inSelection(i: number): boolean { return !!this.selection && i >= this.selection[0] && i <= this.selection[1]; }
@@ -121,12 +131,15 @@ export class ThresholdCurve {
   private readonly chart: Chart;
   tau = 0;
 
-  constructor(canvas: HTMLCanvasElement, curve: { tau: number; fraction: number }[]) {
+  constructor(canvas: HTMLCanvasElement, curve: { tau: number; fraction: number }[], reported: { tau: number; fraction: number }[] = []) {
     const { scale } = baseOptions();
     const color = subsetColor('S_C');
     this.chart = new Chart(canvas, {
       type: 'line',
-      data: { datasets: [{ label: 'fraction of S_C with score > τ', data: curve.map((p) => ({ x: p.tau, y: p.fraction })), borderColor: color, backgroundColor: withAlpha(color, 0.15), fill: true, pointRadius: 0, borderWidth: 2 }] },
+      data: { datasets: [
+        { label: 'fraction of S_C with score > τ', data: curve.map((p) => ({ x: p.tau, y: p.fraction })), borderColor: color, backgroundColor: withAlpha(color, 0.15), fill: true, pointRadius: 0, borderWidth: 2, stepped: 'after' },
+        { label: 'report.json', data: reported.map((p) => ({ x: p.tau, y: p.fraction })), showLine: false, pointRadius: 3, borderColor: color, backgroundColor: color },
+      ] },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
         plugins: { legend: { display: false }, tooltip: { intersect: false, mode: 'nearest', axis: 'x' } },
@@ -137,6 +150,8 @@ export class ThresholdCurve {
   }
 
   setTau(tau: number): void { this.tau = tau; this.chart.draw(); }
+
+  destroy(): void { this.chart.destroy(); }
 }
 
 /** `#rrggbb` or `rgb(...)` with an alpha. */

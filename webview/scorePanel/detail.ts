@@ -8,13 +8,17 @@ export interface DetailActions {
   openFile(row: GalleryRow): void;
   openInspector(row: GalleryRow): void;
   mark(row: GalleryRow, mark: Mark | 'none'): void;
+  wantViews(row: GalleryRow): void;
 }
 
 export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, classNames: string[], actions: DetailActions): void {
   if (!row) {
+    delete root.dataset.index;
     root.replaceChildren(el('p', { className: 'muted', text: 'Select a sample to see its details. Arrow keys move, Space selects, Enter opens.' }));
     return;
   }
+  root.dataset.index = String(row.index);
+  actions.wantViews(row);
   const img = el('img', { className: 'detail-image', attrs: { alt: row.path } });
   if (row.thumb) img.src = row.thumb;
   const file = el('a', { className: 'path', text: row.path, title: 'Open the file in VS Code', attrs: { href: '#', id: 'detail-path' } });
@@ -37,8 +41,10 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
     b.addEventListener('click', onClick);
     return b;
   };
+  const views = el('div', { id: 'detail-views', className: 'views', title: 'Augmented views the encoders were scored on (2 pairs)' });
   root.replaceChildren(
     img,
+    views,
     el('div', { className: 'detail-title' }, file),
     table,
     el('div', { className: 'detail-actions' },
@@ -46,4 +52,11 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
       button('Exclude', 'detail-exclude', () => actions.mark(row, row.mark === 'exclude' ? 'none' : 'exclude')),
       button('Inspect', 'detail-inspect', () => actions.openInspector(row), false)),
   );
+}
+
+/** Shows the augmented views of the sample the pane still shows (answers may arrive after focus moved on). */
+export function showViews(root: HTMLElement, index: number, uris: string[]): void {
+  const box = root.querySelector<HTMLElement>('#detail-views');
+  if (!box || root.dataset.index !== String(index)) return;
+  box.replaceChildren(...uris.map((u) => { const i = el('img', { attrs: { alt: 'augmented view' } }); i.src = u; return i; }));
 }

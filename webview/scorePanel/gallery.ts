@@ -151,7 +151,7 @@ export class Gallery {
     if (row.thumb) img.src = row.thumb;
     c.title = `${row.path}\nrank ${row.rank} · score ${fmt(row.score)} · ${row.subset}`;
     c.append(img, el('div', { className: 'caption' },
-      el('span', { className: 'rank', text: `#${row.rank}` }), el('span', { className: 'score', text: fmt(row.score, 2) }),
+      el('span', { className: 'rank', text: `#${row.rank}` }), el('span', { className: 'score', text: row.score.toFixed(2).replace(/^-0\.00$/, '0.00') }),
       el('span', { className: `subset subset-${row.subset}`, text: row.subset.slice(2) })));
     if (row.mark) c.append(el('span', { className: 'mark', text: row.mark === 'keep' ? '✓' : '✕', title: row.mark }));
     c.addEventListener('click', (e) => this.onClick(pos, e));

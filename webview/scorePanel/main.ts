@@ -3,7 +3,6 @@
 // (filters, threshold, density, selection, scroll) so a reload restores the view and refetches the data.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import {
@@ -11,7 +10,7 @@ import {
   type PageMessage, type RowFilter, type ScorePanelState, type ScorePanelToHost,
 } from '../../src/protocol/scorePanel';
 import { el, vscodeApi } from '../shared/dom';
-import { renderDetail } from './detail';
+import { renderDetail, showViews } from './detail';
 import { Gallery, PAGE_SIZE } from './gallery';
 import { Sidebar } from './sidebar';
 
@@ -28,6 +27,7 @@ let generationStart = 1;
 let lastMarks: string | undefined;
 let scrollSave: ReturnType<typeof setTimeout> | undefined;
 let sidebarView: Sidebar | undefined;
+let viewsTimer: ReturnType<typeof setTimeout> | undefined;
 /** Pages that arrived before the gallery existed (the first page races the init message). */
 const earlyPages: PageMessage[] = [];
 
@@ -61,7 +61,8 @@ function layout(msg: InitMessage): void {
   const sidebar = el('aside', { id: 'sidebar' });
   const meta = `${msg.preset} · ${msg.n.toLocaleString()} samples · ${msg.classNames.length} classes · ${msg.normalisation} normalisation`;
   app.replaceChildren(
-    el('header', {}, el('h1', { id: 'title', text: 'Memorization scores' }), el('span', { className: 'muted run-meta', text: meta, title: `${msg.runId}\n${msg.dataset}` })),
+    el('header', {}, el('h1', { id: 'title', text: 'Memorization scores' }), el('span', { className: 'muted run-meta', text: meta, title: `${msg.runId}\n${msg.dataset}` }),
+      el('label', { className: 'density', title: 'Thumbnail size' }, el('span', { className: 'muted', text: 'Size' }), density)),
     explanation(),
     el('div', { className: 'layout' }, sidebar,
       el('main', {},
@@ -70,8 +71,7 @@ function layout(msg: InitMessage): void {
           button('Keep', 'mark-keep', () => markSelection('keep'), 'Mark the selected samples as kept'),
           button('Exclude', 'mark-exclude', () => markSelection('exclude'), 'Mark the selected samples for exclusion'),
           button('Clear mark', 'mark-none', () => markSelection('none')),
-          button('Export…', 'export', () => post({ type: 'exportSelection', indices: [...gallery!.selected] }), 'Export the selected samples as CSV'),
-          el('label', { className: 'density' }, el('span', { className: 'codicon-like', text: '▦' }), density)),
+          button('Export…', 'export', () => post({ type: 'exportSelection', indices: [...gallery!.selected] }), 'Export the selected samples as CSV')),
         galleryRoot),
       detail),
     el('div', { id: 'notice', className: 'notice', attrs: { role: 'status' } }));
@@ -79,6 +79,8 @@ function layout(msg: InitMessage): void {
     openFile: (r) => post({ type: 'openFile', index: r.index }),
     openInspector: (r) => post({ type: 'openInspector', index: r.index }),
     mark: (r, m) => post({ type: 'setMark', indices: [r.index], mark: m }),
+    // Rendering views costs the host a few ms per sample: ask only once the focus rests a moment.
+    wantViews: (r) => { clearTimeout(viewsTimer); viewsTimer = setTimeout(() => post({ type: 'getViews', index: r.index }), 120); },
   });
   gallery = new Gallery(galleryRoot, {
     requestRows: (start, end) => {
@@ -164,6 +166,11 @@ function onMessage(msg: HostToScorePanel): void {
       lastMarks = key;
       break;
     }
+    case 'views': {
+      const detail = document.getElementById('detail');
+      if (detail) showViews(detail, msg.index, msg.uris);
+      break;
+    }
     case 'notice': {
       const n = document.getElementById('notice');
       if (n) { n.textContent = msg.text; n.classList.add('visible'); setTimeout(() => n.classList.remove('visible'), 5000); }
@@ -171,6 +178,9 @@ function onMessage(msg: HostToScorePanel): void {
     }
   }
 }
+
+// VS Code swaps the body's theme class (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes.
+new MutationObserver(() => sidebarView?.restyle()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (isHostToScorePanel(e.data)) onMessage(e.data);

@@ -3,18 +3,11 @@
 import { SUBSET_NAMES, type InitMessage, type RowFilter, type SubsetName } from '../../src/protocol/scorePanel';
 import { el, fmt } from '../shared/dom';
 import { SUBSET_LABELS, ScoreHistogram, ThresholdCurve, subsetColor } from './charts';
+import { fractionAbove } from './threshold';
 
 export interface SidebarHost {
   onFilterChange(filter: RowFilter): void;
   onThresholdChange(tau: number): void;
-}
-
-/** Fraction of the (ascending) scores strictly above tau: binary search, so the slider stays live at 50k. */
-export function fractionAbove(sorted: readonly number[], tau: number): number {
-  if (sorted.length === 0) return NaN;
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] <= tau) lo = mid + 1; else hi = mid; }
-  return (sorted.length - lo) / sorted.length;
 }
 
 export class Sidebar {
@@ -24,7 +17,7 @@ export class Sidebar {
   private readonly fraction = el('div', { id: 'fraction', className: 'fraction' });
   private readonly slider = el('input', { id: 'threshold', attrs: { type: 'range', 'aria-label': 'threshold τ' } });
   private readonly rangeLabel = el('span', { id: 'range-label', className: 'muted' });
-  private chartMakers: (() => void)[] = [];
+  private readonly chartMakers: (() => void)[] = [];
 
   constructor(private readonly root: HTMLElement, private readonly init: InitMessage, filter: RowFilter, private tau: number, private readonly host: SidebarHost) {
     this.filter = { ...filter };
@@ -37,10 +30,24 @@ export class Sidebar {
    * milliseconds, which the images a person opened the panel for should not wait for.
    */
   drawCharts(): void {
-    for (const make of this.chartMakers.splice(0)) make();
+    if (this.chartsDrawn) return;
+    this.chartsDrawn = true;
+    for (const make of this.chartMakers) make();
   }
 
-  private emit(): void { this.host.onFilterChange({ ...this.filter }); }
+  /** The theme changed: chart.js paints with colours read at creation, so the charts are made again. */
+  restyle(): void {
+    if (!this.chartsDrawn) return;
+    this.histogram?.destroy();
+    this.curve?.destroy();
+    for (const make of this.chartMakers) make();
+  }
+  private chartsDrawn = false;
+
+  private emit(): void {
+    this.histogram?.showSubsets(this.filter.subsets);
+    this.host.onFilterChange({ ...this.filter });
+  }
 
   private filters(): HTMLElement {
     const subsetBoxes = el('div', { className: 'subset-boxes' });
@@ -55,15 +62,17 @@ export class Sidebar {
       });
       subsetBoxes.append(box);
     }
-    const classes = el('vscode-multi-select', { id: 'class-filter', attrs: { 'aria-label': 'classes' } });
+    // Class chips: all visible at once (a multi-select hides its choices); none pressed = every class.
+    const classes = el('div', { id: 'class-filter', className: 'chips', attrs: { role: 'group', 'aria-label': 'classes' } });
     this.init.classNames.forEach((name, i) => {
-      const o = el('vscode-option', { text: name, attrs: { value: String(i) } });
-      if (this.filter.classes.includes(i)) o.setAttribute('selected', '');
-      classes.append(o);
-    });
-    classes.addEventListener('change', () => {
-      this.filter.classes = ((classes as unknown as { value: string[] }).value ?? []).map(Number);
-      this.emit();
+      const chip = el('button', { className: 'chip', text: name, attrs: { 'aria-pressed': String(this.filter.classes.includes(i)), 'data-class': String(i) } });
+      chip.addEventListener('click', () => {
+        const on = chip.getAttribute('aria-pressed') !== 'true';
+        chip.setAttribute('aria-pressed', String(on));
+        this.filter.classes = on ? [...this.filter.classes, i].sort((a, b) => a - b) : this.filter.classes.filter((c) => c !== i);
+        this.emit();
+      });
+      classes.append(chip);
     });
     const marks = el('vscode-single-select', { id: 'mark-filter', attrs: { 'aria-label': 'marks' } });
     for (const [v, t] of [['any', 'all samples'], ['keep', 'kept'], ['exclude', 'excluded'], ['unmarked', 'unmarked']]) {
@@ -73,7 +82,7 @@ export class Sidebar {
     }
     marks.addEventListener('change', () => { this.filter.marks = (marks as unknown as { value: RowFilter['marks'] }).value; this.emit(); });
     return el('section', {}, el('h3', { text: 'Filter' }), subsetBoxes,
-      el('label', { className: 'field' }, el('span', { text: 'Classes' }), classes),
+      el('div', { className: 'field-label', text: 'Classes' }), classes,
       el('label', { className: 'field' }, el('span', { text: 'Marks' }), marks));
   }
 
@@ -92,6 +101,7 @@ export class Sidebar {
       });
       this.histogram.setRange(this.filter.min, this.filter.max);
       this.histogram.setTau(this.tau);
+      this.histogram.showSubsets(this.filter.subsets);
     });
     return section;
   }
@@ -115,9 +125,14 @@ export class Sidebar {
       this.emit();
     });
     const canvas = el('canvas', { id: 'curve', attrs: { role: 'img', 'aria-label': 'fraction of candidates above the threshold' } });
-    this.chartMakers.push(() => { this.curve = new ThresholdCurve(canvas, this.init.thresholdCurve); this.curve.setTau(this.tau); });
+    // The exact curve from S_C's scores over the histogram's range (the report's grid spans the whole
+    // score scale, mostly flat); the report's own points are drawn on it.
+    const steps = 80;
+    const exact = Array.from({ length: steps + 1 }, (_, i) => { const tau = lo + ((hi - lo) * i) / steps; return { tau, fraction: fractionAbove(this.init.candidateScores, tau) }; });
+    const reported = this.init.thresholdCurve.filter((p) => p.tau >= lo && p.tau <= hi);
+    this.chartMakers.push(() => { this.curve = new ThresholdCurve(canvas, exact, reported); this.curve.setTau(this.tau); });
     return el('section', {}, el('h3', { text: 'Threshold' }), this.slider, this.fraction, above,
-      el('div', { className: 'chart small' }, canvas));
+      el('div', { className: 'chart small' }, canvas), el('div', { className: 'hint', text: 'Fraction of S_C with score > τ (dots: report.json).' }));
   }
 
   setTau(tau: number, fromUser = false): void {

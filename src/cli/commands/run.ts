@@ -15,7 +15,17 @@ export const runOptions = {
   seed: { type: 'number', description: 'seed of the split, the encoders and the scoring views (default 0)', placeholder: 'n' },
   epochs: { type: 'number', description: 'override the preset\'s number of epochs', placeholder: 'n' },
   workspace: { type: 'string', description: 'workspace folder holding .sslmem/ (default: current folder)', placeholder: 'dir' },
+  set: { type: 'string', description: 'preset fields to override, as JSON, e.g. \'{"epochs":100,"augment":"mild"}\'', placeholder: 'json' },
 } as const;
+
+function overridesFrom(options: { epochs?: number; set?: string }): Record<string, unknown> {
+  let extra: unknown = {};
+  if (options.set) {
+    try { extra = JSON.parse(options.set); } catch { throw new UsageError(`--set is not valid JSON: ${options.set}`); }
+    if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) throw new UsageError('--set must be a JSON object');
+  }
+  return { ...(extra as Record<string, unknown>), ...(options.epochs ? { epochs: options.epochs } : {}) };
+}
 
 export const runCommand = defineCommand({
   name: 'run',
@@ -31,7 +41,7 @@ export const runCommand = defineCommand({
       cacheDir: path.join(workspace, '.sslmem', 'cache'),
       seed: options.seed,
       splitFile: options.split ? path.resolve(options.split) : undefined,
-      overrides: options.epochs ? { epochs: options.epochs } : {},
+      overrides: overridesFrom(options),
       ...runtimeFrom(options),
     }, { signal, onProgress }));
   },

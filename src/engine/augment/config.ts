@@ -69,11 +69,23 @@ export function noAugmentation(channels: 1 | 3, inputSize: [number, number]): Au
   return { channels, inputSize, crop: null, flipP: 0, jitter: null, grayscaleP: 0 };
 }
 
-export type RecipeName = 'simclr' | 'fashion-mnist' | 'none';
+/** Crops of at least half the image, flips and light jitter: small images keep their identity in every view. */
+export function mildRecipe(channels: 1 | 3, inputSize: [number, number]): AugConfig {
+  return {
+    channels, inputSize,
+    crop: { scale: [0.5, 1], ratio: DEFAULT_RATIO },
+    flipP: 0.5,
+    jitter: { p: 0.8, brightness: 0.2, contrast: 0.2, saturation: channels === 3 ? 0.2 : 0, hue: 0 },
+    grayscaleP: 0,
+  };
+}
+
+export type RecipeName = 'simclr' | 'fashion-mnist' | 'mild' | 'none';
 export function recipe(name: RecipeName, channels: 1 | 3, inputSize: [number, number]): AugConfig {
   switch (name) {
     case 'simclr': return simclrRecipe(channels, inputSize);
     case 'fashion-mnist': return { ...fashionMnistRecipe(inputSize), channels };
+    case 'mild': return mildRecipe(channels, inputSize);
     case 'none': return noAugmentation(channels, inputSize);
   }
 }

@@ -126,7 +126,8 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
             hooks.onEvent?.({ kind: 'train', stage, ...ev });
             if (ev.step - lastRecorded >= Math.max(1, Math.round(ev.total / 50))) {
               lastRecorded = ev.step;
-              void run.progressStage(stage, { done: ev.step, total: ev.total, unit: 'steps' }, checkpoint);
+              run.progressStage(stage, { done: ev.step, total: ev.total, unit: 'steps' }, checkpoint)
+                .catch((e) => hooks.log?.(`could not record progress: ${(e as Error).message}`));
             }
           },
         });

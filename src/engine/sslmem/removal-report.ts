@@ -78,6 +78,13 @@ function sentence(c: KComparison, poolSize: number): string {
 
 export function conclusionLines(results: RetrainResults): string[] {
   const lines: string[] = [];
+  const sig = results.runSignal;
+  if (sig) {
+    const strong = sig.p < 0.01 && sig.meanDifference > 0;
+    lines.push(`The run's own memorization signal: mean score of S_C − S_S = ${sig.meanDifference.toPrecision(3)} (Welch t = ${sig.t.toFixed(2)}, p = ${sig.p.toPrecision(2)}). `
+      + (strong ? 'f does memorize its candidates, so the ranking that picks the removed points is meaningful.'
+        : 'f shows no significant memorization of its candidates in this run, so the "most memorized" ranking is mostly noise and removing those points is not expected to differ from random removal.'));
+  }
   for (const metric of ['linearProbeAccuracy', 'knnAccuracy'] as const) {
     for (const k of results.kResolved) {
       const c = compareAt(results, k, metric);

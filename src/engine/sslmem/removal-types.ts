@@ -74,6 +74,11 @@ export interface RetrainResults {
   conclusion: string[];
   /** File (relative to the run) with per-sample score differences, when computed. */
   scoreDiffFile?: string;
+  /**
+   * The run's own memorization signal (report.json: Welch S_C vs S_S). Without one, the "most memorized"
+   * ranking is mostly noise and no difference from random removal is to be expected.
+   */
+  runSignal?: { meanDifference: number; t: number; p: number };
 }
 
 /** Progress of the experiment (plain JSON: travels over the backend protocol as is). */

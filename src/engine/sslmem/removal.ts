@@ -29,6 +29,17 @@ import type { SslmemConfig } from './config';
 
 export const RETRAIN_FILES = { json: 'retrain.json', markdown: 'retrain.md', folder: 'retrain' } as const;
 
+/**
+ * Where an experiment keeps its encoders and results. With the run's own recipe: retrain/ and
+ * retrain.json / retrain.md. With an epochs override the encoders are a different experiment (another
+ * schedule: their checkpoints must never be resumed as the other's), so they live in retrain/e<E>/ and
+ * the results in retrain-e<E>.json / .md.
+ */
+export function experimentFiles(epochsOverride: number | null): { folder: string; json: string; markdown: string } {
+  if (epochsOverride === null) return { ...RETRAIN_FILES };
+  return { folder: `${RETRAIN_FILES.folder}/e${epochsOverride}`, json: `retrain-e${epochsOverride}.json`, markdown: `retrain-e${epochsOverride}.md` };
+}
+
 export interface RetrainRequest {
   runDir: string;
   /** Counts (integers ≥ 1) or fractions in (0, 1) of f's training set. */
@@ -42,7 +53,10 @@ export interface RetrainRequest {
    * original f is then no fair reference, so a full-data encoder is retrained with the same epochs too.
    */
   epochs?: number;
-  /** Re-score the memorized-removal encoder of the largest k against g (per-sample score differences). */
+  /**
+   * Re-score the memorized-removal encoder of the largest k against g (per-sample score differences). Only
+   * with the run's own epochs: g has the run's recipe.
+   */
   rescore?: boolean;
   probe?: ProbeSettings;
 }
@@ -65,6 +79,7 @@ export async function runRemovalExperiment(req: RetrainRequest, runtime: Retrain
   const config: SslmemConfig = { ...stored.sslmem, epochs: req.epochs ?? stored.sslmem.epochs };
   const baseline = config.epochs !== stored.sslmem.epochs;
   const specs = planRetrains(kResolved, req.seeds, baseline);
+  const files = experimentFiles(baseline ? config.epochs : null);
 
   const sets: ProbeSet[] = [runProbeSet(dataset, split)];
   if (req.transferData) {
@@ -96,7 +111,7 @@ export async function runRemovalExperiment(req: RetrainRequest, runtime: Retrain
     rows.push(original);
     for (const [i, spec] of specs.entries()) {
       const name = retrainDirName(spec);
-      const dir = run.path(`${RETRAIN_FILES.folder}/${name}`);
+      const dir = run.path(`${files.folder}/${name}`);
       const row = await cached(join(dir, 'result.json'), probeKey, name, i + 1, total, hooks, async () => {
         const removed = removalOf(spec, pool, inputs);
         const kept = keptIndices(pool, removed);
@@ -109,24 +124,29 @@ export async function runRemovalExperiment(req: RetrainRequest, runtime: Retrain
         hooks.onEvent?.({ kind: 'evaluate', name });
         const t0 = performance.now();
         const acc = await evaluateEncoder({ config, checkpoint: trained.checkpoint, sets, settings, ...runtime, signal: hooks.signal });
-        return rowOf(spec, acc, { trainingSize: kept.length, encoder: 'retrained', dir: `${RETRAIN_FILES.folder}/${name}`, epochs: config.epochs, steps: trained.steps, trainSeconds: trained.seconds, evalSeconds: (performance.now() - t0) / 1000 });
+        return rowOf(spec, acc, { trainingSize: kept.length, encoder: 'retrained', dir: `${files.folder}/${name}`, epochs: config.epochs, steps: trained.steps, trainSeconds: trained.seconds, evalSeconds: (performance.now() - t0) / 1000 });
       });
       if (!row) return cancelled;
       rows.push(row);
     }
     let scoreDiffFile: string | undefined;
-    if (req.rescore) {
+    if (req.rescore && baseline) {
+      // g was trained with the run's recipe: against it, an f with other epochs shifts every score, which
+      // would drown the per-point changes the diff is for.
+      hooks.log?.('re-scoring skipped: it is only meaningful for encoders retrained with the run\'s own epochs');
+    } else if (req.rescore) {
       const largest: RetrainSpec = { kind: 'memorized', k: kResolved[kResolved.length - 1], seed: 0 };
-      scoreDiffFile = await rescoreRetrained(inputs, config, largest, runtime, hooks) ?? undefined;
+      scoreDiffFile = await rescoreRetrained(inputs, config, files.folder, largest, runtime, hooks) ?? undefined;
     }
     const results: RetrainResults = {
       format: 'sslmem-retrain', version: 1, runId: run.id, createdAt: new Date().toISOString(),
       kRequested: req.k, kResolved, seeds: req.seeds, poolSize: pool.length, protocol, rows, conclusion: [], scoreDiffFile,
     };
+    results.runSignal = await runSignalOf(run.path('report.json'));
     results.conclusion = conclusionLines(results);
-    await writeJsonAtomic(run.path(RETRAIN_FILES.json), results);
-    await writeFileAtomic(run.path(RETRAIN_FILES.markdown), renderRetrainMarkdown(results, run.manifest, baseline));
-    return { runDir, status: 'done', resultsFile: run.path(RETRAIN_FILES.json), summaryFile: run.path(RETRAIN_FILES.markdown) };
+    await writeJsonAtomic(run.path(files.json), results);
+    await writeFileAtomic(run.path(files.markdown), renderRetrainMarkdown(results, run.manifest, baseline));
+    return { runDir, status: 'done', resultsFile: run.path(files.json), summaryFile: run.path(files.markdown) };
   } catch (e) {
     if ((e as Error).name === 'AbortError') return cancelled;
     throw e;
@@ -165,6 +185,16 @@ function rowOf(spec: RetrainSpec, acc: Awaited<ReturnType<typeof evaluateEncoder
   const row: RetrainRow = { k: spec.k, removal: spec.kind, seed: spec.seed, linearProbeAccuracy: acc[0].linearProbeAccuracy, knnAccuracy: acc[0].knnAccuracy, ...rest };
   if (acc[1]) { row.transferLinearProbeAccuracy = acc[1].linearProbeAccuracy; row.transferKnnAccuracy = acc[1].knnAccuracy; }
   return row;
+}
+
+/** Welch S_C vs S_S from the run's report.json, when readable. */
+async function runSignalOf(file: string): Promise<RetrainResults['runSignal']> {
+  try {
+    const c = (JSON.parse(await fs.readFile(file, 'utf8')) as { tests?: { C_vs_S?: { meanDifference: number; t: number; p: number } } }).tests?.C_vs_S;
+    return c && typeof c.p === 'number' ? { meanDifference: c.meanDifference, t: c.t, p: c.p } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function protocolOf(sets: ProbeSet[], settings: ProbeSettings, transferData?: string): ProbeProtocol {

@@ -81,7 +81,10 @@ describe('retrain after removal on a real tiny run', () => {
     }
     assert.equal(results.rows[0].encoder, 'original');
     assert.equal(results.protocol.probeTestSize > 0 && results.protocol.probeTrainSize > 0, true);
-    assert.ok(results.conclusion.length >= 2 && /k = 10/.test(results.conclusion[0]));
+    // First the run's own signal (from report.json), then one line per k and metric.
+    assert.match(results.conclusion[0], /run's own memorization signal: mean score of S_C − S_S = /);
+    assert.ok(results.runSignal && results.runSignal.p >= 0 && results.runSignal.p <= 1);
+    assert.equal(results.conclusion.filter((l) => /^k = 10 .*(linear probe|kNN): memorized removal/.test(l)).length, 2);
     const md = readFileSync(join(runDir, 'retrain.md'), 'utf8');
     assert.match(md, /## Verdict/);
     assert.match(md, /memorized/);

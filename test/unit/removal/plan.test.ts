@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName } from '../../../src/engine/sslmem/removal-plan';
 import { compareAt, spreadOf } from '../../../src/engine/sslmem/removal-report';
+import { experimentFiles } from '../../../src/engine/sslmem/removal';
 import type { RetrainResults, RetrainRow } from '../../../src/engine/sslmem/removal-types';
 
 describe('removal plan', () => {
@@ -42,6 +43,11 @@ describe('removal plan', () => {
     const plan = planRetrains([10, 30], 2, true).map(retrainDirName);
     assert.deepEqual(plan, ['none-k0-s0', 'memorized-k10-s0', 'random-k10-s0', 'random-k10-s1', 'memorized-k30-s0', 'random-k30-s0', 'random-k30-s1']);
     assert.equal(planRetrains([10], 3, false).length, 4);
+  });
+
+  test('an epochs override is a separate experiment: its own encoder folder and result files', () => {
+    assert.deepEqual(experimentFiles(null), { folder: 'retrain', json: 'retrain.json', markdown: 'retrain.md' });
+    assert.deepEqual(experimentFiles(8), { folder: 'retrain/e8', json: 'retrain-e8.json', markdown: 'retrain-e8.md' });
   });
 });
 

@@ -1,0 +1,85 @@
+// Pure pieces of the webviews: message guards, the threshold fraction, the Image Inspector's page, and
+// IDX/CIFAR thumbnails rendered from a real decode cache with sharp.
+import { test, describe } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { isScorePanelToHost, MAX_PAGE } from '../../../src/protocol/scorePanel';
+import { isTrainingToHost } from '../../../src/protocol/training';
+import { fractionAbove } from '../../../webview/scorePanel/threshold';
+import { inspectorHtml } from '../../../src/ui/inspectorHtml';
+import { ThumbnailRenderer } from '../../../src/ui/thumbnails';
+import { cacheFileFor, writeDatasetCache } from '../../../src/engine/data/cache';
+
+describe('score panel protocol guards', () => {
+  const filter = { subsets: ['S_C'], classes: [1] };
+  test('accepts well-formed requests', () => {
+    assert.ok(isScorePanelToHost({ type: 'getRows', requestId: 1, filter, start: 0, end: 100 }));
+    assert.ok(isScorePanelToHost({ type: 'setMark', indices: [1, 2], mark: 'keep' }));
+    assert.ok(isScorePanelToHost({ type: 'openFile', index: 3 }));
+  });
+  test('rejects oversized pages, bad filters and non-index values', () => {
+    assert.ok(!isScorePanelToHost({ type: 'getRows', requestId: 1, filter, start: 0, end: MAX_PAGE + 1 }));
+    assert.ok(!isScorePanelToHost({ type: 'getRows', requestId: 1, filter: { subsets: ['S_X'], classes: [] }, start: 0, end: 1 }));
+    assert.ok(!isScorePanelToHost({ type: 'getRows', requestId: 1, filter: { ...filter, min: 'x' }, start: 0, end: 1 }));
+    assert.ok(!isScorePanelToHost({ type: 'openFile', index: '../etc/passwd' }));
+    assert.ok(!isScorePanelToHost({ type: 'setMark', indices: [1.5], mark: 'keep' }));
+    assert.ok(!isScorePanelToHost({ type: 'setMark', indices: [1], mark: 'delete' }));
+    assert.ok(!isTrainingToHost({ type: 'cancel', extra: 1 }));
+  });
+});
+
+test('fractionAbove counts strictly greater scores', () => {
+  const s = [-0.5, -0.1, 0, 0, 0.2, 0.7];
+  assert.equal(fractionAbove(s, -1), 1);
+  assert.equal(fractionAbove(s, 0), 2 / 6);
+  assert.equal(fractionAbove(s, 0.7), 0);
+  assert.ok(Number.isNaN(fractionAbove([], 0)));
+});
+
+test('the Image Inspector page allows no script and escapes file names', () => {
+  const html = inspectorHtml({ cspSource: 'https://x.test', styleUri: 'https://x.test/s.css', imageUri: 'https://x.test/a.png', title: '<img onerror=alert(1)>.png', file: '/d/"q".png', rows: [['score', '0.5']] });
+  assert.match(html, /default-src 'none'; img-src https:\/\/x\.test; style-src https:\/\/x\.test/);
+  assert.doesNotMatch(html, /script/i);
+  assert.doesNotMatch(html, /<img onerror/);
+  assert.match(html, /&lt;img onerror=alert\(1\)&gt;/);
+});
+
+test('IDX/CIFAR thumbnails: the decoded pixels, upscaled nearest-neighbour, written once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sslmem-thumbs-'));
+  try {
+    const n = 3, h = 4, w = 4;
+    const images = Uint8Array.from({ length: n * h * w }, (_, i) => (i * 37) % 256);
+    await writeDatasetCache(cacheFileFor(dir, 'fp1'), 'fp1', { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['t#0', 't#1', 't#2'], root: dir, skipped: [] });
+    const r = new ThumbnailRenderer(join(dir, 'run'), { dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: 'fp1' }, config: { cacheDir: dir } });
+    const made = await r.ensure([1, 7]);
+    assert.deepEqual([...made.keys()], [1]); // 7 is not in the dataset
+    const { data, info } = await sharp(made.get(1)!).greyscale().raw().toBuffer({ resolveWithObject: true });
+    assert.equal(info.width, 96);
+    const scale = 96 / w;
+    for (const [y, x] of [[0, 0], [1, 2], [3, 3]]) assert.equal(data[(y * scale + 5) * 96 + x * scale + 5], images[1 * h * w + y * w + x]);
+    assert.deepEqual(await r.views(1), [], 'no augmentation recipe in the manifest: no views');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('augmented views: four per sample, deterministic, not all the same', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sslmem-views-'));
+  try {
+    const n = 2, h = 28, w = 28;
+    const images = Uint8Array.from({ length: n * h * w }, (_, i) => ((i % w) * 9 + Math.floor(i / w) * 5) % 256);
+    await writeDatasetCache(cacheFileFor(dir, 'fp2'), 'fp2', { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['a.png', 'b.png'], root: dir, skipped: [] });
+    const manifest = { dataset: { path: dir, kind: 'image-folder', fingerprint: 'fp2' }, config: { cacheDir: dir, seed: 0, sslmem: { augment: 'fashion-mnist' } } };
+    const files = await new ThumbnailRenderer(join(dir, 'run1'), manifest).views(1);
+    const again = await new ThumbnailRenderer(join(dir, 'run2'), manifest).views(1);
+    assert.equal(files.length, 4);
+    const pixels = await Promise.all([...files, ...again].map((f) => sharp(f).raw().toBuffer()));
+    for (let i = 0; i < 4; i++) assert.ok(pixels[i].equals(pixels[i + 4]), `view ${i} differs between renders`);
+    assert.ok(pixels.slice(0, 4).some((p) => !p.equals(pixels[0])), 'all four views are identical: no augmentation applied');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -14,6 +14,7 @@ const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
   seedPairs: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 16,
   scoring: (v) => typeof v === 'object' && v !== null,
   split: (v) => typeof v === 'object' && v !== null,
+  method: (v) => typeof v === 'object' && v !== null && ['simclr', 'simsiam', 'mae'].includes((v as { kind?: string }).kind ?? ''),
   augment: (v) => v === 'simclr' || v === 'fashion-mnist' || v === 'mild' || v === 'none',
 };
 

@@ -146,7 +146,9 @@ export function registerRetrain(context: vscode.ExtensionContext, backend: Backe
     return undefined;
   });
   context.subscriptions.push(panels,
-    vscode.commands.registerCommand('sslmem.retrainAfterRemoval', (run?: RunArg, options?: RetrainOptions) => guard(() => retrainAfterRemoval(backend, panels, run, options))),
+    // From the runs tree the second argument is the list of selected items, not options.
+    vscode.commands.registerCommand('sslmem.retrainAfterRemoval', (run?: RunArg, options?: unknown) =>
+      guard(() => retrainAfterRemoval(backend, panels, run, typeof options === 'object' && options !== null && !Array.isArray(options) ? options as RetrainOptions : {}))),
     vscode.commands.registerCommand('sslmem.openRetrainResults', (run?: RunArg) => guard(() => openRetrainResults(panels, run))));
   return panels;
 }

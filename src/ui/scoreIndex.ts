@@ -56,6 +56,7 @@ export class ScoreIndex {
       let data: RunData;
       try { data = await RunData.open(summary.dir); } catch { continue; } // done but its files are gone or damaged
       runsByDataset.set(dataset, data);
+      data.init(); // computed now, in the background, so a score panel opening on this run answers at once
       if (!newest || data.manifest.createdAt > newest.manifest.createdAt) newest = data;
       for (const row of data.byRank) {
         const file = data.fileOf(row);

@@ -1,5 +1,5 @@
-// The Score Explorer panel in the real workbench: it opens as a webview tab, its page runs under the strict
-// CSP (it posts 'ready' and draws what the host sends), and it lists runs written to the run store.
+// The runs overview panel ("SSLMem: Show Runs Overview"; Open Score Explorer shows it too before any run has
+// scores) in the real workbench: it opens as a webview tab, its page runs under the strict CSP (it posts 'ready' and draws what the host sends), and it lists runs written to the run store.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -30,7 +30,7 @@ describe('Score Explorer panel (real workbench)', function () {
     assert.ok(expected >= 1);
     // Listen before opening: the page posts 'rendered' as soon as the first runs message is drawn.
     const rendered = nextEvent(api.scoreExplorer.onDidRender, (rows) => rows === expected, 30_000, `a render with ${expected} rows`);
-    await vscode.commands.executeCommand('sslmem.openScoreExplorer');
+    await vscode.commands.executeCommand('sslmem.showRunsOverview');
     const [tab] = await waitFor('a Score Explorer webview tab', () => webviewTabs().length > 0 && webviewTabs());
     assert.strictEqual(tab.label, 'SSLMem Score Explorer');
     assert.strictEqual(await rendered, expected);
@@ -52,7 +52,7 @@ describe('Score Explorer panel (real workbench)', function () {
   });
 
   it('opening it again reuses the one panel', async () => {
-    await vscode.commands.executeCommand('sslmem.openScoreExplorer');
+    await vscode.commands.executeCommand('sslmem.showRunsOverview');
     await new Promise((r) => setTimeout(r, 300));
     assert.strictEqual(webviewTabs().length, 1);
   });

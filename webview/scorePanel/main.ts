@@ -27,6 +27,7 @@ let generationStart = 1;
 let lastMarks: string | undefined;
 let scrollSave: ReturnType<typeof setTimeout> | undefined;
 let sidebarView: Sidebar | undefined;
+let makeSidebar: (() => void) | undefined;
 let viewsTimer: ReturnType<typeof setTimeout> | undefined;
 /** Pages that arrived before the gallery existed (the first page races the init message). */
 const earlyPages: PageMessage[] = [];
@@ -99,17 +100,23 @@ function layout(msg: InitMessage): void {
     },
   }, state!.density, state!.selected);
   density.addEventListener('input', () => { state!.density = Number(density.value); save(); gallery!.setCellSize(state!.density); });
-  sidebarView = new Sidebar(sidebar, msg, state!.filter, state!.threshold, {
-    onFilterChange: (filter) => { state!.filter = filter; save(); generationStart = nextRequest; gallery!.reset(); },
-    onThresholdChange: (tau) => { state!.threshold = tau; save(); },
-  });
+  // The sidebar (themed custom elements, then charts) is built once the first page is on screen: the
+  // images are what a person opened the panel for.
+  makeSidebar = () => {
+    makeSidebar = undefined;
+    sidebarView = new Sidebar(sidebar, msg, state!.filter, state!.threshold, {
+      onFilterChange: (filter) => { state!.filter = filter; save(); generationStart = nextRequest; gallery!.reset(); },
+      onThresholdChange: (tau) => { state!.threshold = tau; save(); },
+    });
+    requestAnimationFrame(() => setTimeout(() => sidebarView?.drawCharts()));
+  };
   showDetail(undefined);
   showCounts();
   // The first page was asked for before init arrived (see the bottom of this file).
   if (earlyPages.length) for (const p of earlyPages.splice(0)) deliver(p);
   else gallery.expect(0);
   gallery.render();
-  setTimeout(() => sidebarView?.drawCharts(), 1500); // in case the first page is slow
+  setTimeout(() => makeSidebar?.(), 1500); // in case the first page is slow
   if (state!.scrollTop) gallery.restoreScroll(state!.scrollTop);
 }
 
@@ -135,7 +142,7 @@ function deliver(msg: PageMessage): void {
     // Named marks let the benchmark read when the first page was on screen, relative to the document's start.
     if (!performance.getEntriesByName('sslmem:first-page').length) performance.mark('sslmem:first-page');
     post({ type: 'rendered', requestId: msg.requestId, rows: msg.rows.length, ms: sent === undefined ? 0 : performance.now() - sent });
-    setTimeout(() => sidebarView?.drawCharts());
+    setTimeout(() => makeSidebar?.());
   });
 }
 

@@ -7,7 +7,8 @@
 // Resumable and atomic: each retrained encoder lives in <run>/retrain/<kind>-k<k>-s<seed>/ (checkpoint,
 // artifacts, removed.json, result.json). A folder with result.json is finished and skipped on rerun; a
 // folder with only a checkpoint continues training from it. retrain.json and retrain.md are rewritten at
-// the end from all results. The run's own files are only read.
+// the end from the encoders this request asked for (the k list and seeds given), finished now or earlier.
+// The run's own files are only read.
 import { existsSync, promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadDataset } from '../data';
@@ -116,15 +117,19 @@ export async function runRemovalExperiment(req: RetrainRequest, runtime: Retrain
         const removed = removalOf(spec, pool, inputs);
         const kept = keptIndices(pool, removed);
         await writeJsonAtomic(join(dir, 'removed.json'), { kind: spec.kind, k: spec.k, seed: spec.seed, removed: Array.from(removed) });
+        // Training time summed over interrupted attempts (train-seconds.json next to the checkpoint).
+        const secondsFile = join(dir, 'train-seconds.json');
+        const prior = existsSync(secondsFile) ? (JSON.parse(await fs.readFile(secondsFile, 'utf8')) as { seconds: number }).seconds : 0;
         const trained = await trainEncoder({
           config, dataset, indices: kept, seed: inputs.fSeed, dir, checkpointPath: join(dir, 'checkpoint.bin'), ...runtime,
           signal: hooks.signal, log: hooks.log, onProgress: (p) => hooks.onEvent?.({ kind: 'train', name, step: p.step, total: p.total, loss: p.loss, imagesPerSec: p.imagesPerSec }),
         });
+        await writeJsonAtomic(secondsFile, { seconds: prior + trained.seconds });
         if (trained.cancelled) return null;
         hooks.onEvent?.({ kind: 'evaluate', name });
         const t0 = performance.now();
         const acc = await evaluateEncoder({ config, checkpoint: trained.checkpoint, sets, settings, ...runtime, signal: hooks.signal });
-        return rowOf(spec, acc, { trainingSize: kept.length, encoder: 'retrained', dir: `${files.folder}/${name}`, epochs: config.epochs, steps: trained.steps, trainSeconds: trained.seconds, evalSeconds: (performance.now() - t0) / 1000 });
+        return rowOf(spec, acc, { trainingSize: kept.length, encoder: 'retrained', dir: `${files.folder}/${name}`, epochs: config.epochs, steps: trained.steps, trainSeconds: prior + trained.seconds, evalSeconds: (performance.now() - t0) / 1000 });
       });
       if (!row) return cancelled;
       rows.push(row);

@@ -105,7 +105,7 @@ function diffSection(diff: ScoreDiffSummary): HTMLElement {
   const risers = el('table', { id: 'risers' }, el('thead', {}, el('tr', {}, ...['path', 'subset', 'before', 'after', 'change'].map((h) => el('th', { text: h })))),
     el('tbody', {}, ...diff.risers.map((r) => el('tr', {}, ...[r.path, r.subset, f(r.before), f(r.after), f(r.after - r.before)].map((c) => el('td', { text: c }))))));
   return el('section', {}, el('h2', { text: `Score changes after removing the ${diff.k} most memorized points (${diff.dir}, re-scored against the same g)` }),
-    subsets, el('h3', { text: 'Largest increases among the points that stayed: these become memorized once the top ones are gone' }), risers);
+    subsets, el('h3', { text: 'Largest score increases among the points that stayed (in S_S or S_C they may be newly memorized; in S_I or S_E, f never saw them)' }), risers);
 }
 
 function showResults(title: string, results: RetrainResults, diff: ScoreDiffSummary | null): void {

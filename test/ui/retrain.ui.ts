@@ -31,6 +31,10 @@ export async function run(ctx: UiContext): Promise<void> {
   await tiny.click();
   await page.locator('.tabs-container .tab', { hasText: /^Scores:/ }).first().waitFor({ timeout: 180_000 });
   ctx.log('tiny run finished');
+  // The score panel opens by itself and takes focus once its first page is drawn; a quick pick opened before
+  // that would be closed by it. Wait for the gallery first.
+  await ctx.webview().locator('#gallery .cell[data-index]').first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(1000);
 
   // The retrain command: pick the run, then answer the two prompts.
   await ctx.runCommand('SSLMem: Retrain After Removal');

@@ -129,6 +129,8 @@ async function runScenario(file) {
   return { name, ok, error, secs: (Date.now() - t0) / 1000 };
 }
 
+const UI_RETRIES = Number(process.env.SSLMEM_UI_RETRIES ?? 1);
+
 async function main() {
   const filters = process.argv.slice(2);
   let files = scenarioFiles(SCENARIO_DIR);
@@ -142,7 +144,14 @@ async function main() {
   const results = [];
   for (const file of files) {
     console.log(`[ui] scenario ${path.relative(REPO, file)}`);
-    const r = await runScenario(file).catch((error) => ({ name: path.basename(file), ok: false, error, secs: 0 }));
+    let r = await runScenario(file).catch((error) => ({ name: path.basename(file), ok: false, error, secs: 0 }));
+    // Workbench scenarios race against panels that take focus as runs finish; a failed scenario gets one
+    // more attempt in a fresh workbench (as Playwright's `retries: 1`). The retry is reported, never hidden.
+    if (!r.ok && UI_RETRIES > 0) {
+      console.log(`  ✘ ${r.name} (${r.secs.toFixed(1)}s) failed on the first attempt: ${String(r.error?.message || r.error).split('\n')[0]}; retrying once`);
+      r = await runScenario(file).catch((error) => ({ name: path.basename(file), ok: false, error, secs: 0 }));
+      if (r.ok) r.name += ' (passed on retry)';
+    }
     results.push(r);
     console.log(r.ok ? `  ✔ ${r.name} (${r.secs.toFixed(1)}s)` : `  ✘ ${r.name} (${r.secs.toFixed(1)}s): ${r.error?.stack || r.error}`);
   }

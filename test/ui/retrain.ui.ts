@@ -19,15 +19,17 @@ export async function run(ctx: UiContext): Promise<void> {
   const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mini' }).first();
   await folder.waitFor({ timeout: 30_000 });
   const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Compute Memorization Scores' }).first();
-  for (let attempt = 0; ; attempt++) {
-    await folder.click({ button: 'right' });
-    if (await menuItem.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
-    await page.keyboard.press('Escape');
-    if (attempt > 10) throw new Error('the Explorer context menu never offered "Compute Memorization Scores"');
-  }
-  await menuItem.click();
   const tiny = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*tiny\s*$/ }) });
-  await tiny.waitFor({ timeout: 15_000 });
+  // The menu can re-render under the pointer while the extension's contributions arrive, so a click may be
+  // lost: retry right-click → click until the preset pick appears.
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 10) throw new Error('the Explorer context menu never ran "Compute Memorization Scores"');
+    await folder.click({ button: 'right' });
+    if (!(await menuItem.waitFor({ timeout: 3000 }).then(() => true, () => false))) { await page.keyboard.press('Escape'); continue; }
+    await menuItem.click();
+    if (await tiny.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
+    await page.keyboard.press('Escape');
+  }
   await tiny.click();
   await page.locator('.tabs-container .tab', { hasText: /^Scores:/ }).first().waitFor({ timeout: 180_000 });
   ctx.log('tiny run finished');
@@ -49,9 +51,18 @@ export async function run(ctx: UiContext): Promise<void> {
   await input.fill('2');
   await ctx.screenshot('retrain-seeds-prompt');
   await input.press('Enter');
-  await ctx.runCommand('Notifications: Show Notifications');
-  await page.locator('.notifications-list-container .notification-list-item', { hasText: /SSLMem: retrain/ }).waitFor({ timeout: 30_000 });
-  await ctx.screenshot('retrain-progress');
+  // On a fast machine the job can finish (and its panel take focus) before the progress notification is
+  // looked at; the panel below is what matters, so the progress check only applies while the job runs.
+  const retrainTab = page.locator('.tabs-container .tab', { hasText: /^Retrain ·/ }).first();
+  try {
+    await ctx.runCommand('Notifications: Show Notifications');
+    await page.locator('.notifications-list-container .notification-list-item', { hasText: /SSLMem: retrain/ }).waitFor({ timeout: 30_000 });
+    await ctx.screenshot('retrain-progress');
+  } catch (e) {
+    if (!(await retrainTab.isVisible())) throw e;
+    await page.keyboard.press('Escape');
+    ctx.log('the retrain job finished before its progress notification could be shown');
+  }
 
   // The panel opens when the job is done.
   await page.locator('.tabs-container .tab', { hasText: /^Retrain ·/ }).first().waitFor({ timeout: 240_000 });

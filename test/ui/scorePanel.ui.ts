@@ -19,16 +19,17 @@ export async function run(ctx: UiContext): Promise<void> {
   const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mini' }).first();
   await folder.waitFor({ timeout: 30_000 });
   let menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Compute Memorization Scores' }).first();
-  for (let attempt = 0; ; attempt++) {
-    // The context menu lists the command once the extension host has registered it.
-    await folder.click({ button: 'right' });
-    if (await menuItem.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
-    await page.keyboard.press('Escape');
-    if (attempt > 10) throw new Error('the Explorer context menu never offered "Compute Memorization Scores"');
-  }
-  await menuItem.click();
   const tiny = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*tiny\s*$/ }) });
-  await tiny.waitFor({ timeout: 15_000 });
+  // The menu can re-render under the pointer while the extension's contributions arrive, so a click may be
+  // lost: retry right-click → click until the preset pick appears.
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 10) throw new Error('the Explorer context menu never ran "Compute Memorization Scores"');
+    await folder.click({ button: 'right' });
+    if (!(await menuItem.waitFor({ timeout: 3000 }).then(() => true, () => false))) { await page.keyboard.press('Escape'); continue; }
+    await menuItem.click();
+    if (await tiny.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
+    await page.keyboard.press('Escape');
+  }
   await ctx.screenshot('compute-pick-preset');
   await tiny.click();
   ctx.log('run started from the Explorer context menu with the tiny preset');

@@ -11,7 +11,8 @@ import { ScoreExplorerViewProvider } from './ui/scoreExplorerView';
 import { ScoreIndex } from './ui/scoreIndex';
 import { ScorePanels } from './ui/scorePanel';
 import { ScoreDecorations, ScoreHoverProvider } from './ui/scorePreviews';
-import { registerRetrain } from './ui/retrainPanel';
+import { registerRetrain, type RetrainPanels } from './ui/retrainPanel';
+import { GalleryComparePanels } from './ui/galleryComparePanel';
 
 export interface SslmemApi {
   backend: BackendHost;
@@ -23,6 +24,9 @@ export interface SslmemApi {
   hovers: ScoreHoverProvider;
   inspector: ImageInspectorProvider;
   topSamples: ScoreExplorerViewProvider;
+  /** Side-by-side galleries of two runs, or of a run and a retrained encoder. */
+  galleries: GalleryComparePanels;
+  retrain: RetrainPanels;
   /** Re-reads finished runs into the score index; resolves when previews are up to date. */
   refreshScores(): Promise<void>;
 }
@@ -37,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   const hovers = new ScoreHoverProvider(scoreIndex);
   const inspector = new ImageInspectorProvider(context.extensionUri, scoreIndex);
   const topSamples = new ScoreExplorerViewProvider(scoreIndex);
+  const galleries = new GalleryComparePanels(context.extensionUri, backend.log);
 
   // One rebuild at a time; a change during a rebuild schedules exactly one more.
   let rebuilding: Promise<void> | undefined, again = false;
@@ -63,23 +68,23 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
     },
   };
   context.subscriptions.push(
-    backend, runs, scoreExplorer, scorePanels, decorations, inspector, topSamples,
+    backend, runs, scoreExplorer, scorePanels, decorations, inspector, topSamples, galleries,
     vscode.window.registerTreeDataProvider('sslmem.runs', runs),
     vscode.window.registerTreeDataProvider('sslmem.scores', topSamples),
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], hovers),
     vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, inspector, { supportsMultipleEditorsPerDocument: true }),
-    ...registerCommands({ backend, runs, scoreExplorer, scorePanels, compute }),
+    ...registerCommands({ backend, runs, scoreExplorer, scorePanels, galleries, compute }),
     // The overview panel and the score previews follow the run store: whenever the tree re-reads it, so do they.
     runs.onDidChangeTreeData(() => { void scoreExplorer.refresh(); void refreshScores(); }),
     // Granting trust enables jobs; refresh so the panel's empty state stops saying they are disabled.
     vscode.workspace.onDidGrantWorkspaceTrust(() => { void scoreExplorer.refresh(); }),
   );
-  registerRetrain(context, backend); // retrain-after-removal panel + its two commands (issue 6)
+  const retrain = registerRetrain(context, backend, galleries); // retrain-after-removal panel + its two commands (issue 6)
   void vscode.commands.executeCommand('setContext', 'sslmem.jobRunning', false);
   void refreshScores();
   backend.log.info(`SSLMem Studio activated (VS Code ${vscode.version}, extension host node ${process.version})`);
-  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, refreshScores };
+  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, refreshScores };
 }
 
 export function deactivate(): void {

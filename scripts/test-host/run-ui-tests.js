@@ -49,13 +49,20 @@ function makeContext({ page, context, cs, scenarioName, log }) {
       for (let attempt = 1; ; attempt++) {
         await page.keyboard.press('Escape');
         await page.keyboard.press('F1');
-        await input.waitFor({ state: 'visible', timeout: 20000 });
-        await input.fill(`>${title}`);
         try {
+          await input.waitFor({ state: 'visible', timeout: 5000 });
+          // A panel that takes focus as it opens closes the palette again: then the fill fails and we retry.
+          await input.fill(`>${title}`, { timeout: 5000 });
           await row.waitFor({ timeout: 2500 });
           break;
         } catch (e) {
-          if (Date.now() > end) throw new Error(`command "${title}" never appeared in the palette (${attempt} tries)`);
+          if (Date.now() > end) throw new Error(`command "${title}" never appeared in the palette (${attempt} tries): ${e.message.split('\n')[0]}`);
+          // Keyboard focus inside a webview's frame may keep F1 from the workbench: clicking the active editor
+          // tab (or, with none, the status bar) gives the focus back to the workbench.
+          if (!(await input.isVisible())) {
+            const tab = page.locator('.tabs-container .tab.active').first();
+            await ((await tab.count()) ? tab : page.locator('.part.statusbar').first()).click({ timeout: 2000 }).catch(() => {});
+          }
         }
       }
       await row.click();

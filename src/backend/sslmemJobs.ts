@@ -14,9 +14,16 @@ const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
   seedPairs: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 16,
   scoring: (v) => typeof v === 'object' && v !== null,
   split: (v) => typeof v === 'object' && v !== null,
+  model: (v) => typeof v === 'object' && v !== null && ['smallCnn', 'resnet18', 'vitTiny'].includes((v as { kind?: string }).kind ?? '')
+    && numericOptions((v as { options?: unknown }).options),
   method: (v) => typeof v === 'object' && v !== null && ['simclr', 'simsiam', 'mae'].includes((v as { kind?: string }).kind ?? ''),
   augment: (v) => v === 'simclr' || v === 'fashion-mnist' || v === 'mild' || v === 'none',
 };
+
+/** Model options are numbers only (widths, sizes); the model builders check their ranges. */
+function numericOptions(o: unknown): boolean {
+  return o === undefined || (typeof o === 'object' && o !== null && Object.values(o).every((x) => typeof x === 'number' && Number.isFinite(x)));
+}
 
 function invalid(message: string): never {
   throw new BackendError(message, 'invalid-params');

@@ -5,15 +5,17 @@ import { BackendError, type VersionInfo } from '../protocol/backend';
 import type { BackendHost } from './backendHost';
 import { EXECUTION_PROVIDERS, executionProvider, type ExecutionProviderSetting } from './config';
 import { computeScores, resumeRun, type ComputeDeps, type ComputeOptions } from './computeCommand';
-import { compareRunsCommand, deleteRun, exportScores, openRun, openScoreExplorer, type RunArg } from './runCommands';
+import { importEncoders, isImportOptions } from './importCommand';
+import { compareGalleriesCommand, compareRunsCommand, deleteRun, exportScores, openRun, openScoreExplorer, type RunArg } from './runCommands';
+import type { GalleryComparePanels } from './galleryComparePanel';
 import type { RunsTreeProvider } from './runsTree';
 import type { ScoreExplorerPanels } from './scoreExplorerPanel';
 import type { ScorePanels } from './scorePanel';
 
-export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: ScoreExplorerPanels; scorePanels: ScorePanels; compute: ComputeDeps }
+export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: ScoreExplorerPanels; scorePanels: ScorePanels; galleries: GalleryComparePanels; compute: ComputeDeps }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { backend, runs, scoreExplorer, scorePanels, compute } = deps;
+  const { backend, runs, scoreExplorer, scorePanels, galleries, compute } = deps;
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'sslmem.showBackendLog': () => backend.log.show(true),
     'sslmem.backendStatus': () => showBackendStatus(backend),
@@ -26,10 +28,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     // From the Explorer context menu the first argument is the clicked folder's Uri.
     'sslmem.computeScores': (target, options) => computeScores(compute, target instanceof vscode.Uri ? target : undefined, (options ?? {}) as ComputeOptions),
     'sslmem.resumeRun': (run) => resumeRun(compute, run instanceof vscode.Uri ? run.fsPath : (run as string | { dir: string } | undefined)),
+    // From the Runs view title the command gets no arguments; scripts pass { data, f, g, split }.
+    'sslmem.importEncoders': (options) => importEncoders(compute, isImportOptions(options) ? options : {}),
     'sslmem.openRun': (run) => openRun(scorePanels, run as RunArg),
     'sslmem.exportScores': (run, target) => exportScores(run as RunArg, target as vscode.Uri | string | undefined),
     'sslmem.deleteRun': (run, confirmed) => deleteRun(scorePanels, run as RunArg, confirmed === true).then((deleted) => { if (deleted) runs.refresh(); return deleted; }),
     'sslmem.compareRuns': (a, b, show) => compareRunsCommand(a as RunArg, b as RunArg, show !== false),
+    // From the runs tree: (clicked run, selected runs); two selected runs are A and B.
+    'sslmem.compareGalleries': (a, b) => {
+      const selected = Array.isArray(b) ? (b as RunArg[]) : undefined;
+      if (selected && selected.length === 2) return compareGalleriesCommand(galleries, selected[0], selected[1]);
+      return compareGalleriesCommand(galleries, a as RunArg, selected ? undefined : b as RunArg);
+    },
     'sslmem.inspectImage': (uri) => inspectImage(uri),
   };
   return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, (...args: unknown[]) => reportErrors(backend, id, () => fn(...args))));

@@ -3,7 +3,11 @@
 import * as path from 'node:path';
 import type { RunData } from './runData';
 
-export interface ComparedSample { key: string; a: number; b: number; diff: number; subsetA: string; subsetB: string; rankA: number; rankB: number }
+export interface ComparedSample {
+  key: string; a: number; b: number; diff: number; subsetA: string; subsetB: string; rankA: number; rankB: number;
+  /** Run A's dataset index and path of the sample (what the side-by-side gallery shows it by). */
+  indexA: number; pathA: string;
+}
 export interface Comparison { runA: string; runB: string; shared: number; onlyA: number; onlyB: number; pearson: number; spearman: number; rows: ComparedSample[] }
 
 export function compareRuns(a: RunData, b: RunData): Comparison {
@@ -14,7 +18,7 @@ export function compareRuns(a: RunData, b: RunData): Comparison {
     const key = keyOf(a, ra);
     const rb = inB.get(key);
     if (!rb) continue;
-    rows.push({ key, a: ra.normalised, b: rb.normalised, diff: rb.normalised - ra.normalised, subsetA: ra.subset, subsetB: rb.subset, rankA: ra.rank, rankB: rb.rank });
+    rows.push({ key, a: ra.normalised, b: rb.normalised, diff: rb.normalised - ra.normalised, subsetA: ra.subset, subsetB: rb.subset, rankA: ra.rank, rankB: rb.rank, indexA: ra.index, pathA: ra.path });
   }
   rows.sort((x, y) => Math.abs(y.diff) - Math.abs(x.diff));
   return {

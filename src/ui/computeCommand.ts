@@ -76,9 +76,10 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
   }, { token, onProgress, label: title }));
 }
 
-type Start = (token: vscode.CancellationToken, onProgress: (p: RunProgress) => void) => Promise<RunResult>;
+export type Start = (token: vscode.CancellationToken, onProgress: (p: RunProgress) => void) => Promise<RunResult>;
 
-async function runJob(deps: ComputeDeps, title: string, preset: string, dataset: string, options: ComputeOptions, start: Start): Promise<RunResult | undefined> {
+/** Runs one pipeline job with a cancellable notification (and the live view unless showTraining is false). */
+export async function runJob(deps: ComputeDeps, title: string, preset: string, dataset: string, options: ComputeOptions, start: Start): Promise<RunResult | undefined> {
   const cts = new vscode.CancellationTokenSource();
   let result: RunResult | undefined;
   const training = options.showTraining === false ? undefined

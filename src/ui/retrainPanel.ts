@@ -2,6 +2,7 @@
 //   "SSLMem: Retrain After Removal" — pick a finished run, k list, seeds (and optionally fewer epochs), run the
 //     backend job `retrainSslmem` with a cancellable notification, then show the results;
 //   "SSLMem: Open Retrain Results" — show <run>/retrain.json of a run that has one.
+// The page's "side by side" button opens the original run and the re-scored retrained encoder as two galleries.
 // registerRetrain() is the one call extension.ts makes. Messages from the page are validated
 // (retrainProtocol.ts); the page gets plain data only.
 import { existsSync, promises as fs } from 'node:fs';
@@ -10,6 +11,7 @@ import * as vscode from 'vscode';
 import { BackendError, type RetrainResult } from '../protocol/backend';
 import type { ScoreDiff } from '../engine/sslmem/removal-types';
 import type { BackendHost } from './backendHost';
+import type { GalleryComparePanels } from './galleryComparePanel';
 import { executionProvider, runStoreFolders, threads } from './config';
 import { isRetrainResults, isRetrainToHost, summariseScoreDiff, type HostToRetrain } from './retrainProtocol';
 import { listRuns } from './runIndex';
@@ -43,7 +45,9 @@ export async function readRetrainMessage(runDir: string): Promise<HostToRetrain>
 export class RetrainPanels implements vscode.Disposable {
   private readonly panels = new Map<string, { panel: vscode.WebviewPanel; ready: boolean; queue: HostToRetrain[] }>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly galleries: GalleryComparePanels) {}
+
+  panelOf(runDir: string): vscode.WebviewPanel | undefined { return this.panels.get(runDir)?.panel; }
 
   /** Opens (or reveals) the panel of a run and shows its current results. */
   async open(runDir: string): Promise<vscode.WebviewPanel> {
@@ -70,10 +74,19 @@ export class RetrainPanels implements vscode.Disposable {
     const sub = w.onDidReceiveMessage((m: unknown) => {
       if (!isRetrainToHost(m)) return;
       if (m.type === 'ready') { entry.ready = true; for (const q of entry.queue.splice(0)) void w.postMessage(q); }
+      else if (m.type === 'compareGalleries') void this.compareRetrained(runDir).catch((err: unknown) => void vscode.window.showErrorMessage(`SSLMem: ${err instanceof Error ? err.message : String(err)}`));
       else void retrainResultsFile(runDir).then((f) => { if (f) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(f.replace(/\.json$/, '.md'))); });
     });
     panel.onDidDispose(() => { sub.dispose(); this.panels.delete(runDir); });
     return entry;
+  }
+
+  /** The original run and the retrained encoder of the results' score-diff file, side by side. Returns the panel key. */
+  async compareRetrained(runDir: string): Promise<string> {
+    const file = await retrainResultsFile(runDir);
+    const results: unknown = file ? JSON.parse(await fs.readFile(file, 'utf8')) : null;
+    if (!isRetrainResults(results) || !results.scoreDiffFile) throw new Error(`no re-scored retrained encoder in ${runDir}: retrain with re-scoring (the default) and the run's own epochs`);
+    return this.galleries.openRetrained(runDir, results.scoreDiffFile);
   }
 
   private post(runDir: string, msg: HostToRetrain): void {
@@ -86,7 +99,7 @@ export class RetrainPanels implements vscode.Disposable {
 }
 
 /** Options a script or test may pass instead of answering the prompts. */
-export interface RetrainOptions { k?: number[]; seeds?: number; epochs?: number; open?: boolean }
+export interface RetrainOptions { k?: number[]; seeds?: number; epochs?: number; open?: boolean; /** Re-score the largest memorized removal against g (default true). */ rescore?: boolean }
 
 export function parseKInput(text: string): number[] | string {
   const ks = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
@@ -112,7 +125,7 @@ export async function retrainAfterRemoval(backend: BackendHost, panels: RetrainP
   }
   const title = `SSLMem: retrain ${path.basename(runDir)} (k = ${k.join(', ')}, ${seeds} seeds)`;
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (report, token) =>
-    backend.request('retrainSslmem', { runDir, k: k!, seeds: seeds!, epochs: options.epochs, provider: executionProvider(), threads: threads() }, {
+    backend.request('retrainSslmem', { runDir, k: k!, seeds: seeds!, epochs: options.epochs, rescore: options.rescore ?? true, provider: executionProvider(), threads: threads() }, {
       token, label: title,
       onProgress: (e) => {
         panels.progress(runDir, { type: 'progress', event: e });
@@ -137,8 +150,8 @@ export async function openRetrainResults(panels: RetrainPanels, arg?: RunArg): P
 }
 
 /** Registers the panel and the two commands; extension.ts calls this once from activate(). */
-export function registerRetrain(context: vscode.ExtensionContext, backend: BackendHost): RetrainPanels {
-  const panels = new RetrainPanels(context.extensionUri);
+export function registerRetrain(context: vscode.ExtensionContext, backend: BackendHost, galleries: GalleryComparePanels): RetrainPanels {
+  const panels = new RetrainPanels(context.extensionUri, galleries);
   const guard = <T>(fn: () => Promise<T>) => fn().catch((err: unknown) => {
     if (err instanceof BackendError && err.code === 'cancelled') return undefined;
     backend.log.error(`retrain: ${err instanceof Error ? err.message : String(err)}`);

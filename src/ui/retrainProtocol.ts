@@ -19,10 +19,11 @@ export type HostToRetrain =
   | { type: 'progress'; event: RetrainEvent }
   | { type: 'error'; message: string };
 
-export type RetrainToHost = { type: 'ready' } | { type: 'openSummary' };
+/** compareGalleries: open the original and the re-scored retrained encoder side by side. */
+export type RetrainToHost = { type: 'ready' } | { type: 'openSummary' } | { type: 'compareGalleries' };
 
 export function isRetrainToHost(x: unknown): x is RetrainToHost {
-  return isObject(x) && (x.type === 'ready' || x.type === 'openSummary') && Object.keys(x).length === 1;
+  return isObject(x) && (x.type === 'ready' || x.type === 'openSummary' || x.type === 'compareGalleries') && Object.keys(x).length === 1;
 }
 
 const isAccuracy = (x: unknown) => isFiniteNumber(x) && x >= 0 && x <= 1;

@@ -8,6 +8,7 @@ import { runStoreFolders } from './config';
 import { comparisonMarkdown, compareRuns, type Comparison } from './compareRuns';
 import { RunData } from './runData';
 import { listRuns, type RunSummary } from './runIndex';
+import type { GalleryComparePanels } from './galleryComparePanel';
 import type { ScorePanels } from './scorePanel';
 
 /** A run as commands receive it: a tree item's RunSummary, a folder path, or a Uri. */
@@ -86,6 +87,15 @@ export async function deleteRun(panels: ScorePanels, arg?: RunArg, confirmed = f
   panels.close(dir);
   await fs.rm(dir, { recursive: true, force: true });
   return true;
+}
+
+/** Two runs' galleries side by side (A left, B right). Returns the panel's key. */
+export async function compareGalleriesCommand(panels: GalleryComparePanels, a?: RunArg, b?: RunArg): Promise<string | undefined> {
+  const dirA = runDirOf(a) ?? await pickRun('SSLMem: side by side — left run (A)');
+  if (!dirA) return undefined;
+  const dirB = runDirOf(b) ?? await pickRun('SSLMem: side by side — right run (B), on the same dataset', dirA);
+  if (!dirB) return undefined;
+  return panels.openRuns(dirA, dirB);
 }
 
 export async function compareRunsCommand(a?: RunArg, b?: RunArg, show = true): Promise<Comparison | undefined> {

@@ -9,6 +9,7 @@ import type { RunManifest } from '../engine/runs/manifest';
 import { augmentReference } from '../engine/augment/reference';
 import { sampleAugmentations } from '../engine/augment/sample';
 import { recipe, type RecipeName } from '../engine/augment/config';
+import { scoringSeedOf } from '../engine/sslmem/view-batches';
 
 export const THUMBS_FOLDER = 'thumbs';
 export const VIEWS_FOLDER = 'views';
@@ -59,7 +60,7 @@ export class ThumbnailRenderer {
     // Shown as pixels, so without the final normalisation.
     const config = { ...recipe(stored.sslmem.augment, d.channels, [d.height, d.width]), normalize: null };
     // The pipeline's scoring seed (src/engine/sslmem/pipeline.ts): keep in step with it.
-    const scoringSeed = ((stored.seed ?? 0) * 7919 + 17) >>> 0;
+    const scoringSeed = scoringSeedOf(stored.seed ?? 0);
     const size = d.channels * d.height * d.width;
     const pixels = Float64Array.from(d.images.subarray(index * size, (index + 1) * size), (v) => v / 255);
     await fs.mkdir(path.join(this.runDir, VIEWS_FOLDER), { recursive: true });

@@ -95,7 +95,10 @@ export async function run(ctx: UiContext): Promise<void> {
   await page.mouse.move(box.x + box.width * 0.95, box.y + box.height * 0.6, { steps: 5 });
   await page.mouse.up();
   await web.locator('#range-label', { hasText: 'Showing scores' }).waitFor({ timeout: 5000 });
-  const filtered = Number(((await web.locator('#count').textContent()) ?? '').match(/^(\d+)/)?.[1]);
+  // The count follows once the filtered first page arrives from the host, a moment after the range label.
+  const shown = async () => Number(((await web.locator('#count').textContent()) ?? '').match(/^(\d+)/)?.[1]);
+  let filtered = await shown();
+  for (let i = 0; i < 50 && !(filtered < total); i++) { await page.waitForTimeout(100); filtered = await shown(); }
   assert.ok(filtered < total, `brushing kept ${filtered} of ${total}`);
   await ctx.screenshot('score-panel-brushed');
 

@@ -104,8 +104,10 @@ function diffSection(diff: ScoreDiffSummary): HTMLElement {
     el('tbody', {}, ...diff.subsets.map((s) => el('tr', {}, ...[s.subset, String(s.n), f(s.before), f(s.after)].map((c) => el('td', { text: c }))))));
   const risers = el('table', { id: 'risers' }, el('thead', {}, el('tr', {}, ...['path', 'subset', 'before', 'after', 'change'].map((h) => el('th', { text: h })))),
     el('tbody', {}, ...diff.risers.map((r) => el('tr', {}, ...[r.path, r.subset, f(r.before), f(r.after), f(r.after - r.before)].map((c) => el('td', { text: c }))))));
+  const sideBySide = el('button', { id: 'compare-galleries', text: 'Side by side: original vs retrained galleries' });
+  sideBySide.addEventListener('click', () => post({ type: 'compareGalleries' }));
   return el('section', {}, el('h2', { text: `Score changes after removing the ${diff.k} most memorized points (${diff.dir}, re-scored against the same g)` }),
-    subsets, el('h3', { text: 'Largest score increases among the points that stayed (in S_S or S_C they may be newly memorized; in S_I or S_E, f never saw them)' }), risers);
+    sideBySide, subsets, el('h3', { text: 'Largest score increases among the points that stayed (in S_S or S_C they may be newly memorized; in S_I or S_E, f never saw them)' }), risers);
 }
 
 function showResults(title: string, results: RetrainResults, diff: ScoreDiffSummary | null): void {

@@ -1,25 +1,42 @@
 // The virtualised image grid. Only the cells in (and just around) the viewport exist in the DOM; rows arrive
 // from the host in pages of PAGE_SIZE by position in the filtered, rank-ordered list, and a page is asked for
 // only when it scrolls into reach. Selection is by dataset index, so it survives filter changes and reloads.
-import type { GalleryRow } from '../../src/protocol/scorePanel';
+// Generic over the row type so the side-by-side comparison reuses it with its own captions (host.describe).
+import type { GalleryRow, Mark } from '../../src/protocol/scorePanel';
 import { el, fmt } from '../shared/dom';
 
 export const PAGE_SIZE = 100;
 const GAP = 6;
 const CAPTION = 34;
 
-export interface GalleryHost {
+/** What every gallery row has: its dataset index (selection key), path, image and optional mark. */
+export interface CellRow { index: number; path: string; thumb: string; mark?: Mark }
+
+/** A cell's caption, tooltip and extra classes; the score panel's default is defaultDescribe(). */
+export interface CellDescription { caption: Node[]; title: string; className?: string }
+
+export interface GalleryHost<R extends CellRow = GalleryRow> {
   requestRows(start: number, end: number): void;
-  onFocusChange(row: GalleryRow | undefined): void;
+  onFocusChange(row: R | undefined): void;
   onSelectionChange(selected: ReadonlySet<number>): void;
-  onActivate(row: GalleryRow): void;
+  onActivate(row: R): void;
   onScroll(scrollTop: number): void;
+  describe?(row: R): CellDescription;
 }
 
-export class Gallery {
+/** The score panel's caption: rank, score, subset. */
+export function defaultDescribe(row: GalleryRow): CellDescription {
+  return {
+    title: `${row.path}\nrank ${row.rank} · score ${fmt(row.score)} · ${row.subset}`,
+    caption: [el('span', { className: 'rank', text: `#${row.rank}` }), el('span', { className: 'score', text: row.score.toFixed(2).replace(/^-0\.00$/, '0.00') }),
+      el('span', { className: `subset subset-${row.subset}`, text: row.subset.slice(2) })],
+  };
+}
+
+export class Gallery<R extends CellRow = GalleryRow> {
   total: number | undefined;
   readonly selected: Set<number>;
-  private pages = new Map<number, GalleryRow[]>();
+  private pages = new Map<number, R[]>();
   private pending = new Set<number>();
   private focusPos = 0;
   private anchorPos = 0;
@@ -28,7 +45,7 @@ export class Gallery {
   private cells = new Map<number, { el: HTMLElement; key: string }>();
   private frameQueued = false;
 
-  constructor(readonly root: HTMLElement, private readonly host: GalleryHost, public cellSize: number, selected: number[]) {
+  constructor(readonly root: HTMLElement, private readonly host: GalleryHost<R>, public cellSize: number, selected: number[]) {
     this.selected = new Set(selected);
     root.tabIndex = 0;
     root.setAttribute('role', 'grid');
@@ -67,7 +84,7 @@ export class Gallery {
     this.cells.clear();
   }
 
-  receive(start: number, rows: GalleryRow[], total: number): void {
+  receive(start: number, rows: R[], total: number): void {
     const page = Math.floor(start / PAGE_SIZE);
     this.pending.delete(page);
     this.pages.set(page, rows);
@@ -76,10 +93,10 @@ export class Gallery {
     if (this.focusPos === start) this.host.onFocusChange(this.rowAt(this.focusPos));
   }
 
-  rowAt(pos: number): GalleryRow | undefined { return this.pages.get(Math.floor(pos / PAGE_SIZE))?.[pos % PAGE_SIZE]; }
-  get focused(): GalleryRow | undefined { return this.rowAt(this.focusPos); }
+  rowAt(pos: number): R | undefined { return this.pages.get(Math.floor(pos / PAGE_SIZE))?.[pos % PAGE_SIZE]; }
+  get focused(): R | undefined { return this.rowAt(this.focusPos); }
   /** Rows currently loaded, for actions on the selection that need more than the index. */
-  loadedRows(): GalleryRow[] { return [...this.pages.values()].flat(); }
+  loadedRows(): R[] { return [...this.pages.values()].flat(); }
 
   setCellSize(px: number): void { this.cellSize = px; this.render(); }
   restoreScroll(top: number): void { this.root.scrollTop = top; this.render(); }
@@ -149,10 +166,11 @@ export class Gallery {
     const img = el('img', { className: 'thumb', attrs: { alt: row.path, draggable: 'false' } });
     img.style.width = img.style.height = `${this.cellSize}px`;
     if (row.thumb) img.src = row.thumb;
-    c.title = `${row.path}\nrank ${row.rank} · score ${fmt(row.score)} · ${row.subset}`;
-    c.append(img, el('div', { className: 'caption' },
-      el('span', { className: 'rank', text: `#${row.rank}` }), el('span', { className: 'score', text: row.score.toFixed(2).replace(/^-0\.00$/, '0.00') }),
-      el('span', { className: `subset subset-${row.subset}`, text: row.subset.slice(2) })));
+    // Without a describe() the rows are the score panel's GalleryRow (the default type argument).
+    const d = this.host.describe?.(row) ?? defaultDescribe(row as unknown as GalleryRow);
+    c.title = d.title;
+    if (d.className) c.classList.add(...d.className.split(' '));
+    c.append(img, el('div', { className: 'caption' }, ...d.caption));
     if (row.mark) c.append(el('span', { className: 'mark', text: row.mark === 'keep' ? '✓' : '✕', title: row.mark }));
     c.addEventListener('click', (e) => this.onClick(pos, e));
     c.addEventListener('dblclick', () => this.host.onActivate(row));
@@ -203,10 +221,18 @@ export class Gallery {
     e.preventDefault();
   }
 
-  private moveFocus(pos: number): void {
+  /** Focuses (and scrolls to) a position from outside, e.g. the same sample in the other gallery. */
+  focusPosition(pos: number): void {
+    if (this.total === undefined || pos < 0 || pos >= this.total) return;
+    this.anchorPos = pos;
+    this.moveFocus(pos, 'center');
+  }
+
+  private moveFocus(pos: number, align: 'nearest' | 'center' = 'nearest'): void {
     this.focusPos = pos;
     const rowH = this.rowHeight, top = Math.floor(pos / this.columns) * rowH;
-    if (top < this.root.scrollTop) this.root.scrollTop = top;
+    if (align === 'center') this.root.scrollTop = Math.max(0, top - (this.root.clientHeight - rowH) / 2);
+    else if (top < this.root.scrollTop) this.root.scrollTop = top;
     else if (top + rowH > this.root.scrollTop + this.root.clientHeight) this.root.scrollTop = top + rowH - this.root.clientHeight;
     this.render();
     this.host.onFocusChange(this.rowAt(pos));

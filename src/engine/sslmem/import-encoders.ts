@@ -1,18 +1,20 @@
 // Scoring with IMPORTED encoders f and g (ONNX files, see imported-encoder.ts) on a dataset and a given split:
 // a normal run folder (preset 'imported') with stages split -> score_f -> score_g -> report, resumable like a
-// trained run. The views are made exactly as in score-encoder.ts: the engine's augmentation graph (its own
+// trained run. The views are made exactly as for trained encoders (view-batches.ts): the engine's augmentation graph (its own
 // onnxruntime session, in front of the imported model), parameters keyed by (scoring seed, pair k, view v,
 // dataset index), so f and g see the same views and a run's own encode.onnx reproduces that run's losses.
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadDataset, sampleSize, type Dataset, type LoadedDataset } from '../data';
-import { createRun, openRun, writeRunResults, buildScoreTable, type RunHandle } from '../runs';
+import { createRun, type RunHandle } from '../runs';
 import { Graph, concat, gather, reshape, toOnnxBytes } from '../graph';
-import { augmentViews, recipe, PARAM_COUNT, sampleAugParams, type AugConfig, type RecipeName } from '../augment';
+import { augmentViews, recipe, PARAM_COUNT, type AugConfig, type RecipeName } from '../augment';
 import { openSession } from '../runtime/session';
 import { loadSplit, saveSplit, scoredIndices, type Split } from './split';
-import { AlignmentAccumulator, computeScores, type Normalisation } from './scores';
+import { AlignmentAccumulator, type Normalisation } from './scores';
+import { writeReportStage } from './report-stage';
 import { loadLosses, saveLosses, type LossArrays } from './losses-file';
+import { forEachViewBatch } from './view-batches';
 import { openImportedEncoder, type ImportedEncoder, type ImportedEncoderInfo } from './imported-encoder';
 import type { PipelineHooks, RunOutcome, RuntimeOptions } from './pipeline';
 
@@ -28,7 +30,7 @@ export interface ImportedRunRequest {
   cacheDir?: string;
   /** K view pairs per point (default 8). */
   pairs?: number;
-  /** Seed of the scoring views (default 0; a trained run with seed s used (s * 7919 + 17) >>> 0). */
+  /** Seed of the scoring views (default 0; a trained run with seed s uses scoringSeedOf(s)). */
   seed?: number;
   /** Augmentation recipe for the views (default: 'fashion-mnist' for 1 channel, 'simclr' for 3). */
   augment?: RecipeName;
@@ -139,10 +141,7 @@ async function execute(run: RunHandle, config: ImportedConfig, loaded: LoadedDat
       } else {
         const s = await readSplit();
         const [f, g] = [await loadLosses(run.path('losses-f.bin')), await loadLosses(run.path('losses-g.bin'))];
-        const scores = computeScores({ lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr }, config.scoring.normalisation);
-        const table = buildScoreTable(dataset, s, scoredIndices(s), scores);
-        await writeRunResults(run.dir, table, { runId: run.id, skipped: dataset.skipped, timings: run.manifest.timings });
-        await run.finishStage(stage, { outputs: { report: 'report.json', csv: 'scores.csv', bin: 'scores.bin', markdown: 'report.md' } });
+        await writeReportStage(run, stage, dataset, s, { lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr }, config.scoring.normalisation);
       }
       hooks.onEvent?.({ kind: 'stage', stage, status: 'done' });
     } catch (e) {
@@ -175,39 +174,20 @@ async function scoreWithEncoder(encoder: ImportedEncoder, dataset: Dataset, rows
   const { session } = await openSession(buildViewsGraph(augment, B), ['views'], { ...runtime, log: hooks.log });
   const size = sampleSize(dataset);
   const acc = new AlignmentAccumulator(rows.length, { normalise: config.scoring.normalise });
-  const images = new Float32Array(B * size);
-  const keys = new Int32Array(B);
-  const rowIds = new Int32Array(B);
-  const batches = Math.ceil(rows.length / B);
   try {
-    for (let k = 0; k < K; k++) {
-      for (let bi = 0; bi < batches; bi++) {
-        if (hooks.signal?.aborted) throw new DOMException('scoring cancelled', 'AbortError');
-        // As score-encoder.ts: the last batch is padded with earlier rows; only the real rows count.
-        const start = bi * B;
-        const real = Math.min(B, rows.length - start);
-        for (let b = 0; b < B; b++) {
-          const r = b < real ? start + b : b - real;
-          rowIds[b] = r;
-          keys[b] = rows[r];
-          const src = dataset.images.subarray(rows[r] * size, (rows[r] + 1) * size);
-          for (let i = 0; i < size; i++) images[b * size + i] = src[i] / 255;
-        }
-        const aug = new Float32Array(2 * B * PARAM_COUNT);
-        aug.set(sampleAugParams(augment, config.scoring.seed, k, 0, B, keys), 0);
-        aug.set(sampleAugParams(augment, config.scoring.seed, k, 1, B, keys), B * PARAM_COUNT);
-        const out = await session.run({
-          images: new ort.Tensor('float32', images, [B, dataset.channels, dataset.height, dataset.width]),
-          aug: new ort.Tensor('float32', aug, [2, B, PARAM_COUNT]),
-        });
-        const views = out.views.data as Float32Array;
-        // Only the real rows of each view go through the imported encoder (it may be the slow part).
-        const first = await encoder.encode(views.subarray(0, real * size), real);
-        const second = await encoder.encode(views.subarray(B * size, (B + real) * size), real);
-        acc.add(rowIds.subarray(0, real), first.repr, second.repr, first.dim);
-        hooks.onEvent?.({ kind: 'score', stage, done: k * batches + bi + 1, total: K * batches });
-      }
-    }
+    const options = { batch: B, pairs: K, augment, seed: config.scoring.seed, signal: hooks.signal };
+    await forEachViewBatch(dataset, rows, options, async (b) => {
+      const out = await session.run({
+        images: new ort.Tensor('float32', b.images, [B, dataset.channels, dataset.height, dataset.width]),
+        aug: new ort.Tensor('float32', b.aug, [2, B, PARAM_COUNT]),
+      });
+      const views = out.views.data as Float32Array;
+      // Only the real rows of each view go through the imported encoder (it may be the slow part).
+      const first = await encoder.encode(views.subarray(0, b.real * size), b.real);
+      const second = await encoder.encode(views.subarray(B * size, (B + b.real) * size), b.real);
+      acc.add(b.rowIds.subarray(0, b.real), first.repr, second.repr, first.dim);
+      hooks.onEvent?.({ kind: 'score', stage, done: b.done, total: b.total });
+    });
   } finally {
     await session.release();
   }

@@ -8,11 +8,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadDataset, type LoadedDataset } from '../data';
-import { createRun, openRun, writeRunResults, buildScoreTable, type RunHandle } from '../runs';
+import { createRun, openRun, type RunHandle } from '../runs';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import type { ProviderSetting } from '../runtime/session';
 import { drawSplit, loadSplit, saveSplit, scoredIndices, trainingIndices, type Split } from './split';
-import { computeScores, averageSeedPairs, type PointLosses } from './scores';
+import { averageSeedPairs, type PointLosses } from './scores';
+import { writeReportStage } from './report-stage';
+import { scoringSeedOf } from './view-batches';
 import { loadLosses, saveLosses } from './losses-file';
 import { resolvePreset, type SslmemConfig } from './config';
 import { trainEncoder } from './train-encoder';
@@ -90,7 +92,7 @@ async function loadFor(stored: StoredConfig, hooks: PipelineHooks): Promise<Load
 async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<RunOutcome> {
   const { dataset } = loaded;
   const config = stored.sslmem;
-  const scoringSeed = (stored.seed * 7919 + 17) >>> 0;
+  const scoringSeed = scoringSeedOf(stored.seed);
   let split: Split | null = null;
   const splitPath = run.path('split.json');
   const readSplit = async () => (split ??= await loadSplit(splitPath, dataset));
@@ -158,12 +160,7 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
           perPair.push({ lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr });
         }
         const losses = pairs.length > 1 ? averageSeedPairs(perPair) : perPair[0];
-        const scores = computeScores(losses, config.scoring.normalisation);
-        const rows = scoredIndices(s);
-        const table = buildScoreTable(dataset, s, rows, { ...scores, normalisation: scores.normalisation });
-        // Results first, then the stage record: a kill in between redoes the (cheap) report stage.
-        await writeRunResults(run.dir, table, { runId: run.id, skipped: dataset.skipped, timings: run.manifest.timings });
-        await run.finishStage(stage, { outputs: { report: 'report.json', csv: 'scores.csv', bin: 'scores.bin', markdown: 'report.md' } });
+        await writeReportStage(run, stage, dataset, s, losses, config.scoring.normalisation);
       }
       hooks.onEvent?.({ kind: 'stage', stage, status: 'done' });
     } catch (e) {

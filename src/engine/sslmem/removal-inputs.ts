@@ -8,6 +8,7 @@ import type { SslmemConfig } from './config';
 import { loadLosses } from './losses-file';
 import { averageSeedPairs, computeScores, type PointLosses } from './scores';
 import { loadSplit, scoredIndices, type Split } from './split';
+import { scoringSeedOf } from './view-batches';
 
 /** The manifest's `config` as the pipeline stores it. */
 export interface StoredRunConfig { sslmem: SslmemConfig; data: string; seed: number; splitFile: string | null; cacheDir: string | null }
@@ -53,7 +54,7 @@ export async function readRunInputs(runDir: string, log?: (m: string) => void): 
   return {
     run, stored, loaded, split, scoreByIndex,
     fSeed: m.seeds.pairs[0]?.f ?? stored.seed,
-    scoringSeed: (stored.seed * 7919 + 17) >>> 0,
+    scoringSeed: scoringSeedOf(stored.seed),
   };
 }
 

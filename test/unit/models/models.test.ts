@@ -34,6 +34,21 @@ test('smallCnn: the probe CNN (92,672 parameters), 128-d representation', () => 
   assert.equal(smallCnn({ inChannels: 3, imageSize: 32 }).params[0].shape.join(), '32,3,3,3');
 });
 
+test('smallCnn options: width scales the channels, fcDim swaps the average pool for flatten -> Linear', () => {
+  const e = smallCnn({ width: 0.5, fcDim: 100 });
+  // convs 16/32/64 channels, then fc over 64*7*7 flattened features
+  assert.equal(count(e), (16 * 9 + 16) + (32 * 16 * 9 + 32) + (64 * 32 * 9 + 64) + (64 * 49 * 100 + 100));
+  assert.deepEqual(e.params.at(-2)!.init, { kind: 'uniform', bound: 1 / Math.sqrt(64 * 49) });
+  assert.equal(e.reprDim, 100);
+  const s = shapes(e, 3, true);
+  assert.deepEqual(s.repr, [3, 100]);
+  assert.deepEqual(s.layers, ['conv1:3x16x28x28', 'conv2:3x32x14x14', 'conv3:3x64x7x7', 'fc:3x100']);
+  assert.deepEqual(e.config, { inChannels: 1, imageSize: 28, width: 0.5, fcDim: 100 });
+  assert.deepEqual(smallCnn().config, { inChannels: 1, imageSize: 28 }); // old manifests rebuild the same model
+  assert.throws(() => smallCnn({ fcDim: -1 }), /fcDim/);
+  assert.throws(() => smallCnn({ width: 0 }), /width/);
+});
+
 test('resnet18: torchvision resnet18 minus fc with a 3x3 stem has 11,168,832 parameters', () => {
   // torchvision resnet18: 11,689,512 = this + fc (512*1000 + 1000) + the 7x7 stem's extra 3*64*(49-9).
   const e = resnet18();

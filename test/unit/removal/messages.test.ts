@@ -47,10 +47,12 @@ describe('retrain panel messages', () => {
     assert.ok(!isHostToRetrain({ type: 'script', html: '<b>' }));
   });
 
-  test('page -> host: only the two known messages, with no extra fields', () => {
+  test('page -> host: only the three known messages, with no extra fields', () => {
     assert.ok(isRetrainToHost({ type: 'ready' }));
     assert.ok(isRetrainToHost({ type: 'openSummary' }));
+    assert.ok(isRetrainToHost({ type: 'compareGalleries' }));
     assert.ok(!isRetrainToHost({ type: 'openSummary', path: '/etc/passwd' }));
+    assert.ok(!isRetrainToHost({ type: 'compareGalleries', file: '../../etc/passwd' }));
     assert.ok(!isRetrainToHost({ type: 'run', command: 'x' }));
   });
 

@@ -1,0 +1,16 @@
+// The last stage of every run (trained or imported encoders): per-point losses -> scores -> scores.csv,
+// scores.bin, report.json and report.md, then the stage record. Results are written before the stage record,
+// so a kill in between only redoes this (cheap) stage.
+
+import type { Dataset } from '../data/types';
+import { writeRunResults, buildScoreTable, type RunHandle } from '../runs';
+import { scoredIndices, type Split } from './split';
+import { computeScores, type Normalisation, type PointLosses } from './scores';
+
+export async function writeReportStage(run: RunHandle, stage: string, dataset: Dataset, split: Split,
+  losses: PointLosses, normalisation: Normalisation): Promise<void> {
+  const scores = computeScores(losses, normalisation);
+  const table = buildScoreTable(dataset, split, scoredIndices(split), scores);
+  await writeRunResults(run.dir, table, { runId: run.id, skipped: dataset.skipped, timings: run.manifest.timings });
+  await run.finishStage(stage, { outputs: { report: 'report.json', csv: 'scores.csv', bin: 'scores.bin', markdown: 'report.md' } });
+}

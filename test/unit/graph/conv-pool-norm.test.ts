@@ -18,11 +18,26 @@ const CONVS: Record<string, { x: number[]; w: number[]; bias?: boolean; opts: Co
   '1x1 stride 2 (downsample)': { x: [2, 3, 5, 5], w: [2, 3, 1, 1], opts: { strides: 2 } },
   '1x1 stride 1 + bias': { x: [2, 3, 3, 3], w: [2, 3, 1, 1], bias: true, opts: {} },
   '4x4 stride 4 (patchify) + bias': { x: [1, 2, 8, 8], w: [3, 2, 4, 4], bias: true, opts: { strides: 4 } },
+  // Strided input gradients by sub-pixel phases (input a multiple of the stride), incl. a stride-1 axis.
+  '3x3 pad 1 stride 2, 8x4 input, 2 images': { x: [2, 3, 8, 4], w: [2, 3, 3, 3], opts: { pads: 1, strides: 2 } },
+  '3x2 pads [1,0,1,1], strides 2/1': { x: [2, 2, 6, 3], w: [3, 2, 3, 2], opts: { pads: [1, 0, 1, 1], strides: [2, 1] } },
+  '2x2 stride 2 no pad': { x: [1, 2, 4, 6], w: [3, 2, 2, 2], opts: { strides: 2 } },
+  // Weights larger than g and dx together: the stride-1 input gradient flips the activations, not W.
+  '3x3 pad 1 stride 1, few pixels (flips activations)': { x: [1, 4, 2, 2], w: [4, 4, 3, 3], opts: { pads: 1 } },
+  '3x3 pad 1 stride 1, 3x2 input, 2 images (flips activations)': { x: [2, 5, 3, 2], w: [3, 5, 3, 3], opts: { pads: 1 } },
 };
-for (const wgrad of ['unfold_T', 'unfold_bmm', 'batch_conv'] as const) {
+for (const wgrad of ['unfold_T', 'unfold_bmm', 'batch_conv', 'im2col_gemm'] as const) {
   checkOps(Object.fromEntries(Object.entries(CONVS).map(([name, c]) => [`Conv ${name} [${wgrad}]`, {
     inputs: (c.bias ? { x: c.x, w: c.w, b: [c.w[0]] } : { x: c.x, w: c.w }) as Record<string, number[]>,
     build: (v: any) => conv2d(v.x, v.w, v.b, { ...c.opts, wgrad }),
+  }])));
+}
+// Both emissions of every shape (forward Conv and the stride-1 input-gradient Conv), checked in onnxruntime
+// against the float64 reference; 'auto' picks per shape (see foldsBatch).
+for (const layout of ['perImage', 'batchFolded'] as const) {
+  checkOps(Object.fromEntries(Object.entries(CONVS).map(([name, c]) => [`Conv ${name} [layout ${layout}]`, {
+    inputs: (c.bias ? { x: c.x, w: c.w, b: [c.w[0]] } : { x: c.x, w: c.w }) as Record<string, number[]>,
+    build: (v: any) => conv2d(v.x, v.w, v.b, { ...c.opts, layout }),
   }])));
 }
 

@@ -129,6 +129,30 @@ describe('retrain after removal on a real tiny run', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(lastLine(r.stdout), join(runDir, 'retrain.md'));
     assert.ok(!/ step \d+\/\d+ loss/.test(r.stderr), 'no training: every encoder was finished');
+  });
+
+  test('CLI --transfer: the same encoders probed on a second labeled folder (seeded 80/20), own accuracies unchanged', async () => {
+    // The second folder: other demo images (files 20..29 of each class), never seen by any encoder of the run.
+    const transfer = join(root, 'transfer');
+    for (const cls of readdirSync(DEMO)) {
+      mkdirSync(join(transfer, cls), { recursive: true });
+      for (const f of readdirSync(join(DEMO, cls)).sort().slice(20, 30)) cpSync(join(DEMO, cls, f), join(transfer, cls, f));
+    }
+    const r = await cli(['retrain', '--run', runDir, '--k', '10', '--seeds', '2', '--transfer', transfer, '--in-process', '--ep', 'cpu', '--threads', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!/ step \d+\/\d+ loss/.test(r.stderr), 'probing only: no encoder is retrained');
+    const withTransfer: RetrainResults = JSON.parse(readFileSync(join(runDir, 'retrain.json'), 'utf8'));
+    assert.deepEqual(withTransfer.protocol.transfer, { data: transfer, trainSize: 80, testSize: 20 });
+    for (const [i, row] of withTransfer.rows.entries()) {
+      for (const a of [row.transferLinearProbeAccuracy, row.transferKnnAccuracy]) assert.ok(a !== undefined && a >= 0 && a <= 1, `${row.dir}: ${a}`);
+      // 20 test points: every accuracy is a multiple of 1/20.
+      assert.equal(Math.round(row.transferKnnAccuracy! * 20) / 20, row.transferKnnAccuracy);
+      assert.equal(row.knnAccuracy, results.rows[i].knnAccuracy, 'the run\'s own probe set gives the same kNN accuracy');
+    }
+    assert.match(readFileSync(join(runDir, 'retrain.md'), 'utf8'), /transfer linear \| transfer kNN/);
+  });
+
+  test('CLI rejects a bad k list', async () => {
     const bad = await cli(['retrain', '--run', runDir, '--k', '1.5', '--in-process']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--k must be/);

@@ -2,10 +2,11 @@
 // (src/engine/sslmem/import-encoders.ts). Paths are the caller's; the engine reports missing or bad files.
 import { BackendError, type RunProgress, type RunResult, type ScoreImportedParams } from '../protocol/backend';
 import { startImportedRun } from '../engine/sslmem/import-encoders';
+import { RECIPE_NAMES } from '../engine/augment/config';
 import type { JobContext } from './jobs';
 import { hooks, runtimeParams, str } from './sslmemJobs';
 
-const AUGMENTS = ['simclr', 'fashion-mnist', 'none'] as const;
+const AUGMENTS = RECIPE_NAMES;
 
 function invalid(message: string): never {
   throw new BackendError(message, 'invalid-params');

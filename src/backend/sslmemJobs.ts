@@ -3,6 +3,7 @@
 import { BackendError, type ResumeSslmemParams, type RunSslmemParams, type RunProgress, type RunResult, type RuntimeParams } from '../protocol/backend';
 import { resumeRun, startRun } from '../engine/sslmem/pipeline';
 import { PRESETS, type SslmemConfig } from '../engine/sslmem/config';
+import { RECIPE_NAMES, type RecipeName } from '../engine/augment/config';
 import type { JobContext } from './jobs';
 
 const PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
@@ -17,7 +18,7 @@ const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
   model: (v) => typeof v === 'object' && v !== null && ['smallCnn', 'resnet18', 'vitTiny'].includes((v as { kind?: string }).kind ?? '')
     && numericOptions((v as { options?: unknown }).options),
   method: (v) => typeof v === 'object' && v !== null && ['simclr', 'simsiam', 'mae'].includes((v as { kind?: string }).kind ?? ''),
-  augment: (v) => v === 'simclr' || v === 'fashion-mnist' || v === 'mild' || v === 'none',
+  augment: (v) => RECIPE_NAMES.includes(v as RecipeName),
 };
 
 /** Model options are numbers only (widths, sizes); the model builders check their ranges. */

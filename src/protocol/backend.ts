@@ -44,7 +44,7 @@ export interface ResumeSslmemParams extends RuntimeParams { runDir: string }
 /** Score with imported ONNX encoders f and g (images [B,C,H,W] -> [B,D]) on a dataset and a given split. */
 export interface ScoreImportedParams extends RuntimeParams {
   f: string; g: string; data: string; splitFile: string; storeDir: string;
-  cacheDir?: string; pairs?: number; seed?: number; augment?: 'simclr' | 'fashion-mnist' | 'none'; batch?: number;
+  cacheDir?: string; pairs?: number; seed?: number; augment?: 'simclr' | 'fashion-mnist' | 'mild' | 'weak' | 'none'; batch?: number;
 }
 
 /** Progress of a run, as the engine reports it (plain JSON). */

@@ -10,7 +10,7 @@ import { runJob, type ComputeDeps } from './computeCommand';
 import { executionProvider, runStoreFolders, storeFor, threads } from './config';
 import { listRuns } from './runIndex';
 
-const RECIPES = ['simclr', 'fashion-mnist', 'none'] as const;
+const RECIPES = ['simclr', 'fashion-mnist', 'mild', 'weak', 'none'] as const;
 type Recipe = (typeof RECIPES)[number];
 
 /** What a script or test may pass instead of answering the dialogs (paths absolute or workspace-relative). */
@@ -77,6 +77,8 @@ async function pickRecipe(): Promise<Recipe | 'default' | undefined> {
     { label: 'default', description: 'fashion-mnist for 1 channel, simclr for 3', value: 'default' },
     { label: 'simclr', description: 'SimCLR: crop 8–100%, flip, colour jitter, grayscale', value: 'simclr' },
     { label: 'fashion-mnist', description: 'crop 20–100%, flip, brightness/contrast jitter (small grayscale images)', value: 'fashion-mnist' },
+    { label: 'mild', description: 'crop 50–100%, flip, light jitter', value: 'mild' },
+    { label: 'weak', description: 'crop 80–100%, flip, faint jitter (the quick preset)', value: 'weak' },
     { label: 'none', description: 'no augmentation: both views are the image itself', value: 'none' },
   ];
   return (await vscode.window.showQuickPick(items, { title: 'Import encoders — views to score on', placeHolder: 'Augmentation recipe for the scoring views' }))?.value;

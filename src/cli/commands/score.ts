@@ -25,7 +25,7 @@ export const scoreCommand = defineCommand({
     split: { type: 'string', description: 'the split f and g were trained with (JSON: paths or indices per subset)', placeholder: 'file' },
     pairs: { type: 'number', description: 'K view pairs per point (default: the run\'s K; 8 for imported encoders)', placeholder: 'K' },
     seed: { type: 'number', description: 'seed of the scoring views, imported encoders only (default 0)', placeholder: 'n' },
-    augment: { type: 'string', description: 'view recipe, imported encoders only: simclr | fashion-mnist | none (default by channels)', placeholder: 'recipe' },
+    augment: { type: 'string', description: 'view recipe, imported encoders only: simclr | fashion-mnist | mild | weak | none (default by channels)', placeholder: 'recipe' },
     batch: { type: 'number', description: 'images per pass when the encoder\'s batch is dynamic (default 100)', placeholder: 'n' },
     workspace: { type: 'string', description: 'workspace holding .sslmem/ (default: current folder; --run: next to the run)', placeholder: 'dir' },
   },

@@ -80,12 +80,25 @@ export function mildRecipe(channels: 1 | 3, inputSize: [number, number]): AugCon
   };
 }
 
-export type RecipeName = 'simclr' | 'fashion-mnist' | 'mild' | 'none';
+/** Crops of at least 80% of the image, flips and faint jitter: views stay close to the image itself. */
+export function weakRecipe(channels: 1 | 3, inputSize: [number, number]): AugConfig {
+  return {
+    channels, inputSize,
+    crop: { scale: [0.8, 1], ratio: DEFAULT_RATIO },
+    flipP: 0.5,
+    jitter: { p: 0.8, brightness: 0.1, contrast: 0.1, saturation: channels === 3 ? 0.1 : 0, hue: 0 },
+    grayscaleP: 0,
+  };
+}
+
+export const RECIPE_NAMES = ['simclr', 'fashion-mnist', 'mild', 'weak', 'none'] as const;
+export type RecipeName = (typeof RECIPE_NAMES)[number];
 export function recipe(name: RecipeName, channels: 1 | 3, inputSize: [number, number]): AugConfig {
   switch (name) {
     case 'simclr': return simclrRecipe(channels, inputSize);
     case 'fashion-mnist': return { ...fashionMnistRecipe(inputSize), channels };
     case 'mild': return mildRecipe(channels, inputSize);
+    case 'weak': return weakRecipe(channels, inputSize);
     case 'none': return noAugmentation(channels, inputSize);
   }
 }

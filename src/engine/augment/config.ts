@@ -69,27 +69,22 @@ export function noAugmentation(channels: 1 | 3, inputSize: [number, number]): Au
   return { channels, inputSize, crop: null, flipP: 0, jitter: null, grayscaleP: 0 };
 }
 
-/** Crops of at least half the image, flips and light jitter: small images keep their identity in every view. */
-export function mildRecipe(channels: 1 | 3, inputSize: [number, number]): AugConfig {
+/** Crops of at least `minScale` of the image, flips, brightness/contrast (and saturation) jitter of `strength`. */
+function gentleRecipe(channels: 1 | 3, inputSize: [number, number], minScale: number, strength: number): AugConfig {
   return {
     channels, inputSize,
-    crop: { scale: [0.5, 1], ratio: DEFAULT_RATIO },
+    crop: { scale: [minScale, 1], ratio: DEFAULT_RATIO },
     flipP: 0.5,
-    jitter: { p: 0.8, brightness: 0.2, contrast: 0.2, saturation: channels === 3 ? 0.2 : 0, hue: 0 },
+    jitter: { p: 0.8, brightness: strength, contrast: strength, saturation: channels === 3 ? strength : 0, hue: 0 },
     grayscaleP: 0,
   };
 }
 
-/** Crops of at least 80% of the image, flips and faint jitter: views stay close to the image itself. */
-export function weakRecipe(channels: 1 | 3, inputSize: [number, number]): AugConfig {
-  return {
-    channels, inputSize,
-    crop: { scale: [0.8, 1], ratio: DEFAULT_RATIO },
-    flipP: 0.5,
-    jitter: { p: 0.8, brightness: 0.1, contrast: 0.1, saturation: channels === 3 ? 0.1 : 0, hue: 0 },
-    grayscaleP: 0,
-  };
-}
+/** Crops of at least half the image, flips and light jitter: small images keep their identity in every view. */
+export const mildRecipe = (channels: 1 | 3, inputSize: [number, number]) => gentleRecipe(channels, inputSize, 0.5, 0.2);
+
+/** Crops of at least 80% of the image, flips and faint jitter: views stay close to the image itself (the quick preset). */
+export const weakRecipe = (channels: 1 | 3, inputSize: [number, number]) => gentleRecipe(channels, inputSize, 0.8, 0.1);
 
 export const RECIPE_NAMES = ['simclr', 'fashion-mnist', 'mild', 'weak', 'none'] as const;
 export type RecipeName = (typeof RECIPE_NAMES)[number];

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiContext } from './ui-context';
+import { runContextMenuItem } from './menus';
 
 export const name = 'retrain-panel';
 export const timeoutMs = 420_000;
@@ -20,18 +21,8 @@ export async function run(ctx: UiContext): Promise<void> {
   // A finished tiny run, started from the Explorer context menu.
   const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mini' }).first();
   await folder.waitFor({ timeout: 30_000 });
-  const menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Compute Memorization Scores' }).first();
   const tiny = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*tiny\s*$/ }) });
-  // The menu can re-render under the pointer while the extension's contributions arrive, so a click may be
-  // lost: retry right-click → click until the preset pick appears.
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 10) throw new Error('the Explorer context menu never ran "Compute Memorization Scores"');
-    await folder.click({ button: 'right' });
-    if (!(await menuItem.waitFor({ timeout: 3000 }).then(() => true, () => false))) { await page.keyboard.press('Escape'); continue; }
-    await menuItem.click();
-    if (await tiny.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
-    await page.keyboard.press('Escape');
-  }
+  await runContextMenuItem(page, folder, 'Compute Memorization Scores', tiny, 'Explorer');
   await tiny.click();
   await page.locator('.tabs-container .tab', { hasText: /^Scores:/ }).first().waitFor({ timeout: 180_000 });
   ctx.log('tiny run finished');
@@ -45,17 +36,9 @@ export async function run(ctx: UiContext): Promise<void> {
   await page.locator('.activitybar .action-item a[aria-label^="SSLMem"], .activitybar .action-item[aria-label^="SSLMem"]').first().click();
   const runRow = page.locator('.sidebar .monaco-list-row', { hasText: /tiny · fashion-mini/ }).first();
   await runRow.waitFor({ timeout: 30_000 });
-  const retrainItem = page.locator('.monaco-menu .action-item', { hasText: 'Retrain After Removal' }).first();
   const input = page.locator('.quick-input-box input');
   const kPrompt = page.locator('.quick-input-widget', { hasText: 'Points to remove' });
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 10) throw new Error('the Runs tree context menu never ran "Retrain After Removal"');
-    await runRow.click({ button: 'right' });
-    if (!(await retrainItem.waitFor({ timeout: 3000 }).then(() => true, () => false))) { await page.keyboard.press('Escape'); continue; }
-    await retrainItem.click();
-    if (await kPrompt.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
-    await page.keyboard.press('Escape');
-  }
+  await runContextMenuItem(page, runRow, 'Retrain After Removal', kPrompt, 'Runs tree');
   await input.fill('5');
   await input.press('Enter');
   await page.locator('.quick-input-widget', { hasText: 'Random-removal seeds' }).waitFor({ timeout: 10_000 });

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiContext } from './ui-context';
+import { runContextMenuItem } from './menus';
 
 export const name = 'score-panel';
 export const timeoutMs = 240_000;
@@ -18,18 +19,8 @@ export async function run(ctx: UiContext): Promise<void> {
   // Explorer context menu on the dataset folder.
   const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mini' }).first();
   await folder.waitFor({ timeout: 30_000 });
-  let menuItem = page.locator('.monaco-menu .action-item', { hasText: 'Compute Memorization Scores' }).first();
   const tiny = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*tiny\s*$/ }) });
-  // The menu can re-render under the pointer while the extension's contributions arrive, so a click may be
-  // lost: retry right-click → click until the preset pick appears.
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 10) throw new Error('the Explorer context menu never ran "Compute Memorization Scores"');
-    await folder.click({ button: 'right' });
-    if (!(await menuItem.waitFor({ timeout: 3000 }).then(() => true, () => false))) { await page.keyboard.press('Escape'); continue; }
-    await menuItem.click();
-    if (await tiny.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
-    await page.keyboard.press('Escape');
-  }
+  await runContextMenuItem(page, folder, 'Compute Memorization Scores', tiny, 'Explorer');
   await ctx.screenshot('compute-pick-preset');
   await tiny.click();
   ctx.log('run started from the Explorer context menu with the tiny preset');

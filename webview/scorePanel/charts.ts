@@ -134,7 +134,8 @@ export class ThresholdCurve {
   private readonly chart: Chart;
   tau = 0;
 
-  constructor(canvas: HTMLCanvasElement, curve: { tau: number; fraction: number }[], reported: { tau: number; fraction: number }[] = []) {
+  /** `formatTau` prints τ in the tooltip as the slider's headline does. */
+  constructor(canvas: HTMLCanvasElement, curve: { tau: number; fraction: number }[], reported: { tau: number; fraction: number }[], formatTau: (tau: number) => string) {
     const { scale } = baseOptions();
     const color = subsetColor('S_C');
     this.chart = new Chart(canvas, {
@@ -145,7 +146,10 @@ export class ThresholdCurve {
       ] },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
-        plugins: { legend: { display: false }, tooltip: { intersect: false, mode: 'nearest', axis: 'x' } },
+        plugins: { legend: { display: false }, tooltip: { intersect: false, mode: 'nearest', axis: 'x', callbacks: {
+          title: (items) => (items.length ? `τ = ${formatTau(items[0].parsed.x ?? NaN)}` : ''),
+          label: (item) => `${item.datasetIndex === 0 ? 'S_C above τ' : 'report.json'}: ${(100 * (item.parsed.y ?? NaN)).toFixed(1)}%`,
+        } } },
         scales: { x: { ...scale, type: 'linear', title: { display: true, text: 'τ', color: scale.ticks.color } }, y: { ...scale, min: 0, max: 1 } },
       },
       plugins: [markerPlugin((c) => { const x = c.scales.x; return this.tau >= x.min && this.tau <= x.max ? x.getPixelForValue(this.tau) : undefined; }, () => themeColor('focusBorder', '#007fd4'))],

@@ -151,9 +151,14 @@ export class Sidebar {
       const tau = tauAt(this.scale, Math.round((this.scale.steps * i) / points));
       return { tau, fraction: fractionAbove(this.init.candidateScores, tau) };
     });
-    const from = tauAt(this.scale, 0), to = this.scale.last;
-    const reported = this.init.thresholdCurve.filter((p) => p.tau >= from && p.tau <= to);
-    this.chartMakers.push(() => { this.curve = new ThresholdCurve(canvas, exact, reported); this.curve.setTau(this.tau); });
+    // The report's grid reaches one of its steps (about 2.5 % of S_C's range) past S_C's scores: keep its end
+    // rows; an older report's −1..1 grid would squash the curve, so the rest is left out.
+    const from = tauAt(this.scale, 0), to = this.scale.last, margin = 0.05 * (to - from);
+    const reported = this.init.thresholdCurve.filter((p) => p.tau >= from - margin && p.tau <= to + margin);
+    this.chartMakers.push(() => {
+      this.curve = new ThresholdCurve(canvas, exact, reported, (tau) => formatTau(this.scale, tau));
+      this.curve.setTau(this.tau);
+    });
     return el('section', {}, el('h3', { text: 'Threshold' }), this.slider, ends, this.fraction, above,
       el('div', { className: 'chart small' }, canvas), el('div', { className: 'hint', text: 'Fraction of S_C with score > τ (dots: report.json).' }));
   }

@@ -77,6 +77,8 @@ export async function run(ctx: UiContext): Promise<void> {
   const marks = JSON.parse(fs.readFileSync(path.join(runDir, 'marks.json'), 'utf8')) as { keep: number[] };
   assert.equal(marks.keep.length, 5);
   await web.locator('.cell.mark-keep').first().waitFor({ timeout: 10_000 });
+  // The detail pane shows the focused sample (selected and now kept): its mark follows without reopening it.
+  await web.locator('#detail-mark', { hasText: 'keep' }).waitFor({ timeout: 10_000 });
   await ctx.screenshot('score-panel');
 
   // Histogram brush: drag across the upper half of the bins; the gallery shows fewer samples.

@@ -6,7 +6,9 @@ import {
   type Plugin,
 } from 'chart.js';
 import { SUBSET_NAMES, type Histogram, type SubsetName } from '../../src/protocol/scorePanel';
+import { distinctDecimals, fixed } from '../../src/engine/sslmem/tau-labels';
 import { themeColor } from '../shared/dom';
+import { binsOfRange, rangeOfBins, type Bins } from './filter';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend, Filler);
 
@@ -50,8 +52,11 @@ export class ScoreHistogram {
   constructor(canvas: HTMLCanvasElement, private readonly hist: Histogram, private readonly onRange: (range: [number, number] | undefined) => void) {
     const bins = hist.counts.S_S.length;
     const width = (hist.hi - hist.lo) / bins;
-    this.binWidth = width;
-    const labels = Array.from({ length: bins }, (_, i) => (hist.lo + (i + 0.5) * width).toFixed(2));
+    this.bins = { lo: hist.lo, hi: hist.hi, count: bins };
+    // Bin centres with enough decimals to differ: with scores in a narrow band two decimals repeat.
+    const centres = Array.from({ length: bins }, (_, i) => hist.lo + (i + 0.5) * width);
+    const decimals = distinctDecimals(centres);
+    const labels = centres.map((c) => fixed(c, decimals));
     const { fg, scale } = baseOptions();
     this.chart = new Chart(canvas, {
       type: 'bar',
@@ -86,19 +91,16 @@ export class ScoreHistogram {
   private readonly listeners = new AbortController();
 
   destroy(): void { this.listeners.abort(); this.chart.destroy(); }
-  private readonly binWidth: number;
+  private readonly bins: Bins;
 
   /** The selected score range [min, max], or undefined for all. */
   range(): [number, number] | undefined {
-    if (!this.selection) return undefined;
-    return [this.hist.lo + this.selection[0] * this.binWidth, this.hist.lo + (this.selection[1] + 1) * this.binWidth];
+    return this.selection && rangeOfBins(this.bins, this.selection);
   }
 
-  /** Re-selects bins covering a range restored from state. */
+  /** Shows the filter's score range as brushed bins (a missing bound runs to the histogram's end). */
   setRange(min: number | undefined, max: number | undefined): void {
-    if (min === undefined || max === undefined) { this.setBins(undefined); return; }
-    const bin = (x: number) => Math.max(0, Math.min(this.hist.counts.S_S.length - 1, Math.round((x - this.hist.lo) / this.binWidth)));
-    this.setBins([bin(min), bin(max) - 1]);
+    this.setBins(binsOfRange(this.bins, min, max));
   }
 
   setTau(tau: number): void { this.tau = tau; this.chart.draw(); }
@@ -122,8 +124,9 @@ export class ScoreHistogram {
 
   private xOf(chart: Chart, value: number): number | undefined {
     const x = chart.scales.x;
-    const t = (value - this.hist.lo) / (this.hist.hi - this.hist.lo);
-    return t < 0 || t > 1 ? undefined : x.left + t * (x.right - x.left);
+    // The slider's first position lies one step below the lowest score: draw it at the left edge.
+    const t = Math.max(0, Math.min(1, (value - this.hist.lo) / (this.hist.hi - this.hist.lo)));
+    return Number.isFinite(t) ? x.left + t * (x.right - x.left) : undefined;
   }
 }
 
@@ -131,7 +134,8 @@ export class ThresholdCurve {
   private readonly chart: Chart;
   tau = 0;
 
-  constructor(canvas: HTMLCanvasElement, curve: { tau: number; fraction: number }[], reported: { tau: number; fraction: number }[] = []) {
+  /** `formatTau` prints τ in the tooltip as the slider's headline does. */
+  constructor(canvas: HTMLCanvasElement, curve: { tau: number; fraction: number }[], reported: { tau: number; fraction: number }[], formatTau: (tau: number) => string) {
     const { scale } = baseOptions();
     const color = subsetColor('S_C');
     this.chart = new Chart(canvas, {
@@ -142,7 +146,10 @@ export class ThresholdCurve {
       ] },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
-        plugins: { legend: { display: false }, tooltip: { intersect: false, mode: 'nearest', axis: 'x' } },
+        plugins: { legend: { display: false }, tooltip: { intersect: false, mode: 'nearest', axis: 'x', callbacks: {
+          title: (items) => (items.length ? `τ = ${formatTau(items[0].parsed.x ?? NaN)}` : ''),
+          label: (item) => `${item.datasetIndex === 0 ? 'S_C above τ' : 'report.json'}: ${(100 * (item.parsed.y ?? NaN)).toFixed(1)}%`,
+        } } },
         scales: { x: { ...scale, type: 'linear', title: { display: true, text: 'τ', color: scale.ticks.color } }, y: { ...scale, min: 0, max: 1 } },
       },
       plugins: [markerPlugin((c) => { const x = c.scales.x; return this.tau >= x.min && this.tau <= x.max ? x.getPixelForValue(this.tau) : undefined; }, () => themeColor('focusBorder', '#007fd4'))],

@@ -3,6 +3,7 @@
 import type { GalleryRow, Mark } from '../../src/protocol/scorePanel';
 import { el, fmt } from '../shared/dom';
 import { SUBSET_LABELS } from './charts';
+import { lossLabels } from './subsets';
 
 export interface DetailActions {
   openFile(row: GalleryRow): void;
@@ -17,31 +18,36 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
     root.replaceChildren(el('p', { className: 'muted', text: 'Select a sample to see its details. Arrow keys move, Space selects, Enter opens.' }));
     return;
   }
+  // The same sample drawn again (its mark changed): keep the augmented views it already has.
+  const kept = root.dataset.index === String(row.index) ? root.querySelector<HTMLElement>('#detail-views') : null;
   root.dataset.index = String(row.index);
-  actions.wantViews(row);
+  if (!kept) actions.wantViews(row);
+  // ...and the keyboard focus, when it was on one of the pane's buttons (Keep / Exclude just pressed).
+  const refocus = kept && root.contains(document.activeElement) ? document.activeElement?.id : undefined;
   const img = el('img', { className: 'detail-image', attrs: { alt: row.path } });
   if (row.thumb) img.src = row.thumb;
   const file = el('a', { className: 'path', text: row.path, title: 'Open the file in VS Code', attrs: { href: '#', id: 'detail-path' } });
   file.addEventListener('click', (e) => { e.preventDefault(); actions.openFile(row); });
-  const fields: [string, string][] = [
+  const losses = lossLabels(row.subset);
+  const fields: [string, string, string?][] = [
     ['score', `${fmt(row.score, 4)} (normalised)`],
     ['rank', `#${row.rank}`],
     ['raw L_g − L_f', fmt(row.raw, 4)],
-    ['L_f (trained on it)', fmt(row.lf, 4)],
-    ['L_g (never saw it)', fmt(row.lg, 4)],
+    [losses.lf, fmt(row.lf, 4)],
+    [losses.lg, fmt(row.lg, 4)],
     ['subset', SUBSET_LABELS[row.subset]],
     ['label', row.label >= 0 ? `${classNames[row.label] ?? row.label} (${row.label})` : 'unlabeled'],
-    ['mark', row.mark ?? '—'],
+    ['mark', row.mark ?? '—', 'detail-mark'],
   ];
   const table = el('dl', { className: 'fields' });
-  for (const [k, v] of fields) table.append(el('dt', { text: k }), el('dd', { text: v }));
+  for (const [k, v, id] of fields) table.append(el('dt', { text: k }), el('dd', { text: v, id }));
   const button = (text: string, id: string, onClick: () => void, secondary = true) => {
     const b = el('vscode-button', { id, text });
     if (secondary) b.setAttribute('secondary', '');
     b.addEventListener('click', onClick);
     return b;
   };
-  const views = el('div', { id: 'detail-views', className: 'views', title: 'Augmented views the encoders were scored on (2 pairs)' });
+  const views = kept ?? el('div', { id: 'detail-views', className: 'views', title: 'Augmented views the encoders were scored on (2 pairs)' });
   root.replaceChildren(
     img,
     views,
@@ -52,6 +58,7 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
       button('Exclude', 'detail-exclude', () => actions.mark(row, row.mark === 'exclude' ? 'none' : 'exclude')),
       button('Inspect', 'detail-inspect', () => actions.openInspector(row), false)),
   );
+  if (refocus) root.querySelector<HTMLElement>(`#${CSS.escape(refocus)}`)?.focus();
 }
 
 /** Shows the augmented views of the sample the pane still shows (answers may arrive after focus moved on). */

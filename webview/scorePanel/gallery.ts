@@ -20,6 +20,11 @@ export interface GalleryHost<R extends CellRow = GalleryRow> {
   onFocusChange(row: R | undefined): void;
   onSelectionChange(selected: ReadonlySet<number>): void;
   onActivate(row: R): void;
+  /**
+   * The focused row arrived again, maybe changed (e.g. its mark, after refresh()). Optional: the side-by-side
+   * comparison follows focus moves only.
+   */
+  onFocusedRowUpdate?(row: R): void;
   onScroll(scrollTop: number): void;
   describe?(row: R): CellDescription;
 }
@@ -74,6 +79,8 @@ export class Gallery<R extends CellRow = GalleryRow> {
     this.pages.clear();
     this.pending.clear();
     this.render();
+    // The focused row may have scrolled out of view; its page is re-read too so whoever shows it is updated.
+    if (this.total) this.request(Math.floor(Math.min(this.focusPos, this.total - 1) / PAGE_SIZE));
   }
 
   /** A page was requested from outside (before the gallery existed): don't ask for it again. */
@@ -91,6 +98,7 @@ export class Gallery<R extends CellRow = GalleryRow> {
     this.total = total;
     this.render();
     if (this.focusPos === start) this.host.onFocusChange(this.rowAt(this.focusPos));
+    else if (this.focusPos > start && this.focusPos < start + rows.length) this.host.onFocusedRowUpdate?.(rows[this.focusPos - start]);
   }
 
   rowAt(pos: number): R | undefined { return this.pages.get(Math.floor(pos / PAGE_SIZE))?.[pos % PAGE_SIZE]; }

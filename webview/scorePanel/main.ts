@@ -25,6 +25,8 @@ let nextRequest = 1;
 const inFlight = new Map<number, number>();
 let generationStart = 1;
 let lastMarks: string | undefined;
+/** A setMark was sent: the next marks message refreshes the rows even if the counts did not change. */
+let markEdited = false;
 let scrollSave: ReturnType<typeof setTimeout> | undefined;
 let sidebarView: Sidebar | undefined;
 let makeSidebar: (() => void) | undefined;
@@ -79,7 +81,7 @@ function layout(msg: InitMessage): void {
   const showDetail = (row: GalleryRow | undefined) => renderDetail(detail, row, msg.classNames, {
     openFile: (r) => post({ type: 'openFile', index: r.index }),
     openInspector: (r) => post({ type: 'openInspector', index: r.index }),
-    mark: (r, m) => post({ type: 'setMark', indices: [r.index], mark: m }),
+    mark: (r, m) => { markEdited = true; post({ type: 'setMark', indices: [r.index], mark: m }); },
     // Rendering views costs the host a few ms per sample: ask only once the focus rests a moment.
     wantViews: (r) => { clearTimeout(viewsTimer); viewsTimer = setTimeout(() => post({ type: 'getViews', index: r.index }), 120); },
   });
@@ -92,6 +94,8 @@ function layout(msg: InitMessage): void {
     onFocusChange: (row) => { showDetail(row); if (row) { state!.focus = row.index; save(); } },
     onSelectionChange: (sel) => { state!.selected = [...sel]; save(); showCounts(); },
     onActivate: (row) => { showDetail(row); detail.querySelector<HTMLElement>('#detail-path')?.focus(); },
+    // After marks change the focused row comes back with its new mark: the detail pane shows it at once.
+    onFocusedRowUpdate: (row) => showDetail(row),
     onScroll: (top) => {
       // setState crosses to the host: once the scrolling stops is enough.
       state!.scrollTop = top;
@@ -122,7 +126,7 @@ function layout(msg: InitMessage): void {
 
 function markSelection(mark: Mark | 'none'): void {
   const indices = [...gallery!.selected];
-  if (indices.length) post({ type: 'setMark', indices, mark });
+  if (indices.length) { markEdited = true; post({ type: 'setMark', indices, mark }); }
 }
 
 function showCounts(): void {
@@ -167,9 +171,12 @@ function onMessage(msg: HostToScorePanel): void {
     }
     case 'marks': {
       document.getElementById('mark-count')!.textContent = msg.keep || msg.exclude ? `· ${msg.keep} kept · ${msg.exclude} excluded` : '';
-      // Marks show on the cells: re-read the loaded pages (keeping the scroll position) when they changed.
+      // Marks show on the cells and in the detail pane: re-read the loaded pages (keeping the scroll position)
+      // when they changed. Counts alone can miss a change (one sample kept, another un-kept), so an edit made
+      // here always refreshes.
       const key = `${msg.keep}/${msg.exclude}`;
-      if (lastMarks !== undefined && lastMarks !== key) gallery?.refresh();
+      if (markEdited || (lastMarks !== undefined && lastMarks !== key)) gallery?.refresh();
+      markEdited = false;
       lastMarks = key;
       break;
     }

@@ -1,9 +1,11 @@
 // The panel's left column: subset/class/mark filters, the histogram (range filter), the threshold slider
 // with the live fraction of S_C above it, the fraction-vs-threshold curve and the t-test summary.
 import { SUBSET_NAMES, type InitMessage, type RowFilter, type SubsetName } from '../../src/protocol/scorePanel';
+import { distinctDecimals, fixed } from '../../src/engine/sslmem/tau-labels';
 import { el, fmt } from '../shared/dom';
 import { SUBSET_LABELS, ScoreHistogram, ThresholdCurve, subsetColor } from './charts';
-import { fractionAbove } from './threshold';
+import { applyThresholdFilter, subsetShown, subsetsFromChecks } from './filter';
+import { clampPosition, formatTau, fractionAbove, headline, positionOf, tauAt, tauScale, type TauScale } from './threshold';
 
 export interface SidebarHost {
   onFilterChange(filter: RowFilter): void;
@@ -18,11 +20,22 @@ export class Sidebar {
   private readonly slider = el('input', { id: 'threshold', attrs: { type: 'range', 'aria-label': 'threshold τ' } });
   private readonly rangeLabel = el('span', { id: 'range-label', className: 'muted' });
   private readonly chartMakers: (() => void)[] = [];
+  private readonly scale: TauScale;
+  /** Decimals at which the histogram's bin edges differ: the brushed range's label. */
+  private readonly edgeDecimals: number;
+  private tau: number;
 
-  constructor(private readonly root: HTMLElement, private readonly init: InitMessage, filter: RowFilter, private tau: number, private readonly host: SidebarHost) {
+  constructor(private readonly root: HTMLElement, private readonly init: InitMessage, filter: RowFilter, tau: number, private readonly host: SidebarHost) {
     this.filter = { ...filter };
+    const { lo, hi, counts } = init.histogram;
+    this.scale = tauScale(lo, hi, init.candidateScores);
+    const bins = counts.S_S.length;
+    this.edgeDecimals = distinctDecimals(Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins));
+    // The page's state keeps τ (not a position): restored to the nearest position of this run's scale.
+    const position = positionOf(this.scale, tau);
+    this.tau = tauAt(this.scale, position);
     root.replaceChildren(this.filters(), this.histogramSection(), this.thresholdSection(), this.testsSection());
-    this.setTau(tau);
+    this.setPosition(position);
   }
 
   /**
@@ -53,11 +66,11 @@ export class Sidebar {
     const subsetBoxes = el('div', { className: 'subset-boxes' });
     for (const s of SUBSET_NAMES) {
       const box = el('vscode-checkbox', { id: `subset-${s}`, attrs: { label: `${s} (${this.init.subsetCounts[s]})`, title: SUBSET_LABELS[s] } });
-      (box as unknown as { checked: boolean }).checked = this.filter.subsets.length === 0 || this.filter.subsets.includes(s);
+      (box as unknown as { checked: boolean }).checked = subsetShown(this.filter, s);
       box.style.setProperty('--swatch', subsetColor(s));
       box.addEventListener('change', () => {
         const checked = SUBSET_NAMES.filter((n) => (document.getElementById(`subset-${n}`) as unknown as { checked: boolean }).checked);
-        this.filter.subsets = checked.length === SUBSET_NAMES.length ? [] : checked;
+        this.filter.subsets = subsetsFromChecks(checked);
         this.emit();
       });
       subsetBoxes.append(box);
@@ -108,40 +121,57 @@ export class Sidebar {
 
   private showRange(): void {
     const { min, max } = this.filter;
-    this.rangeLabel.textContent = min === undefined || max === undefined ? 'Showing all scores.' : `Showing scores ${fmt(min, 2)} … ${fmt(max, 2)}.`;
+    const edge = (x: number) => fixed(x, this.edgeDecimals);
+    this.rangeLabel.textContent = min === undefined && max === undefined ? 'Showing all scores.'
+      // A lower bound alone comes from "Show scores > τ": print it as τ is printed.
+      : max === undefined ? `Showing scores above τ = ${formatTau(this.scale, min!)}.`
+        : min === undefined ? `Showing scores up to ${edge(max)}.` : `Showing scores ${edge(min)} … ${edge(max)}.`;
   }
 
   private thresholdSection(): HTMLElement {
-    const { lo, hi } = this.init.histogram;
-    this.slider.min = String(lo);
-    this.slider.max = String(hi);
-    this.slider.step = String((hi - lo) / 400);
-    this.slider.addEventListener('input', () => this.setTau(Number(this.slider.value), true));
+    // Integer positions, mapped to τ by threshold.ts: the left end means every sample, the right end none.
+    this.slider.min = '0';
+    this.slider.max = String(this.scale.steps);
+    this.slider.step = '1';
+    this.slider.addEventListener('input', () => this.setPosition(Number(this.slider.value), true));
+    const ends = el('div', { className: 'slider-ends', attrs: { 'aria-hidden': 'true' } },
+      el('span', { text: '◂ all of S_C' }), el('span', { text: 'none ▸' }));
     const above = el('vscode-button', { id: 'filter-above', text: 'Show scores > τ', attrs: { secondary: '' } });
     above.addEventListener('click', () => {
-      this.filter.min = this.tau; this.filter.max = undefined; this.filter.subsets = [];
-      this.histogram?.setRange(undefined, undefined);
-      this.rangeLabel.textContent = `Showing scores above ${fmt(this.tau, 2)}.`;
+      this.filter = applyThresholdFilter(this.filter, this.tau);
+      this.histogram?.setRange(this.filter.min, this.filter.max);
+      this.showRange();
       this.emit();
     });
     const canvas = el('canvas', { id: 'curve', attrs: { role: 'img', 'aria-label': 'fraction of candidates above the threshold' } });
-    // The exact curve from S_C's scores over the histogram's range (the report's grid spans the whole
-    // score scale, mostly flat); the report's own points are drawn on it.
-    const steps = 80;
-    const exact = Array.from({ length: steps + 1 }, (_, i) => { const tau = lo + ((hi - lo) * i) / steps; return { tau, fraction: fractionAbove(this.init.candidateScores, tau) }; });
-    const reported = this.init.thresholdCurve.filter((p) => p.tau >= lo && p.tau <= hi);
-    this.chartMakers.push(() => { this.curve = new ThresholdCurve(canvas, exact, reported); this.curve.setTau(this.tau); });
-    return el('section', {}, el('h3', { text: 'Threshold' }), this.slider, this.fraction, above,
+    // The exact curve from S_C's scores over the slider's whole range (1 at its left end, 0 at its right);
+    // the report's own points are drawn on it.
+    const points = 80;
+    const exact = Array.from({ length: points + 1 }, (_, i) => {
+      const tau = tauAt(this.scale, Math.round((this.scale.steps * i) / points));
+      return { tau, fraction: fractionAbove(this.init.candidateScores, tau) };
+    });
+    // The report's grid reaches one of its steps (about 2.5 % of S_C's range) past S_C's scores: keep its end
+    // rows; an older report's −1..1 grid would squash the curve, so the rest is left out.
+    const from = tauAt(this.scale, 0), to = this.scale.last, margin = 0.05 * (to - from);
+    const reported = this.init.thresholdCurve.filter((p) => p.tau >= from - margin && p.tau <= to + margin);
+    this.chartMakers.push(() => {
+      this.curve = new ThresholdCurve(canvas, exact, reported, (tau) => formatTau(this.scale, tau));
+      this.curve.setTau(this.tau);
+    });
+    return el('section', {}, el('h3', { text: 'Threshold' }), this.slider, ends, this.fraction, above,
       el('div', { className: 'chart small' }, canvas), el('div', { className: 'hint', text: 'Fraction of S_C with score > τ (dots: report.json).' }));
   }
 
-  setTau(tau: number, fromUser = false): void {
+  /** Moves the slider to a position (0 = every sample, the last = none) and shows what it means. */
+  setPosition(position: number, fromUser = false): void {
+    const p = clampPosition(this.scale, position);
+    const tau = tauAt(this.scale, p);
     this.tau = tau;
-    this.slider.value = String(tau);
-    const f = fractionAbove(this.init.candidateScores, tau);
-    const count = Math.round(f * this.init.candidateScores.length);
-    this.fraction.replaceChildren(el('strong', { text: Number.isNaN(f) ? '—' : `${(100 * f).toFixed(1)}%` }),
-      el('span', { text: ` of S_C memorized (score > τ = ${fmt(tau, 2)}; ${count} of ${this.init.subsetCounts.S_C})` }));
+    this.slider.value = String(p);
+    const { percent, detail } = headline(this.scale, p, this.init.candidateScores, this.init.subsetCounts.S_C);
+    this.fraction.replaceChildren(el('strong', { text: percent }), el('span', { text: detail }));
+    this.slider.setAttribute('aria-valuetext', `τ = ${formatTau(this.scale, tau)}, ${percent} of S_C above`);
     this.histogram?.setTau(tau);
     this.curve?.setTau(tau);
     if (fromUser) this.host.onThresholdChange(tau);

@@ -1,6 +1,7 @@
 // report.md: the report for people. Everything in it comes from report.json.
 import type { Report, TestName } from './report';
 import { SUBSETS } from './split';
+import { distinctDecimals, fixed } from './tau-labels';
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 const fmtP = (p: number) => (!Number.isFinite(p) ? String(p) : p === 0 || p < 1e-300 ? '< 1e-300' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
@@ -28,7 +29,9 @@ export function renderReportMarkdown(r: Report): string {
   }
   out.push('', '## Fraction of S_C memorised at threshold τ', '', '| τ | fraction |', '|---|---|');
   const curve = r.threshold_curve.filter((_, i) => r.threshold_curve.length <= 21 || i % 2 === 0);
-  for (const p of curve) out.push(`| ${fmt(p.tau, 2)} | ${fmt(p.fraction, 3)} |`);
+  // As many decimals as it takes for the printed rows' τ to differ (scores may all lie within ±0.1).
+  const tauDecimals = distinctDecimals(curve.map((p) => p.tau));
+  for (const p of curve) out.push(`| ${fixed(p.tau, tauDecimals)} | ${fmt(p.fraction, 3)} |`);
   out.push('', `## Most memorised candidates (top ${r.top_k.S_C.length} of S_C)`, '', '| # | path | label | score |', '|---|---|---|---|');
   r.top_k.S_C.forEach((e, i) => out.push(`| ${i + 1} | ${e.path.replace(/\|/g, '\\|')} | ${e.label} | ${fmt(e.score)} |`));
   out.push('', '## Skipped inputs', '');

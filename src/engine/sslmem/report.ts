@@ -8,7 +8,7 @@ import type { SkippedFile } from '../data/types';
 import type { ScoreTable } from '../runs/score-table';
 import { rowsOf } from '../runs/score-table';
 import { SUBSETS, type SubsetName } from './split';
-import { describe, tauGrid, thresholdCurve, topK, welchTTest, type Summary, type ThresholdPoint, type WelchResult } from './stats';
+import { describe, observedTauGrid, thresholdCurve, topK, welchTTest, type Summary, type ThresholdPoint, type WelchResult } from './stats';
 
 export const TESTS = { C_vs_S: ['S_C', 'S_S'], C_vs_E: ['S_C', 'S_E'], I_vs_S: ['S_I', 'S_S'] } as const;
 export type TestName = keyof typeof TESTS;
@@ -34,7 +34,7 @@ export interface ReportOptions {
   runId?: string | null;
   skipped?: SkippedFile[];
   timings?: Record<string, number>;
-  /** Thresholds for the curve; default −1..1 in 0.05 steps for bounded scores, 41 steps over S_C's range for raw. */
+  /** Thresholds for the curve; default 41 from just below S_C's lowest score to just above its highest (observedTauGrid). */
   taus?: number[];
   topK?: number;
   /** Significance level for `holds` (default 0.01, the acceptance level). */
@@ -59,13 +59,7 @@ export function buildReport(table: ScoreTable, options: ReportOptions = {}): Rep
     return [name, { ...result, expected: EXPECTED_SIGN[name] > 0 ? 'greater' : 'less', holds }];
   })) as Report['tests'];
   const candidates = scoresOf('S_C');
-  let taus = options.taus;
-  if (!taus) {
-    if (table.normalisation === 'raw') {
-      const lo = Math.min(...candidates), hi = Math.max(...candidates);
-      taus = candidates.length ? tauGrid(lo, hi, 41) : [];
-    } else taus = tauGrid(-1, 1, 41);
-  }
+  const taus = options.taus ?? observedTauGrid(candidates, 41);
   const k = options.topK ?? 20;
   const entry = (r: number): TopEntry => ({ row: r, index: table.index[r], path: table.path[r], subset: table.subset[r], label: table.label[r], score: table.normalised[r] });
   return {

@@ -52,6 +52,23 @@ export function tauGrid(from: number, to: number, steps: number): number[] {
   return Array.from({ length: steps }, (_, i) => Number((from + ((to - from) * i) / (steps - 1)).toPrecision(12)));
 }
 
+/**
+ * The report's thresholds: `steps` evenly spaced τ whose first lies one step below the lowest score and whose
+ * last lies one step above the highest, so frac(τ) falls from 1 to 0 across the rows whatever the scale of
+ * the scores. A fixed grid (−1..1 for bounded scores) puts every row of a curve in a ±0.1 band at 1 or 0.
+ * Non-finite scores are ignored; none at all gives no thresholds.
+ */
+export function observedTauGrid(scores: ArrayLike<number>, steps = 41): number[] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < scores.length; i++) if (Number.isFinite(scores[i])) { lo = Math.min(lo, scores[i]); hi = Math.max(hi, scores[i]); }
+  if (!Number.isFinite(lo)) return [];
+  const rows = Math.max(4, steps);
+  // The floor keeps the two margins apart from the extremes after tauGrid's rounding to 12 digits, even when
+  // every score is the same.
+  const step = Math.max((hi - lo) / (rows - 3), 1e-9 * Math.max(1, Math.abs(lo), Math.abs(hi)));
+  return tauGrid(lo - step, lo + step * (rows - 2), rows);
+}
+
 /** frac(τ) = |{x : score(x) > τ}| / |scores| for each τ (strictly greater, as in the method spec). */
 export function thresholdCurve(scores: ArrayLike<number>, taus: number[]): ThresholdPoint[] {
   const sorted = Float64Array.from(scores).sort();

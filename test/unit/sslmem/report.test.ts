@@ -45,6 +45,34 @@ describe('report', () => {
     assert.match(md, /\| S_C \| 54 \|/);
   });
 
+  test('the τ grid resolves scores in a narrow band: report.json\'s curve goes 1 -> 0, report.md\'s τ labels differ', async (t) => {
+    // Every score squeezed into 0.01 ± 0.02 (trained encoders on small data give such narrow bands).
+    let maxAbs = 0;
+    for (const x of table.normalised) maxAbs = Math.max(maxAbs, Math.abs(x));
+    const narrow = { ...table, normalised: table.normalised.map((x) => 0.01 + (0.02 * x) / maxAbs) };
+    for (const normalisation of ['symmetric', 'raw'] as const) {
+      const report = buildReport({ ...narrow, normalisation });
+      const fractions = report.threshold_curve.map((p) => p.fraction);
+      assert.equal(fractions[0], 1, `${normalisation}: starts at 1`);
+      assert.equal(fractions[fractions.length - 1], 0, `${normalisation}: ends at 0`);
+      // S_C has 54 samples spread over the band: the 41 rows show most of the curve, not a step.
+      assert.ok(new Set(fractions).size >= 20, `${normalisation}: ${new Set(fractions).size} distinct fractions`);
+    }
+    const dir = tempDir(t);
+    await writeRunResults(dir, narrow, { runId: 'narrow' });
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    const rows = [...md.split('## Fraction of S_C memorised')[1].split('\n## ')[0].matchAll(/^\| (-?[\d.]+) \| ([\d.]+) \|$/gm)];
+    assert.ok(rows.length >= 20, `${rows.length} τ rows in report.md`);
+    const labels = rows.map((m) => m[1]);
+    assert.equal(new Set(labels).size, labels.length, `τ labels repeat: ${labels.join(' ')}`);
+    assert.equal(rows[0][2], '1.000');
+    assert.equal(rows[rows.length - 1][2], '0.000');
+    const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    // The printed τ are the report.json ones, rounded: within half a unit of their last printed decimal.
+    const decimals = labels[0].split('.')[1]?.length ?? 0;
+    rows.forEach((m, i) => assert.ok(Math.abs(Number(m[1]) - json.threshold_curve[2 * i].tau) <= 0.5 * 10 ** -decimals + 1e-12, `row ${i}`));
+  });
+
   test('tests say "not as expected" when the data do not show memorisation', () => {
     const flat = { ...table, normalised: new Float64Array(table.n).map((_, i) => ((i * 7919) % 101) / 100 - 0.5) };
     const report = buildReport(flat);

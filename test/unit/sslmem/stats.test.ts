@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { incompleteBeta, logGamma, studentTCdf, studentTTwoSidedP } from '../../../src/engine/sslmem/special';
-import { describe as summarise, tauGrid, thresholdCurve, topK, welchTTest } from '../../../src/engine/sslmem/stats';
+import { Rng } from '../../../src/engine/sslmem/prng';
+import { describe as summarise, observedTauGrid, tauGrid, thresholdCurve, topK, welchTTest } from '../../../src/engine/sslmem/stats';
 
 // Reference values: mpmath at 40 digits (betainc regularised, cross-checked by integrating the t density);
 // produced by test/unit/sslmem/stats-reference.py with Debian's /usr/bin/python3 (scipy is not installed).
@@ -59,6 +60,29 @@ describe('statistics', () => {
     assert.deepEqual(curve.map((p) => p.fraction), [1, 0.8, 0.2, 0.2, 0]);
     assert.deepEqual(tauGrid(-1, 1, 5), [-1, -0.5, 0, 0.5, 1]);
     assert.equal(tauGrid(-1, 1, 41)[21], 0.05);
+  });
+
+  test('the observed τ grid runs the curve from 1 to 0 on any scores, with rows inside the range', () => {
+    const rng = new Rng(17);
+    for (let c = 0; c < 200; c++) {
+      const centre = (rng.nextFloat() - 0.5) * [0, 1, 200][c % 3];
+      const width = [1e-5, 0.01, 0.2, 3, 0][c % 5];
+      const levels = c % 4 === 0 ? 2 : 1e9; // ties at the extremes
+      const scores = Array.from({ length: 1 + Math.floor(rng.nextFloat() * 80) }, () => centre + width * Math.floor(rng.nextFloat() * levels) / levels);
+      const taus = observedTauGrid(scores, 41);
+      const label = `case ${c}: centre ${centre}, width ${width}, n ${scores.length}`;
+      assert.equal(taus.length, 41, label);
+      for (let i = 1; i < taus.length; i++) assert.ok(taus[i] > taus[i - 1], `${label}: τ increases at ${i}`);
+      const fractions = thresholdCurve(scores, taus).map((p) => p.fraction);
+      assert.equal(fractions[0], 1, label);
+      assert.equal(fractions[fractions.length - 1], 0, label);
+      // All but the two margin rows lie within [min, max]: the grid is spent on the scores.
+      const lo = Math.min(...scores), hi = Math.max(...scores);
+      if (hi > lo) assert.ok(taus[1] >= lo - 1e-9 * Math.max(1, Math.abs(lo)) && taus[39] <= hi + 1e-9 * Math.max(1, Math.abs(hi)), label);
+    }
+    assert.deepEqual(observedTauGrid([]), []);
+    assert.deepEqual(observedTauGrid([NaN, Infinity]), []);
+    assert.equal(thresholdCurve([NaN, 0.2, 0.3], observedTauGrid([NaN, 0.2, 0.3]))[0].tau < 0.2, true);
   });
 
   test('top-k highest/lowest, within a subset, NaN excluded, ties by index', () => {

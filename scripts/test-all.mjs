@@ -13,17 +13,39 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;
 
-/** Runs a command with inherited stdin closed, echoing and capturing its output. */
-function run(cmd, args) {
+/**
+ * Runs a command with inherited stdin closed, echoing and capturing its output. Past `limitSecs` the whole
+ * process group is killed and the result says so: a hung suite fails CI in bounded time instead of eating
+ * its 90 minutes. The limits are about three times what each suite takes on a quiet 2-core machine, so a
+ * loaded machine still passes.
+ */
+let current = null; // the running suite's process group, ended with us on Ctrl-C (it is detached)
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => { if (current) try { process.kill(-current.pid, 'SIGKILL'); } catch { /* gone */ } process.exit(130); });
+}
+
+function run(cmd, args, limitSecs = 0) {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env, detached: true });
+    current = child;
     let text = '';
+    let timedOut = false;
+    const timer = limitSecs > 0 ? setTimeout(() => {
+      timedOut = true;
+      text += `\nkilled after its limit of ${limitSecs} s\n`;
+      console.log(`[test-all] ${cmd} ${args.join(' ')}: killed after its limit of ${limitSecs} s`);
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }, limitSecs * 1000) : null;
     for (const [stream, sink] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
       stream.on('data', (d) => { text += d; sink.write(d); });
     }
     child.on('error', (e) => { text += String(e); });
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), text, secs: (Date.now() - t0) / 1000 }));
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      current = null;
+      resolve({ code: code ?? (signal ? 128 : 1), text, secs: (Date.now() - t0) / 1000, timedOut });
+    });
   });
 }
 
@@ -45,12 +67,13 @@ banner('build (with tests)');
 const build = await run(node, ['scripts/build.mjs', '--tests']);
 if (build.code !== 0) console.log(`build failed (exit ${build.code}); the suites below run on whatever dist/ holds`);
 
-async function suite(name, cmd, args, parse) {
+async function suite(name, cmd, args, parse, limitSecs) {
   if (!selected.has(name)) return;
-  banner(`${name} tests`);
-  const r = await run(cmd, args);
+  banner(`${name} tests (limit ${limitSecs} s)`);
+  const r = await run(cmd, args, limitSecs);
   const { passed, failed } = parse(r.text);
   const problems = [];
+  if (r.timedOut) problems.push(`killed after its limit of ${limitSecs} s`);
   if (passed === undefined) problems.push('no test summary in its output');
   else if (passed + failed === 0) problems.push('ran no tests');
   if (r.code !== 0 && !failed) problems.push(`exited with code ${r.code}`);
@@ -64,7 +87,8 @@ banner('typecheck (tsc --noEmit, strict)');
 const typecheck = await run(node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
 console.log(`typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} in ${typecheck.secs.toFixed(1)}s`);
 
-await suite('unit', node, ['--test', '--test-reporter=spec', 'dist/test/unit/'], parsers.node);
+// Limits: quiet-machine times (unit ~90 s, integration ~75 s, ui ~300 s for six scenarios) times three or more.
+await suite('unit', node, ['--test', '--test-reporter=spec', 'dist/test/unit/'], parsers.node, 900);
 
 const needsHost = selected.has('integration') || selected.has('ui');
 let setup = { code: 0, secs: 0 };
@@ -74,8 +98,9 @@ if (needsHost) {
 }
 if (setup.code !== 0) console.log(`test host setup failed (exit ${setup.code}); the in-host suites will fail`);
 
-await suite('integration', node, ['scripts/test-host/run-integration-tests.js'], parsers.mocha);
-await suite('ui', node, ['scripts/test-host/run-ui-tests.js'], parsers.ui);
+// The in-host runner also has its own limit (TEST_TIMEOUT_MS, 600 s), and each UI scenario its own.
+await suite('integration', node, ['scripts/test-host/run-integration-tests.js'], parsers.mocha, 900);
+await suite('ui', node, ['scripts/test-host/run-ui-tests.js'], parsers.ui, 1500);
 
 banner('summary');
 console.log(`build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} (${typecheck.secs.toFixed(1)}s), test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s)`);

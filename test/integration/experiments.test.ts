@@ -80,26 +80,29 @@ describe('experiments on a tiny real run: import encoders, retrain after removal
     assert.ok(api.scorePanels.panelOf(importedDir), 'no score panel opened on the imported run');
   });
 
-  it('Retrain After Removal writes retrain.json rows for k = 5, 10 with 2 random seeds and opens the retrain panel', async () => {
+  // The command's wiring, at the smallest size that exercises it (one k, one random seed: two retrainings and a
+  // re-score). Several k and seeds, and the rows they produce, are covered at CLI level by
+  // test/unit/removal/experiment.test.ts, where they cost no extension host.
+  it('Retrain After Removal writes retrain.json rows for k = 5 (memorized and a random seed) and opens the retrain panel', async () => {
     const { api } = await activeApi();
-    const outcome = await vscode.commands.executeCommand<RetrainResult>('sslmem.retrainAfterRemoval', runDir, { k: [5, 10], seeds: 2 });
+    const outcome = await vscode.commands.executeCommand<RetrainResult>('sslmem.retrainAfterRemoval', runDir, { k: [5], seeds: 1 });
     assert.strictEqual(outcome?.status, 'done');
     assert.strictEqual(outcome.resultsFile, path.join(runDir, 'retrain.json'));
     const results = readJson<RetrainResults>(outcome.resultsFile);
     const subsets = readJson<SplitFile>(path.join(runDir, 'split.json')).subsets;
     const pool = subsets.S_S.length + subsets.S_C.length;
     assert.strictEqual(results.poolSize, pool);
-    assert.deepStrictEqual(results.kResolved, [5, 10]);
+    assert.deepStrictEqual(results.kResolved, [5]);
     const key = (r: { k: number; removal: string; seed: number }) => `${r.k}/${r.removal}/${r.seed}`;
     const rows = results.rows.filter((r) => r.encoder === 'retrained');
-    assert.deepStrictEqual(rows.map(key).sort(), ['10/memorized/0', '10/random/0', '10/random/1', '5/memorized/0', '5/random/0', '5/random/1']);
+    assert.deepStrictEqual(rows.map(key).sort(), ['5/memorized/0', '5/random/0']);
     assert.strictEqual(results.rows.filter((r) => r.encoder === 'original' && r.removal === 'none' && r.k === 0).length, 1, 'the original f is evaluated');
     for (const r of results.rows) {
       for (const acc of [r.linearProbeAccuracy, r.knnAccuracy]) assert.ok(acc >= 0 && acc <= 1, `${key(r)}: accuracy ${acc}`);
       assert.strictEqual(r.trainingSize, pool - r.k, `${key(r)}: training size`);
       if (r.encoder === 'retrained') assert.ok(fs.existsSync(path.join(runDir, r.dir)), `${r.dir} missing`);
     }
-    assert.ok(results.conclusion.length >= 2, 'one verdict line per k');
+    assert.ok(results.conclusion.some((l) => /^k = 5 /.test(l)), `no verdict for k = 5 in ${JSON.stringify(results.conclusion)}`);
     assert.ok(fs.existsSync(path.join(runDir, 'retrain.md')));
     const panel = api.retrain.panelOf(runDir);
     assert.strictEqual(panel?.viewType, 'sslmem.retrain');

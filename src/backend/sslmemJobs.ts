@@ -63,7 +63,9 @@ export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
 }
 
 export function validateResumeParams(p: Record<string, unknown>): ResumeSslmemParams {
-  return { runDir: str(p, 'runDir')!, ...runtimeParams(p) };
+  const confirmed = p.confirmed ?? [];
+  if (!Array.isArray(confirmed) || !confirmed.every((c) => typeof c === 'string' && c.length > 0)) invalid('confirmed must be a list of paths');
+  return { runDir: str(p, 'runDir')!, confirmed: confirmed as string[], ...runtimeParams(p) };
 }
 
 export function hooks(ctx: JobContext<RunProgress>) {
@@ -76,5 +78,5 @@ export function runSslmemJob(p: RunSslmemParams, ctx: JobContext<RunProgress>): 
 }
 
 export function resumeSslmemJob(p: ResumeSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
-  return resumeRun(p.runDir, { provider: p.provider, threads: p.threads }, hooks(ctx));
+  return resumeRun(p.runDir, { provider: p.provider, threads: p.threads }, hooks(ctx), { confirmed: p.confirmed });
 }

@@ -16,7 +16,9 @@ import { writeReportStage } from './report-stage';
 import { loadLosses, saveLosses, type LossArrays } from './losses-file';
 import { forEachViewBatch } from './view-batches';
 import { openImportedEncoder, type ImportedEncoder, type ImportedEncoderInfo } from './imported-encoder';
-import type { PipelineHooks, RunOutcome, RuntimeOptions } from './pipeline';
+import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from './pipeline';
+import { trustedManifestPath } from './manifest-paths';
+import { confinedCacheDir } from '../runs/containment';
 
 export const IMPORTED_PRESET = 'imported';
 export const IMPORTED_STAGES = ['split', 'score_f', 'score_g', 'report'];
@@ -90,12 +92,32 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
   return execute(run, config, loaded, runtime, hooks);
 }
 
-export async function resumeImportedRun(run: RunHandle, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
-  const config = run.manifest.config as unknown as ImportedConfig;
+export async function resumeImportedRun(run: RunHandle, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
+  const config = trustedImportedConfig(run, options, hooks);
   // Each pending scoring stage checks its encoder's fingerprint (model + checkpoint) before using it.
   const loaded = await loadFor(config, hooks);
   if (loaded.fingerprint !== run.manifest.dataset.fingerprint) throw new Error(`the dataset at ${config.data} changed since this run started; start a new run`);
   return execute(run, config, loaded, runtime, hooks);
+}
+
+/** The manifest's config with the dataset, split and encoder paths checked (manifest-paths.ts) and the cache confined. */
+function trustedImportedConfig(run: RunHandle, options: ResumeOptions, hooks: PipelineHooks): ImportedConfig {
+  const raw = run.manifest.config as unknown as ImportedConfig;
+  if (typeof raw !== 'object' || raw === null || typeof raw.encoders !== 'object' || raw.encoders === null || !raw.encoders.f || !raw.encoders.g) {
+    throw new Error(`${run.path('manifest.json')}: config.encoders is missing; this run cannot be resumed`);
+  }
+  const cache = confinedCacheDir(run.dir, raw.cacheDir);
+  if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
+  return {
+    ...raw,
+    data: trustedManifestPath(run.dir, 'dataset', raw.data, options.confirmed),
+    splitFile: trustedManifestPath(run.dir, 'split file', raw.splitFile, options.confirmed),
+    encoders: {
+      f: { ...raw.encoders.f, file: trustedManifestPath(run.dir, 'encoder f', raw.encoders.f.file, options.confirmed) },
+      g: { ...raw.encoders.g, file: trustedManifestPath(run.dir, 'encoder g', raw.encoders.g.file, options.confirmed) },
+    },
+    cacheDir: cache.dir,
+  };
 }
 
 async function loadFor(config: ImportedConfig, hooks: PipelineHooks): Promise<LoadedDataset> {

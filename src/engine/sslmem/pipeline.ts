@@ -20,6 +20,8 @@ import { resolvePreset, type SslmemConfig } from './config';
 import { trainEncoder } from './train-encoder';
 import { scoreEncoder } from './score-encoder';
 import { IMPORTED_PRESET, resumeImportedRun } from './import-encoders';
+import { trustedManifestPath } from './manifest-paths';
+import { confinedCacheDir } from '../runs/containment';
 
 export interface RunRequest {
   data: string;
@@ -32,6 +34,9 @@ export interface RunRequest {
 }
 
 export interface RuntimeOptions { provider?: ProviderSetting; threads?: number }
+
+/** What the user said on this resume: paths outside the run's workspace they confirm (manifest-paths.ts). */
+export interface ResumeOptions { confirmed?: readonly string[] }
 
 export type PipelineEvent =
   | { kind: 'dataset'; n: number; skipped: number; cache: string }
@@ -68,18 +73,35 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
   return execute(run, stored, loaded, runtime, hooks);
 }
 
-export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
+export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
   const run = await openRun(runDir);
+  if (run.manifest.preset === IMPORTED_PRESET) {
+    if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
+    return resumeImportedRun(run, runtime, hooks, options);
+  }
+  const stored = trustedStoredConfig(run, options, hooks);
   // A killed process leaves 'running' behind; say so (and refuse a run a live process is still executing).
   if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
-  if (run.manifest.preset === IMPORTED_PRESET) return resumeImportedRun(run, runtime, hooks);
-  const stored = run.manifest.config as unknown as StoredConfig;
   const loaded = await loadFor(stored, hooks);
   if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
     throw new Error(`the dataset at ${stored.data} changed since this run started (fingerprint differs); start a new run`);
   }
   hooks.log?.(`resuming run ${run.id}: pending ${run.pendingStages().join(', ')}`);
   return execute(run, stored, loaded, runtime, hooks);
+}
+
+/** The manifest's config with every path it names checked (manifest-paths.ts) and the cache confined. */
+function trustedStoredConfig(run: RunHandle, options: ResumeOptions, hooks: PipelineHooks): StoredConfig {
+  const raw = run.manifest.config as unknown as Partial<StoredConfig>;
+  if (typeof raw !== 'object' || raw === null || typeof raw.sslmem !== 'object' || raw.sslmem === null) {
+    throw new Error(`${run.path('manifest.json')}: config.sslmem is missing; this run cannot be resumed`);
+  }
+  const data = trustedManifestPath(run.dir, 'dataset', raw.data, options.confirmed);
+  const splitFile = raw.splitFile == null ? null : trustedManifestPath(run.dir, 'split file', raw.splitFile, options.confirmed);
+  const cache = confinedCacheDir(run.dir, raw.cacheDir);
+  if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
+  const seed = Number.isInteger(raw.seed) ? raw.seed! : 0;
+  return { sslmem: raw.sslmem, data, seed, splitFile, cacheDir: cache.dir };
 }
 
 async function loadFor(stored: StoredConfig, hooks: PipelineHooks): Promise<LoadedDataset> {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { readManifest, type RunManifest } from '../engine/runs/index';
 import { openScoresBin, type ScoreRow } from '../engine/runs/scores-bin';
 import { writeJsonAtomic } from '../engine/runs/atomic';
+import { isInside, joinInside } from '../engine/runs/containment';
 import {
   SUBSET_NAMES, type Histogram, type InitMessage, type Mark, type RowFilter, type SubsetName, type TestSummary,
 } from '../protocol/scorePanel';
@@ -74,9 +75,18 @@ export class RunData {
   get isImageFolder(): boolean { return (this.manifest.dataset.kind ?? 'image-folder') === 'image-folder'; }
 
   row(index: number): ScoreRow | undefined { return this.byIndex.get(index); }
-  /** The file behind a sample, or undefined for samples that are records of an IDX/CIFAR file. */
+  /**
+   * The file behind a sample, or undefined for samples that are records of an IDX/CIFAR file. Sample paths
+   * come from scores.bin (data): one that leaves the dataset folder ('../../.ssh/id_rsa', '/etc/x') has no file.
+   */
   fileOf(row: Pick<ScoreRow, 'path'>): string | undefined {
-    return this.isImageFolder ? path.join(this.datasetRoot, ...row.path.split('/')) : undefined;
+    return this.isImageFolder ? joinInside(this.datasetRoot, path.join(...row.path.split('/'))) : undefined;
+  }
+
+  /** fileOf, and also inside the dataset folder after symlinks: what open-file / inspector may open. */
+  openableFileOf(row: Pick<ScoreRow, 'path'>): string | undefined {
+    const file = this.fileOf(row);
+    return file && isInside(file, this.datasetRoot) ? file : undefined;
   }
 
   /** The rows passing `filter`, rank order. The last result is cached: scrolling pages through one filter. */

@@ -7,6 +7,7 @@ import { readManifest, type RunManifest } from '../engine/runs/index';
 import { openScoresBin, type ScoreRow } from '../engine/runs/scores-bin';
 import { writeJsonAtomic } from '../engine/runs/atomic';
 import { isInside, joinInside } from '../engine/runs/containment';
+import { csvText } from '../engine/runs/escape';
 import {
   SUBSET_NAMES, type Histogram, type InitMessage, type Mark, type RowFilter, type SubsetName, type TestSummary,
 } from '../protocol/scorePanel';
@@ -159,7 +160,7 @@ export class RunData {
   /** CSV of the given samples (rank order), with absolute file paths where the dataset has files. */
   toCsv(indices: readonly number[]): string {
     const rows = indices.map((i) => this.byIndex.get(i)).filter((r): r is ScoreRow => !!r).sort((a, b) => a.rank - b.rank);
-    const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    const q = csvText; // names are dataset text: quoted and guarded against spreadsheet formulas
     const lines = ['path,file,index,subset,label,class,L_f,L_g,raw,normalised,rank,mark'];
     for (const r of rows) {
       lines.push([q(r.path), q(this.fileOf(r) ?? ''), r.index, r.subset, r.label, q(this.classNames[r.label] ?? ''),

@@ -7,6 +7,7 @@ import { UsageError } from '../args';
 import { defineCommand, EXIT } from '../command';
 import { writeFileAtomic } from '../../engine/runs/atomic';
 import { CSV_COLUMNS } from '../../engine/runs/scores-csv';
+import { csvTextValue } from '../../engine/runs/escape';
 import { oneRunFolder, runResultFile } from './report';
 
 /** RFC 4180 records (quoted fields may hold commas, quotes and newlines). */
@@ -36,7 +37,8 @@ export function scoresCsvToJson(csv: string, runId: string, normalisation: strin
   const rows = records.map((r, i) => {
     if (r.length !== header.length) throw new Error(`scores.csv line ${i + 2} has ${r.length} fields, expected ${header.length}`);
     // NaN/Infinity are not JSON: they become null (a point without an estimate).
-    return Object.fromEntries(header.map((name, c) => [name, TEXT_COLUMNS.has(name) ? r[c] : (Number.isFinite(Number(r[c])) ? Number(r[c]) : null)]));
+    // Text cells carry scores.csv's formula guard (escape.ts); JSON gets the exact name back.
+    return Object.fromEntries(header.map((name, c) => [name, TEXT_COLUMNS.has(name) ? csvTextValue(r[c]) : (Number.isFinite(Number(r[c])) ? Number(r[c]) : null)]));
   });
   return { run: runId, normalisation, columns: header, rows };
 }

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { decodeImage } from './decode-image';
 import { mapBounded } from './pool';
+import { MAX_DATASET_BYTES, TooLargeError } from './limits';
 import { normaliseDecodeConfig, type DecodeConfig, type Dataset, type SkippedFile } from './types';
 
 export interface ImageFolderEntry {
@@ -66,6 +67,9 @@ export async function readImageFolder(root: string, decode: DecodeConfig, option
   const config = normaliseDecodeConfig(decode);
   const list = listing ?? (await listImageFolder(root));
   const sample = config.channels * config.height * config.width;
+  if (list.entries.length * sample > MAX_DATASET_BYTES) {
+    throw new TooLargeError(`${root}: ${list.entries.length} files would decode to more than ${MAX_DATASET_BYTES / 1024 ** 3} GB at ${config.channels}×${config.height}×${config.width}`);
+  }
   const decoded = await mapBounded(list.entries, options.concurrency ?? 2, async (entry) => {
     try {
       const bytes = await fs.readFile(join(root, ...entry.path.split('/')));

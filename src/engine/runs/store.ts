@@ -42,7 +42,11 @@ export class RunHandle {
       executionProvider: init.executionProvider, timings: {}, stageOrder,
       stages: Object.fromEntries(stageOrder.map((s) => [s, { status: 'pending' } as StageRecord])),
     };
-    await writeJsonAtomic(join(dir, MANIFEST_FILE), manifest);
+    // A run folder without its manifest (disk full, no permission) is litter no tool can open: remove it.
+    try { await writeJsonAtomic(join(dir, MANIFEST_FILE), manifest); } catch (err) {
+      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
     return new RunHandle(dir, manifest);
   }
 

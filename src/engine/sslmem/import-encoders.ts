@@ -18,6 +18,9 @@ import { forEachViewBatch } from './view-batches';
 import { openImportedEncoder, type ImportedEncoder, type ImportedEncoderInfo } from './imported-encoder';
 import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from './pipeline';
 import { trustedManifestPath } from './manifest-paths';
+import { assertFiniteLosses } from './finite';
+import { checkSplitUsable } from './split-load';
+import { noSamplesMessage } from './skipped-summary';
 import { confinedCacheDir } from '../runs/containment';
 
 export const IMPORTED_PRESET = 'imported';
@@ -79,7 +82,7 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
     scoring: { pairs, batch: f.batch ?? g.batch ?? req.batch ?? 100, normalise: true, normalisation: req.normalisation ?? 'symmetric', seed: req.seed ?? 0 },
   };
   const loaded = await loadFor(config, hooks);
-  await loadSplit(config.splitFile, loaded.dataset); // a bad split fails before a run folder exists
+  checkSplitUsable(await loadSplit(config.splitFile, loaded.dataset)); // a bad or unusable split fails before a run folder exists
   const run = await createRun(req.storeDir, {
     preset: IMPORTED_PRESET, stageOrder: IMPORTED_STAGES,
     dataset: { path: config.data, kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
@@ -124,6 +127,7 @@ async function loadFor(config: ImportedConfig, hooks: PipelineHooks): Promise<Lo
   const loaded = await loadDataset(config.data, config.decode, { cacheDir: config.cacheDir ?? undefined });
   hooks.onEvent?.({ kind: 'dataset', n: loaded.dataset.n, skipped: loaded.dataset.skipped.length, cache: loaded.cache });
   for (const s of loaded.dataset.skipped) hooks.log?.(`skipped ${s.path}: ${s.reason}`);
+  if (loaded.dataset.n === 0) throw new Error(noSamplesMessage(config.data, loaded.dataset.skipped));
   return loaded;
 }
 
@@ -157,6 +161,7 @@ async function execute(run: RunHandle, config: ImportedConfig, loaded: LoadedDat
         } finally {
           await encoder.release();
         }
+        assertFiniteLosses(who, losses.mean, scoredIndices(await readSplit()), dataset.paths);
         const file = `losses-${who}.bin`;
         await saveLosses(run.path(file), losses, { encoder: who, K: config.scoring.pairs, normalise: config.scoring.normalise });
         await run.finishStage(stage, { outputs: { losses: file } });

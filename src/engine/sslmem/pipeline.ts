@@ -12,6 +12,9 @@ import { createRun, openRun, type RunHandle } from '../runs';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import type { ProviderSetting } from '../runtime/session';
 import { drawSplit, loadSplit, saveSplit, scoredIndices, trainingIndices, type Split } from './split';
+import { checkSplitUsable } from './split-load';
+import { noSamplesMessage } from './skipped-summary';
+import { assertFiniteLosses } from './finite';
 import { averageSeedPairs, type PointLosses } from './scores';
 import { writeReportStage } from './report-stage';
 import { scoringSeedOf } from './view-batches';
@@ -60,6 +63,8 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
   const seed = req.seed ?? 0;
   const stored: StoredConfig = { sslmem, data: resolve(req.data), seed, splitFile: req.splitFile ? resolve(req.splitFile) : null, cacheDir: req.cacheDir ?? null };
   const loaded = await loadFor(stored, hooks);
+  // Every input is checked before the run folder exists: a bad split or an empty dataset leaves nothing behind.
+  const split = await splitFor(stored, loaded);
   const pairs = Array.from({ length: sslmem.seedPairs }, (_, p) => ({ f: seed + p, g: seed + p }));
   const run = await createRun(req.storeDir, {
     preset: req.preset,
@@ -70,7 +75,7 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
     executionProvider: runtime.provider ?? 'auto',
   });
   hooks.log?.(`run ${run.id} in ${run.dir}`);
-  return execute(run, stored, loaded, runtime, hooks);
+  return execute(run, stored, loaded, runtime, hooks, split);
 }
 
 export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
@@ -108,10 +113,19 @@ async function loadFor(stored: StoredConfig, hooks: PipelineHooks): Promise<Load
   const loaded = await loadDataset(stored.data, stored.sslmem.decode, { cacheDir: stored.cacheDir ?? undefined });
   hooks.onEvent?.({ kind: 'dataset', n: loaded.dataset.n, skipped: loaded.dataset.skipped.length, cache: loaded.cache });
   for (const s of loaded.dataset.skipped) hooks.log?.(`skipped ${s.path}: ${s.reason}`);
+  if (loaded.dataset.n === 0) throw new Error(noSamplesMessage(stored.data, loaded.dataset.skipped));
   return loaded;
 }
 
-async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<RunOutcome> {
+/** The run's split (drawn or read), refused when unusable (checkSplitUsable). */
+async function splitFor(stored: StoredConfig, loaded: LoadedDataset): Promise<Split> {
+  const split = stored.splitFile ? await loadSplit(stored.splitFile, loaded.dataset) : drawSplit(loaded.dataset.n, { seed: stored.seed, sizes: stored.sslmem.split });
+  checkSplitUsable(split);
+  return split;
+}
+
+async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks,
+  initialSplit: Split | null = null): Promise<RunOutcome> {
   const { dataset } = loaded;
   const config = stored.sslmem;
   const scoringSeed = scoringSeedOf(stored.seed);
@@ -134,7 +148,7 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
       const p = pairText ? Number(pairText) : 0;
       const suffix = pairText ? `-${p}` : '';
       if (name === 'split') {
-        split = stored.splitFile ? await loadSplit(stored.splitFile, dataset) : drawSplit(dataset.n, { seed: stored.seed, sizes: config.split });
+        split = initialSplit ?? await splitFor(stored, loaded);
         await saveSplit(splitPath, split, { seed: stored.splitFile ? null : stored.seed, datasetFingerprint: loaded.fingerprint, paths: dataset.paths });
         await run.update((m) => { m.subsetSizes = { S_S: split!.S_S.length, S_C: split!.S_C.length, S_I: split!.S_I.length, S_E: split!.S_E.length }; });
         await run.finishStage(stage, { outputs: { split: 'split.json' } });
@@ -169,6 +183,7 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
           config, dataset, rows, checkpoint, seed: scoringSeed, ...runtime, signal: hooks.signal,
           onProgress: (done, total) => hooks.onEvent?.({ kind: 'score', stage, done, total }),
         });
+        assertFiniteLosses(who, losses.mean, rows, dataset.paths);
         const file = `losses-${who}${suffix}.bin`;
         await saveLosses(run.path(file), losses, { encoder: who, K: config.scoring.pairs, normalise: config.scoring.normalise });
         await run.finishStage(stage, { outputs: { losses: file } });

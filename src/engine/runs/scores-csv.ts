@@ -21,6 +21,26 @@ export function scoresToCsv(t: ScoreTable): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Throws unless `text` is a whole scores.csv: our header, newline-terminated, `expectedRows` data lines (when
+ * known, e.g. from scores.bin or report.json). A truncated or edited file must not pass for results.
+ */
+export function checkScoresCsv(text: string, expectedRows?: number, name = 'scores.csv'): void {
+  const header = CSV_COLUMNS.join(',');
+  if (!text.startsWith(`${header}\n`)) throw new Error(`${name} does not start with the scores.csv header (${header})`);
+  if (!text.endsWith('\n')) throw new Error(`${name} is truncated (its last line is incomplete)`);
+  if (expectedRows !== undefined) {
+    // Paths never hold a raw newline unquoted; a quoted one would be counted twice, so count records properly.
+    let records = 0, quoted = false;
+    for (let i = header.length + 1; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') quoted = !quoted;
+      else if (c === '\n' && !quoted) records++;
+    }
+    if (records !== expectedRows) throw new Error(`${name} has ${records} rows, expected ${expectedRows}: the file is truncated or damaged`);
+  }
+}
+
 export function writeScoresCsv(file: string, table: ScoreTable): Promise<void> {
   return writeFileAtomic(file, scoresToCsv(table));
 }

@@ -21,6 +21,7 @@ import { trustedManifestPath } from './manifest-paths';
 import { assertFiniteLosses } from './finite';
 import { checkSplitUsable } from './split-load';
 import { noSamplesMessage } from './skipped-summary';
+import { reopenDamagedReport } from './results-check';
 import { confinedCacheDir } from '../runs/containment';
 
 export const IMPORTED_PRESET = 'imported';
@@ -97,6 +98,7 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
 
 export async function resumeImportedRun(run: RunHandle, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
   const config = trustedImportedConfig(run, options, hooks);
+  await reopenDamagedReport(run, 'report', hooks.log);
   // Each pending scoring stage checks its encoder's fingerprint (model + checkpoint) before using it.
   const loaded = await loadFor(config, hooks);
   if (loaded.fingerprint !== run.manifest.dataset.fingerprint) throw new Error(`the dataset at ${config.data} changed since this run started; start a new run`);

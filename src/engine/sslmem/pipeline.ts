@@ -14,6 +14,7 @@ import type { ProviderSetting } from '../runtime/session';
 import { drawSplit, loadSplit, saveSplit, scoredIndices, trainingIndices, type Split } from './split';
 import { checkSplitUsable } from './split-load';
 import { noSamplesMessage } from './skipped-summary';
+import { reopenDamagedReport } from './results-check';
 import { assertFiniteLosses } from './finite';
 import { averageSeedPairs, type PointLosses } from './scores';
 import { writeReportStage } from './report-stage';
@@ -87,6 +88,7 @@ export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: 
   const stored = trustedStoredConfig(run, options, hooks);
   // A killed process leaves 'running' behind; say so (and refuse a run a live process is still executing).
   if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
+  await reopenDamagedReport(run, 'report', hooks.log);
   const loaded = await loadFor(stored, hooks);
   if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
     throw new Error(`the dataset at ${stored.data} changed since this run started (fingerprint differs); start a new run`);

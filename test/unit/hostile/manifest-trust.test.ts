@@ -13,10 +13,13 @@ import { cli, demoSubset, tempDir } from '../pipeline/helpers';
 
 const versions = { sslmemStudio: 'test' };
 
-/** A finished run (every stage done) whose manifest says what `config` says: resume only loads the dataset. */
+/**
+ * A finished run whose manifest says what `config` says. Its only stage is a done 'split' (no report stage whose
+ * missing results resume would redo), so resume checks the manifest's paths, loads the dataset and stops.
+ */
 async function craftedRun(ws: string, config: Record<string, unknown>, opts: { preset?: string; stageOrder?: string[] } = {}) {
   const run = await createRun(path.join(ws, '.sslmem', 'runs'), {
-    preset: opts.preset ?? 'tiny', stageOrder: opts.stageOrder, dataset: { path: String(config.data), fingerprint: null }, config,
+    preset: opts.preset ?? 'tiny', stageOrder: opts.stageOrder ?? ['split'], dataset: { path: String(config.data), fingerprint: null }, config,
     seeds: { split: 0, pairs: [{ f: 0, g: 0 }] }, versions, executionProvider: 'cpu',
   });
   for (const s of run.manifest.stageOrder) await run.finishStage(s);

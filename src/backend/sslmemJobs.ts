@@ -2,7 +2,7 @@
 // This file is the only place the backend knows about SSLMem; the engine knows nothing of the protocol.
 import { BackendError, type ResumeSslmemParams, type RunSslmemParams, type RunProgress, type RunResult, type RuntimeParams } from '../protocol/backend';
 import { resumeRun, startRun } from '../engine/sslmem/pipeline';
-import { PRESETS, type SslmemConfig } from '../engine/sslmem/config';
+import { PRESETS, resolvePreset, type SslmemConfig } from '../engine/sslmem/config';
 import { RECIPE_NAMES, type RecipeName } from '../engine/augment/config';
 import type { JobContext } from './jobs';
 
@@ -50,11 +50,14 @@ export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
   const overrides = p.overrides ?? {};
   if (typeof overrides !== 'object' || overrides === null) invalid('overrides must be an object');
   for (const [k, v] of Object.entries(overrides)) {
-    if (!OVERRIDABLE[k]) invalid(`cannot override '${k}' (allowed: ${Object.keys(OVERRIDABLE).join(', ')})`);
+    // Own keys only: 'toString', 'constructor', '__proto__' are not settings (Object.prototype would answer).
+    if (!Object.hasOwn(OVERRIDABLE, k)) invalid(`cannot override '${k}' (allowed: ${Object.keys(OVERRIDABLE).join(', ')})`);
     if (!OVERRIDABLE[k](v)) invalid(`invalid value for '${k}': ${JSON.stringify(v)}`);
   }
   const seed = p.seed;
   if (seed !== undefined && (!Number.isInteger(seed) || (seed as number) < 0)) invalid('seed must be a non-negative integer');
+  // The merged config's full check (scoring fields, split sizes, model options and size) answers here, before a job starts.
+  try { resolvePreset(preset, overrides as Partial<SslmemConfig>); } catch (e) { invalid((e as Error).message); }
   return {
     data: str(p, 'data')!, preset, storeDir: str(p, 'storeDir')!, seed: seed as number | undefined,
     splitFile: str(p, 'splitFile', false), cacheDir: str(p, 'cacheDir', false), overrides: overrides as Record<string, unknown>,
@@ -63,7 +66,9 @@ export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
 }
 
 export function validateResumeParams(p: Record<string, unknown>): ResumeSslmemParams {
-  return { runDir: str(p, 'runDir')!, ...runtimeParams(p) };
+  const confirmed = p.confirmed ?? [];
+  if (!Array.isArray(confirmed) || !confirmed.every((c) => typeof c === 'string' && c.length > 0)) invalid('confirmed must be a list of paths');
+  return { runDir: str(p, 'runDir')!, confirmed: confirmed as string[], ...runtimeParams(p) };
 }
 
 export function hooks(ctx: JobContext<RunProgress>) {
@@ -76,5 +81,5 @@ export function runSslmemJob(p: RunSslmemParams, ctx: JobContext<RunProgress>): 
 }
 
 export function resumeSslmemJob(p: ResumeSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
-  return resumeRun(p.runDir, { provider: p.provider, threads: p.threads }, hooks(ctx));
+  return resumeRun(p.runDir, { provider: p.provider, threads: p.threads }, hooks(ctx), { confirmed: p.confirmed });
 }

@@ -40,7 +40,11 @@ export interface RunSslmemParams extends RuntimeParams {
   /** Preset fields to override, e.g. { epochs: 5 } (validated by the engine). */
   overrides?: Record<string, unknown>;
 }
-export interface ResumeSslmemParams extends RuntimeParams { runDir: string }
+export interface ResumeSslmemParams extends RuntimeParams {
+  runDir: string;
+  /** Paths outside the run's workspace the user confirms for this resume (dataset, split, encoders named by the manifest). */
+  confirmed?: string[];
+}
 /** Score with imported ONNX encoders f and g (images [B,C,H,W] -> [B,D]) on a dataset and a given split. */
 export interface ScoreImportedParams extends RuntimeParams {
   f: string; g: string; data: string; splitFile: string; storeDir: string;

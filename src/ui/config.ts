@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { resolveRunStoreFolders } from './runIndex';
+import type { ViewerScope } from './viewerPaths';
 
 export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
 export type ExecutionProviderSetting = (typeof EXECUTION_PROVIDERS)[number];
@@ -23,6 +24,11 @@ export function runStoreFolders(): string[] {
     [f.uri.fsPath],
   ));
   return [...new Set(all)];
+}
+
+/** What the viewer may serve / open / delete is decided against this (src/ui/viewerPaths.ts). */
+export function viewerScope(): ViewerScope {
+  return { trusted: vscode.workspace.isTrusted, workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), runStores: runStoreFolders() };
 }
 
 export const PRESET_CHOICES = ['quick', 'tiny', 'paper-cifar10'] as const;

@@ -12,6 +12,8 @@ import { compareRuns } from './compareRuns';
 import { GalleryPairs, pairsFromComparison, pairsFromScoreDiff } from './galleryPairs';
 import { RunData } from './runData';
 import { ThumbnailRenderer } from './thumbnails';
+import { viewerScope } from './config';
+import { servableDatasetRoot } from './viewerPaths';
 import { computeLocalResourceRoots, makeNonce, webviewPage } from './webviewHtml';
 
 export const GALLERY_COMPARE_VIEW_TYPE = 'sslmem.galleryCompare';
@@ -55,7 +57,8 @@ export class GalleryComparePanels implements vscode.Disposable {
   private async show(key: string, run: RunData, pairs: GalleryPairs): Promise<string> {
     const existing = this.panels.get(key);
     if (existing) { existing.panel.reveal(); return key; }
-    const roots = computeLocalResourceRoots(this.extensionUri.fsPath, [run.dir], [run.datasetRoot]);
+    const servable = servableDatasetRoot(run.datasetRoot, viewerScope()); // manifest data: confined when untrusted
+    const roots = computeLocalResourceRoots(this.extensionUri.fsPath, [run.dir], servable ? [servable] : []);
     const panel = vscode.window.createWebviewPanel(GALLERY_COMPARE_VIEW_TYPE, `Side by side: ${pairs.summary.title}`, vscode.ViewColumn.Active, {
       enableScripts: true, retainContextWhenHidden: true, localResourceRoots: roots.map((r) => vscode.Uri.file(r)),
     });
@@ -92,7 +95,7 @@ export class GalleryComparePanels implements vscode.Disposable {
       case 'locate': await this.post(entry, { type: 'located', side: raw.side, index: raw.index, pos: pairs.positionOf(raw.side, raw.index) }); break;
       case 'openFile': {
         const row = entry.run.row(raw.index);
-        const file = row && entry.run.fileOf(row);
+        const file = row && entry.run.openableFileOf(row);
         if (file) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.Beside, preview: true });
         else await this.post(entry, { type: 'notice', text: 'This sample is a record inside a dataset file; it has no image file of its own.' });
         break;

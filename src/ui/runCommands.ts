@@ -4,7 +4,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runStoreFolders } from './config';
+import { runStoreFolders, viewerScope } from './config';
+import { checkDeletableRun } from './viewerPaths';
 import { comparisonMarkdown, compareRuns, type Comparison } from './compareRuns';
 import { RunData } from './runData';
 import { listRuns, type RunSummary } from './runIndex';
@@ -78,7 +79,9 @@ export async function exportScores(arg?: RunArg, target?: vscode.Uri | string): 
 export async function deleteRun(panels: ScorePanels, arg?: RunArg, confirmed = false): Promise<boolean> {
   const dir = runDirOf(arg) ?? await pickRun('SSLMem: delete which run?');
   if (!dir) return false;
-  // Only folders that are runs: a stray argument must never delete anything else.
+  // Only run folders inside this workspace's run stores, only in a trusted workspace: an argument (a script, a
+  // command link) must never delete anything else. package.json gates the command on trust as well.
+  checkDeletableRun(dir, viewerScope());
   if (!(await fs.stat(path.join(dir, 'manifest.json')).then(() => true, () => false))) throw new Error(`${dir} is not a run folder (no manifest.json)`);
   if (!confirmed) {
     const answer = await vscode.window.showWarningMessage(`Delete run ${path.basename(dir)} and all its files (checkpoints, scores, marks)?`, { modal: true }, 'Delete');

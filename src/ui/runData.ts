@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { readManifest, type RunManifest } from '../engine/runs/index';
 import { openScoresBin, type ScoreRow } from '../engine/runs/scores-bin';
 import { writeJsonAtomic } from '../engine/runs/atomic';
+import { isInside, joinInside } from '../engine/runs/containment';
+import { csvText } from '../engine/runs/escape';
 import {
   SUBSET_NAMES, type Histogram, type InitMessage, type Mark, type RowFilter, type SubsetName, type TestSummary,
 } from '../protocol/scorePanel';
@@ -74,9 +76,18 @@ export class RunData {
   get isImageFolder(): boolean { return (this.manifest.dataset.kind ?? 'image-folder') === 'image-folder'; }
 
   row(index: number): ScoreRow | undefined { return this.byIndex.get(index); }
-  /** The file behind a sample, or undefined for samples that are records of an IDX/CIFAR file. */
+  /**
+   * The file behind a sample, or undefined for samples that are records of an IDX/CIFAR file. Sample paths
+   * come from scores.bin (data): one that leaves the dataset folder ('../../.ssh/id_rsa', '/etc/x') has no file.
+   */
   fileOf(row: Pick<ScoreRow, 'path'>): string | undefined {
-    return this.isImageFolder ? path.join(this.datasetRoot, ...row.path.split('/')) : undefined;
+    return this.isImageFolder ? joinInside(this.datasetRoot, path.join(...row.path.split('/'))) : undefined;
+  }
+
+  /** fileOf, and also inside the dataset folder after symlinks: what open-file / inspector may open. */
+  openableFileOf(row: Pick<ScoreRow, 'path'>): string | undefined {
+    const file = this.fileOf(row);
+    return file && isInside(file, this.datasetRoot) ? file : undefined;
   }
 
   /** The rows passing `filter`, rank order. The last result is cached: scrolling pages through one filter. */
@@ -149,7 +160,7 @@ export class RunData {
   /** CSV of the given samples (rank order), with absolute file paths where the dataset has files. */
   toCsv(indices: readonly number[]): string {
     const rows = indices.map((i) => this.byIndex.get(i)).filter((r): r is ScoreRow => !!r).sort((a, b) => a.rank - b.rank);
-    const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    const q = csvText; // names are dataset text: quoted and guarded against spreadsheet formulas
     const lines = ['path,file,index,subset,label,class,L_f,L_g,raw,normalised,rank,mark'];
     for (const r of rows) {
       lines.push([q(r.path), q(this.fileOf(r) ?? ''), r.index, r.subset, r.label, q(this.classNames[r.label] ?? ''),

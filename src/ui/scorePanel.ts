@@ -10,6 +10,8 @@ import { RunData, datasetRootOf } from './runData';
 import { ThumbnailRenderer } from './thumbnails';
 import { computeLocalResourceRoots, makeNonce, webviewPage } from './webviewHtml';
 import { INSPECTOR_VIEW_TYPE } from './imageInspector';
+import { viewerScope } from './config';
+import { isRunInStore, servableDatasetRoot } from './viewerPaths';
 
 export const SCORE_PANEL_VIEW_TYPE = 'sslmem.scorePanel';
 
@@ -34,6 +36,12 @@ export class ScorePanels implements vscode.Disposable {
     this.disposables.push(this.paged, this.rendered, vscode.window.registerWebviewPanelSerializer(SCORE_PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         if (!isScorePanelState(state)) { panel.dispose(); return; }
+        // Webview state is data the page (or whoever wrote the workspace storage) hands back: only runs in a run store.
+        if (!isRunInStore(state.runDir, viewerScope().runStores)) {
+          this.log.info(`score panel for ${state.runDir} not restored: not a run folder inside a run store`);
+          panel.dispose();
+          return;
+        }
         try { await this.adopt(panel, state.runDir); } catch (err) {
           // The run was deleted (or its results) while the window was closed: a panel of nothing helps no one.
           this.log.info(`score panel for ${state.runDir} closed on restore: ${(err as Error).message}`);
@@ -77,7 +85,10 @@ export class ScorePanels implements vscode.Disposable {
     panel.title = `Scores: ${manifest.preset ?? ''} ${path.basename(datasetRoot)} (${manifest.id.slice(0, 15)})`;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'sslmem.svg');
     // The page may load only the extension's bundles, this run's folder (thumbnails) and its dataset's images.
-    const roots = computeLocalResourceRoots(this.extensionUri.fsPath, [runDir], [datasetRoot]);
+    // The dataset folder comes from the manifest (data): servableDatasetRoot confines it in untrusted workspaces.
+    const servable = servableDatasetRoot(datasetRoot, viewerScope());
+    if (!servable) this.log.info(`score panel: ${manifest.id}: dataset folder ${datasetRoot} is outside the workspace; its images are not shown (untrusted workspace)`);
+    const roots = computeLocalResourceRoots(this.extensionUri.fsPath, [runDir], servable ? [servable] : []);
     panel.webview.options = { enableScripts: true, localResourceRoots: roots.map((r) => vscode.Uri.file(r)) };
     const asUri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
     panel.webview.html = webviewPage({
@@ -128,8 +139,9 @@ export class ScorePanels implements vscode.Disposable {
         break;
       case 'openFile': case 'openInspector': {
         const row = data.row(msg.index);
-        const file = row && data.fileOf(row);
-        if (!file) { await this.post(entry, { type: 'notice', text: 'This sample is a record inside a dataset file; it has no image file of its own.' }); break; }
+        if (!row || !data.isImageFolder) { await this.post(entry, { type: 'notice', text: 'This sample is a record inside a dataset file; it has no image file of its own.' }); break; }
+        const file = data.openableFileOf(row); // scores.bin is data: '../../.ssh/id_rsa' or a symlink out is not opened
+        if (!file) { await this.post(entry, { type: 'notice', text: `${row.path} is not a file inside the run's dataset folder; not opening it.` }); break; }
         if (msg.type === 'openFile') await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.Beside, preview: true });
         else await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), INSPECTOR_VIEW_TYPE, vscode.ViewColumn.Beside);
         break;

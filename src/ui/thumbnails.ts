@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { cacheFileFor, readDatasetCache } from '../engine/data/cache';
+import { confinedCacheDir } from '../engine/runs/containment';
 import type { Dataset } from '../engine/data/types';
 import type { RunManifest } from '../engine/runs/manifest';
 import { augmentReference } from '../engine/augment/reference';
@@ -77,11 +78,12 @@ export class ThumbnailRenderer {
   }
 
   private loadDataset(): Promise<Dataset | null> {
-    const cacheDir = (this.manifest.config as { cacheDir?: unknown }).cacheDir;
     const fingerprint = this.manifest.dataset.fingerprint;
-    if (typeof cacheDir !== 'string' || !fingerprint) return Promise.resolve(null);
+    if (typeof fingerprint !== 'string' || !/^[0-9a-f]{16,64}$/.test(fingerprint)) return Promise.resolve(null);
+    // The manifest's cacheDir is data: only a cache inside the run's workspace .sslmem folder is read.
+    const { dir } = confinedCacheDir(this.runDir, (this.manifest.config as { cacheDir?: unknown }).cacheDir);
     // Loaded once per panel: the decoded pixels are what the encoders saw, so they are what we show.
-    this.dataset ??= readDatasetCache(cacheFileFor(cacheDir, fingerprint), fingerprint, this.manifest.dataset.path);
+    this.dataset ??= readDatasetCache(cacheFileFor(dir, fingerprint), fingerprint, this.manifest.dataset.path);
     return this.dataset;
   }
 }

@@ -7,6 +7,9 @@ import { UsageError } from '../args';
 import { defineCommand, EXIT } from '../command';
 import { writeFileAtomic } from '../../engine/runs/atomic';
 import { CSV_COLUMNS } from '../../engine/runs/scores-csv';
+import { csvTextValue } from '../../engine/runs/escape';
+import { checkScoresCsv } from '../../engine/runs/scores-csv';
+import { scoredRowCount } from '../../engine/sslmem/results-check';
 import { oneRunFolder, runResultFile } from './report';
 
 /** RFC 4180 records (quoted fields may hold commas, quotes and newlines). */
@@ -36,7 +39,8 @@ export function scoresCsvToJson(csv: string, runId: string, normalisation: strin
   const rows = records.map((r, i) => {
     if (r.length !== header.length) throw new Error(`scores.csv line ${i + 2} has ${r.length} fields, expected ${header.length}`);
     // NaN/Infinity are not JSON: they become null (a point without an estimate).
-    return Object.fromEntries(header.map((name, c) => [name, TEXT_COLUMNS.has(name) ? r[c] : (Number.isFinite(Number(r[c])) ? Number(r[c]) : null)]));
+    // Text cells carry scores.csv's formula guard (escape.ts); JSON gets the exact name back.
+    return Object.fromEntries(header.map((name, c) => [name, TEXT_COLUMNS.has(name) ? csvTextValue(r[c]) : (Number.isFinite(Number(r[c])) ? Number(r[c]) : null)]));
   });
   return { run: runId, normalisation, columns: header, rows };
 }
@@ -53,7 +57,12 @@ export const exportCommand = defineCommand({
     const format = options.format ?? 'csv';
     if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, got '${format}'`);
     const runDir = path.resolve(oneRunFolder(positionals));
-    const csv = await fs.readFile(await runResultFile(runDir, 'scores.csv'), 'utf8');
+    const csvFile = await runResultFile(runDir, 'scores.csv');
+    const csv = await fs.readFile(csvFile, 'utf8');
+    // Never pass a damaged file off as results (exit 1, and resume redoes the report stage).
+    try { checkScoresCsv(csv, await scoredRowCount(path.join(runDir, 'scores.bin')), csvFile); } catch (err) {
+      throw new Error(`${(err as Error).message}; rebuild it with: sslmem resume ${runDir}`);
+    }
     let text = csv;
     if (format === 'json') {
       const report = await fs.readFile(path.join(runDir, 'report.json'), 'utf8').then((t) => JSON.parse(t) as { normalisation?: string }, () => null);

@@ -24,7 +24,9 @@ function overridesFrom(options: { epochs?: number; set?: string }): Record<strin
     try { extra = JSON.parse(options.set); } catch { throw new UsageError(`--set is not valid JSON: ${options.set}`); }
     if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) throw new UsageError('--set must be a JSON object');
   }
-  return { ...(extra as Record<string, unknown>), ...(options.epochs ? { epochs: options.epochs } : {}) };
+  // 0 is a value, not "not given": --epochs 0 is refused (a run that trains nothing has no scores).
+  if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) throw new UsageError(`--epochs must be a whole number >= 1, got ${options.epochs}`);
+  return { ...(extra as Record<string, unknown>), ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) };
 }
 
 export const runCommand = defineCommand({

@@ -2,6 +2,8 @@
 // is not bundled). Supports the common uncompressed forms: 1/4/8-bit palette, 24-bit BGR, 32-bit BGRX/BGRA
 // (BI_RGB or BI_BITFIELDS with the standard masks). Anything else throws with a reason the reader reports.
 
+import { checkImageSize } from './limits';
+
 export interface RawImage {
   data: Uint8Array; // interleaved HWC
   width: number;
@@ -22,7 +24,8 @@ export function decodeBmp(buf: Uint8Array): RawImage {
   const compression = view.getUint32(30, true);
   const bottomUp = rawHeight > 0;
   const height = Math.abs(rawHeight);
-  if (width <= 0 || height === 0 || width > 1 << 15 || height > 1 << 15) throw new Error(`bad BMP size ${width}×${rawHeight}`);
+  if (width <= 0 || height === 0) throw new Error(`bad BMP size ${width}×${rawHeight}`);
+  checkImageSize(width, height, 'BMP');
   const BI_RGB = 0, BI_BITFIELDS = 3;
   if (compression !== BI_RGB && !(compression === BI_BITFIELDS && bitsPerPixel === 32)) {
     throw new Error(`unsupported BMP compression ${compression} at ${bitsPerPixel} bits`);

@@ -17,6 +17,8 @@ export function fingerprintOf(parts: unknown): string {
 }
 
 export function cacheFileFor(cacheDir: string, fingerprint: string): string {
+  // Fingerprints are read back from run manifests (data): only a hash may become a file name, never "../x".
+  if (!/^[0-9a-f]{16,64}$/.test(fingerprint)) throw new Error(`not a dataset fingerprint (expected hex): ${JSON.stringify(fingerprint).slice(0, 80)}`);
   return join(cacheDir, `${fingerprint}.dataset`);
 }
 

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { reshapeRaw } from './decode-image';
 import { normaliseDecodeConfig, type DecodeConfig, type Dataset, type SkippedFile } from './types';
+import { MAX_DATASET_BYTES, TooLargeError } from './limits';
 
 export type CifarVariant = 'cifar10' | 'cifar100';
 const PIXELS = 32 * 32 * 3;
@@ -35,6 +36,9 @@ export async function readCifarBatches(files: string[], variant: CifarVariant, d
     const bytes = await fs.readFile(file);
     const name = basename(file);
     const whole = Math.floor(bytes.length / record);
+    if ((chunks.length + whole) * sample > MAX_DATASET_BYTES) {
+      throw new TooLargeError(`${name}: ${chunks.length + whole} records would decode to more than ${MAX_DATASET_BYTES / 1024 ** 3} GB at ${config.channels}×${config.height}×${config.width}`);
+    }
     if (bytes.length === 0) { skipped.push({ path: name, reason: 'empty file (0 bytes)' }); continue; }
     for (let r = 0; r < whole; r++) {
       const base = r * record;

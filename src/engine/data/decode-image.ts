@@ -3,6 +3,7 @@
 import sharp from 'sharp';
 import { decodeBmp } from './bmp';
 import { decodePngFast } from './png-fast';
+import { MAX_IMAGE_PIXELS } from './limits';
 import type { DecodeConfig } from './types';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp';
@@ -31,7 +32,8 @@ export async function decodeImage(encoded: Uint8Array, config: Required<DecodeCo
     // failOn 'warning' turns truncated or damaged data (which libvips would otherwise decode partially,
     // filling the rest with grey) into an error, so a damaged file is skipped rather than trained on.
     // rotate() applies the EXIF orientation, as an image viewer shows the picture. 16-bit input -> 8-bit.
-    const { data, info } = await sharp(encoded, { failOn: 'warning', pages: 1 }).rotate()
+    // limitInputPixels: libvips checks the header's declared size before decoding (limits.ts).
+    const { data, info } = await sharp(encoded, { failOn: 'warning', pages: 1, limitInputPixels: MAX_IMAGE_PIXELS }).rotate()
       .raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     raw = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
   }

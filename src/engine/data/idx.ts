@@ -5,7 +5,8 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { reshapeRaw } from './decode-image';
-import { normaliseDecodeConfig, type DecodeConfig, type Dataset } from './types';
+import { normaliseDecodeConfig, sampleSize, type DecodeConfig, type Dataset } from './types';
+import { checkImageSize, gunzipBudget, MAX_DATASET_BYTES, MAX_GZIP_RATIO, TooLargeError } from './limits';
 
 export interface IdxArray {
   dims: number[];
@@ -15,7 +16,14 @@ export interface IdxArray {
 export function parseIdx(fileBytes: Uint8Array, name = 'IDX file'): IdxArray {
   let bytes = fileBytes;
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try { bytes = gunzipSync(bytes); } catch (err) { throw new Error(`${name}: corrupt gzip data (${(err as Error).message})`); }
+    // Inflate with a budget fixed before inflating (limits.ts): a 600 KB bomb stops at the budget, not at 600 MB.
+    const budget = gunzipBudget(bytes.length);
+    try { bytes = gunzipSync(bytes, { maxOutputLength: budget }); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+        throw new TooLargeError(`${name}: inflates to more than ${(budget / 1024 ** 2).toFixed(0)} MB from ${(fileBytes.length / 1024).toFixed(0)} KB of gzip (over ${MAX_GZIP_RATIO}× — a decompression bomb, not a dataset); refused`);
+      }
+      throw new Error(`${name}: corrupt gzip data (${(err as Error).message})`);
+    }
   }
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new Error(`${name}: not an IDX file (bad magic)`);
   if (bytes[2] !== 0x08) throw new Error(`${name}: IDX element type 0x${bytes[2].toString(16)} is not uint8`);
@@ -44,6 +52,9 @@ export async function readIdxDataset(imagesPath: string, labelsPath: string | nu
   const images = parseIdx(await fs.readFile(imagesPath), imageName);
   if (images.dims.length !== 3) throw new Error(`${imageName}: expected a 3-D images array (N×H×W), got ${images.dims.join('×')}`);
   const [n, height, width] = images.dims;
+  if (n === 0 || height === 0 || width === 0) throw new Error(`${imageName}: declares ${n} images of ${height}×${width} pixels; an IDX images file needs at least one image of at least 1×1`);
+  checkImageSize(width, height, `${imageName}: images`);
+  if (n * sampleSize(config) > MAX_DATASET_BYTES) throw new TooLargeError(`${imageName}: ${n} images would decode to ${(n * sampleSize(config) / 1024 ** 3).toFixed(1)} GB (limit ${MAX_DATASET_BYTES / 1024 ** 3} GB)`);
   let labels: Int32Array | null = null;
   let classCount = 0;
   if (labelsPath) {

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { decodeImage } from './decode-image';
 import { mapBounded } from './pool';
+import { MAX_DATASET_BYTES, TooLargeError } from './limits';
 import { normaliseDecodeConfig, type DecodeConfig, type Dataset, type SkippedFile } from './types';
 
 export interface ImageFolderEntry {
@@ -25,6 +26,17 @@ export interface ImageFolderListing {
   labeled: boolean;
   classNames: string[];
   entries: ImageFolderEntry[];
+  /** Names that cannot be read as files (dangling links, link loops, names that are not valid UTF-8): reported, never dropped silently. */
+  skipped: SkippedFile[];
+}
+
+/** Why a listed name cannot be stat'ed as a file. */
+function unreadableReason(name: string, isLink: boolean, err: NodeJS.ErrnoException | null): string {
+  // Node decodes names as UTF-8 with U+FFFD for bad bytes; such a name no longer names the file on disk.
+  if (name.includes('\uFFFD')) return 'file name is not valid UTF-8 (cannot be opened by its decoded name); rename it';
+  if (err?.code === 'ELOOP') return 'symbolic link loop';
+  if (isLink && err?.code === 'ENOENT') return 'dangling symbolic link (its target does not exist)';
+  return `cannot read: ${err?.code ?? 'not a regular file'}`;
 }
 
 /** List candidate files (no decoding). Used both to decode and to fingerprint the folder for the cache. */
@@ -32,14 +44,21 @@ export async function listImageFolder(root: string): Promise<ImageFolderListing>
   const top = await fs.readdir(root, { withFileTypes: true });
   const classDirs = top.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
   const entries: ImageFolderEntry[] = [];
+  const skipped: SkippedFile[] = [];
+  const statOrSkip = async (full: string, name: string, isLink: boolean) => {
+    try { return await fs.stat(full); } catch (err) {
+      skipped.push({ path: relative(root, full).split(sep).join('/'), reason: unreadableReason(name, isLink, err as NodeJS.ErrnoException) });
+      return null;
+    }
+  };
   async function walk(dir: string, className: string | null): Promise<void> {
     for (const e of await fs.readdir(dir, { withFileTypes: true })) {
       if (e.name.startsWith('.')) continue;
       const full = join(dir, e.name);
       if (e.isDirectory()) await walk(full, className);
       else if (e.isFile() || e.isSymbolicLink()) {
-        const stat = await fs.stat(full).catch(() => null);
-        if (!stat || !stat.isFile()) continue; // dangling symlink or a link to a folder
+        const stat = await statOrSkip(full, e.name, e.isSymbolicLink());
+        if (!stat || !stat.isFile()) continue; // reported above, or a link to a folder
         entries.push({ path: relative(root, full).split(sep).join('/'), className, size: stat.size, mtimeMs: stat.mtimeMs });
       }
     }
@@ -47,12 +66,13 @@ export async function listImageFolder(root: string): Promise<ImageFolderListing>
   for (const e of top) {
     if (e.name.startsWith('.') || e.isDirectory()) continue;
     const full = join(root, e.name);
-    const stat = await fs.stat(full).catch(() => null);
+    const stat = await statOrSkip(full, e.name, e.isSymbolicLink());
     if (stat?.isFile()) entries.push({ path: e.name, className: null, size: stat.size, mtimeMs: stat.mtimeMs });
   }
   for (const name of classDirs) await walk(join(root, name), name);
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { root, labeled: classDirs.length > 0, classNames: classDirs, entries };
+  skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { root, labeled: classDirs.length > 0, classNames: classDirs, entries, skipped };
 }
 
 export interface ReadOptions {
@@ -66,6 +86,9 @@ export async function readImageFolder(root: string, decode: DecodeConfig, option
   const config = normaliseDecodeConfig(decode);
   const list = listing ?? (await listImageFolder(root));
   const sample = config.channels * config.height * config.width;
+  if (list.entries.length * sample > MAX_DATASET_BYTES) {
+    throw new TooLargeError(`${root}: ${list.entries.length} files would decode to more than ${MAX_DATASET_BYTES / 1024 ** 3} GB at ${config.channels}×${config.height}×${config.width}`);
+  }
   const decoded = await mapBounded(list.entries, options.concurrency ?? 2, async (entry) => {
     try {
       const bytes = await fs.readFile(join(root, ...entry.path.split('/')));
@@ -75,7 +98,7 @@ export async function readImageFolder(root: string, decode: DecodeConfig, option
     }
   }, options.onProgress);
 
-  const skipped: SkippedFile[] = [];
+  const skipped: SkippedFile[] = [...(list.skipped ?? [])];
   const kept: number[] = [];
   decoded.forEach((result, i) => {
     if ('error' in result) skipped.push({ path: list.entries[i].path, reason: result.error ?? 'unknown error' });

@@ -6,6 +6,7 @@
 import { inflateSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import type { RawImage } from './bmp';
+import { checkImageSize } from './limits';
 
 const CHANNELS: Record<number, number> = { 0: 1, 4: 2, 2: 3, 6: 4 };
 /** Chunks that change how pixels must be interpreted: leave those files to libvips. */
@@ -29,6 +30,8 @@ export function decodePngFast(buf: Uint8Array): (Omit<RawImage, 'channels'> & { 
       width = view.getUint32(pos + 8); height = view.getUint32(pos + 12);
       const [depth, colour, , , interlace] = body.subarray(8, 13);
       channels = CHANNELS[colour] ?? 0;
+      // Declared size first: nothing is inflated for an image beyond the limits (a bomb is small on disk).
+      checkImageSize(width, height, 'PNG');
       if (depth !== 8 || !channels || interlace !== 0 || width === 0 || height === 0) return null;
     } else if (type === 'IDAT') idat.push(body);
     else if (type === 'IEND') { sawEnd = true; break; } else if (NEEDS_LIBVIPS.has(type)) return null;
@@ -36,8 +39,9 @@ export function decodePngFast(buf: Uint8Array): (Omit<RawImage, 'channels'> & { 
   }
   if (!sawEnd || !channels || idat.length === 0) return null;
   let raw: Buffer;
-  try { raw = inflateSync(Buffer.concat(idat)); } catch { return null; }
   const stride = width * channels;
+  // Never inflate more than the declared image needs: extra data is a damaged (or hostile) file.
+  try { raw = inflateSync(Buffer.concat(idat), { maxOutputLength: height * (stride + 1) + 1 }); } catch { return null; }
   if (raw.length !== height * (stride + 1)) return null;
   const out = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {

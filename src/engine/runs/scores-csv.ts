@@ -1,13 +1,12 @@
 // scores.csv: one row per scored sample, RFC 4180 quoting, numbers at float32-level precision (9 significant
-// digits) so the file is compact and identical whenever the computed scores are.
+// digits) so the file is compact and identical whenever the computed scores are. The path column is guarded
+// against spreadsheet formulas (escape.ts: a leading ' before = + - @ tab CR ').
 import { writeFileAtomic } from './atomic';
+import { csvText } from './escape';
 import type { ScoreTable } from './score-table';
 
 export const CSV_COLUMNS = ['path', 'index', 'subset', 'label', 'L_f', 'L_g', 'raw', 'normalised', 'rank', 'L_f_stderr', 'L_g_stderr'] as const;
 
-function quote(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
 
 function num(x: number): string {
   return Number.isFinite(x) ? String(Number(x.toPrecision(9))) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
@@ -16,10 +15,30 @@ function num(x: number): string {
 export function scoresToCsv(t: ScoreTable): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (let r = 0; r < t.n; r++) {
-    lines.push([quote(t.path[r]), t.index[r], t.subset[r], t.label[r], num(t.lf[r]), num(t.lg[r]), num(t.raw[r]),
+    lines.push([csvText(t.path[r]), t.index[r], t.subset[r], t.label[r], num(t.lf[r]), num(t.lg[r]), num(t.raw[r]),
       num(t.normalised[r]), t.rank[r], num(t.lfStderr[r]), num(t.lgStderr[r])].join(','));
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Throws unless `text` is a whole scores.csv: our header, newline-terminated, `expectedRows` data lines (when
+ * known, e.g. from scores.bin or report.json). A truncated or edited file must not pass for results.
+ */
+export function checkScoresCsv(text: string, expectedRows?: number, name = 'scores.csv'): void {
+  const header = CSV_COLUMNS.join(',');
+  if (!text.startsWith(`${header}\n`)) throw new Error(`${name} does not start with the scores.csv header (${header})`);
+  if (!text.endsWith('\n')) throw new Error(`${name} is truncated (its last line is incomplete)`);
+  if (expectedRows !== undefined) {
+    // Paths never hold a raw newline unquoted; a quoted one would be counted twice, so count records properly.
+    let records = 0, quoted = false;
+    for (let i = header.length + 1; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') quoted = !quoted;
+      else if (c === '\n' && !quoted) records++;
+    }
+    if (records !== expectedRows) throw new Error(`${name} has ${records} rows, expected ${expectedRows}: the file is truncated or damaged`);
+  }
 }
 
 export function writeScoresCsv(file: string, table: ScoreTable): Promise<void> {

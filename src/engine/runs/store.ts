@@ -20,7 +20,11 @@ export type RunInit = Pick<RunManifest, 'preset' | 'dataset' | 'config' | 'seeds
 
 export async function readManifest(runDir: string): Promise<RunManifest> {
   const file = join(runDir, MANIFEST_FILE);
-  const json: unknown = JSON.parse(await fs.readFile(file, 'utf8'));
+  let json: unknown;
+  try { json = JSON.parse(await fs.readFile(file, 'utf8')); } catch (err) {
+    if (err instanceof SyntaxError) throw new Error(`${file} is not valid JSON (${err.message}); the run's record is damaged`);
+    throw err;
+  }
   if (!isManifest(json)) throw new Error(`${file} is not an SSLMem run manifest`);
   return json;
 }
@@ -42,7 +46,11 @@ export class RunHandle {
       executionProvider: init.executionProvider, timings: {}, stageOrder,
       stages: Object.fromEntries(stageOrder.map((s) => [s, { status: 'pending' } as StageRecord])),
     };
-    await writeJsonAtomic(join(dir, MANIFEST_FILE), manifest);
+    // A run folder without its manifest (disk full, no permission) is litter no tool can open: remove it.
+    try { await writeJsonAtomic(join(dir, MANIFEST_FILE), manifest); } catch (err) {
+      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
     return new RunHandle(dir, manifest);
   }
 

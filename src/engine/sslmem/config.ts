@@ -11,6 +11,7 @@ import type { Normalisation } from './scores';
 import type { SslProblem } from '../models/types';
 import { smallCnn, resnet18, vitTiny } from '../models';
 import { simclr, simsiam, mae } from '../methods';
+import { checkConfig } from './config-check';
 
 export interface SslmemConfig {
   decode: Required<Pick<DecodeConfig, 'height' | 'width' | 'channels'>>;
@@ -88,7 +89,15 @@ export const PRESETS: Record<string, SslmemConfig> = {
 export function resolvePreset(name: string, overrides: Partial<SslmemConfig> = {}): SslmemConfig {
   const base = PRESETS[name];
   if (!base) throw new Error(`unknown preset '${name}' (known: ${Object.keys(PRESETS).join(', ')})`);
-  return { ...structuredClone(base), ...overrides };
+  const copy = structuredClone(base);
+  // Objects that are groups of settings merge field by field: `{"scoring":{"pairs":4}}` keeps the preset's batch.
+  const merged: SslmemConfig = {
+    ...copy, ...overrides,
+    scoring: { ...copy.scoring, ...(overrides.scoring as object | undefined) },
+    split: { ...copy.split, ...(overrides.split as object | undefined) },
+  };
+  checkConfig(merged);
+  return merged;
 }
 
 export function augmentationOf(config: SslmemConfig): AugConfig {

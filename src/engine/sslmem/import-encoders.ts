@@ -16,7 +16,13 @@ import { writeReportStage } from './report-stage';
 import { loadLosses, saveLosses, type LossArrays } from './losses-file';
 import { forEachViewBatch } from './view-batches';
 import { openImportedEncoder, type ImportedEncoder, type ImportedEncoderInfo } from './imported-encoder';
-import type { PipelineHooks, RunOutcome, RuntimeOptions } from './pipeline';
+import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from './pipeline';
+import { trustedManifestPath } from './manifest-paths';
+import { assertFiniteLosses } from './finite';
+import { checkSplitUsable } from './split-load';
+import { noSamplesMessage } from './skipped-summary';
+import { reopenDamagedReport } from './results-check';
+import { confinedCacheDir } from '../runs/containment';
 
 export const IMPORTED_PRESET = 'imported';
 export const IMPORTED_STAGES = ['split', 'score_f', 'score_g', 'report'];
@@ -77,7 +83,7 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
     scoring: { pairs, batch: f.batch ?? g.batch ?? req.batch ?? 100, normalise: true, normalisation: req.normalisation ?? 'symmetric', seed: req.seed ?? 0 },
   };
   const loaded = await loadFor(config, hooks);
-  await loadSplit(config.splitFile, loaded.dataset); // a bad split fails before a run folder exists
+  checkSplitUsable(await loadSplit(config.splitFile, loaded.dataset)); // a bad or unusable split fails before a run folder exists
   const run = await createRun(req.storeDir, {
     preset: IMPORTED_PRESET, stageOrder: IMPORTED_STAGES,
     dataset: { path: config.data, kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
@@ -90,18 +96,40 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
   return execute(run, config, loaded, runtime, hooks);
 }
 
-export async function resumeImportedRun(run: RunHandle, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
-  const config = run.manifest.config as unknown as ImportedConfig;
+export async function resumeImportedRun(run: RunHandle, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
+  const config = trustedImportedConfig(run, options, hooks);
+  await reopenDamagedReport(run, 'report', hooks.log);
   // Each pending scoring stage checks its encoder's fingerprint (model + checkpoint) before using it.
   const loaded = await loadFor(config, hooks);
   if (loaded.fingerprint !== run.manifest.dataset.fingerprint) throw new Error(`the dataset at ${config.data} changed since this run started; start a new run`);
   return execute(run, config, loaded, runtime, hooks);
 }
 
+/** The manifest's config with the dataset, split and encoder paths checked (manifest-paths.ts) and the cache confined. */
+function trustedImportedConfig(run: RunHandle, options: ResumeOptions, hooks: PipelineHooks): ImportedConfig {
+  const raw = run.manifest.config as unknown as ImportedConfig;
+  if (typeof raw !== 'object' || raw === null || typeof raw.encoders !== 'object' || raw.encoders === null || !raw.encoders.f || !raw.encoders.g) {
+    throw new Error(`${run.path('manifest.json')}: config.encoders is missing; this run cannot be resumed`);
+  }
+  const cache = confinedCacheDir(run.dir, raw.cacheDir);
+  if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
+  return {
+    ...raw,
+    data: trustedManifestPath(run.dir, 'dataset', raw.data, options.confirmed),
+    splitFile: trustedManifestPath(run.dir, 'split file', raw.splitFile, options.confirmed),
+    encoders: {
+      f: { ...raw.encoders.f, file: trustedManifestPath(run.dir, 'encoder f', raw.encoders.f.file, options.confirmed) },
+      g: { ...raw.encoders.g, file: trustedManifestPath(run.dir, 'encoder g', raw.encoders.g.file, options.confirmed) },
+    },
+    cacheDir: cache.dir,
+  };
+}
+
 async function loadFor(config: ImportedConfig, hooks: PipelineHooks): Promise<LoadedDataset> {
   const loaded = await loadDataset(config.data, config.decode, { cacheDir: config.cacheDir ?? undefined });
   hooks.onEvent?.({ kind: 'dataset', n: loaded.dataset.n, skipped: loaded.dataset.skipped.length, cache: loaded.cache });
   for (const s of loaded.dataset.skipped) hooks.log?.(`skipped ${s.path}: ${s.reason}`);
+  if (loaded.dataset.n === 0) throw new Error(noSamplesMessage(config.data, loaded.dataset.skipped));
   return loaded;
 }
 
@@ -135,6 +163,7 @@ async function execute(run: RunHandle, config: ImportedConfig, loaded: LoadedDat
         } finally {
           await encoder.release();
         }
+        assertFiniteLosses(who, losses.mean, scoredIndices(await readSplit()), dataset.paths);
         const file = `losses-${who}.bin`;
         await saveLosses(run.path(file), losses, { encoder: who, K: config.scoring.pairs, normalise: config.scoring.normalise });
         await run.finishStage(stage, { outputs: { losses: file } });

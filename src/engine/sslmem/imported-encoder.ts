@@ -32,6 +32,10 @@ export interface ImportedEncoder extends ImportedEncoderInfo {
   release(): Promise<void>;
 }
 
+/** Largest image side an imported encoder may declare. */
+export const MAX_ENCODER_SIDE = 1024;
+/** Largest fixed batch (values of one input tensor, float32: 1 GB) an imported encoder may declare. */
+const MAX_ENCODER_BATCH_VALUES = 256e6;
 const fail = (file: string, message: string): never => { throw new Error(`${file}: ${message}`); };
 const isFixed = (d: number | string | undefined): d is number => typeof d === 'number' && d > 0;
 
@@ -100,6 +104,12 @@ async function inspect(file: string, session: ort.InferenceSession) {
   if (image.shape.length !== 4) return fail(file, `input '${image.name}' has shape [${image.shape}]; expected [B, C, H, W]`);
   if (c !== 1 && c !== 3) return fail(file, `input '${image.name}' has ${c} channels; 1 or 3 are supported`);
   if (!isFixed(h) || !isFixed(w)) return fail(file, `input '${image.name}' has a dynamic height/width [${image.shape}]; export it with a fixed image size`);
+  // Declared sizes are checked before any tensor is made: a 12000² input would cost minutes and gigabytes per
+  // batch (and ~0.5 GB for the probe image alone). The scoring pipeline works at 28–224 px.
+  if (h > MAX_ENCODER_SIDE || w > MAX_ENCODER_SIDE) {
+    return fail(file, `input '${image.name}' declares ${h}×${w} images (limit ${MAX_ENCODER_SIDE}×${MAX_ENCODER_SIDE}); export the encoder at the dataset's image size (28–224 px)`);
+  }
+  if (isFixed(b) && b * c * h * w > MAX_ENCODER_BATCH_VALUES) return fail(file, `input '${image.name}' declares a fixed batch of ${b} images of ${c}×${h}×${w} (over ${MAX_ENCODER_BATCH_VALUES / 1e6} M values per batch); export it with a smaller or dynamic batch`);
   const names = session.outputNames;
   const output = names.includes('repr') ? 'repr' : names[0];
   if (!output) return fail(file, 'the model has no outputs');

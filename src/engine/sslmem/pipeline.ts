@@ -12,6 +12,10 @@ import { createRun, openRun, type RunHandle } from '../runs';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import type { ProviderSetting } from '../runtime/session';
 import { drawSplit, loadSplit, saveSplit, scoredIndices, trainingIndices, type Split } from './split';
+import { checkSplitUsable } from './split-load';
+import { noSamplesMessage } from './skipped-summary';
+import { reopenDamagedReport } from './results-check';
+import { assertFiniteLosses } from './finite';
 import { averageSeedPairs, type PointLosses } from './scores';
 import { writeReportStage } from './report-stage';
 import { scoringSeedOf } from './view-batches';
@@ -20,6 +24,8 @@ import { resolvePreset, type SslmemConfig } from './config';
 import { trainEncoder } from './train-encoder';
 import { scoreEncoder } from './score-encoder';
 import { IMPORTED_PRESET, resumeImportedRun } from './import-encoders';
+import { trustedManifestPath } from './manifest-paths';
+import { confinedCacheDir } from '../runs/containment';
 
 export interface RunRequest {
   data: string;
@@ -32,6 +38,9 @@ export interface RunRequest {
 }
 
 export interface RuntimeOptions { provider?: ProviderSetting; threads?: number }
+
+/** What the user said on this resume: paths outside the run's workspace they confirm (manifest-paths.ts). */
+export interface ResumeOptions { confirmed?: readonly string[] }
 
 export type PipelineEvent =
   | { kind: 'dataset'; n: number; skipped: number; cache: string }
@@ -55,6 +64,8 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
   const seed = req.seed ?? 0;
   const stored: StoredConfig = { sslmem, data: resolve(req.data), seed, splitFile: req.splitFile ? resolve(req.splitFile) : null, cacheDir: req.cacheDir ?? null };
   const loaded = await loadFor(stored, hooks);
+  // Every input is checked before the run folder exists: a bad split or an empty dataset leaves nothing behind.
+  const split = await splitFor(stored, loaded);
   const pairs = Array.from({ length: sslmem.seedPairs }, (_, p) => ({ f: seed + p, g: seed + p }));
   const run = await createRun(req.storeDir, {
     preset: req.preset,
@@ -65,15 +76,19 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
     executionProvider: runtime.provider ?? 'auto',
   });
   hooks.log?.(`run ${run.id} in ${run.dir}`);
-  return execute(run, stored, loaded, runtime, hooks);
+  return execute(run, stored, loaded, runtime, hooks, split);
 }
 
-export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
+export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
   const run = await openRun(runDir);
+  if (run.manifest.preset === IMPORTED_PRESET) {
+    if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
+    return resumeImportedRun(run, runtime, hooks, options);
+  }
+  const stored = trustedStoredConfig(run, options, hooks);
   // A killed process leaves 'running' behind; say so (and refuse a run a live process is still executing).
   if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
-  if (run.manifest.preset === IMPORTED_PRESET) return resumeImportedRun(run, runtime, hooks);
-  const stored = run.manifest.config as unknown as StoredConfig;
+  await reopenDamagedReport(run, 'report', hooks.log);
   const loaded = await loadFor(stored, hooks);
   if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
     throw new Error(`the dataset at ${stored.data} changed since this run started (fingerprint differs); start a new run`);
@@ -82,14 +97,37 @@ export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: 
   return execute(run, stored, loaded, runtime, hooks);
 }
 
+/** The manifest's config with every path it names checked (manifest-paths.ts) and the cache confined. */
+function trustedStoredConfig(run: RunHandle, options: ResumeOptions, hooks: PipelineHooks): StoredConfig {
+  const raw = run.manifest.config as unknown as Partial<StoredConfig>;
+  if (typeof raw !== 'object' || raw === null || typeof raw.sslmem !== 'object' || raw.sslmem === null) {
+    throw new Error(`${run.path('manifest.json')}: config.sslmem is missing; this run cannot be resumed`);
+  }
+  const data = trustedManifestPath(run.dir, 'dataset', raw.data, options.confirmed);
+  const splitFile = raw.splitFile == null ? null : trustedManifestPath(run.dir, 'split file', raw.splitFile, options.confirmed);
+  const cache = confinedCacheDir(run.dir, raw.cacheDir);
+  if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
+  const seed = Number.isInteger(raw.seed) ? raw.seed! : 0;
+  return { sslmem: raw.sslmem, data, seed, splitFile, cacheDir: cache.dir };
+}
+
 async function loadFor(stored: StoredConfig, hooks: PipelineHooks): Promise<LoadedDataset> {
   const loaded = await loadDataset(stored.data, stored.sslmem.decode, { cacheDir: stored.cacheDir ?? undefined });
   hooks.onEvent?.({ kind: 'dataset', n: loaded.dataset.n, skipped: loaded.dataset.skipped.length, cache: loaded.cache });
   for (const s of loaded.dataset.skipped) hooks.log?.(`skipped ${s.path}: ${s.reason}`);
+  if (loaded.dataset.n === 0) throw new Error(noSamplesMessage(stored.data, loaded.dataset.skipped));
   return loaded;
 }
 
-async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<RunOutcome> {
+/** The run's split (drawn or read), refused when unusable (checkSplitUsable). */
+async function splitFor(stored: StoredConfig, loaded: LoadedDataset): Promise<Split> {
+  const split = stored.splitFile ? await loadSplit(stored.splitFile, loaded.dataset) : drawSplit(loaded.dataset.n, { seed: stored.seed, sizes: stored.sslmem.split });
+  checkSplitUsable(split);
+  return split;
+}
+
+async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks,
+  initialSplit: Split | null = null): Promise<RunOutcome> {
   const { dataset } = loaded;
   const config = stored.sslmem;
   const scoringSeed = scoringSeedOf(stored.seed);
@@ -112,7 +150,7 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
       const p = pairText ? Number(pairText) : 0;
       const suffix = pairText ? `-${p}` : '';
       if (name === 'split') {
-        split = stored.splitFile ? await loadSplit(stored.splitFile, dataset) : drawSplit(dataset.n, { seed: stored.seed, sizes: config.split });
+        split = initialSplit ?? await splitFor(stored, loaded);
         await saveSplit(splitPath, split, { seed: stored.splitFile ? null : stored.seed, datasetFingerprint: loaded.fingerprint, paths: dataset.paths });
         await run.update((m) => { m.subsetSizes = { S_S: split!.S_S.length, S_C: split!.S_C.length, S_I: split!.S_I.length, S_E: split!.S_E.length }; });
         await run.finishStage(stage, { outputs: { split: 'split.json' } });
@@ -147,6 +185,7 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
           config, dataset, rows, checkpoint, seed: scoringSeed, ...runtime, signal: hooks.signal,
           onProgress: (done, total) => hooks.onEvent?.({ kind: 'score', stage, done, total }),
         });
+        assertFiniteLosses(who, losses.mean, rows, dataset.paths);
         const file = `losses-${who}${suffix}.bin`;
         await saveLosses(run.path(file), losses, { encoder: who, K: config.scoring.pairs, normalise: config.scoring.normalise });
         await run.finishStage(stage, { outputs: { losses: file } });

@@ -2,6 +2,7 @@
 import type { Report, TestName } from './report';
 import { SUBSETS } from './split';
 import { distinctDecimals, fixed } from './tau-labels';
+import { markdownText } from '../runs/escape';
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 const fmtP = (p: number) => (!Number.isFinite(p) ? String(p) : p === 0 || p < 1e-300 ? '< 1e-300' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
@@ -33,12 +34,13 @@ export function renderReportMarkdown(r: Report): string {
   const tauDecimals = distinctDecimals(curve.map((p) => p.tau));
   for (const p of curve) out.push(`| ${fixed(p.tau, tauDecimals)} | ${fmt(p.fraction, 3)} |`);
   out.push('', `## Most memorised candidates (top ${r.top_k.S_C.length} of S_C)`, '', '| # | path | label | score |', '|---|---|---|---|');
-  r.top_k.S_C.forEach((e, i) => out.push(`| ${i + 1} | ${e.path.replace(/\|/g, '\\|')} | ${e.label} | ${fmt(e.score)} |`));
+  r.top_k.S_C.forEach((e, i) => out.push(`| ${i + 1} | ${markdownText(e.path)} | ${e.label} | ${fmt(e.score)} |`));
   out.push('', '## Skipped inputs', '');
   if (r.skipped.length === 0) out.push('None: every input file was used.');
   else {
     out.push(`${r.skipped.length} file(s) could not be used:`, '');
-    for (const s of r.skipped.slice(0, 200)) out.push(`- \`${s.path}\`: ${s.reason}`);
+    // File names and reasons are dataset-controlled text: escaped (a name may hold a newline, '# x' or '<img …>').
+    for (const s of r.skipped.slice(0, 200)) out.push(`- ${markdownText(s.path)}: ${markdownText(s.reason)}`);
     if (r.skipped.length > 200) out.push(`- … and ${r.skipped.length - 200} more (all listed in report.json)`);
   }
   out.push('', '## Timings', '', '| stage | seconds |', '|---|---|');

@@ -104,7 +104,8 @@ export function computeScores(losses: PointLosses, normalisation: Normalisation 
   if (losses.lg.length !== n) throw new Error(`L_f has ${n} points, L_g ${losses.lg.length}`);
   const lf = Float64Array.from(losses.lf), lg = Float64Array.from(losses.lg);
   const raw = Float64Array.from({ length: n }, (_, i) => lg[i] - lf[i]);
-  const symmetric = Float64Array.from({ length: n }, (_, i) => (lg[i] + lf[i] > 0 ? raw[i] / (lg[i] + lf[i]) : 0));
+  // A NaN loss stays NaN (never a score of 0 that looks like "no memorization"); 0/0 (both losses 0) is 0.
+  const symmetric = Float64Array.from({ length: n }, (_, i) => (Number.isNaN(lg[i] + lf[i]) ? NaN : lg[i] + lf[i] > 0 ? raw[i] / (lg[i] + lf[i]) : 0));
   let min = Infinity, max = -Infinity;
   for (const m of raw) { if (m < min) min = m; if (m > max) max = m; }
   const spread = max - min;

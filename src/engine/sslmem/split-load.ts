@@ -21,6 +21,7 @@ export function parseSplit(json: unknown, dataset: Pick<Dataset, 'n' | 'paths' |
   const problems: string[] = [];
   if (typeof json !== 'object' || json === null) throw new SplitError(['the file is not a JSON object']);
   const body = ('subsets' in json ? (json as { subsets: unknown }).subsets : json) as Record<string, unknown>;
+  if (typeof body !== 'object' || body === null) throw new SplitError([`"subsets" must be an object holding the lists S_S, S_C, S_I (and S_E), got ${JSON.stringify(body)}`]);
   const indexOfPath = new Map(dataset.paths.map((p, i) => [p, i]));
   const toIndex = (entry: unknown): number | string => {
     if (typeof entry === 'number') return Number.isInteger(entry) && entry >= 0 && entry < dataset.n ? entry : `index ${entry} (must be an integer in 0..${dataset.n - 1})`;
@@ -35,7 +36,7 @@ export function parseSplit(json: unknown, dataset: Pick<Dataset, 'n' | 'paths' |
   const split = {} as Split;
   const owner = new Map<number, SubsetName>();
   for (const name of SUBSETS) {
-    const raw = body[name];
+    const raw = Object.hasOwn(body, name) ? body[name] : undefined;
     if (raw === undefined && name === 'S_E') { split[name] = new Int32Array(0); continue; }
     if (!Array.isArray(raw)) { problems.push(`${name} is missing or not a list`); split[name] = new Int32Array(0); continue; }
     const bad: string[] = [];
@@ -61,6 +62,19 @@ export function parseSplit(json: unknown, dataset: Pick<Dataset, 'n' | 'paths' |
   }
   if (problems.length) throw new SplitError(problems);
   return split;
+}
+
+/**
+ * SSLMem compares f and g on S_C and S_I (Welch tests need two points a side): a split without them would run
+ * to "done" with NaN statistics. The pipelines refuse it up front, before a run folder exists (parseSplit itself
+ * also serves tools that read partial splits).
+ */
+export function checkSplitUsable(split: Split): void {
+  const problems: string[] = [];
+  for (const name of ['S_C', 'S_I'] as const) {
+    if (split[name].length < 2) problems.push(`${name} has ${split[name].length} sample(s); SSLMem needs at least 2 in S_C and in S_I to compare f and g`);
+  }
+  if (problems.length) throw new SplitError(problems);
 }
 
 export async function loadSplit(file: string, dataset: Pick<Dataset, 'n' | 'paths' | 'root'>): Promise<Split> {

@@ -62,7 +62,11 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
       signal: job.signal,
       checkpointEvery,
       checkpointPath: job.checkpointPath,
-      onProgress: (p) => job.onProgress?.({ ...p, total }),
+      onProgress: (p) => {
+        // A NaN/Inf loss poisons every weight from this step on: stop now, before it is checkpointed.
+        if (!Number.isFinite(p.loss)) throw new Error(`training stopped: the loss became ${p.loss} at step ${p.step} of ${total} (try a lower learning rate; check the data and model options)`);
+        job.onProgress?.({ ...p, total });
+      },
     });
     const checkpoint = await trainer.snapshot();
     if (!result.cancelled) {

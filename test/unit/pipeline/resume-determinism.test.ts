@@ -65,7 +65,8 @@ describe('determinism and resume after SIGKILL', () => {
     assert.ok(!existsSync(path.join(runDir, 'scores.csv')));
     assert.equal((await listRuns(store))[0].status, 'interrupted', 'the run list sees the writer is gone');
 
-    const resumed = spawnCli(['resume', runDir, '--in-process', '--ep', 'cpu', '--verbose']);
+    // The dataset lies outside the workspace (root/c): the user confirms it (a manifest alone is not trusted to name it).
+    const resumed = spawnCli(['resume', runDir, '--data', data, '--in-process', '--ep', 'cpu', '--verbose']);
     const r = await resumed.done;
     assert.equal(r.code, 0, r.stderr);
     assert.equal(lastLine(r.stdout), runDir, 'last stdout line is the run folder');

@@ -52,8 +52,11 @@ test('IDX/CIFAR thumbnails: the decoded pixels, upscaled nearest-neighbour, writ
   try {
     const n = 3, h = 4, w = 4;
     const images = Uint8Array.from({ length: n * h * w }, (_, i) => (i * 37) % 256);
-    await writeDatasetCache(cacheFileFor(dir, 'fp1'), 'fp1', { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['t#0', 't#1', 't#2'], root: dir, skipped: [] });
-    const r = new ThumbnailRenderer(join(dir, 'run'), { dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: 'fp1' }, config: { cacheDir: dir } });
+    // The usual layout: runs in <ws>/.sslmem/runs, the decode cache in <ws>/.sslmem/cache (the only cache a run may name).
+    const cache = join(dir, '.sslmem', 'cache');
+    const fp1 = 'a1'.repeat(16);
+    await writeDatasetCache(cacheFileFor(cache, fp1), fp1, { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['t#0', 't#1', 't#2'], root: dir, skipped: [] });
+    const r = new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run'), { dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: fp1 }, config: { cacheDir: cache } });
     const made = await r.ensure([1, 7]);
     assert.deepEqual([...made.keys()], [1]); // 7 is not in the dataset
     const { data, info } = await sharp(made.get(1)!).greyscale().raw().toBuffer({ resolveWithObject: true });
@@ -61,6 +64,13 @@ test('IDX/CIFAR thumbnails: the decoded pixels, upscaled nearest-neighbour, writ
     const scale = 96 / w;
     for (const [y, x] of [[0, 0], [1, 2], [3, 3]]) assert.equal(data[(y * scale + 5) * 96 + x * scale + 5], images[1 * h * w + y * w + x]);
     assert.deepEqual(await r.views(1), [], 'no augmentation recipe in the manifest: no views');
+    // A manifest naming a cache elsewhere, or a fingerprint that is not a hash, reads nothing (issue #11, item 1).
+    const crafted = new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run3'), { dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: '../../../etc/x' }, config: { cacheDir: cache } });
+    assert.deepEqual([...(await crafted.ensure([0])).keys()], []);
+    const outside = join(dir, 'outside-cache');
+    await writeDatasetCache(cacheFileFor(outside, 'c3'.repeat(16)), 'c3'.repeat(16), { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['t#0', 't#1', 't#2'], root: dir, skipped: [] });
+    const elsewhere = new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run4'), { dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: 'c3'.repeat(16) }, config: { cacheDir: outside } });
+    assert.deepEqual([...(await elsewhere.ensure([0])).keys()], [], 'a cache outside <ws>/.sslmem is not read');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -71,10 +81,12 @@ test('augmented views: four per sample, deterministic, not all the same', async 
   try {
     const n = 2, h = 28, w = 28;
     const images = Uint8Array.from({ length: n * h * w }, (_, i) => ((i % w) * 9 + Math.floor(i / w) * 5) % 256);
-    await writeDatasetCache(cacheFileFor(dir, 'fp2'), 'fp2', { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['a.png', 'b.png'], root: dir, skipped: [] });
-    const manifest = { dataset: { path: dir, kind: 'image-folder', fingerprint: 'fp2' }, config: { cacheDir: dir, seed: 0, sslmem: { augment: 'fashion-mnist' } } };
-    const files = await new ThumbnailRenderer(join(dir, 'run1'), manifest).views(1);
-    const again = await new ThumbnailRenderer(join(dir, 'run2'), manifest).views(1);
+    const cache = join(dir, '.sslmem', 'cache');
+    const fp2 = 'b2'.repeat(16);
+    await writeDatasetCache(cacheFileFor(cache, fp2), fp2, { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['a.png', 'b.png'], root: dir, skipped: [] });
+    const manifest = { dataset: { path: dir, kind: 'image-folder', fingerprint: fp2 }, config: { cacheDir: cache, seed: 0, sslmem: { augment: 'fashion-mnist' } } };
+    const files = await new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run1'), manifest).views(1);
+    const again = await new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run2'), manifest).views(1);
     assert.equal(files.length, 4);
     const pixels = await Promise.all([...files, ...again].map((f) => sharp(f).raw().toBuffer()));
     for (let i = 0; i < 4; i++) assert.ok(pixels[i].equals(pixels[i + 4]), `view ${i} differs between renders`);

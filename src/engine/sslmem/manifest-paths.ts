@@ -1,0 +1,20 @@
+// What a resumed run may take from its manifest. A run folder is data (it can come with a cloned repository),
+// so the paths its manifest names are only followed inside the workspace that holds the run store, or when the
+// user named the same path on this resume (`sslmem resume <run> --data <path>`). See docs/reliability.md.
+import * as path from 'node:path';
+import { isInside, realResolve, workspaceOfRun } from '../runs/containment';
+
+export type ManifestPathKind = 'dataset' | 'split file' | 'encoder f' | 'encoder g';
+const FLAG: Record<ManifestPathKind, string> = { dataset: '--data', 'split file': '--split', 'encoder f': '--f', 'encoder g': '--g' };
+
+/** `p` when a resume may use it; otherwise an error saying why and how to confirm it. */
+export function trustedManifestPath(runDir: string, kind: ManifestPathKind, p: unknown, confirmed: readonly string[] = []): string {
+  const manifest = path.join(runDir, 'manifest.json');
+  if (typeof p !== 'string' || !path.isAbsolute(p)) throw new Error(`${manifest}: the ${kind} path is missing or not absolute (${JSON.stringify(p)})`);
+  const workspace = workspaceOfRun(runDir);
+  if (isInside(p, workspace)) return p;
+  const real = realResolve(p);
+  if (confirmed.some((c) => realResolve(c) === real)) return p;
+  throw new Error(`${manifest} names the ${kind} ${p}, outside ${workspace}; a run's manifest is not trusted to point outside its workspace. `
+    + `If that is the right ${kind}, confirm it: sslmem resume ${runDir} ${FLAG[kind]} ${p}`);
+}

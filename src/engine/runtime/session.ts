@@ -64,7 +64,7 @@ export function availableProviders(): Map<string, string | null> {
   for (const b of ort.listSupportedBackends()) {
     if (b.bundled || !bindingDir || !existsSync(bindingDir)) { result.set(b.name, null); continue; }
     const lib = process.platform === 'win32' ? `onnxruntime_providers_${b.name}.dll` : `libonnxruntime_providers_${b.name}.so`;
-    result.set(b.name, existsSync(join(bindingDir, lib)) ? null : `${lib} is not installed next to the onnxruntime-node binding`);
+    result.set(b.name, existsSync(join(bindingDir, lib)) ? null : `${lib} missing next to the onnxruntime-node binding`);
   }
   return result;
 }

@@ -8,11 +8,10 @@ import * as ort from 'onnxruntime-node';
 import { Graph, relu, toOnnxBytes } from '../../../src/engine/graph';
 import { assertProviderUsable, availableProviders, openSession, ortReason } from '../../../src/engine/runtime/session';
 import { ProviderUnavailableError } from '../../../src/engine/runtime/providers';
+import { NO_VULKAN } from './fixtures';
 
 const model = (() => { const g = new Graph('tiny'); g.output('y', relu(g.input('x', [2]))); return toOnnxBytes(g); })();
 
-/** Environment that leaves Dawn's Vulkan backend without any driver, whatever is installed on the machine. */
-export const NO_VULKAN = { VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json', VK_ADD_DRIVER_FILES: '' };
 
 // Child mode: this same bundle, started with NO_VULKAN, asks for webgpu and prints what happened as JSON.
 if (process.env.SSLMEM_SESSION_CHILD === 'webgpu') {

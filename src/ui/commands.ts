@@ -53,8 +53,11 @@ async function reportErrors<T>(backend: BackendHost, id: string, fn: () => T | P
     if (err instanceof BackendError && err.code === 'cancelled') return undefined;
     const message = err instanceof Error ? err.message : String(err);
     backend.log.error(`${id}: ${message}`);
-    const pick = await vscode.window.showErrorMessage(`SSLMem: ${message}`, 'Show Backend Log');
-    if (pick) backend.log.show(true);
+    // An explicit provider that cannot run here (never replaced by a quiet CPU run): offer to change it.
+    const unusable = err instanceof BackendError && err.code === 'provider-unavailable';
+    const pick = await vscode.window.showErrorMessage(`SSLMem: ${message}`, ...(unusable ? ['Select Execution Provider'] : []), 'Show Backend Log');
+    if (pick === 'Select Execution Provider') void vscode.commands.executeCommand('sslmem.selectExecutionProvider');
+    else if (pick) backend.log.show(true);
     return undefined;
   }
 }

@@ -84,10 +84,11 @@ async function selectExecutionProvider(backend: BackendHost): Promise<ExecutionP
   const info = await backend.request('version', {});
   const current = executionProvider();
   const describe = (ep: ExecutionProviderSetting) => {
-    if (ep === 'auto') return 'the fastest provider that starts here, falling back to cpu';
+    if (ep === 'auto') return 'times a few training steps on each provider here and trains on the fastest (cached per machine)';
     const b = info.backends.find((x) => x.name === ep);
     if (!b) return 'not in this onnxruntime-node build';
-    return b.bundled ? 'available in this build' : 'needs extra libraries (CUDA 12 + cuDNN 9)';
+    // Bundled is not usable: WebGPU still needs an adapter. A run with an unusable provider fails with the reason.
+    return b.bundled ? 'in this build (a run fails with the reason if it cannot start here)' : 'needs extra libraries (CUDA 12 + cuDNN 9)';
   };
   const picked = await vscode.window.showQuickPick(
     EXECUTION_PROVIDERS.map((ep) => ({ label: ep, description: describe(ep), picked: ep === current, detail: ep === current ? 'current setting' : undefined })),

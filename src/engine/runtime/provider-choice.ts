@@ -150,7 +150,9 @@ export async function chooseProvider<S>(o: ChooseOptions<S>): Promise<{ session:
       const t = await o.trial(provider, provider === 'cpu' ? null : warmupLimitMs(measurements));
       measurements.push(t.measurement);
       if (t.session !== undefined) sessions.set(provider, t.session);
-      o.log?.(`execution provider ${provider}: ${t.measurement.kind === 'timed' ? `${fmt(t.measurement.msPerStep)}/step` : t.measurement.kind}`);
+      const m = t.measurement;
+      o.log?.(`execution provider ${provider}: ${m.kind === 'timed' ? `${fmt(m.msPerStep)}/step after a ${fmt(m.warmupMs)} warm-up`
+        : m.kind === 'dropped' ? `warm-up ${fmt(m.warmupMs)} > limit ${fmt(m.limitMs)}, dropped` : `${m.kind} (${m.reason})`}`);
     }
     const decision: ProviderDecision = { ...decide('auto', measurements, o.threads), cached: false };
     const session = sessions.get(decision.chosen);

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { loadDataset, type LoadedDataset } from '../data';
 import { createRun, openRun, type RunHandle } from '../runs';
 import { readCheckpoint } from '../artifacts/checkpoint';
-import { describeDecision, isProvider, type ProviderDecision, type ProviderSetting } from '../runtime/providers';
+import { isProvider, type ProviderDecision, type ProviderSetting } from '../runtime/providers';
 import { drawSplit, loadSplit, saveSplit, scoredIndices, trainingIndices, type Split } from './split';
 import { averageSeedPairs, type PointLosses } from './scores';
 import { writeReportStage } from './report-stage';
@@ -129,10 +129,7 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
         const result = await trainEncoder({
           config, dataset, indices: trainingIndices(await readSplit(), who), seed: pairs[p][who], dir,
           checkpointPath: run.path(checkpoint), ...runtime, signal: hooks.signal, log: hooks.log,
-          onProvider: (decision) => {
-            hooks.log?.(`execution provider: ${describeDecision(decision)}`);
-            hooks.onEvent?.({ kind: 'provider', stage, decision });
-          },
+          onProvider: (decision) => hooks.onEvent?.({ kind: 'provider', stage, decision }), // the Trainer logged it
           onProgress: (ev) => {
             hooks.onEvent?.({ kind: 'train', stage, ...ev });
             if (ev.step - lastRecorded >= Math.max(1, Math.round(ev.total / 50))) {

@@ -88,7 +88,8 @@ async function selectExecutionProvider(backend: BackendHost): Promise<ExecutionP
     const b = info.backends.find((x) => x.name === ep);
     if (!b) return 'not in this onnxruntime-node build';
     // Bundled is not usable: WebGPU still needs an adapter. A run with an unusable provider fails with the reason.
-    return b.bundled ? 'in this build (a run fails with the reason if it cannot start here)' : 'needs extra libraries (CUDA 12 + cuDNN 9)';
+    if (b.bundled) return ep === 'cpu' ? 'available in this build' : 'available in this build; needs a GPU adapter (a run fails with the reason without one)';
+    return 'needs extra libraries (CUDA 12 + cuDNN 9)';
   };
   const picked = await vscode.window.showQuickPick(
     EXECUTION_PROVIDERS.map((ep) => ({ label: ep, description: describe(ep), picked: ep === current, detail: ep === current ? 'current setting' : undefined })),

@@ -3,8 +3,7 @@
 import { BackendError, type RetrainSslmemParams, type RetrainProgress, type RetrainResult } from '../protocol/backend';
 import { runRemovalExperiment } from '../engine/sslmem/removal';
 import type { JobContext } from './jobs';
-
-const PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
+import { PROVIDER_SETTINGS as PROVIDERS, isProviderSetting } from '../engine/runtime/providers';
 
 function invalid(message: string): never {
   throw new BackendError(message, 'invalid-params');
@@ -26,13 +25,13 @@ export function validateRetrainParams(p: Record<string, unknown>): RetrainSslmem
   if (epochs !== undefined && (!Number.isInteger(epochs) || (epochs as number) < 1 || (epochs as number) > 10_000)) invalid('epochs must be an integer in [1, 10000]');
   if (p.rescore !== undefined && typeof p.rescore !== 'boolean') invalid('rescore must be a boolean');
   const provider = p.provider ?? 'auto';
-  if (!PROVIDERS.includes(provider as (typeof PROVIDERS)[number])) invalid(`provider must be one of ${PROVIDERS.join(', ')}`);
+  if (!isProviderSetting(provider)) invalid(`provider must be one of ${PROVIDERS.join(', ')}`);
   const threads = p.threads;
   if (threads !== undefined && (!Number.isInteger(threads) || (threads as number) < 0 || (threads as number) > 256)) invalid('threads must be an integer in [0, 256]');
   return {
     runDir, k: k as number[], seeds: seeds as number, transferData: transferData as string | undefined,
     epochs: epochs as number | undefined, rescore: p.rescore as boolean | undefined,
-    provider: provider as RetrainSslmemParams['provider'], threads: threads as number | undefined,
+    provider, threads: threads as number | undefined,
   };
 }
 

@@ -5,6 +5,7 @@ import {
   type BackendToHost, type LogLevel, type MethodName, type WireError,
 } from '../protocol/backend';
 import { jobs, type JobDefinition } from './jobs';
+import { ProviderUnavailableError } from '../engine/runtime/providers';
 
 export class BackendServer {
   /** Running requests by id, so a cancel message can abort the right one. */
@@ -68,9 +69,12 @@ export class BackendServer {
   }
 
   private fail(id: number, err: unknown): void {
+    // A provider the user asked for that cannot run keeps its own code, so the CLI can exit 2 (a setting to
+    // change, not a crash) even when the job ran in the forked backend process.
     const error: WireError = err instanceof BackendError
       ? { message: err.message, code: err.code }
-      : { message: errorText(err), code: 'job-failed' };
+      : err instanceof ProviderUnavailableError ? { message: err.message, code: 'provider-unavailable' }
+        : { message: errorText(err), code: 'job-failed' };
     this.send({ kind: 'response', id, ok: false, error });
   }
 

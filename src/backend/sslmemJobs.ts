@@ -5,8 +5,8 @@ import { resumeRun, startRun } from '../engine/sslmem/pipeline';
 import { PRESETS, resolvePreset, type SslmemConfig } from '../engine/sslmem/config';
 import { RECIPE_NAMES, type RecipeName } from '../engine/augment/config';
 import type { JobContext } from './jobs';
+import { PROVIDER_SETTINGS as PROVIDERS, isProviderSetting } from '../engine/runtime/providers';
 
-const PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
 /** Preset fields a caller may override, with their checks. */
 const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
   epochs: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10_000,
@@ -38,10 +38,10 @@ export const str = (p: Record<string, unknown>, name: string, required = true): 
 
 export function runtimeParams(p: Record<string, unknown>): RuntimeParams {
   const provider = p.provider ?? 'auto';
-  if (!PROVIDERS.includes(provider as (typeof PROVIDERS)[number])) invalid(`provider must be one of ${PROVIDERS.join(', ')}`);
+  if (!isProviderSetting(provider)) invalid(`provider must be one of ${PROVIDERS.join(', ')}`);
   const threads = p.threads;
   if (threads !== undefined && (!Number.isInteger(threads) || (threads as number) < 0 || (threads as number) > 256)) invalid('threads must be an integer in [0, 256]');
-  return { provider: provider as RuntimeParams['provider'], threads: threads as number | undefined };
+  return { provider, threads: threads as number | undefined };
 }
 
 export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {

@@ -4,6 +4,7 @@ import { parseArgs, UsageError } from './args';
 import { EXIT, type CliIO } from './command';
 import { commands } from './commands';
 import { overview, usageOf } from './commands/help';
+import { BackendError } from '../protocol/backend';
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -22,6 +23,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return EXIT.usage;
     }
     io.err(`sslmem ${cmd.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    // An explicit --ep that cannot run here is a choice to change, like a usage mistake (no usage text: the
+    // message says what to use instead).
+    if (err instanceof BackendError && err.code === 'provider-unavailable') return EXIT.usage;
     return EXIT.failed;
   }
 }

@@ -1,18 +1,23 @@
 // Shared by `run`, `resume` and `demo`: send a run job to the backend, draw its progress on stderr,
 // cancel it on Ctrl-C (the run stays resumable), and print the run folder as the very last line.
-import { BackendError, type RunProgress, type RunResult } from '../protocol/backend';
+import { BackendError, type RunProgress, type RunResult, type RuntimeParams } from '../protocol/backend';
+import { PROVIDER_SETTINGS, describeDecision, isProviderSetting } from '../engine/runtime/providers';
+import { UsageError } from './args';
 import type { BackendClient } from '../backend/client';
 import { withBackend } from './backend';
 import { EXIT, type CliIO } from './command';
 import { ProgressLine } from './progress';
 
 export const runtimeOptions = {
-  ep: { type: 'string', description: 'execution provider: auto | cpu | webgpu | cuda (default auto)', placeholder: 'provider' },
+  ep: { type: 'string', description: `execution provider: ${PROVIDER_SETTINGS.join(' | ')} (default auto: measures each one this machine has on the train step and keeps the fastest; an explicit one that cannot run is an error)`, placeholder: 'provider' },
   threads: { type: 'number', description: 'CPU threads for onnxruntime (default: all cores)', placeholder: 'n' },
 } as const;
 
-export function runtimeFrom(options: { ep?: string; threads?: number }): { provider?: 'auto' | 'cpu' | 'webgpu' | 'cuda'; threads?: number } {
-  return { provider: (options.ep ?? 'auto') as 'auto', threads: options.threads };
+export function runtimeFrom(options: { ep?: string; threads?: number }): RuntimeParams {
+  const provider = options.ep ?? 'auto';
+  if (!isProviderSetting(provider)) throw new UsageError(`--ep must be one of ${PROVIDER_SETTINGS.join(', ')}, got '${provider}'`);
+  if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 0)) throw new UsageError(`--threads must be a non-negative integer, got ${options.threads}`);
+  return { provider, threads: options.threads };
 }
 
 export function describeProgress(p: RunProgress): { done: number; total: number; message: string } | string {
@@ -21,6 +26,7 @@ export function describeProgress(p: RunProgress): { done: number; total: number;
     case 'stage': return p.status === 'skip' ? `${p.stage}: already done\n` : p.status === 'start' ? `${p.stage}…\n` : '';
     case 'train': return { done: p.step, total: p.total, message: `${p.stage} step ${p.step}/${p.total} loss ${p.loss.toFixed(4)} ${Math.round(p.imagesPerSec)} img/s` };
     case 'score': return { done: p.done, total: p.total, message: `${p.stage} batch ${p.done}/${p.total}` };
+    case 'provider': return `${p.stage}: execution provider ${describeDecision(p.decision)}\n`;
   }
 }
 

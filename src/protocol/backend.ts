@@ -25,7 +25,10 @@ export interface SelfCheckProgress { step: number; steps: number; message: strin
 export interface SelfCheckResult { stepsDone: number; elapsedMs: number; pid: number }
 
 /** Where and how a run's compute happens (the user's settings). */
-export interface RuntimeParams { provider?: 'auto' | 'cpu' | 'webgpu' | 'cuda'; threads?: number }
+export interface RuntimeParams { provider?: ProviderSetting; threads?: number }
+// The provider list and the decision record are plain data owned by the engine (no onnxruntime import there).
+import type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';
+export type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';
 
 /** Start an SSLMem run: train f and g on a dataset folder/file, score every subset, write the report. */
 export interface RunSslmemParams extends RuntimeParams {
@@ -56,7 +59,9 @@ export type RunProgress =
   | { kind: 'dataset'; n: number; skipped: number; cache: string }
   | { kind: 'stage'; stage: string; status: 'start' | 'done' | 'skip' }
   | { kind: 'train'; stage: string; step: number; total: number; loss: number; imagesPerSec: number }
-  | { kind: 'score'; stage: string; done: number; total: number };
+  | { kind: 'score'; stage: string; done: number; total: number }
+  /** Once per training stage: the train step's provider, threads, and why not the others. */
+  | { kind: 'provider'; stage: string; decision: ProviderDecision };
 export interface RunResult { runDir: string; status: 'done' | 'cancelled'; reportFile: string | null }
 /** Retrain after removal (issue 6): plain types owned by the engine's experiment. */
 export type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal-types';
@@ -98,6 +103,7 @@ export type ErrorCode =
   | 'unknown-method'
   | 'invalid-params'
   | 'job-failed' // the handler threw
+  | 'provider-unavailable' // an explicitly requested execution provider cannot run here (CLI exit code 2)
   | 'backend-exited' // host side: the process died with this request pending
   | 'untrusted' // host side: a job was refused in an untrusted workspace
   | 'protocol'; // a malformed message

@@ -53,8 +53,11 @@ async function reportErrors<T>(backend: BackendHost, id: string, fn: () => T | P
     if (err instanceof BackendError && err.code === 'cancelled') return undefined;
     const message = err instanceof Error ? err.message : String(err);
     backend.log.error(`${id}: ${message}`);
-    const pick = await vscode.window.showErrorMessage(`SSLMem: ${message}`, 'Show Backend Log');
-    if (pick) backend.log.show(true);
+    // An explicit provider that cannot run here (never replaced by a quiet CPU run): offer to change it.
+    const unusable = err instanceof BackendError && err.code === 'provider-unavailable';
+    const pick = await vscode.window.showErrorMessage(`SSLMem: ${message}`, ...(unusable ? ['Select Execution Provider'] : []), 'Show Backend Log');
+    if (pick === 'Select Execution Provider') void vscode.commands.executeCommand('sslmem.selectExecutionProvider');
+    else if (pick) backend.log.show(true);
     return undefined;
   }
 }
@@ -81,10 +84,12 @@ async function selectExecutionProvider(backend: BackendHost): Promise<ExecutionP
   const info = await backend.request('version', {});
   const current = executionProvider();
   const describe = (ep: ExecutionProviderSetting) => {
-    if (ep === 'auto') return 'the fastest provider that starts here, falling back to cpu';
+    if (ep === 'auto') return 'times a few training steps on each provider here and trains on the fastest (cached per machine)';
     const b = info.backends.find((x) => x.name === ep);
     if (!b) return 'not in this onnxruntime-node build';
-    return b.bundled ? 'available in this build' : 'needs extra libraries (CUDA 12 + cuDNN 9)';
+    // Bundled is not usable: WebGPU still needs an adapter. A run with an unusable provider fails with the reason.
+    if (b.bundled) return ep === 'cpu' ? 'available in this build' : 'available in this build; needs a GPU adapter (a run fails with the reason without one)';
+    return 'needs extra libraries (CUDA 12 + cuDNN 9)';
   };
   const picked = await vscode.window.showQuickPick(
     EXECUTION_PROVIDERS.map((ep) => ({ label: ep, description: describe(ep), picked: ep === current, detail: ep === current ? 'current setting' : undefined })),

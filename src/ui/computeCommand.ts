@@ -8,6 +8,7 @@ import type { BackendHost } from './backendHost';
 import { PRESET_CHOICES, defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
 import { listRuns } from './runIndex';
 import { TrainingPanel } from './trainingPanel';
+import { describeChosen } from '../engine/runtime/providers';
 
 export interface ComputeDeps {
   extensionUri: vscode.Uri;
@@ -117,5 +118,6 @@ function reportProgress(progress: vscode.Progress<{ message?: string; increment?
     case 'stage': if (p.status === 'start') progress.report({ message: p.stage }); break;
     case 'train': progress.report({ message: `${p.stage} step ${p.step}/${p.total} · loss ${p.loss.toFixed(3)} · ${p.imagesPerSec.toFixed(0)} img/s` }); break;
     case 'score': progress.report({ message: `${p.stage} ${p.done}/${p.total}` }); break;
+    case 'provider': progress.report({ message: `${p.stage} on ${describeChosen(p.decision)}` }); break;
   }
 }

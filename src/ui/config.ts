@@ -4,12 +4,14 @@ import * as path from 'node:path';
 import { resolveRunStoreFolders } from './runIndex';
 import type { ViewerScope } from './viewerPaths';
 
-export const EXECUTION_PROVIDERS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
-export type ExecutionProviderSetting = (typeof EXECUTION_PROVIDERS)[number];
+// The engine's plain provider list (providers.ts imports no onnxruntime-node, so the extension host may use it).
+import { PROVIDER_SETTINGS, isProviderSetting, type ProviderSetting } from '../engine/runtime/providers';
+export const EXECUTION_PROVIDERS = PROVIDER_SETTINGS;
+export type ExecutionProviderSetting = ProviderSetting;
 
 export function executionProvider(): ExecutionProviderSetting {
   const v = vscode.workspace.getConfiguration('sslmem').get<string>('executionProvider', 'auto');
-  return (EXECUTION_PROVIDERS as readonly string[]).includes(v) ? (v as ExecutionProviderSetting) : 'auto';
+  return isProviderSetting(v) ? v : 'auto';
 }
 
 /**

@@ -4,6 +4,7 @@
 // with the engine (src/engine/runs) and an old or half-written run must never break the list.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeChosen, describeDecision, isProviderDecision } from '../engine/runtime/providers';
 
 export interface RunSummary {
   id: string;
@@ -20,6 +21,8 @@ export interface RunSummary {
   /** Seconds per stage. */
   timings?: Record<string, number>;
   executionProvider?: string;
+  /** From the manifest's providerDecision: what trained ("cpu, 2 threads") and the full line with the others' reasons. */
+  provider?: { chosen: string; detail: string };
   /** First stage not done (where a resume starts), for runs that stopped early. */
   nextStage?: string;
   error?: string;
@@ -68,6 +71,7 @@ function summarize(folderName: string, dir: string, manifestPath: string, text: 
     subsetSizes: numberRecord(o.subsetSizes),
     timings: numberRecord(o.timings),
     executionProvider: str(o.executionProvider),
+    provider: isProviderDecision(o.providerDecision) ? { chosen: describeChosen(o.providerDecision), detail: describeDecision(o.providerDecision) } : undefined,
     nextStage: nextStageOf(o),
     error: str(o.error),
   };

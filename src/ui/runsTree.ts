@@ -44,14 +44,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
     const dataset = run.dataset ? path.basename(run.dataset) : undefined;
     const unfinished = !run.problem && run.status !== 'done';
     item.description = run.problem ? 'unreadable manifest'
-      : [run.status === 'done' ? undefined : run.status, run.preset, dataset, sizesText(run.subsetSizes), unfinished && run.nextStage ? `next: ${run.nextStage}` : undefined].filter(Boolean).join(' · ');
+      : [run.status === 'done' ? undefined : run.status, run.preset, dataset, sizesText(run.subsetSizes), run.provider?.chosen, unfinished && run.nextStage ? `next: ${run.nextStage}` : undefined].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(run.problem ? 'warning' : statusIcon(run.status));
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(run.id)}**\n\n`);
     const total = run.timings ? Object.values(run.timings).reduce((a, b) => a + b, 0) : undefined;
     const rows: [string, string | undefined][] = [
       ['status', run.status], ['preset', run.preset], ['dataset', run.dataset], ['subsets', sizesText(run.subsetSizes, true)],
-      ['execution provider', run.executionProvider], ['created', run.createdAt],
+      // The decision line says what trained, with how many threads, and why not the others.
+      ['execution provider', run.provider?.detail ?? run.executionProvider], ['created', run.createdAt],
       ['timings', run.timings ? Object.entries(run.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ') + ` (total ${total!.toFixed(1)} s)` : undefined],
       ['resumes at', unfinished ? run.nextStage : undefined], ['error', run.error], ['problem', run.problem],
     ];

@@ -6,6 +6,7 @@ import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
 import type { RunProgress } from '../../src/protocol/backend';
 import { isHostToTraining, type HostToTraining, type TrainingToHost } from '../../src/protocol/training';
 import { el, themeColor, vscodeApi } from '../shared/dom';
+import { describeChosen, isProviderDecision, type ProviderDecision } from '../../src/engine/runtime/providers';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 const vscode = vscodeApi();
@@ -31,7 +32,9 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
       el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'stage' }), el('strong', { id: 'stat-stage', text: '—' })),
       el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'step' }), el('strong', { id: 'stat-step', text: '—' })),
       el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'loss' }), el('strong', { id: 'stat-loss', text: '—' })),
-      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'images/s' }), el('strong', { id: 'stat-ips', text: '—' }))),
+      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'images/s' }), el('strong', { id: 'stat-ips', text: '—' })),
+      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'execution provider' }), el('strong', { id: 'stat-provider', text: '—' }))),
+    el('ul', { id: 'provider-reasons', className: 'muted provider-reasons', attrs: { 'aria-label': 'execution providers not used' } }),
     el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
     el('div', { className: 'body' }, el('div', { className: 'chart' }, canvas), stages),
     el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }));
@@ -76,12 +79,24 @@ function progress(e: RunProgress): void {
       document.getElementById('progress')?.setAttribute('value', String(e.step / e.total));
       break;
     }
+    case 'provider': if (isProviderDecision(e.decision)) showProvider(e.decision); break;
     case 'score':
       setStage(e.stage, 'running', `${e.done}/${e.total}`);
       text('stat-step', `${e.done} / ${e.total}`);
       document.getElementById('progress')?.setAttribute('value', String(e.done / e.total));
       break;
   }
+}
+
+/** What trains (provider, threads, measured step) and, one line each, why the other providers were not used. */
+function showProvider(d: ProviderDecision): void {
+  const chosen = d.candidates.find((c) => c.provider === d.chosen);
+  const ms = chosen?.msPerStep !== undefined ? ` · ${Math.round(chosen.msPerStep)} ms/step` : '';
+  text('stat-provider', `${describeChosen(d)}${ms}`);
+  const how = d.setting === 'auto' ? (d.cached ? 'auto (measured earlier on this machine)' : 'auto (measured now)') : `asked for ${d.setting}`;
+  document.getElementById('provider-reasons')?.replaceChildren(
+    el('li', { text: `chosen by ${how}` }),
+    ...d.candidates.filter((c) => c.provider !== d.chosen).map((c) => el('li', { text: `${c.provider}: ${c.reason}` })));
 }
 
 function finished(msg: Extract<HostToTraining, { type: 'finished' }>): void {

@@ -2,6 +2,8 @@
 // and how far it got (status, per-stage records with checkpoint pointers, timings). Stages run in the order
 // of `stageOrder`; a killed run resumes at the first stage that is not 'done', from that stage's checkpoint.
 
+import type { ProviderDecision } from '../runtime/providers';
+
 export type RunStatus = 'created' | 'running' | 'done' | 'failed' | 'interrupted';
 export type StageStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -36,7 +38,10 @@ export interface RunManifest {
   config: Record<string, unknown>;
   seeds: { split: number; pairs: { f: number; g: number }[]; [key: string]: unknown };
   versions: Record<string, string>;
+  /** The setting ('auto', …) until a training stage ran, then the provider that trained. */
   executionProvider: string | null;
+  /** The last training stage's provider decision: threads, measured ms/step, why not the others. */
+  providerDecision?: ProviderDecision | null;
   subsetSizes?: { S_S: number; S_C: number; S_I: number; S_E: number };
   /** Seconds per stage (and anything else worth timing, e.g. "decode"). */
   timings: Record<string, number>;

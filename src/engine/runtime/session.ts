@@ -1,18 +1,21 @@
-// ONNX Runtime sessions with an explicit execution-provider fallback chain.
-// ORT does not fall back by itself: a session asked for ['webgpu', 'cpu'] still throws at creation when no
-// WebGPU adapter exists. So each provider is tried alone, in order, and every failure is logged with its
-// reason before the next one is tried.
+// ONNX Runtime sessions on one execution provider, never a silent substitute.
+// ORT does not fall back by itself (['webgpu', 'cpu'] still throws at creation when no WebGPU adapter
+// exists), and a fallback we did ourselves would hide that a user's explicit choice cannot run. So an
+// explicit provider that fails is a ProviderUnavailableError naming it and ORT's reason; `auto` for a plain
+// session means the CPU (only the train step measures the providers: see provider-choice.ts).
 import * as ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Graph, relu, toOnnxBytes } from '../graph';
+import { ProviderUnavailableError, type Provider, type ProviderSetting } from './providers';
 
-export type ProviderSetting = 'auto' | 'cpu' | 'webgpu' | 'cuda';
-export type Provider = 'cpu' | 'webgpu' | 'cuda';
+export type { Provider, ProviderSetting } from './providers';
 
 export interface SessionSettings {
-  /** 'auto' tries cuda → webgpu → cpu, skipping providers this build does not have. Default 'auto'. */
+  /** A provider, or 'auto' = cpu for sessions that are not measured (encode, scoring, probes). Default 'auto'. */
   provider?: ProviderSetting;
-  /** intraOpNumThreads (CPU); 0 or undefined lets ORT choose. */
+  /** intraOpNumThreads (CPU); 0 or undefined = every core Node reports (os.availableParallelism()). */
   threads?: number;
   /** Outputs to leave on the device (GPU providers only); others come back to the CPU. */
   deviceOutputs?: readonly string[];
@@ -24,20 +27,27 @@ export interface SessionSettings {
 export interface OpenedSession {
   session: ort.InferenceSession;
   provider: Provider;
+  /** intraOpNumThreads the CPU session was created with; null on a GPU provider. */
+  threads: number | null;
   /** True when `deviceOutputs` really stay on the device (GPU provider chosen). */
   onDevice: boolean;
-  /** Providers tried before the chosen one, with why each failed or was skipped. */
-  fallbacks: { provider: Provider; reason: string }[];
 }
 
-/** Providers to try, in order, for a setting. An explicit GPU choice still ends with cpu, with a logged reason. */
-export function providerChain(setting: ProviderSetting): Provider[] {
-  switch (setting) {
-    case 'cpu': return ['cpu'];
-    case 'webgpu': return ['webgpu', 'cpu'];
-    case 'cuda': return ['cuda', 'cpu'];
-    case 'auto': return ['cuda', 'webgpu', 'cpu'];
-  }
+/** The thread count a CPU session really gets: set explicitly, so that what is reported is what ran. */
+export function resolveThreads(threads: number | undefined): number {
+  return threads && threads > 0 ? Math.floor(threads) : availableParallelism();
+}
+
+/**
+ * The useful part of an ORT error: its first line without the C++ source location and failed check, e.g.
+ * "/onnxruntime_src/…/webgpu_context.cc:136 … Success was false. Failed to get a WebGPU adapter: No supported
+ * adapters" -> "Failed to get a WebGPU adapter: No supported adapters".
+ */
+export function ortReason(e: unknown): string {
+  const first = (e instanceof Error ? e.message : String(e)).split('\n')[0].trim();
+  const afterCheck = / was false\. (.+)$/.exec(first);
+  if (afterCheck) return afterCheck[1];
+  return first.replace(/^\/\S+:\d+ /, '') || 'unknown error';
 }
 
 /**
@@ -54,7 +64,7 @@ export function availableProviders(): Map<string, string | null> {
   for (const b of ort.listSupportedBackends()) {
     if (b.bundled || !bindingDir || !existsSync(bindingDir)) { result.set(b.name, null); continue; }
     const lib = process.platform === 'win32' ? `onnxruntime_providers_${b.name}.dll` : `libonnxruntime_providers_${b.name}.so`;
-    result.set(b.name, existsSync(join(bindingDir, lib)) ? null : `${lib} is not installed next to the onnxruntime-node binding`);
+    result.set(b.name, existsSync(join(bindingDir, lib)) ? null : `${lib} missing next to the onnxruntime-node binding`);
   }
   return result;
 }
@@ -62,7 +72,7 @@ export function availableProviders(): Map<string, string | null> {
 function sessionOptions(provider: Provider, s: SessionSettings, outputNames: readonly string[]): ort.InferenceSession.SessionOptions {
   const opts: ort.InferenceSession.SessionOptions = { executionProviders: [provider], graphOptimizationLevel: 'all' };
   if (provider === 'cpu') {
-    opts.intraOpNumThreads = s.threads ?? 0;
+    opts.intraOpNumThreads = resolveThreads(s.threads);
     opts.interOpNumThreads = 1;
     // NchwcTransformer only rewrites the constant one-hot im2col convs and adds layout conversions around
     // them: about 10% of a train step on CPU (measured in the probe).
@@ -75,30 +85,42 @@ function sessionOptions(provider: Provider, s: SessionSettings, outputNames: rea
   return opts;
 }
 
+/** Why this install cannot load `provider` (library absent, not in the build), or null when it may. */
+export function missingReason(provider: Provider, available = availableProviders()): string | null {
+  if (!available.has(provider)) return 'not in this onnxruntime-node build';
+  return available.get(provider) ?? null;
+}
+
 /**
- * Creates a session on the first provider of the chain that works. `outputNames` are the model's outputs
- * (needed for the per-output location map of GPU providers).
+ * Creates a session on exactly one provider ('auto' = cpu here). `outputNames` are the model's outputs
+ * (needed for the per-output location map of GPU providers). Throws ProviderUnavailableError when the
+ * provider is missing or ORT cannot create the session on it; other errors (a bad model) pass through.
  */
 export async function openSession(model: Uint8Array, outputNames: readonly string[], settings: SessionSettings = {}): Promise<OpenedSession> {
-  const log = settings.log ?? (() => {});
-  const available = availableProviders();
-  const fallbacks: { provider: Provider; reason: string }[] = [];
-  for (const provider of providerChain(settings.provider ?? 'auto')) {
-    const missing = available.has(provider) ? available.get(provider) : 'not listed by listSupportedBackends()';
-    if (missing) {
-      fallbacks.push({ provider, reason: missing });
-      log(`execution provider ${provider}: skipped (${missing})`);
-      continue;
-    }
-    try {
-      const session = await ort.InferenceSession.create(model, sessionOptions(provider, settings, outputNames));
-      if (fallbacks.length) log(`execution provider ${provider} in use after: ${fallbacks.map((f) => f.provider).join(', ')}`);
-      return { session, provider, onDevice: provider !== 'cpu' && !!settings.deviceOutputs?.length, fallbacks };
-    } catch (e) {
-      const reason = (e as Error).message.split('\n')[0];
-      fallbacks.push({ provider, reason });
-      log(`execution provider ${provider} failed (${reason}); trying the next one`);
-    }
+  const provider: Provider = !settings.provider || settings.provider === 'auto' ? 'cpu' : settings.provider;
+  const missing = missingReason(provider);
+  if (missing) throw new ProviderUnavailableError(provider, missing);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(model, sessionOptions(provider, settings, outputNames));
+  } catch (e) {
+    // On the CPU a creation failure is the model's fault (unsupported op, corrupt bytes), not the provider's.
+    if (provider === 'cpu') throw e;
+    throw new ProviderUnavailableError(provider, ortReason(e));
   }
-  throw new Error(`no execution provider could run the model: ${fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ')}`);
+  const threads = provider === 'cpu' ? resolveThreads(settings.threads) : null;
+  return { session, provider, threads, onDevice: provider !== 'cpu' && !!settings.deviceOutputs?.length };
+}
+
+/**
+ * Fails fast, before a run folder or a dataset load, when an explicit provider cannot even open a one-op
+ * model here (no adapter, library missing). 'auto' and 'cpu' always pass. The train step's own session can
+ * still fail later (an op the provider lacks): that is the same typed error, from Trainer.create.
+ */
+export async function assertProviderUsable(setting: ProviderSetting | undefined): Promise<void> {
+  if (!setting || setting === 'auto' || setting === 'cpu') return;
+  const g = new Graph('provider-check');
+  g.output('y', relu(g.input('x', [1])));
+  const { session } = await openSession(toOnnxBytes(g), ['y'], { provider: setting });
+  await session.release();
 }

@@ -16,7 +16,11 @@ import { initParams } from '../artifacts/init';
 import { OptimizerConfig, ScheduleOptions, lrAt } from '../graph/optim';
 import * as io from '../artifacts/io-names';
 import { BatchSource } from './batches';
-import { OpenedSession, ProviderSetting, openSession } from './session';
+import { createHash } from 'node:crypto';
+import { cpus, hostname } from 'node:os';
+import { OpenedSession, ProviderSetting, availableProviders, missingReason, openSession, ortReason, resolveThreads } from './session';
+import { ProviderUnavailableError, describeDecision, isProvider, type Provider, type ProviderDecision } from './providers';
+import { cacheKey, chooseProvider, providerCacheDir, type Measurement, type Trial } from './provider-choice';
 
 export interface TrainerConfig {
   problem: SslProblem;
@@ -31,6 +35,8 @@ export interface TrainerConfig {
   /** A prebuilt artifact (e.g. read from disk); built from the problem when absent. */
   artifact?: TrainStepArtifact;
   profilePrefix?: string;
+  /** Where `auto` caches its measured choice; default providerCacheDir() ($SSLMEM_CACHE_DIR, ~/.cache/sslmem-studio). */
+  providerCacheDir?: string;
 }
 
 export interface Progress { step: number; loss: number; imagesPerSec: number }
@@ -54,16 +60,81 @@ export class Trainer {
   private state: TensorMap = new Map();
   private readback: OpenedSession | null = null;
 
-  private constructor(readonly config: TrainerConfig, readonly artifact: TrainStepArtifact, readonly opened: OpenedSession) {}
+  private constructor(readonly config: TrainerConfig, readonly artifact: TrainStepArtifact, readonly opened: OpenedSession,
+    /** Which provider runs the step and why not the others (also for an explicit setting: then no measurement). */
+    readonly decision: ProviderDecision) {}
 
   static async create(config: TrainerConfig): Promise<Trainer> {
     const artifact = config.artifact ?? buildTrainStep(config.problem, { batch: config.batch, optimizer: config.optimizer, augment: config.augment });
+    const setting = config.provider ?? 'auto';
+    const open = (provider: Provider) => Trainer.openStep(config, artifact, provider);
+    let opened: OpenedSession;
+    let decision: ProviderDecision;
+    if (setting === 'auto') {
+      const threads = resolveThreads(config.threads);
+      const available = availableProviders();
+      const installed = [...available.keys()].filter((p): p is Provider => isProvider(p) && !available.get(p));
+      const key = cacheKey({
+        host: hostname(), cpu: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}`, platform: `${process.platform}-${process.arch}`,
+        ort: ort.env.versions.node ?? 'unknown', installed, artifact: createHash('sha256').update(artifact.onnx).digest('hex'), threads,
+      });
+      ({ session: opened, decision } = await chooseProvider<OpenedSession>({
+        threads, cache: { dir: config.providerCacheDir ?? providerCacheDir(), key },
+        missing: (p) => missingReason(p, available),
+        trial: (p, limitMs) => Trainer.trial(config, artifact, p, limitMs),
+        open, release: (o) => o.session.release(), log: config.log,
+      }));
+    } else {
+      opened = await open(setting); // ProviderUnavailableError when it cannot run here: never a silent CPU run
+      decision = { setting, chosen: opened.provider, threads: opened.threads, cached: false, candidates: [{ provider: opened.provider, status: 'chosen', reason: 'asked for explicitly' }] };
+    }
+    config.log?.(`train step on ${describeDecision(decision)}${opened.onDevice ? ' (state kept on the device)' : ''}`);
+    return new Trainer(config, artifact, opened, decision);
+  }
+
+  private static openStep(config: TrainerConfig, artifact: TrainStepArtifact, provider: Provider): Promise<OpenedSession> {
     const stateOutputs = artifact.state.filter((s) => s.output).map((s) => s.output);
-    const opened = await openSession(artifact.onnx, artifact.outputs.map((o) => o.name), {
-      provider: config.provider, threads: config.threads, deviceOutputs: stateOutputs, log: config.log, profilePrefix: config.profilePrefix,
+    return openSession(artifact.onnx, artifact.outputs.map((o) => o.name), {
+      provider, threads: config.threads, deviceOutputs: stateOutputs, log: config.log, profilePrefix: config.profilePrefix,
     });
-    config.log?.(`train step on ${opened.provider}${opened.onDevice ? ' (state kept on the device)' : ''}`);
-    return new Trainer(config, artifact, opened);
+  }
+
+  /**
+   * Times the real train step on one provider: 1 warm-up step (session warm-up, kernel compilation), then 2
+   * timed steps, on the same seeded state and images for every provider. A warm-up over `limitMs` ends the
+   * trial early (a software GPU adapter must not cost minutes). The session stays open for the winner.
+   */
+  private static async trial(config: TrainerConfig, artifact: TrainStepArtifact, provider: Provider, limitMs: number | null): Promise<Trial<OpenedSession>> {
+    let opened: OpenedSession;
+    try {
+      opened = await Trainer.openStep(config, artifact, provider);
+    } catch (e) {
+      if (e instanceof ProviderUnavailableError) return { measurement: { provider, kind: 'failed', reason: e.reason } };
+      throw e;
+    }
+    const probe = new Trainer(config, artifact, opened, { setting: provider, chosen: provider, threads: opened.threads, cached: false, candidates: [] });
+    try {
+      probe.init(0);
+      const images = trialImages(artifact.inputs.find((i) => i.name === io.IMAGES)!.shape);
+      let t0 = performance.now();
+      await probe.step(images, 0);
+      const warmupMs = performance.now() - t0;
+      if (limitMs !== null && warmupMs > limitMs) {
+        probe.replaceState(new Map());
+        await opened.session.release();
+        return { measurement: { provider, kind: 'dropped', warmupMs, limitMs } };
+      }
+      t0 = performance.now();
+      await probe.step(images, 1);
+      await probe.step(images, 2);
+      const measurement: Measurement = { provider, kind: 'timed', msPerStep: (performance.now() - t0) / 2, warmupMs };
+      probe.replaceState(new Map()); // frees the trial's device tensors; init()/load() set the real state
+      return { measurement, session: opened };
+    } catch (e) {
+      probe.replaceState(new Map());
+      await opened.session.release();
+      return { measurement: { provider, kind: 'failed', reason: ortReason(e) } };
+    }
   }
 
   get provider(): string { return this.opened.provider; }
@@ -196,6 +267,14 @@ export class Trainer {
     for (const t of this.state.values()) if (t.location === 'gpu-buffer' && !kept.has(t)) t.dispose();
     this.state = next;
   }
+}
+
+/** Fixed pseudo-random images in [0, 1] (the same for every provider of a trial). */
+function trialImages(shape: readonly number[]): Float32Array {
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  let x = 0x9e3779b9;
+  for (let i = 0; i < out.length; i++) { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; out[i] = x / 2 ** 32; }
+  return out;
 }
 
 const scalar = (v: number) => new ort.Tensor('float32', Float32Array.of(v), []);

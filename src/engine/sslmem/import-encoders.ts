@@ -9,7 +9,7 @@ import { loadDataset, sampleSize, type Dataset, type LoadedDataset } from '../da
 import { createRun, type RunHandle } from '../runs';
 import { Graph, concat, gather, reshape, toOnnxBytes } from '../graph';
 import { augmentViews, recipe, PARAM_COUNT, type AugConfig, type RecipeName } from '../augment';
-import { openSession } from '../runtime/session';
+import { assertProviderUsable, openSession } from '../runtime/session';
 import { loadSplit, saveSplit, scoredIndices, type Split } from './split';
 import { AlignmentAccumulator, type Normalisation } from './scores';
 import { writeReportStage } from './report-stage';
@@ -58,6 +58,9 @@ interface ImportedConfig {
 const describeEncoder = (e: ImportedEncoderInfo) => ({ file: e.file, sha256: e.sha256, input: e.input, output: e.output, batch: e.batch });
 
 export async function startImportedRun(req: ImportedRunRequest, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
+  await assertProviderUsable(runtime.provider); // an explicit provider that cannot run: fail before any work
+  // Nothing is trained here, so `auto` has no train step to measure: imported encoders are scored on the CPU.
+  if ((runtime.provider ?? 'auto') === 'auto') hooks.log?.('execution provider: cpu (auto with imported encoders: no training to measure)');
   const pairs = req.pairs ?? 8;
   if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`pairs must be a whole number >= 1, got ${pairs}`);
   // Open both models first: a bad model or mismatched f/g shapes fail before any folder is made.

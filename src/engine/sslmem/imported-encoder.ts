@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { readCheckpoint } from '../artifacts/checkpoint';
-import { openSession, type ProviderSetting } from '../runtime/session';
+import { openSession } from '../runtime/session';
+import type { ProviderSetting } from '../runtime/providers';
 
 export interface ImportedEncoderInfo {
   file: string;

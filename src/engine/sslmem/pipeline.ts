@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { loadDataset, type LoadedDataset } from '../data';
 import { createRun, openRun, type RunHandle } from '../runs';
 import { readCheckpoint } from '../artifacts/checkpoint';
-import type { ProviderSetting } from '../runtime/session';
+import { isProvider, type ProviderDecision, type ProviderSetting } from '../runtime/providers';
 import { drawSplit, loadSplit, saveSplit, scoredIndices, trainingIndices, type Split } from './split';
 import { checkSplitUsable } from './split-load';
 import { noSamplesMessage } from './skipped-summary';
@@ -22,6 +22,7 @@ import { scoringSeedOf } from './view-batches';
 import { loadLosses, saveLosses } from './losses-file';
 import { resolvePreset, type SslmemConfig } from './config';
 import { trainEncoder } from './train-encoder';
+import { assertProviderUsable } from '../runtime/session';
 import { scoreEncoder } from './score-encoder';
 import { IMPORTED_PRESET, resumeImportedRun } from './import-encoders';
 import { trustedManifestPath } from './manifest-paths';
@@ -46,7 +47,9 @@ export type PipelineEvent =
   | { kind: 'dataset'; n: number; skipped: number; cache: string }
   | { kind: 'stage'; stage: string; status: 'start' | 'done' | 'skip' }
   | { kind: 'train'; stage: string; step: number; total: number; loss: number; imagesPerSec: number }
-  | { kind: 'score'; stage: string; done: number; total: number };
+  | { kind: 'score'; stage: string; done: number; total: number }
+  /** The train step's execution provider: what runs, with how many threads, and why not the others. */
+  | { kind: 'provider'; stage: string; decision: ProviderDecision };
 
 export interface PipelineHooks {
   signal?: AbortSignal;
@@ -60,6 +63,7 @@ export interface RunOutcome { runDir: string; status: 'done' | 'cancelled'; repo
 interface StoredConfig { sslmem: SslmemConfig; data: string; seed: number; splitFile: string | null; cacheDir: string | null }
 
 export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
+  await assertProviderUsable(runtime.provider); // an explicit provider that cannot run: fail before any work
   const sslmem = resolvePreset(req.preset, req.overrides);
   const seed = req.seed ?? 0;
   const stored: StoredConfig = { sslmem, data: resolve(req.data), seed, splitFile: req.splitFile ? resolve(req.splitFile) : null, cacheDir: req.cacheDir ?? null };
@@ -80,6 +84,7 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
 }
 
 export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
+  await assertProviderUsable(runtime.provider);
   const run = await openRun(runDir);
   if (run.manifest.preset === IMPORTED_PRESET) {
     if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
@@ -162,6 +167,7 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
         const result = await trainEncoder({
           config, dataset, indices: trainingIndices(await readSplit(), who), seed: pairs[p][who], dir,
           checkpointPath: run.path(checkpoint), ...runtime, signal: hooks.signal, log: hooks.log,
+          onProvider: (decision) => hooks.onEvent?.({ kind: 'provider', stage, decision }), // the Trainer logged it
           onProgress: (ev) => {
             hooks.onEvent?.({ kind: 'train', stage, ...ev });
             if (ev.step - lastRecorded >= Math.max(1, Math.round(ev.total / 50))) {
@@ -175,14 +181,14 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
           await run.update((m) => { m.status = 'interrupted'; m.stages[stage] = { ...m.stages[stage], status: 'pending', checkpoint, progress: { done: result.steps, total: m.stages[stage].progress?.total ?? 0, unit: 'steps' } }; });
           return { runDir: run.dir, status: 'cancelled', reportFile: null };
         }
-        await run.update((m) => { m.executionProvider = result.provider; });
+        await run.update((m) => { m.executionProvider = result.provider; m.providerDecision = result.decision; });
         await run.finishStage(stage, { checkpoint, outputs: { artifacts: `${who}${suffix}/manifest.json` } });
       } else if (name === 'score_f' || name === 'score_g') {
         const who = name === 'score_f' ? 'f' : 'g';
         const rows = scoredIndices(await readSplit());
         const checkpoint = await readCheckpoint(run.path(`${who}${suffix}/checkpoint.bin`));
         const losses = await scoreEncoder({
-          config, dataset, rows, checkpoint, seed: scoringSeed, ...runtime, signal: hooks.signal,
+          config, dataset, rows, checkpoint, seed: scoringSeed, ...runtime, provider: scoringProvider(runtime, run, hooks), signal: hooks.signal,
           onProgress: (done, total) => hooks.onEvent?.({ kind: 'score', stage, done, total }),
         });
         assertFiniteLosses(who, losses.mean, rows, dataset.paths);
@@ -213,4 +219,17 @@ async function execute(run: RunHandle, stored: StoredConfig, loaded: LoadedDatas
   }
   const reportFile = run.path('report.json');
   return { runDir: run.dir, status: 'done', reportFile: existsSync(reportFile) ? reportFile : null };
+}
+
+/**
+ * Scoring runs where training ran: `auto` takes the provider the train step chose (recorded in the manifest,
+ * also by an earlier process of a resumed run); with no training recorded, `auto` means the CPU.
+ */
+function scoringProvider(runtime: RuntimeOptions, run: RunHandle, hooks: PipelineHooks): ProviderSetting {
+  const setting = runtime.provider ?? 'auto';
+  if (setting !== 'auto') return setting;
+  const trained = run.manifest.executionProvider;
+  if (isProvider(trained)) return trained;
+  hooks.log?.('scoring on cpu: auto has no training measurement to follow in this run');
+  return 'cpu';
 }

@@ -8,7 +8,8 @@ import { sampleSize } from '../data/types';
 import type { Checkpoint } from '../artifacts/checkpoint';
 import { buildEncode } from '../artifacts/encode';
 import * as io from '../artifacts/io-names';
-import { openSession, type ProviderSetting } from '../runtime/session';
+import { openSession } from '../runtime/session';
+import type { ProviderSetting } from '../runtime/providers';
 import { buildProblem, type SslmemConfig } from './config';
 import { weightsOf } from './train-encoder';
 

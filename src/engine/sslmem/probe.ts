@@ -9,7 +9,7 @@
 // Transfer: the second folder is split 80/20 (seeded) into probe-train / probe-test.
 import type { Dataset } from '../data/types';
 import type { Checkpoint } from '../artifacts/checkpoint';
-import type { ProviderSetting } from '../runtime/session';
+import type { ProviderSetting } from '../runtime/providers';
 import type { SslmemConfig } from './config';
 import type { Split } from './split';
 import { Rng } from './prng';

@@ -1,5 +1,7 @@
 // The data of the retrain-after-removal experiment (method spec §3), as stored in `<run>/retrain.json` and
-// shown by the retrain panel. Plain types only (no imports), so the webview and the protocol can share them.
+// shown by the retrain panel. Plain types only (the one import is the plain provider list, type only), so the
+// webview and the protocol can share them.
+import type { ProviderSetting } from '../runtime/providers';
 
 export type RemovalKind = 'memorized' | 'random' | 'none';
 
@@ -99,6 +101,6 @@ export interface RetrainSslmemParams {
   transferData?: string;
   epochs?: number;
   rescore?: boolean;
-  provider?: 'auto' | 'cpu' | 'webgpu' | 'cuda';
+  provider?: ProviderSetting;
   threads?: number;
 }

@@ -14,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { loadDataset } from '../data';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import { writeFileAtomic, writeJsonAtomic } from '../runs/atomic';
-import type { ProviderSetting } from '../runtime/session';
+import type { ProviderSetting } from '../runtime/providers';
+import { assertProviderUsable } from '../runtime/session';
 import { stepsFor, trainEncoder } from './train-encoder';
 import { trainingIndices } from './split';
 import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName, type RetrainSpec } from './removal-plan';
@@ -68,6 +69,7 @@ export interface RetrainRuntime { provider?: ProviderSetting; threads?: number }
 interface StoredResult { row: RetrainRow; probeKey: string }
 
 export async function runRemovalExperiment(req: RetrainRequest, runtime: RetrainRuntime = {}, hooks: RetrainHooks = {}): Promise<RetrainOutcome> {
+  await assertProviderUsable(runtime.provider); // an explicit provider that cannot run: fail before any work
   if (!Number.isInteger(req.seeds) || req.seeds < 1) throw new Error(`seeds must be a whole number ≥ 1, got ${req.seeds}`);
   if (req.k.length === 0) throw new Error('give at least one k');
   const runDir = resolve(req.runDir);
@@ -128,7 +130,8 @@ export async function runRemovalExperiment(req: RetrainRequest, runtime: Retrain
         if (trained.cancelled) return null;
         hooks.onEvent?.({ kind: 'evaluate', name });
         const t0 = performance.now();
-        const acc = await evaluateEncoder({ config, checkpoint: trained.checkpoint, sets, settings, ...runtime, signal: hooks.signal });
+        // Evaluated where it trained (for `auto`: the measured choice).
+        const acc = await evaluateEncoder({ config, checkpoint: trained.checkpoint, sets, settings, ...runtime, provider: trained.decision.chosen, signal: hooks.signal });
         return rowOf(spec, acc, { trainingSize: kept.length, encoder: 'retrained', dir: `${files.folder}/${name}`, epochs: config.epochs, steps: trained.steps, trainSeconds: prior + trained.seconds, evalSeconds: (performance.now() - t0) / 1000 });
       });
       if (!row) return cancelled;

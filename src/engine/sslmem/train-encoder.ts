@@ -10,7 +10,7 @@ import { readCheckpoint, type Checkpoint } from '../artifacts/checkpoint';
 import { buildTrainStep } from '../artifacts/train-step';
 import { buildEncode } from '../artifacts/encode';
 import { writeArtifacts } from '../artifacts/manifest';
-import type { ProviderSetting } from '../runtime/session';
+import type { ProviderDecision, ProviderSetting } from '../runtime/providers';
 import { augmentationOf, buildProblem, scheduleFor, type SslmemConfig } from './config';
 
 export interface TrainEncoderJob {
@@ -28,9 +28,11 @@ export interface TrainEncoderJob {
   signal?: AbortSignal;
   log?: (message: string) => void;
   onProgress?: (p: Progress & { total: number }) => void;
+  /** Called once the step's session is open: which provider trains and why not the others. */
+  onProvider?: (decision: ProviderDecision) => void;
 }
 
-export interface TrainEncoderResult { checkpoint: Checkpoint; cancelled: boolean; provider: string; steps: number; seconds: number }
+export interface TrainEncoderResult { checkpoint: Checkpoint; cancelled: boolean; provider: string; decision: ProviderDecision; steps: number; seconds: number }
 
 export function stepsFor(config: SslmemConfig, trainingSize: number): number {
   return Math.max(1, Math.floor(trainingSize / config.batch)) * config.epochs;
@@ -46,6 +48,7 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
     problem, batch: config.batch, optimizer: config.optimizer, learningRate: scheduleFor(config, total), augment,
     provider: job.provider, threads: job.threads, log: job.log, artifact,
   });
+  job.onProvider?.(trainer.decision);
   try {
     if (existsSync(job.checkpointPath)) {
       trainer.load(await readCheckpoint(job.checkpointPath));
@@ -77,7 +80,7 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
         checkpoint,
       });
     }
-    return { checkpoint, cancelled: result.cancelled, provider: trainer.provider, steps: result.step, seconds: (performance.now() - t0) / 1000 };
+    return { checkpoint, cancelled: result.cancelled, provider: trainer.provider, decision: trainer.decision, steps: result.step, seconds: (performance.now() - t0) / 1000 };
   } finally {
     await trainer.release();
   }

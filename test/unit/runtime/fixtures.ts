@@ -50,3 +50,6 @@ export function tinyProblem(dim = 4): SslProblem {
     describe: { model: 'tiny-linear', method: 'cosine-alignment' },
   };
 }
+
+/** Environment that leaves Dawn's Vulkan backend (WebGPU on Linux) without any driver, whatever is installed. */
+export const NO_VULKAN = { VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json', VK_ADD_DRIVER_FILES: '' };

@@ -28,6 +28,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
 fi
 
+# 1b. A software Vulkan driver (Mesa's lavapipe, from bookworm-backports on Debian 12) so that the WebGPU
+#     execution provider has an adapter without a GPU: test/unit/webgpu runs the Trainer's GPU path (state
+#     kept on the device) in every test run and fails, rather than skips, when it is missing.
+bash "$REPO/scripts/test-host/webgpu-lavapipe.sh"
+
 if [ -f "$STAMP" ] && [ -x "$N24/bin/node" ] && [ -f "$PREFIX/cs/node_modules/code-server/out/node/entry.js" ]; then
   say "already installed in $PREFIX (code-server $CODE_SERVER_VERSION, node $NODE24_VERSION)"
   exit 0

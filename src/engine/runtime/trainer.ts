@@ -232,6 +232,11 @@ export class Trainer {
     return new Map(this.artifact.state.filter((s) => s.role === 'param').map((s) => [s.init, host.get(s.input)!]));
   }
 
+  /** Where each state tensor lives now ('cpu', or 'gpu-buffer' after a step on a GPU provider). */
+  stateLocations(): Map<string, ort.Tensor.DataLocation> {
+    return new Map([...this.state].map(([name, t]) => [name, t.location]));
+  }
+
   async release(): Promise<void> {
     this.replaceState(new Map());
     await this.opened.session.release();

@@ -104,8 +104,28 @@ export const Slice: OpDef<SliceAttrs> = {
     axes.forEach((a, k) => { shape[a] = sliceRange(x.shape[a], starts[k], ends[k], steps[k])[1]; });
     return [{ shape, dtype: x.dtype }];
   },
-  emit(e, [x], outs, { starts, ends, axes, steps }) {
-    e.node('Slice', [x, e.int64(starts), e.int64(ends), e.int64(axes), e.int64(steps)], {}, outs);
+  emit(e, [x], outs, { starts, ends, axes, steps }, [t]) {
+    // onnxruntime's WebGPU Slice (1.30, webgpu/tensor/slice.cc) reverses a negative-step axis from its last
+    // index whatever `start` says: right only when the clamped start is dim - 1 (a full flip is fine, the
+    // sub-pixel conv-gradient kernels, which start inside the weights, were not). So where a negative step
+    // starts earlier, a step-1 Slice first cuts the axis to [0, start], making start the last index.
+    // Same elements on every provider; the cut is a copy of at most the input (small conv kernels here).
+    const cut: { axis: number; end: number }[] = [];
+    const fixedEnds = axes.map((a, k) => {
+      if (steps[k] > 0) return ends[k];
+      const dim = t.shape[a];
+      const [s] = sliceRange(dim, starts[k], ends[k], steps[k]);
+      if (s === dim - 1 || s < 0) return ends[k];
+      cut.push({ axis: a, end: s + 1 });
+      const end = Math.min(Math.max(ends[k] < 0 ? ends[k] + dim : ends[k], -1), s);
+      return end >= 0 ? end : -(s + 2); // "before index 0" of the cut axis (length s + 1)
+    });
+    let input = x;
+    if (cut.length) {
+      [input] = e.node('Slice', [x, e.int64(cut.map(() => 0)), e.int64(cut.map((c) => c.end)), e.int64(cut.map((c) => c.axis))]);
+    }
+    const fixedStarts = axes.map((a, k) => (cut.some((c) => c.axis === a) ? -1 : starts[k]));
+    e.node('Slice', [input, e.int64(fixedStarts), e.int64(fixedEnds), e.int64(axes), e.int64(steps)], {}, outs);
   },
   ref: ([x], { starts, ends, axes, steps }) => [sliceRef(x, starts, ends, axes, steps)],
   vjp({ inputs: [x], attrs, gradOutputs: [g0] }) {

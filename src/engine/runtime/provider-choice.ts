@@ -8,7 +8,7 @@
 // decision), the cache file (plain JSON), and `chooseProvider` (the order of trials; the trial itself —
 // opening a session and timing steps — is passed in by the Trainer).
 import { promises as fs } from 'node:fs';
-import { homedir } from 'node:os';
+import { userCacheDir } from '../user-cache-dir';
 import { join } from 'node:path';
 import { AUTO_CANDIDATES, isProviderDecision, type Provider, type ProviderCandidate, type ProviderDecision, type ProviderSetting } from './providers';
 
@@ -74,13 +74,8 @@ interface CacheEntry { decision: Omit<ProviderDecision, 'cached'>; measuredAt: s
 export interface CacheFile { format: 'sslmem-provider-choice'; version: 1; entries: Record<string, CacheEntry> }
 export const CACHE_FILE = 'provider-choice.json';
 
-/** $SSLMEM_CACHE_DIR, else $XDG_CACHE_HOME/sslmem-studio, else ~/.cache/sslmem-studio (%LOCALAPPDATA% on Windows). */
-export function providerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SSLMEM_CACHE_DIR) return env.SSLMEM_CACHE_DIR;
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'sslmem-studio');
-  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'sslmem-studio');
-  return join(homedir(), '.cache', 'sslmem-studio');
-}
+/** Where the choice is cached: the user's cache folder (user-cache-dir.ts). */
+export const providerCacheDir = userCacheDir;
 
 export function cachedDecision(file: CacheFile, key: string): ProviderDecision | null {
   const e = file.entries[key];

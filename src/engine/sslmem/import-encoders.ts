@@ -23,6 +23,7 @@ import { checkSplitUsable } from './split-load';
 import { noSamplesMessage } from './skipped-summary';
 import { reopenDamagedReport } from './results-check';
 import { confinedCacheDir } from '../runs/containment';
+import { recordChosenPaths } from '../runs/chosen-paths';
 
 export const IMPORTED_PRESET = 'imported';
 export const IMPORTED_STAGES = ['split', 'score_f', 'score_g', 'report'];
@@ -95,6 +96,7 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
     versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },
     executionProvider: runtime.provider ?? 'auto',
   });
+  recordChosenPaths(run.dir, [config.data, config.splitFile, config.encoders.f.file, config.encoders.g.file]);
   hooks.log?.(`run ${run.id} in ${run.dir} (imported encoders)`);
   return execute(run, config, loaded, runtime, hooks);
 }

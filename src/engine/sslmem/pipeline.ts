@@ -27,6 +27,7 @@ import { scoreEncoder } from './score-encoder';
 import { IMPORTED_PRESET, resumeImportedRun } from './import-encoders';
 import { trustedManifestPath } from './manifest-paths';
 import { confinedCacheDir } from '../runs/containment';
+import { recordChosenPaths } from '../runs/chosen-paths';
 
 export interface RunRequest {
   data: string;
@@ -79,6 +80,7 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
     versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },
     executionProvider: runtime.provider ?? 'auto',
   });
+  recordChosenPaths(run.dir, [stored.data, stored.splitFile]);
   hooks.log?.(`run ${run.id} in ${run.dir}`);
   return execute(run, stored, loaded, runtime, hooks, split);
 }

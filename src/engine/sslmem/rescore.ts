@@ -5,9 +5,11 @@
 // resumable, self-contained run. Files are hard-linked where possible: every write in a run is a
 // write-then-rename, so a link is never modified through the other folder.
 import { promises as fs } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createRun, openRun } from '../runs';
 import { IMPORTED_PRESET } from './import-encoders';
+import { recordChosenPaths } from '../runs/chosen-paths';
+import { trustedWithoutConfirmation } from './manifest-paths';
 
 export interface RescoreChanges {
   /** K view pairs per point. */
@@ -34,6 +36,10 @@ export async function prepareRescore(sourceDir: string, changes: RescoreChanges,
     preset: m.preset, dataset: m.dataset, config, seeds: m.seeds, versions: m.versions,
     executionProvider: m.executionProvider, stageOrder: m.stageOrder,
   });
+  // The new run reads what the source run read: the paths the source may follow without a confirmation
+  // (inside its workspace, or chosen for it here) are chosen for the new run too.
+  const named = [config.data, config.splitFile, (config.encoders as { f?: { file?: unknown } } | undefined)?.f?.file, (config.encoders as { g?: { file?: unknown } } | undefined)?.g?.file];
+  recordChosenPaths(run.dir, named.filter((p): p is string => typeof p === 'string' && isAbsolute(p) && trustedWithoutConfirmation(source.dir, p)));
   const entries = await fs.readdir(source.dir, { withFileTypes: true });
   for (const e of entries) {
     // split.json and the encoder folders (f, g, f-0, g-1, …): what the reused stages produced.

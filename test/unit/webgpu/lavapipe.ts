@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Trainer, TrainerConfig } from '../../../src/engine/runtime/trainer';
-import { OpenedSession } from '../../../src/engine/runtime/session';
+import { openSession, type OpenedSession, type SessionSettings } from '../../../src/engine/runtime/session';
 import { Rng } from '../../../src/engine/sslmem/prng';
 
 // Dawn + lavapipe created sessions without XDG_RUNTIME_DIR here (measured), but Mesa's loader and shader
@@ -20,11 +20,22 @@ export const MISSING_ADAPTER =
   + 'bookworm-backports (mesa-vulkan-drivers >= 25, libvulkan1): run `bash scripts/test-host/setup.sh` '
   + '(or scripts/test-host/webgpu-lavapipe.sh) as root or with sudo';
 
-/** Fails (never skips) unless the session really runs on WebGPU. Works whether openSession falls back to
- *  cpu with a recorded reason (today) or throws for an explicit 'webgpu' (planned). */
-export function assertOnWebgpu(opened: Pick<OpenedSession, 'provider' | 'fallbacks'>): void {
-  const why = opened.fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ');
-  assert.equal(opened.provider, 'webgpu', `${MISSING_ADAPTER} (${why || 'no reason recorded'})`);
+/** Fails (never skips) unless the session really runs on WebGPU. An explicit 'webgpu' that cannot run
+ *  throws (ProviderUnavailableError); this also guards against any future fallback. */
+export function assertOnWebgpu(opened: Pick<OpenedSession, 'provider'>): void {
+  assert.equal(opened.provider, 'webgpu', MISSING_ADAPTER);
+}
+
+/** openSession on 'webgpu' that fails with the install hint when WebGPU is unavailable. */
+export async function openWebgpuSession(model: Uint8Array, outputNames: readonly string[], settings: SessionSettings = {}): Promise<OpenedSession> {
+  let opened: OpenedSession;
+  try {
+    opened = await openSession(model, outputNames, { ...settings, provider: 'webgpu' });
+  } catch (e) {
+    throw new Error(`${MISSING_ADAPTER}: ${(e as Error).message}`);
+  }
+  assertOnWebgpu(opened);
+  return opened;
 }
 
 /** Trainer.create with provider 'webgpu' that fails with the install hint when WebGPU is unavailable. */

@@ -12,6 +12,8 @@ export interface RowFilter {
   subsets: SubsetName[];
   classes: number[];
   min?: number;
+  /** True: rows must score strictly above `min` ("Show scores > τ", as the threshold headline counts). */
+  minExclusive?: boolean;
   max?: number;
   marks?: 'any' | Mark | 'unmarked';
 }
@@ -93,6 +95,7 @@ export function isRowFilter(x: unknown): x is RowFilter {
   const num = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
   return isStringArray(x.subsets) && x.subsets.every((s) => (SUBSET_NAMES as readonly string[]).includes(s))
     && isIndexList(x.classes, 10_000) && num(x.min) && num(x.max)
+    && (x.minExclusive === undefined || typeof x.minExclusive === 'boolean')
     && (x.marks === undefined || ['any', 'keep', 'exclude', 'unmarked'].includes(x.marks as string));
 }
 

@@ -99,7 +99,7 @@ export class RunData {
     const min = filter.min ?? -Infinity, max = filter.max ?? Infinity;
     const marks = filter.marks ?? 'any';
     const rows = this.byRank.filter((r) => (subsets.size === 0 || subsets.has(r.subset)) && (classes.size === 0 || classes.has(r.label))
-      && r.normalised >= min && r.normalised <= max
+      && (filter.minExclusive ? r.normalised > min : r.normalised >= min) && r.normalised <= max
       && (marks === 'any' || (marks === 'unmarked' ? !this.marks.has(r.index) : this.marks.get(r.index) === marks)));
     this.lastQuery = { key, rows };
     return rows;

@@ -8,7 +8,7 @@ import { SUBSET_NAMES, type RowFilter, type SubsetName } from '../../src/protoco
  * marks stay as the controls show them: with only S_C checked, the gallery still shows only S_C.
  */
 export function applyThresholdFilter(filter: RowFilter, tau: number): RowFilter {
-  return { ...filter, subsets: [...filter.subsets], classes: [...filter.classes], min: tau, max: undefined };
+  return { ...filter, subsets: [...filter.subsets], classes: [...filter.classes], min: tau, minExclusive: true, max: undefined };
 }
 
 /** The subset list for the checked boxes: every box checked is "no restriction" (an empty list). */

@@ -108,6 +108,7 @@ export class Sidebar {
     this.chartMakers.push(() => {
       this.histogram = new ScoreHistogram(canvas, this.init.histogram, (range) => {
         this.filter.min = range?.[0];
+        this.filter.minExclusive = undefined; // a brushed range includes its ends
         this.filter.max = range?.[1];
         this.showRange();
         this.emit();

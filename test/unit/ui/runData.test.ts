@@ -44,6 +44,16 @@ describe('RunData over a real run folder', () => {
     assert.equal(ranged.length, d.byRank.filter((r) => r.normalised >= 0 && r.normalised <= 0.1).length);
   });
 
+  test('"Show scores > τ" is strict, like the threshold headline: a sample scoring exactly τ is not shown', async () => {
+    const d = await RunData.open(runA);
+    const tau = d.byRank.filter((r) => r.subset === 'S_C').map((r) => r.normalised).sort((a, b) => a - b)[0];
+    const strict = d.query({ subsets: ['S_C'], classes: [], min: tau, minExclusive: true });
+    const inclusive = d.query({ subsets: ['S_C'], classes: [], min: tau });
+    assert.ok(strict.every((r) => r.normalised > tau));
+    assert.equal(inclusive.length - strict.length, d.byRank.filter((r) => r.subset === 'S_C' && r.normalised === tau).length);
+    assert.ok(inclusive.length > strict.length, 'the lowest S_C score is τ itself');
+  });
+
   test('marks are saved to marks.json and read back by a fresh load', async () => {
     const d = await RunData.open(runA);
     const [a, b, c] = d.byRank.map((r) => r.index);

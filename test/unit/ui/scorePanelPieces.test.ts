@@ -13,6 +13,7 @@ describe('score panel filter', () => {
     assert.deepEqual(next.classes, [2, 5]);
     assert.equal(next.marks, 'unmarked');
     assert.equal(next.min, 0.0421);
+    assert.equal(next.minExclusive, true, 'strictly above τ, as the headline counts');
     assert.equal(next.max, undefined);
     for (const s of SUBSET_NAMES) assert.equal(subsetShown(next, s), s === 'S_C', `${s} box`);
     assert.ok(isRowFilter(JSON.parse(JSON.stringify(next))), 'still a valid filter after the page state round trip');

@@ -28,6 +28,12 @@ export async function run(ctx: UiContext): Promise<void> {
   // The live training view: loss curves appear as f trains.
   const training = ctx.webview();
   await training.locator('#title').waitFor({ timeout: 30_000 });
+  // Say what ran: the provider decision arrives when train_f opens its session, long before the run ends
+  // (f and g still train and are scored after it). `auto` measured it; the other providers say why not.
+  const provider = training.locator('#stat-provider', { hasText: /^(cpu, \d+ threads?|webgpu|cuda)/ });
+  await provider.waitFor({ timeout: 60_000 });
+  assert.ok(await training.locator('#provider-reasons li').count() >= 1, 'no line says why the other providers were not used');
+  await ctx.screenshot('training-provider');
   // On a fast machine the tiny run can finish before train_g is seen running: then the score panel has
   // already replaced the training view, which is just as good for what follows.
   await Promise.race([

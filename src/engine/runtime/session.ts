@@ -96,13 +96,16 @@ export function missingReason(provider: Provider, available = availableProviders
  * (needed for the per-output location map of GPU providers). Throws ProviderUnavailableError when the
  * provider is missing or ORT cannot create the session on it; other errors (a bad model) pass through.
  */
-export async function openSession(model: Uint8Array, outputNames: readonly string[], settings: SessionSettings = {}): Promise<OpenedSession> {
+export async function openSession(model: Uint8Array | string, outputNames: readonly string[], settings: SessionSettings = {}): Promise<OpenedSession> {
   const provider: Provider = !settings.provider || settings.provider === 'auto' ? 'cpu' : settings.provider;
   const missing = missingReason(provider);
   if (missing) throw new ProviderUnavailableError(provider, missing);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(model, sessionOptions(provider, settings, outputNames));
+    // A path lets onnxruntime resolve external data (weights in a file beside the model) relative to it; it
+    // refuses external data that points outside the model's folder.
+    const options = sessionOptions(provider, settings, outputNames);
+    session = await (typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options));
   } catch (e) {
     // On the CPU a creation failure is the model's fault (unsupported op, corrupt bytes), not the provider's.
     if (provider === 'cpu') throw e;

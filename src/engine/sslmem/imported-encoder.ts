@@ -44,7 +44,9 @@ export async function openImportedEncoder(file: string, runtime: { provider?: Pr
   const bytes = await fs.readFile(file).catch((e: Error) => fail(file, `cannot read the encoder: ${e.message}`));
   let opened;
   try {
-    opened = await openSession(bytes, [], { provider: runtime.provider, threads: runtime.threads, log: runtime.log });
+    // Opened from its path, not its bytes: an encoder saved with external data (weights beside the .onnx, as
+    // torch.onnx.export writes models over 2 GB) then loads like any other.
+    opened = await openSession(file, [], { provider: runtime.provider, threads: runtime.threads, log: runtime.log });
   } catch (e) {
     return fail(file, `not a model onnxruntime can load: ${(e as Error).message.split('\n')[0]}`);
   }

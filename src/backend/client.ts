@@ -135,7 +135,7 @@ export class BackendClient {
     this.pending.delete(msg.id);
     p.detach();
     if (msg.ok) p.resolve(msg.result);
-    else p.reject(new BackendError(msg.error.message, msg.error.code));
+    else p.reject(new BackendError(msg.error.message, msg.error.code, typeof msg.error.path === 'string' ? msg.error.path : undefined));
   }
 
   private onExit(transport: BackendTransport, code: number | null, signal: NodeJS.Signals | null): void {

@@ -6,6 +6,7 @@ import {
 } from '../protocol/backend';
 import { jobs, type JobDefinition } from './jobs';
 import { ProviderUnavailableError } from '../engine/runtime/providers';
+import { UntrustedManifestPathError } from '../engine/sslmem/manifest-paths';
 
 export class BackendServer {
   /** Running requests by id, so a cancel message can abort the right one. */
@@ -74,6 +75,7 @@ export class BackendServer {
     const error: WireError = err instanceof BackendError
       ? { message: err.message, code: err.code }
       : err instanceof ProviderUnavailableError ? { message: err.message, code: 'provider-unavailable' }
+        : err instanceof UntrustedManifestPathError ? { message: err.message, code: 'untrusted-path', path: err.path }
         : { message: errorText(err), code: 'job-failed' };
     this.send({ kind: 'response', id, ok: false, error });
   }

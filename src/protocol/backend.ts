@@ -104,11 +104,12 @@ export type ErrorCode =
   | 'invalid-params'
   | 'job-failed' // the handler threw
   | 'provider-unavailable' // an explicitly requested execution provider cannot run here (CLI exit code 2)
+  | 'untrusted-path' // a run's manifest names a path outside its workspace: resume again with it confirmed (`path`)
   | 'backend-exited' // host side: the process died with this request pending
   | 'untrusted' // host side: a job was refused in an untrusted workspace
   | 'protocol'; // a malformed message
 
-export interface WireError { message: string; code: ErrorCode }
+export interface WireError { message: string; code: ErrorCode; /** With 'untrusted-path': the path to confirm. */ path?: string }
 
 // ---- host -> backend ----
 export interface RequestMessage<M extends MethodName = MethodName> { kind: 'request'; id: number; method: M; params: ParamsOf<M> }
@@ -158,7 +159,7 @@ export function isBackendToHost(x: unknown): x is BackendToHost {
 
 /** An error that carries a protocol error code across the process boundary. */
 export class BackendError extends Error {
-  constructor(message: string, readonly code: ErrorCode) {
+  constructor(message: string, readonly code: ErrorCode, readonly path?: string) {
     super(message);
     this.name = 'BackendError';
   }

@@ -59,8 +59,12 @@ async function pickPreset(dataset: vscode.Uri): Promise<string | undefined> {
   return picked?.label;
 }
 
-/** Resumes an interrupted run: the given one, or one picked from the runs that did not finish. */
-export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: string }): Promise<RunResult | undefined> {
+/**
+ * Resumes an interrupted run: the given one, or one picked from the runs that did not finish. A run whose
+ * manifest names a dataset, split or encoder outside the workspace (a run folder that came with a clone) is
+ * resumed only after the user confirms that path in a modal dialog, one path at a time.
+ */
+export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: string }, confirmed: readonly string[] = []): Promise<RunResult | undefined> {
   if (!requireTrust()) return undefined;
   let dir = typeof runDir === 'string' ? runDir : runDir?.dir;
   if (!dir) {
@@ -72,9 +76,16 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
   if (!dir) return undefined;
   const runFolder = dir;
   const title = `SSLMem: resume ${path.basename(runFolder)}`;
-  return runJob(deps, title, 'resume', runFolder, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
-    runDir: runFolder, provider: executionProvider(), threads: threads(),
-  }, { token, onProgress, label: title }));
+  try {
+    return await runJob(deps, title, 'resume', runFolder, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
+      runDir: runFolder, provider: executionProvider(), threads: threads(), confirmed: [...confirmed],
+    }, { token, onProgress, label: title }));
+  } catch (err) {
+    if (!(err instanceof BackendError && err.code === 'untrusted-path' && err.path && !confirmed.includes(err.path))) throw err;
+    const use = await vscode.window.showWarningMessage(`Resume ${path.basename(runFolder)} with ${err.path}?`,
+      { modal: true, detail: `${err.message.split(';')[0]}. Run folders can come with a cloned repository, so SSLMem follows a path outside the workspace only when you confirm it.` }, 'Use It');
+    return use === 'Use It' ? resumeRun(deps, runFolder, [...confirmed, err.path]) : undefined;
+  }
 }
 
 export type Start = (token: vscode.CancellationToken, onProgress: (p: RunProgress) => void) => Promise<RunResult>;

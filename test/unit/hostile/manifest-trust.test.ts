@@ -10,6 +10,9 @@ import { resolvePreset } from '../../../src/engine/sslmem/config';
 import { IMPORTED_PRESET, IMPORTED_STAGES } from '../../../src/engine/sslmem/import-encoders';
 import { cacheFileFor } from '../../../src/engine/data/cache';
 import { cli, demoSubset, tempDir } from '../pipeline/helpers';
+import { BackendClient, childProcessTransport } from '../../../src/backend/client';
+import { BackendError } from '../../../src/protocol/backend';
+import { distDir } from '../foundation/distDir';
 
 const versions = { sslmemStudio: 'test' };
 
@@ -73,4 +76,17 @@ test('a fingerprint becomes a cache file name only when it is hex', () => {
   assert.equal(cacheFileFor('/c', 'ab'.repeat(16)), path.join('/c', `${'ab'.repeat(16)}.dataset`));
   assert.throws(() => cacheFileFor('/c', '../../etc/x'), /not a dataset fingerprint/);
   assert.throws(() => cacheFileFor('/c', ''), /not a dataset fingerprint/);
+});
+
+test('across the backend process the refusal is typed (untrusted-path, with the path), so the editor can ask and resume with it confirmed', async (t) => {
+  const dir = tempDir(t);
+  const ws = path.join(dir, 'ws');
+  const outside = demoSubset(path.join(dir, 'outside-data'), 1);
+  const runDir = await craftedRun(ws, { sslmem: resolvePreset('tiny'), data: outside, seed: 0, splitFile: null, cacheDir: null });
+  const client = new BackendClient(childProcessTransport(path.join(distDir(), 'backend.js')));
+  t.after(() => client.dispose());
+  await assert.rejects(client.request('resumeSslmem', { runDir, provider: 'cpu' }),
+    (e: unknown) => e instanceof BackendError && e.code === 'untrusted-path' && e.path === outside);
+  const done = await client.request('resumeSslmem', { runDir, provider: 'cpu', confirmed: [outside] });
+  assert.equal(done.status, 'done');
 });

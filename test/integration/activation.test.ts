@@ -35,4 +35,18 @@ describe('activation and manifest', () => {
       assert.strictEqual(c.category, 'SSLMem', c.command);
     }
   });
+
+  it('command titles read clearly in the palette: distinct, no repeated "SSLMem", none a prefix of another or of a view\'s "Focus on … View"', async () => {
+    const { extension } = await activeApi();
+    const titles = (extension.packageJSON.contributes.commands as { title: string }[]).map((c) => c.title);
+    assert.strictEqual(new Set(titles).size, titles.length, 'two commands share a title');
+    for (const t of titles) {
+      assert.doesNotMatch(t, /SSLMem/, `"SSLMem: ${t}" says SSLMem twice`);
+      // "Compare Runs" beside "Compare Runs Side by Side" read as the same command, twice.
+      for (const u of titles) if (u !== t) assert.ok(!u.startsWith(`${t} `), `"${t}" is a prefix of "${u}"`);
+    }
+    // The views' own palette entries ("Focus on Score Explorer View"): no command may be named like a view.
+    const views = (extension.packageJSON.contributes.views.sslmem as { name: string }[]).map((v) => v.name);
+    for (const t of titles) for (const v of views) assert.ok(!t.endsWith(v), `"${t}" reads like the ${v} view`);
+  });
 });

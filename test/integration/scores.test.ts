@@ -216,7 +216,7 @@ describe('memorization scores through the UI (tiny real run)', function () {
     await vscode.commands.executeCommand('sslmem.refreshRuns');
     await vscode.commands.executeCommand('sslmem.showBackendLog');
     const opened = await vscode.commands.executeCommand('sslmem.openScoreExplorer');
-    assert.ok(opened, 'Open Score Explorer did not open the latest run');
+    assert.ok(opened, 'Open Latest Run did not open the latest run');
   });
 });
 

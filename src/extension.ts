@@ -5,6 +5,7 @@ import { BackendHost } from './ui/backendHost';
 import { registerCommands } from './ui/commands';
 import { runStoreFolders } from './ui/config';
 import { ImageInspectorProvider, INSPECTOR_VIEW_TYPE } from './ui/imageInspector';
+import { BadgeRunPin } from './ui/badgeRun';
 import { RunsTreeProvider } from './ui/runsTree';
 import { ScoreExplorerPanels } from './ui/scoreExplorerPanel';
 import { ScoreExplorerViewProvider } from './ui/scoreExplorerView';
@@ -27,6 +28,8 @@ export interface SslmemApi {
   /** Side-by-side galleries of two runs, or of a run and a retrained encoder. */
   galleries: GalleryComparePanels;
   retrain: RetrainPanels;
+  /** The run pinned to decorate the workspace (workspaceState), or none: the latest run per dataset. */
+  badgeRun: BadgeRunPin;
   /** Re-reads finished runs into the score index; resolves when previews are up to date. */
   refreshScores(): Promise<void>;
 }
@@ -42,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   const inspector = new ImageInspectorProvider(context.extensionUri, scoreIndex);
   const topSamples = new ScoreExplorerViewProvider(scoreIndex);
   const galleries = new GalleryComparePanels(context.extensionUri, backend.log);
+  const badgeRun = new BadgeRunPin(context.workspaceState);
+  runs.badgeRuns = { decorating: () => scoreIndex.decoratingRuns, pinned: () => scoreIndex.pinned?.dir };
 
   // One rebuild at a time; a change during a rebuild schedules exactly one more.
   let rebuilding: Promise<void> | undefined, again = false;
@@ -50,10 +55,11 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
     rebuilding = (async () => {
       do {
         again = false;
-        try { await scoreIndex.rebuild(runStoreFolders()); } catch (err) { backend.log.warn(`score index: ${(err as Error).message}`); }
+        try { await scoreIndex.rebuild(runStoreFolders(), badgeRun.get()); } catch (err) { backend.log.warn(`score index: ${(err as Error).message}`); }
       } while (again);
       decorations.refresh();
       topSamples.refresh();
+      runs.redraw(); // "· badges" moves to the run that now decorates
     })().finally(() => { rebuilding = undefined; });
     return rebuilding;
   };
@@ -67,16 +73,18 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
       if (openPanel && runDir) await scorePanels.open(runDir);
     },
   };
+  const scoresView = vscode.window.createTreeView('sslmem.scores', { treeDataProvider: topSamples });
+  topSamples.attach(scoresView);
   context.subscriptions.push(
-    backend, runs, scoreExplorer, scorePanels, decorations, inspector, topSamples, galleries,
+    backend, runs, scoreExplorer, scorePanels, decorations, inspector, topSamples, galleries, badgeRun, scoresView,
     vscode.window.registerTreeDataProvider('sslmem.runs', runs),
-    vscode.window.registerTreeDataProvider('sslmem.scores', topSamples),
+    badgeRun.onDidChange(() => { void refreshScores(); }),
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], hovers),
     vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, inspector, { supportsMultipleEditorsPerDocument: true }),
-    ...registerCommands({ backend, runs, scoreExplorer, scorePanels, galleries, compute }),
+    ...registerCommands({ backend, runs, scoreExplorer, scorePanels, galleries, compute, badgeRun, refreshScores }),
     // The overview panel and the score previews follow the run store: whenever the tree re-reads it, so do they.
-    runs.onDidChangeTreeData(() => { void scoreExplorer.refresh(); void refreshScores(); }),
+    runs.onDidChangeRuns(() => { void scoreExplorer.refresh(); void refreshScores(); }),
     // Granting trust enables jobs; refresh so the panel's empty state stops saying they are disabled.
     vscode.workspace.onDidGrantWorkspaceTrust(() => { void scoreExplorer.refresh(); }),
   );
@@ -84,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   void vscode.commands.executeCommand('setContext', 'sslmem.jobRunning', false);
   void refreshScores();
   backend.log.info(`SSLMem Studio activated (VS Code ${vscode.version}, extension host node ${process.version})`);
-  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, refreshScores };
+  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, badgeRun, refreshScores };
 }
 
 export function deactivate(): void {

@@ -5,6 +5,13 @@ import { isObject, isIntIn, isStringArray } from './guards';
 
 export const SUBSET_NAMES = ['S_S', 'S_C', 'S_I', 'S_E'] as const;
 export type SubsetName = (typeof SUBSET_NAMES)[number];
+/** What each subset is, in words a new user can follow (inspector, tooltips): which encoder trained on it. */
+export const SUBSET_MEANING: Record<SubsetName, string> = {
+  S_S: 'shared: f and g both trained on it',
+  S_C: 'candidate: only f trained on it (the scores that measure memorization)',
+  S_I: 'independent: only g trained on it',
+  S_E: 'extra: neither f nor g trained on it',
+};
 export type Mark = 'keep' | 'exclude';
 
 /** Which rows the gallery shows; an empty list means "no restriction". Scores are the normalised score. */

@@ -6,16 +6,18 @@ import type { BackendHost } from './backendHost';
 import { EXECUTION_PROVIDERS, executionProvider, type ExecutionProviderSetting } from './config';
 import { computeScores, resumeRun, type ComputeDeps, type ComputeOptions } from './computeCommand';
 import { importEncoders, isImportOptions } from './importCommand';
-import { compareGalleriesCommand, compareRunsCommand, deleteRun, exportScores, openRun, openScoreExplorer, type RunArg } from './runCommands';
+import { compareGalleriesCommand, compareRunsCommand, deleteRun, exportScores, openRun, openScoreExplorer, pickRun, runDirOf, type RunArg } from './runCommands';
+import type { BadgeRunPin } from './badgeRun';
 import type { GalleryComparePanels } from './galleryComparePanel';
 import type { RunsTreeProvider } from './runsTree';
 import type { ScoreExplorerPanels } from './scoreExplorerPanel';
 import type { ScorePanels } from './scorePanel';
 
-export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: ScoreExplorerPanels; scorePanels: ScorePanels; galleries: GalleryComparePanels; compute: ComputeDeps }
+export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: ScoreExplorerPanels; scorePanels: ScorePanels; galleries: GalleryComparePanels; compute: ComputeDeps;
+  badgeRun: BadgeRunPin; refreshScores: () => Promise<void> }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { backend, runs, scoreExplorer, scorePanels, galleries, compute } = deps;
+  const { backend, runs, scoreExplorer, scorePanels, galleries, compute, badgeRun, refreshScores } = deps;
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'sslmem.showBackendLog': () => backend.log.show(true),
     'sslmem.backendStatus': () => showBackendStatus(backend),
@@ -41,6 +43,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       return compareGalleriesCommand(galleries, a as RunArg, selected ? undefined : b as RunArg);
     },
     'sslmem.inspectImage': (uri) => inspectImage(uri),
+    // Pin the run whose scores badge the workspace (and fill the Score Explorer view); resolves once they do.
+    'sslmem.useRunForBadges': async (run) => {
+      const dir = runDirOf(run as RunArg) ?? await pickRun('SSLMem: which run badges the images in the Explorer?');
+      if (!dir) return undefined;
+      await badgeRun.set(dir);
+      await refreshScores();
+      return dir;
+    },
+    'sslmem.useLatestRunForBadges': async () => { await badgeRun.set(undefined); await refreshScores(); },
   };
   return Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, (...args: unknown[]) => reportErrors(backend, id, () => fn(...args))));
 }

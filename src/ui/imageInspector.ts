@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ScoreIndex } from './scoreIndex';
-import { escapeHtml, inspectorHtml } from './inspectorHtml';
+import { escapeHtml, inspectorHtml, inspectorRows } from './inspectorHtml';
 import { RunData } from './runData';
 import { ThumbnailRenderer } from './thumbnails';
 
@@ -38,11 +38,7 @@ export class ImageInspectorProvider implements vscode.CustomReadonlyEditorProvid
         views = (await new ThumbnailRenderer(score.runDir, data.manifest).views(score.index)).map((f) => webview.asWebviewUri(vscode.Uri.file(f)).toString());
       } catch { views = []; }
     }
-    const rows: [string, string][] = score ? [
-      ['score', `${score.score.toFixed(4)} (normalised)`], ['rank', `${score.rank} of ${score.n}`], ['band', score.band],
-      ['subset', score.subset], ['label', score.className ?? String(score.label)], ['L_f', score.lf.toFixed(4)], ['L_g', score.lg.toFixed(4)],
-      ['raw L_g − L_f', score.raw.toFixed(4)], ['run', score.runId],
-    ] : [];
+    const rows = score ? inspectorRows(score) : [];
     webview.html = inspectorHtml({
       cspSource: webview.cspSource,
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'inspector.css')).toString(),

@@ -1,4 +1,24 @@
 // The Image Inspector's page, as a pure function (no `vscode`), so a unit test can check its CSP and escaping.
+import { SUBSET_MEANING } from '../protocol/scorePanel';
+import { BAND_LIMITS, BAND_TEXT, type SampleScore } from './scoreIndex';
+
+/** The inspector's table for a scored image: every term explained where it appears (S_C, band, L_f, …). */
+export function inspectorRows(s: SampleScore): [string, string][] {
+  const pct = (q: number) => `${Math.round(q * 100)}%`;
+  const bandRule = s.band === 'high' ? `rank in the top ${pct(BAND_LIMITS.high)} of this run`
+    : s.band === 'mid' ? `rank in the top ${pct(BAND_LIMITS.high)}–${pct(BAND_LIMITS.mid)}` : `rank below the top ${pct(BAND_LIMITS.mid)}`;
+  return [
+    ['score', `${s.score.toFixed(4)} (normalised; higher = f aligns this image's views better than g: memorized)`],
+    ['rank', `${s.rank} of ${s.n} (1 = most memorized)`],
+    ['band', `${s.band} — ${bandRule}${s.band === 'low' ? '' : ` (Explorer badge ${BAND_TEXT[s.band].split(' ')[0]})`}`],
+    ['subset', `${s.subset} — ${SUBSET_MEANING[s.subset]}`],
+    ['label', s.className ?? String(s.label)],
+    ['L_f', `${s.lf.toFixed(4)} (alignment loss of f, the encoder under test)`],
+    ['L_g', `${s.lg.toFixed(4)} (alignment loss of g, the reference encoder)`],
+    ['raw L_g − L_f', s.raw.toFixed(4)],
+    ['run', s.runId],
+  ];
+}
 /** Text and double-quoted attribute values (every attribute here is double-quoted, so ' may stay as is: the CSP needs it). */
 export const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -123,7 +123,7 @@ export async function retrainAfterRemoval(backend: BackendHost, panels: RetrainP
     if (text === undefined) return undefined;
     seeds = Number(text);
   }
-  const title = `SSLMem: retrain ${path.basename(runDir)} (k = ${k.join(', ')}, ${seeds} seeds)`;
+  const title = `SSLMem: retrain ${path.basename(runDir)} (k = ${k.join(', ')}, ${seeds} seed${seeds === 1 ? '' : 's'})`;
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (report, token) =>
     backend.request('retrainSslmem', { runDir, k: k!, seeds: seeds!, epochs: options.epochs, rescore: options.rescore ?? true, provider: executionProvider(), threads: threads() }, {
       token, label: title,

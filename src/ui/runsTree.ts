@@ -5,9 +5,16 @@ import * as vscode from 'vscode';
 import { runStoreFolders } from './config';
 import { listRuns, type RunSummary } from './runIndex';
 
+/** Which runs decorate the workspace (from the score index), to mark them in the tree. */
+export interface BadgeRuns { decorating(): readonly string[]; pinned(): string | undefined }
+
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly storeChanged = new vscode.EventEmitter<void>();
+  /** The run store changed (or Refresh Runs): listeners re-read it. Not fired by redraw(). */
+  readonly onDidChangeRuns = this.storeChanged.event;
+  badgeRuns: BadgeRuns | undefined;
   private readonly watchers: vscode.Disposable[] = [];
   private debounce: NodeJS.Timeout | undefined;
 
@@ -25,8 +32,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
   refresh(): void {
     clearTimeout(this.debounce);
     this.debounce = undefined;
+    this.storeChanged.fire();
     this.changed.fire();
   }
+
+  /** Redraws the items (which run decorates changed) without announcing a store change. */
+  redraw(): void { this.changed.fire(); }
 
   private refreshSoon(): void {
     this.debounce ??= setTimeout(() => this.refresh(), 250);
@@ -43,8 +54,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
     item.id = run.dir;
     const dataset = run.dataset ? path.basename(run.dataset) : undefined;
     const unfinished = !run.problem && run.status !== 'done';
+    const badges = this.badgesText(run);
     item.description = run.problem ? 'unreadable manifest'
-      : [run.status === 'done' ? undefined : run.status, run.preset, dataset, sizesText(run.subsetSizes), run.provider?.chosen, unfinished && run.nextStage ? `next: ${run.nextStage}` : undefined].filter(Boolean).join(' · ');
+      : [run.status === 'done' ? undefined : run.status, run.preset, dataset, sizesText(run.subsetSizes), run.provider?.chosen, unfinished && run.nextStage ? `next: ${run.nextStage}` : undefined, badges].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(run.problem ? 'warning' : statusIcon(run.status));
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(run.id)}**\n\n`);
@@ -55,6 +67,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
       ['execution provider', run.provider?.detail ?? run.executionProvider], ['created', run.createdAt],
       ['timings', run.timings ? Object.entries(run.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ') + ` (total ${total!.toFixed(1)} s)` : undefined],
       ['resumes at', unfinished ? run.nextStage : undefined], ['error', run.error], ['problem', run.problem],
+      ['Explorer badges', badges === undefined ? undefined : badges === 'badges (pinned)'
+        ? 'its scores badge the images of its dataset folder (pinned: SSLMem: Use Latest Run for Badges unpins)'
+        : 'its scores badge the images of its dataset folder (the latest finished run there)'],
     ];
     for (const [k, v] of rows) if (v) md.appendMarkdown(`- ${k}: ${escapeMd(v)}\n`);
     md.appendMarkdown(`- folder: \`${run.dir}\``);
@@ -67,9 +82,18 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
     return item;
   }
 
+  private badgesText(run: RunSummary): string | undefined {
+    if (!this.badgeRuns || run.status !== 'done') return undefined;
+    const dir = path.resolve(run.dir);
+    if (!this.badgeRuns.decorating().some((d) => path.resolve(d) === dir)) return undefined;
+    const pinned = this.badgeRuns.pinned();
+    return pinned && path.resolve(pinned) === dir ? 'badges (pinned)' : 'badges';
+  }
+
   dispose(): void {
     clearTimeout(this.debounce);
     this.changed.dispose();
+    this.storeChanged.dispose();
     for (const d of this.watchers) d.dispose();
   }
 }

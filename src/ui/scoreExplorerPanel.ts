@@ -1,4 +1,4 @@
-// The Score Explorer webview panel (host side). For now it lists the runs in the run store, or an empty
+// The Runs Overview webview panel (host side; view type sslmem.scoreExplorer, kept for restored panels). For now it lists the runs in the run store, or an empty
 // state that explains how scores come about; the score gallery of issue 5 grows inside this panel.
 // The page's state (selection) lives in the webview (vscode.setState); data is always refetched from here,
 // which is what makes restore-after-reload (the serializer below) cheap and correct.
@@ -10,7 +10,7 @@ import { listRuns, type RunSummary } from './runIndex';
 import { computeLocalResourceRoots, datasetFolderOf, makeNonce, webviewPage } from './webviewHtml';
 
 export const SCORE_EXPLORER_VIEW_TYPE = 'sslmem.scoreExplorer';
-const TITLE = 'SSLMem Score Explorer';
+const TITLE = 'SSLMem Runs Overview';
 
 export class ScoreExplorerPanels implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;

@@ -1,4 +1,6 @@
-// The "Score Explorer" view in the side panel: the most memorized samples of the latest finished run.
+// The "Score Explorer" view in the side panel: the most memorized samples of the run that decorates the
+// workspace (the latest finished run, or the one pinned with "Use Run for Badges"); the view's description
+// names it.
 // Tooltips carry a thumbnail, so they are built only when a person hovers an item (resolveTreeItem).
 // Empty => VS Code shows the view's welcome content (package.json viewsWelcome).
 import * as path from 'node:path';
@@ -12,9 +14,26 @@ export class ScoreExplorerViewProvider implements vscode.TreeDataProvider<Sample
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
+  private view: vscode.TreeView<SampleScore> | undefined;
+
   constructor(private readonly index: ScoreIndex) {}
 
-  refresh(): void { this.changed.fire(); }
+  /** The tree view showing this provider: its description says which run it follows. */
+  attach(view: vscode.TreeView<SampleScore>): void { this.view = view; this.describe(); }
+
+  refresh(): void { this.changed.fire(); this.describe(); }
+
+  /** "run <id> · pinned" or "latest run <id>", or nothing while there is no finished run. */
+  get caption(): string | undefined {
+    const run = this.index.latestRun;
+    if (!run) return undefined;
+    return this.index.pinned ? `${run.id} · pinned` : `latest: ${run.id}`;
+  }
+
+  private describe(): void {
+    if (!this.view) return;
+    this.view.description = this.caption;
+  }
 
   getChildren(element?: SampleScore): SampleScore[] { return element ? [] : this.index.top(TOP_K); }
 

@@ -7,10 +7,18 @@ import type { SubsetName } from '../protocol/scorePanel';
 import { listRuns, type RunSummary } from './runIndex';
 import { RunData } from './runData';
 
-/** Rank bands: badges and colours in the Explorer. By rank percentile, so they mean the same for every run. */
+/** Rank bands: badges and colours in the Explorer. By rank percentile, so they mean the same for every run.
+ *  Diamonds, not letters: git's badges are letters (M, U, D, A), and a scored image that is also modified
+ *  must not read as two git states. */
 export type ScoreBand = 'high' | 'mid' | 'low';
-export const BAND_BADGES: Record<ScoreBand, string> = { high: 'M', mid: 'm', low: '·' };
+export const BAND_BADGES: Record<ScoreBand, string> = { high: '◆', mid: '◇', low: '·' };
+/** Letters a badge must never be: the git extension's (and other SCM providers') status letters. */
+export const SCM_BADGE_LETTERS = ['M', 'm', 'U', 'A', 'D', 'R', 'C', 'I', '!'] as const;
 export const BAND_LIMITS = { high: 0.05, mid: 0.25 } as const;
+/** What a badge means, in words (tooltips, legends). */
+export const BAND_TEXT: Record<ScoreBand, string> = {
+  high: '◆ top 5% most memorized', mid: '◇ top 5–25% most memorized', low: 'below the top 25%',
+};
 
 export interface SampleScore {
   file: string;
@@ -38,9 +46,11 @@ export class ScoreIndex {
   private byFile = new Map<string, SampleScore>();
   private runsByDataset = new Map<string, RunData>();
   private newest: RunData | undefined;
+  private pinnedRun: RunData | undefined;
 
-  /** Re-reads the stores; keeps only done runs with scores, the newest per dataset folder. */
-  async rebuild(storeFolders: readonly string[]): Promise<void> {
+  /** Re-reads the stores; keeps only done runs with scores, the newest per dataset folder — or, for the
+   *  pinned run's dataset folder, the pinned run (a pin that names no finished run is ignored). */
+  async rebuild(storeFolders: readonly string[], pinnedRunDir?: string): Promise<void> {
     const done = (await listRuns(storeFolders)).filter((r) => r.status === 'done');
     const latest = new Map<string, RunSummary>();
     for (const r of done) {
@@ -49,6 +59,9 @@ export class ScoreIndex {
       const prev = latest.get(key);
       if (!prev || (r.createdAt ?? r.id) > (prev.createdAt ?? prev.id)) latest.set(key, r);
     }
+    const pin = pinnedRunDir ? done.find((r) => r.dataset && path.resolve(r.dir) === path.resolve(pinnedRunDir)) : undefined;
+    if (pin) latest.set(path.resolve(pin.dataset!), pin);
+    let pinnedRun: RunData | undefined;
     const byFile = new Map<string, SampleScore>();
     const runsByDataset = new Map<string, RunData>();
     let newest: RunData | undefined;
@@ -58,6 +71,7 @@ export class ScoreIndex {
       runsByDataset.set(dataset, data);
       data.init(); // computed now, in the background, so a score panel opening on this run answers at once
       if (!newest || data.manifest.createdAt > newest.manifest.createdAt) newest = data;
+      if (summary === pin) pinnedRun = data;
       for (const row of data.byRank) {
         const file = data.fileOf(row);
         if (file) byFile.set(path.resolve(file), toSampleScore(data, row, file));
@@ -65,17 +79,22 @@ export class ScoreIndex {
     }
     this.byFile = byFile;
     this.runsByDataset = runsByDataset;
-    this.newest = newest;
+    this.newest = pinnedRun ?? newest;
+    this.pinnedRun = pinnedRun;
   }
 
   lookup(file: string): SampleScore | undefined { return this.byFile.get(path.resolve(file)); }
   get size(): number { return this.byFile.size; }
   /** The dataset roots of the indexed runs: relative paths in CSVs (scores.csv) are relative to these. */
   get datasetRoots(): string[] { return [...this.runsByDataset.keys()]; }
-  /** The most recently created finished run. */
+  /** The run the Score Explorer view follows: the pinned run, else the most recently created finished run. */
   get latestRun(): RunData | undefined { return this.newest; }
+  /** The pinned run, when the pin named a finished run with scores. */
+  get pinned(): RunData | undefined { return this.pinnedRun; }
+  /** The folders of the runs whose scores decorate images (one per dataset folder). */
+  get decoratingRuns(): string[] { return [...this.runsByDataset.values()].map((d) => d.dir); }
 
-  /** The most memorized samples of the latest run. */
+  /** The most memorized samples of the run the Score Explorer view follows. */
   top(k: number): SampleScore[] {
     const data = this.newest;
     if (!data) return [];
@@ -92,5 +111,5 @@ function toSampleScore(data: RunData, row: ScoreRow, file: string): SampleScore 
 
 /** One line for tooltips (file decorations take plain text). */
 export function describeScore(s: SampleScore): string {
-  return `SSLMem score ${s.score.toFixed(3)} · rank ${s.rank} of ${s.n} · ${s.subset}${s.className ? ` · ${s.className}` : ''}`;
+  return `SSLMem score ${s.score.toFixed(3)} · rank ${s.rank} of ${s.n} · ${s.subset}${s.className ? ` · ${s.className}` : ''} · ${BAND_TEXT[s.band]} · run ${s.runId}`;
 }

@@ -1,5 +1,5 @@
 // Scores next to image files. Images open in VS Code's own image editor, where hovers never fire, so:
-// a FileDecorationProvider badges scored dataset images in the Explorer (band letter, band colour, plain
+// a FileDecorationProvider badges scored dataset images in the Explorer (band diamond, band colour, plain
 // text tooltip), and a HoverProvider shows thumbnail + score on image paths mentioned in text files
 // (CSV, JSON, Markdown, code).
 import * as fs from 'node:fs';
@@ -7,7 +7,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BAND_BADGES, describeScore, type SampleScore, type ScoreIndex } from './scoreIndex';
 
-const BAND_COLORS = { high: 'sslmem.scoreHigh', mid: 'sslmem.scoreMid', low: 'sslmem.scoreLow' } as const;
+// VS Code paints a decorated file's editor tab and Explorer label in the decoration's colour, whoever provides
+// it. So: colours no SCM uses (violet, blue; see package.json), and no colour at all for the low band — a
+// dimmed label reads as "git-ignored", and most images are in the low band.
+const BAND_COLORS = { high: 'sslmem.scoreHigh', mid: 'sslmem.scoreMid', low: undefined } as const;
 
 export class ScoreDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
@@ -22,7 +25,8 @@ export class ScoreDecorations implements vscode.FileDecorationProvider, vscode.D
     if (uri.scheme !== 'file') return undefined;
     const s = this.index.lookup(uri.fsPath);
     if (!s) return undefined;
-    const d = new vscode.FileDecoration(BAND_BADGES[s.band], describeScore(s), new vscode.ThemeColor(BAND_COLORS[s.band]));
+    const color = BAND_COLORS[s.band];
+    const d = new vscode.FileDecoration(BAND_BADGES[s.band], describeScore(s), color ? new vscode.ThemeColor(color) : undefined);
     d.propagate = false; // a folder full of images would otherwise always look "memorized"
     return d;
   }

@@ -1,4 +1,4 @@
-// The runs overview panel ("SSLMem: Show Runs Overview"; Open Score Explorer shows it too before any run has
+// The runs overview panel ("SSLMem: Show Runs Overview"; Open Latest Run shows it too before any run has
 // scores) in the real workbench: it opens as a webview tab, its page runs under the strict CSP (it posts 'ready' and draws what the host sends), and it lists runs written to the run store.
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -32,7 +32,7 @@ describe('Score Explorer panel (real workbench)', function () {
     const rendered = nextEvent(api.scoreExplorer.onDidRender, (rows) => rows === expected, 30_000, `a render with ${expected} rows`);
     await vscode.commands.executeCommand('sslmem.showRunsOverview');
     const [tab] = await waitFor('a Score Explorer webview tab', () => webviewTabs().length > 0 && webviewTabs());
-    assert.strictEqual(tab.label, 'SSLMem Score Explorer');
+    assert.strictEqual(tab.label, 'SSLMem Runs Overview');
     assert.strictEqual(await rendered, expected);
     const panel = api.scoreExplorer.current;
     assert.ok(panel, 'no current panel');

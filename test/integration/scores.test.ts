@@ -29,6 +29,7 @@ describe('memorization scores through the UI (tiny real run)', function () {
   let dataset: string;
   let runDir: string;
   let csv: CsvRow[];
+  let newerRunDir: string;
 
   before(async () => {
     workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -52,19 +53,33 @@ describe('memorization scores through the UI (tiny real run)', function () {
     assert.match((item.tooltip as vscode.MarkdownString).value, /execution provider: cpu/);
   });
 
-  it('file decorations badge every scored image with its band and score', async () => {
+  it('file decorations badge every scored image with its band and score, never like git', async () => {
     const { api } = await activeApi();
     await api.refreshScores();
+    const gitLetters = /[A-Za-z!]/; // git's badges are letters (M, U, D, A, R, C, I, !): ours must not read as one
+    const gitColours = new Set(['gitDecoration.modifiedResourceForeground', 'gitDecoration.deletedResourceForeground',
+      'gitDecoration.untrackedResourceForeground', 'gitDecoration.ignoredResourceForeground', 'descriptionForeground']);
     for (const row of csv) {
       const uri = vscode.Uri.file(path.join(dataset, row.path));
       const d = await api.decorations.provideFileDecoration(uri);
       assert.ok(d, `no decoration for ${row.path}`);
       assert.ok(d.badge && d.badge.length <= 2, `badge '${d.badge}'`);
+      assert.ok(!gitLetters.test(d.badge), `badge '${d.badge}' looks like a git status letter`);
+      assert.notStrictEqual(d.propagate, true, 'a decoration that propagates colours every parent folder');
+      if (d.color) assert.ok(!gitColours.has(d.color.id), `colour ${d.color.id} is git's`);
+      const rankQ = (row.rank - 1) / csv.length;
+      assert.strictEqual(d.badge, rankQ < 0.05 ? '◆' : rankQ < 0.25 ? '◇' : '·', `${row.path} rank ${row.rank}`);
       assert.ok(d.tooltip?.includes(`score ${row.normalised.toFixed(3)}`), `${row.path}: ${d.tooltip}`);
       assert.ok(d.tooltip?.includes(`rank ${row.rank} of ${csv.length}`), d.tooltip);
     }
     const top = csv.find((r) => r.rank === 1)!;
-    assert.ok((await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(dataset, top.path))))?.color, 'top sample has no band colour');
+    assert.strictEqual((await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(dataset, top.path))))?.color?.id, 'sslmem.scoreHigh', 'top sample has no band colour');
+    const colours = (vscode.extensions.getExtension('sslmem.sslmem-studio')!.packageJSON.contributes.colors as { id: string; defaults: Record<string, string> }[]);
+    for (const id of ['sslmem.scoreHigh', 'sslmem.scoreMid']) {
+      const c = colours.find((x) => x.id === id)!;
+      // git: modified #E2C08D/#895503, deleted #c74e39/#ad0707, untracked #73C991/#007100, conflict #e4676b/#ad0707
+      for (const v of Object.values(c.defaults)) assert.ok(!/^#(e2c08d|895503|c74e39|ad0707|73c991|007100|e4676b|f14c4c|c72e2e|cca700)/i.test(v), `${id} ${v} is a git colour`);
+    }
     assert.strictEqual(await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(workspace, 'README.md'))), undefined);
   });
 
@@ -150,6 +165,41 @@ describe('memorization scores through the UI (tiny real run)', function () {
     const resumed = await vscode.commands.executeCommand<RunResult>('sslmem.resumeRun', newRun.dir);
     assert.strictEqual(resumed?.status, 'done');
     assert.ok(fs.existsSync(path.join(newRun.dir, 'scores.bin')));
+    newerRunDir = newRun.dir;
+  });
+
+  it('Use Run for Badges pins the older run: its scores badge the images and fill the Score Explorer view, until unpinned', async () => {
+    const { api } = await activeApi();
+    const idOf = async (dir: string) => (await api.runs.list()).find((r) => r.dir === dir)!.id;
+    const [olderId, newerId] = [await idOf(runDir), await idOf(newerRunDir)];
+    const sample = vscode.Uri.file(path.join(dataset, csv[0].path));
+    const itemOf = async (dir: string) => api.runs.getTreeItem((await api.runs.list()).find((r) => r.dir === dir)!);
+    // Unpinned, the newer (resumed) run on the same folder decorates it.
+    await api.refreshScores();
+    assert.match(String((await api.decorations.provideFileDecoration(sample))?.tooltip), new RegExp(`run ${newerId}$`));
+    assert.match(String((await itemOf(newerRunDir)).description), / · badges$/);
+    assert.doesNotMatch(String((await itemOf(runDir)).description), /badges/);
+    assert.strictEqual(api.topSamples.caption, `latest: ${newerId}`);
+
+    assert.strictEqual(await vscode.commands.executeCommand('sslmem.useRunForBadges', runDir), runDir);
+    assert.strictEqual(api.badgeRun.get(), path.resolve(runDir));
+    const d = await api.decorations.provideFileDecoration(sample);
+    assert.match(String(d?.tooltip), new RegExp(`score ${csv[0].normalised.toFixed(3)} · rank ${csv[0].rank} of ${csv.length}`));
+    assert.match(String(d?.tooltip), new RegExp(`run ${olderId}$`));
+    assert.strictEqual(api.topSamples.caption, `${olderId} · pinned`);
+    assert.strictEqual(api.topSamples.getChildren()[0].runDir, runDir);
+    assert.match(String((await itemOf(runDir)).description), / · badges \(pinned\)$/);
+    assert.doesNotMatch(String((await itemOf(newerRunDir)).description), /badges/);
+
+    await vscode.commands.executeCommand('sslmem.useLatestRunForBadges');
+    assert.strictEqual(api.badgeRun.get(), undefined);
+    assert.match(String((await api.decorations.provideFileDecoration(sample))?.tooltip), new RegExp(`run ${newerId}$`));
+    assert.strictEqual(api.topSamples.caption, `latest: ${newerId}`);
+  });
+
+  it('Delete Run removes the folder, closes its panel and leaves the list', async () => {
+    const { api } = await activeApi();
+    const newRun = { dir: newerRunDir };
     // Delete it again (confirmed by the caller): the folder goes, its open panel closes, the list follows.
     await vscode.commands.executeCommand('sslmem.openRun', newRun.dir);
     assert.ok(api.scorePanels.panelOf(newRun.dir));
@@ -166,7 +216,7 @@ describe('memorization scores through the UI (tiny real run)', function () {
     await vscode.commands.executeCommand('sslmem.refreshRuns');
     await vscode.commands.executeCommand('sslmem.showBackendLog');
     const opened = await vscode.commands.executeCommand('sslmem.openScoreExplorer');
-    assert.ok(opened, 'Open Score Explorer did not open the latest run');
+    assert.ok(opened, 'Open Latest Run did not open the latest run');
   });
 });
 

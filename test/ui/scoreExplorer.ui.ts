@@ -1,4 +1,4 @@
-// A person's path through the foundation UI: command palette -> "SSLMem: Open Score Explorer" -> the panel's
+// A person's path through the foundation UI: command palette -> "SSLMem: Open Latest Run" -> the panel's
 // empty state -> a run appears in the run store -> Refresh inside the webview shows it -> the SSLMem
 // activity-bar container with the Runs view lists it. Screenshots go to test-results/ui/.
 import * as assert from 'node:assert/strict';
@@ -15,10 +15,10 @@ export async function run(ctx: UiContext): Promise<void> {
   const cspViolations: string[] = [];
   page.on('console', (m: ConsoleMessage) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.location().url}: ${m.text()}`); });
 
-  await ctx.runCommand('SSLMem: Open Score Explorer');
+  await ctx.runCommand('SSLMem: Open Latest Run');
   const web = ctx.webview();
   await web.locator('#title').waitFor({ timeout: 30_000 });
-  assert.equal(await web.locator('#title').textContent(), 'Score Explorer');
+  assert.equal(await web.locator('#title').textContent(), 'Runs Overview');
   const empty = web.locator('#empty-state');
   await empty.waitFor({ timeout: 15_000 });
   assert.match((await empty.textContent()) ?? '', /No runs yet/);

@@ -33,6 +33,9 @@ export async function run(ctx: UiContext): Promise<void> {
   const provider = training.locator('#stat-provider', { hasText: /^(cpu, \d+ threads?|webgpu|cuda)/ });
   await provider.waitFor({ timeout: 60_000 });
   assert.ok(await training.locator('#provider-reasons li').count() >= 1, 'no line says why the other providers were not used');
+  // Overall progress across the stages and the time it has taken (ETA once there is a pace).
+  await training.locator('#stat-overall', { hasText: /^\d+%$/ }).waitFor({ timeout: 10_000 });
+  await training.locator('#stat-elapsed', { hasText: /^\d+ (s|min)/ }).waitFor({ timeout: 10_000 });
   await ctx.screenshot('training-provider');
   // On a fast machine the tiny run can finish before train_g is seen running: then the score panel has
   // already replaced the training view, which is just as good for what follows.
@@ -104,11 +107,23 @@ export async function run(ctx: UiContext): Promise<void> {
   // Detail pane: the focused sample's augmented views arrive; then the Image Inspector (a custom editor beside).
   await cells.first().click();
   await web.locator('#detail-views img').nth(3).waitFor({ timeout: 15_000 });
+  // Keep / Exclude / Inspect are inside the pane's visible box and the webview's viewport (at 1400×900 they
+  // were cut off at the bottom of the pane): the pane scrolls and the buttons stick to its bottom edge.
+  const clipped = await web.locator('#detail').evaluate((pane) => {
+    const box = pane.getBoundingClientRect();
+    return ['detail-keep', 'detail-exclude', 'detail-inspect'].filter((id) => {
+      const b = document.getElementById(id)?.getBoundingClientRect();
+      return !b || b.height === 0 || b.top < box.top - 1 || b.bottom > Math.min(box.bottom, window.innerHeight) + 1;
+    });
+  });
+  assert.deepEqual(clipped, [], 'detail pane buttons cut off');
+  await ctx.screenshot('score-panel-detail-actions');
   await web.locator('#detail-inspect').click();
   await page.locator('.tabs-container .tab', { hasText: /\.png/ }).first().waitFor({ timeout: 20_000 });
   const inspector = ctx.webview();
   await inspector.locator('#scores').waitFor({ timeout: 20_000 });
   assert.match((await inspector.locator('#scores').textContent()) ?? '', /rank\s*\d+ of \d+/);
+  assert.match((await inspector.locator('#scores').textContent()) ?? '', /S_[SCIE] — (shared|candidate|independent|extra): /, 'the subset is not explained');
   await ctx.screenshot('image-inspector');
 
   // Reload the window: the panel comes back with its UI state (filter, selection) and refetches the rows.

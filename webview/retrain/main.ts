@@ -6,6 +6,7 @@ import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, 
 import type { RetrainEvent, RetrainResults, RetrainRow } from '../../src/engine/sslmem/removal-types';
 import { isHostToRetrain, type RetrainToHost, type ScoreDiffSummary } from '../../src/ui/retrainProtocol';
 import { el, themeColor, vscodeApi } from '../shared/dom';
+import { plural } from '../shared/text';
 import css from './retrain.css';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
@@ -71,12 +72,13 @@ function chartFor(results: RetrainResults, metric: Metric, title: string): HTMLE
     type: 'line',
     data: { datasets: [
       { label: 'memorized removal', data: memorized, borderColor: red, backgroundColor: red, pointRadius: 4, borderWidth: 2 },
-      { label: `random removal (mean, min–max over ${results.seeds} seeds)`, data: random, borderColor: blue, backgroundColor: blue, pointRadius: 4, borderWidth: 2, borderDash: [6, 3] },
+      { label: `random removal (mean, min–max over ${plural(results.seeds, 'seed')})`, data: random, borderColor: blue, backgroundColor: blue, pointRadius: 4, borderWidth: 2, borderDash: [6, 3] },
     ] },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
       plugins: { legend: { labels: { color: fg } }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${(c.parsed.y ?? NaN).toFixed(1)}%` } } },
-      scales: { x: { ...scale, type: 'linear', title: { display: true, text: 'k (points removed from f\'s training data)', color: fg } },
+      // k counts removed points: integer ticks only (chart.js would otherwise put ticks at 0.5, 1.5 for small k).
+      scales: { x: { ...scale, ticks: { ...scale.ticks, precision: 0 }, type: 'linear', title: { display: true, text: 'k (points removed from f\'s training data)', color: fg } },
         y: { ...scale, ...yRange, title: { display: true, text: `${title} accuracy (%)`, color: fg } } },
     },
     plugins: [whiskerPlugin(whiskers, blue)],
@@ -117,7 +119,7 @@ function showResults(title: string, results: RetrainResults, diff: ScoreDiffSumm
   const p = results.protocol;
   document.getElementById('app')!.replaceChildren(
     el('header', {}, el('h1', { text: title }), summary),
-    el('p', { className: 'muted', text: `f trained on ${results.poolSize} points (S_S ∪ S_C); k = ${results.kResolved.join(', ')}; ${results.seeds} random seed(s). Probe-train ${p.probeTrain} (${p.probeTrainSize}), probe-test ${p.probeTest} (${p.probeTestSize}); encoders frozen.` }),
+    el('p', { className: 'muted', text: `f trained on ${results.poolSize} points (S_S ∪ S_C); k = ${results.kResolved.join(', ')}; ${plural(results.seeds, 'random seed')}. Probe-train ${p.probeTrain} (${p.probeTrainSize}), probe-test ${p.probeTest} (${p.probeTestSize}); encoders frozen.` }),
     el('div', { id: 'progress', className: 'muted' }),
     el('section', { id: 'verdict' }, el('h2', { text: 'Verdict' }), el('ul', {}, ...results.conclusion.map((l) => el('li', { text: l })))),
     el('div', { className: 'charts' }, chartFor(results, 'linearProbeAccuracy', 'Linear probe'), chartFor(results, 'knnAccuracy', 'kNN')),

@@ -35,7 +35,7 @@ function header(count: number | undefined): HTMLElement {
   refresh.setAttribute('secondary', '');
   refresh.addEventListener('click', () => post({ type: 'refresh' }));
   const counter = el('span', { id: 'run-count', className: 'muted', text: count === undefined ? 'loading…' : `${count} run${count === 1 ? '' : 's'}` });
-  return el('header', {}, el('h1', { id: 'title', text: 'Score Explorer' }), counter, refresh);
+  return el('header', {}, el('h1', { id: 'title', text: 'Runs Overview' }), counter, refresh);
 }
 
 /** What a memorization score is, in two sentences: the panel must explain its own numbers. */

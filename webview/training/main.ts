@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { RunProgress } from '../../src/protocol/backend';
 import { isHostToTraining, type HostToTraining, type TrainingToHost } from '../../src/protocol/training';
+import { etaSeconds, formatDuration, lossAxisRange, overallFraction } from './progress';
 import { el, themeColor, vscodeApi } from '../shared/dom';
 import { describeChosen, isProviderDecision, type ProviderDecision } from '../../src/engine/runtime/providers';
 
@@ -13,12 +14,28 @@ const vscode = vscodeApi();
 const post = (m: TrainingToHost) => vscode.postMessage(m);
 
 const stageRows = new Map<string, HTMLElement>();
+let stageNames: string[] = [];
+const stageDone = new Map<string, number>();
+let startedAt = 0;
+let clock: ReturnType<typeof setInterval> | undefined;
 let chart: Chart | undefined;
 const series: Record<'f' | 'g', { x: number; y: number }[]> = { f: [], g: [] };
 
 function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
   const cancel = el('vscode-button', { id: 'cancel', text: 'Cancel run' });
-  cancel.addEventListener('click', () => { post({ type: 'cancel' }); cancel.setAttribute('disabled', ''); });
+  cancel.addEventListener('click', () => {
+    post({ type: 'cancel' });
+    // Cancelling takes until the current step (or scoring batch) ends: say so at once.
+    cancel.setAttribute('disabled', '');
+    cancel.textContent = 'Cancelling…';
+    text('status', 'Cancelling… the run stops after the current step; it stays resumable (SSLMem: Resume Run).');
+    document.getElementById('status')?.classList.add('cancelling');
+  });
+  stageNames = [...msg.stages];
+  stageDone.clear();
+  startedAt = Date.now();
+  clearInterval(clock);
+  clock = setInterval(tick, 1000);
   const stages = el('ol', { id: 'stages', className: 'stages' });
   for (const s of msg.stages) {
     const row = el('li', { className: 'stage pending' }, el('span', { className: 'name', text: s }), el('span', { className: 'detail muted', text: 'pending' }));
@@ -33,6 +50,9 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
       el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'step' }), el('strong', { id: 'stat-step', text: '—' })),
       el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'loss' }), el('strong', { id: 'stat-loss', text: '—' })),
       el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'images/s' }), el('strong', { id: 'stat-ips', text: '—' })),
+      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'overall' }), el('strong', { id: 'stat-overall', text: '0%' })),
+      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'elapsed' }), el('strong', { id: 'stat-elapsed', text: '0 s' })),
+      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'ETA' }), el('strong', { id: 'stat-eta', text: '—' })),
       el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'execution provider' }), el('strong', { id: 'stat-provider', text: '—' }))),
     el('ul', { id: 'provider-reasons', className: 'muted provider-reasons', attrs: { 'aria-label': 'execution providers not used' } }),
     el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
@@ -52,6 +72,25 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
   });
 }
 
+/** Overall progress (all stages, weighted), elapsed time and ETA; called on progress and every second. */
+function tick(): void {
+  const fraction = overallFraction(stageNames, stageDone);
+  const elapsed = (Date.now() - startedAt) / 1000;
+  text('stat-overall', `${Math.floor(fraction * 100)}%`);
+  text('stat-elapsed', formatDuration(elapsed));
+  const eta = etaSeconds(elapsed, fraction);
+  text('stat-eta', eta === undefined ? '—' : formatDuration(eta));
+  document.getElementById('progress')?.setAttribute('value', String(fraction));
+}
+
+function fitLossAxis(): void {
+  const r = lossAxisRange([...series.f, ...series.g].map((p) => p.y));
+  const y = chart?.options.scales?.y;
+  if (!r || !y) return;
+  y.min = r.min;
+  y.max = r.max;
+}
+
 const text = (id: string, t: string) => { const e = document.getElementById(id); if (e) e.textContent = t; };
 
 function setStage(stage: string, cls: string, detail: string): void {
@@ -66,24 +105,29 @@ function progress(e: RunProgress): void {
     case 'dataset': text('status', `dataset: ${e.n} images (${e.skipped} skipped, decode cache ${e.cache})`); break;
     case 'stage':
       setStage(e.stage, e.status === 'start' ? 'running' : 'done', e.status === 'start' ? 'running' : e.status === 'skip' ? 'done earlier' : 'done');
+      stageDone.set(e.stage, e.status === 'start' ? 0 : 1);
+      tick();
       if (e.status === 'start') text('stat-stage', e.stage);
       break;
     case 'train': {
       const which = e.stage.startsWith('train_g') ? 'g' : 'f';
       series[which].push({ x: e.step, y: e.loss });
+      fitLossAxis();
       chart?.update('none');
       text('stat-step', `${e.step} / ${e.total}`);
       text('stat-loss', e.loss.toFixed(4));
       text('stat-ips', e.imagesPerSec.toFixed(0));
       setStage(e.stage, 'running', `${e.step}/${e.total}`);
-      document.getElementById('progress')?.setAttribute('value', String(e.step / e.total));
+      stageDone.set(e.stage, e.step / e.total);
+      tick();
       break;
     }
     case 'provider': if (isProviderDecision(e.decision)) showProvider(e.decision); break;
     case 'score':
       setStage(e.stage, 'running', `${e.done}/${e.total}`);
       text('stat-step', `${e.done} / ${e.total}`);
-      document.getElementById('progress')?.setAttribute('value', String(e.done / e.total));
+      stageDone.set(e.stage, e.done / e.total);
+      tick();
       break;
   }
 }
@@ -100,6 +144,10 @@ function showProvider(d: ProviderDecision): void {
 }
 
 function finished(msg: Extract<HostToTraining, { type: 'finished' }>): void {
+  clearInterval(clock);
+  clock = undefined;
+  if (msg.status === 'done') { for (const s of stageNames) stageDone.set(s, 1); tick(); text('stat-eta', '—'); }
+  document.getElementById('status')?.classList.remove('cancelling');
   text('status', msg.message);
   document.getElementById('status')?.classList.add(msg.status);
   document.getElementById('cancel')?.remove();

@@ -9,7 +9,9 @@ import sharp from 'sharp';
 import { isScorePanelToHost, MAX_PAGE } from '../../../src/protocol/scorePanel';
 import { isTrainingToHost } from '../../../src/protocol/training';
 import { fractionAbove } from '../../../webview/scorePanel/threshold';
-import { inspectorHtml } from '../../../src/ui/inspectorHtml';
+import { inspectorHtml, inspectorRows } from '../../../src/ui/inspectorHtml';
+import { describeScore, type SampleScore } from '../../../src/ui/scoreIndex';
+import { plural } from '../../../webview/shared/text';
 import { ThumbnailRenderer } from '../../../src/ui/thumbnails';
 import { cacheFileFor, writeDatasetCache } from '../../../src/engine/data/cache';
 
@@ -45,6 +47,24 @@ test('the Image Inspector page allows no script and escapes file names', () => {
   assert.doesNotMatch(html, /script/i);
   assert.doesNotMatch(html, /<img onerror/);
   assert.match(html, /&lt;img onerror=alert\(1\)&gt;/);
+});
+
+test('the Image Inspector explains its terms: the subset (S_C = candidate, only f trained on it) and the band', () => {
+  const s: SampleScore = { file: '/d/a.png', runId: 'r1', runDir: '/runs/r1', n: 100, index: 3, rank: 2, score: 0.42, raw: 0.1, lf: 0.2, lg: 0.3, subset: 'S_C', label: 1, className: 'shirt', band: 'high' };
+  const rows = new Map(inspectorRows(s));
+  assert.equal(rows.get('subset'), 'S_C — candidate: only f trained on it (the scores that measure memorization)');
+  assert.equal(rows.get('band'), 'high — rank in the top 5% of this run (Explorer badge ◆)');
+  assert.match(rows.get('rank')!, /^2 of 100 \(1 = most memorized\)$/);
+  assert.equal(new Map(inspectorRows({ ...s, subset: 'S_E', band: 'mid' })).get('band'), 'mid — rank in the top 5%–25% (Explorer badge ◇)');
+  assert.match(new Map(inspectorRows({ ...s, subset: 'S_E', band: 'low' })).get('subset')!, /^S_E — extra: neither f nor g/);
+  assert.match(describeScore(s), /^SSLMem score 0\.420 · rank 2 of 100 · S_C · shirt · ◆ top 5% most memorized · run r1$/);
+});
+
+test('counts take the right word: 1 seed, 3 seeds', () => {
+  assert.equal(plural(1, 'seed'), '1 seed');
+  assert.equal(plural(3, 'random seed'), '3 random seeds');
+  assert.equal(plural(0, 'run'), '0 runs');
+  assert.equal(plural(2, 'index', 'indices'), '2 indices');
 });
 
 test('IDX/CIFAR thumbnails: the decoded pixels, upscaled nearest-neighbour, written once', async () => {

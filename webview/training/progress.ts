@@ -1,0 +1,40 @@
+// The live training view's arithmetic, without a DOM (unit-tested): overall progress across the stages,
+// elapsed time and ETA, and a loss axis that means something from the first point on.
+
+/** Rough share of a run's time per stage: training dominates; scoring and the rest are short. */
+const STAGE_WEIGHT: Record<string, number> = { split: 0.01, train_f: 0.42, train_g: 0.42, score_f: 0.06, score_g: 0.06, report: 0.03 };
+const weightOf = (stage: string) => STAGE_WEIGHT[stage] ?? 0.05;
+
+/** Fraction of the whole run done, given how far each stage is (0..1; missing = not started). */
+export function overallFraction(stages: readonly string[], done: ReadonlyMap<string, number>): number {
+  const total = stages.reduce((s, st) => s + weightOf(st), 0);
+  if (total <= 0) return 0;
+  const got = stages.reduce((s, st) => s + weightOf(st) * Math.min(1, Math.max(0, done.get(st) ?? 0)), 0);
+  return got / total;
+}
+
+/** Seconds left at the current pace, or undefined while too little is done to tell. */
+export function etaSeconds(elapsedS: number, fraction: number): number | undefined {
+  if (!(fraction > 0.01) || fraction >= 1 || elapsedS < 2) return undefined;
+  return (elapsedS * (1 - fraction)) / fraction;
+}
+
+/** "42 s", "3 min 05 s", "1 h 02 min". */
+export function formatDuration(s: number): string {
+  const t = Math.max(0, Math.round(s));
+  if (t < 60) return `${t} s`;
+  if (t < 3600) return `${Math.floor(t / 60)} min ${String(t % 60).padStart(2, '0')} s`;
+  return `${Math.floor(t / 3600)} h ${String(Math.floor((t % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** The loss axis: with one point (or a flat start) chart.js would span ±6% of it (0.94–1.06), which reads
+ *  as a wildly jumping loss later; give it room of half its size instead. Otherwise the data plus 5%. */
+export function lossAxisRange(values: readonly number[]): { min: number; max: number } | undefined {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return undefined;
+  const lo = Math.min(...finite), hi = Math.max(...finite);
+  const span = hi - lo;
+  if (span > Math.max(1e-6, 0.05 * Math.abs(hi))) return { min: lo - 0.05 * span, max: hi + 0.05 * span };
+  const pad = Math.max(0.5 * Math.abs(hi), 0.1);
+  return { min: lo - pad, max: hi + pad };
+}

@@ -2,7 +2,7 @@
 // docs/benchmarks.md between markers, so other sections of that file (e.g. GPU runs) are kept.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../src/engine/runs/atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../src/engine/util/atomic';
 
 export interface BenchRow {
   case: string; model: string; method: string; batch: number; views: number; threads: number; steps: number;

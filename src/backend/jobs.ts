@@ -1,21 +1,14 @@
 // The backend's job table: method name -> handler. Every method in the protocol (src/protocol/backend.ts)
 // must have exactly one entry here — the mapped type makes a missing or mistyped handler a compile error.
-// The engine's real jobs (train, score, ...) plug in later as one line each, e.g.
-//   score: defineJob(validateScoreParams, (p, ctx) => runScoring(p, ctx)),
-import type { MethodName, ParamsOf, ProgressOf, ResultOf, LogLevel } from '../protocol/backend';
+// Each job is one line: defineJob(validate, run), with validation and the run in its own file
+// (sslmemJobs.ts, retrainJob.ts, scoreJob.ts).
+import type { MethodName, ParamsOf, ProgressOf, ResultOf } from '../protocol/backend';
+import type { JobContext } from './job-context';
 import { BackendError } from '../protocol/backend';
 import { versionInfo } from './versionInfo';
 import { resumeSslmemJob, runSslmemJob, validateResumeParams, validateRunParams } from './sslmemJobs';
 import { retrainSslmemJob, validateRetrainParams } from './retrainJob';
 import { scoreImportedJob, validateScoreImportedParams } from './scoreJob';
-
-/** What a running job may use: report progress, notice cancellation, write to the backend log. */
-export interface JobContext<P> {
-  progress(ev: P): void;
-  /** Aborted when the host sends {kind:'cancel'}; long loops should check it (or pass it on) often. */
-  signal: AbortSignal;
-  log(level: LogLevel, message: string): void;
-}
 
 export interface JobDefinition<M extends MethodName> {
   /** Turns untrusted wire params into typed params, or throws BackendError('invalid-params'). */

@@ -2,7 +2,7 @@
 // removal experiment with progress events and cancellation.
 import { BackendError, type RetrainSslmemParams, type RetrainProgress, type RetrainResult } from '../protocol/backend';
 import { runRemovalExperiment } from '../engine/sslmem/removal';
-import type { JobContext } from './jobs';
+import type { JobContext } from './job-context';
 import { PROVIDER_SETTINGS as PROVIDERS, isProviderSetting } from '../engine/runtime/providers';
 
 function invalid(message: string): never {

@@ -3,7 +3,7 @@
 import { BackendError, type RunProgress, type RunResult, type ScoreImportedParams } from '../protocol/backend';
 import { startImportedRun } from '../engine/sslmem/import-encoders';
 import { RECIPE_NAMES } from '../engine/augment/config';
-import type { JobContext } from './jobs';
+import type { JobContext } from './job-context';
 import { hooks, runtimeParams, str } from './sslmemJobs';
 
 const AUGMENTS = RECIPE_NAMES;

@@ -2,9 +2,10 @@
 // This file is the only place the backend knows about SSLMem; the engine knows nothing of the protocol.
 import { BackendError, type ResumeSslmemParams, type RunSslmemParams, type RunProgress, type RunResult, type RuntimeParams } from '../protocol/backend';
 import { resumeRun, startRun } from '../engine/sslmem/pipeline';
-import { PRESETS, resolvePreset, type SslmemConfig } from '../engine/sslmem/config';
+import { PRESETS, resolvePreset } from '../engine/sslmem/config';
+import { type SslmemConfig } from '../engine/sslmem/config-types';
 import { RECIPE_NAMES, type RecipeName } from '../engine/augment/config';
-import type { JobContext } from './jobs';
+import type { JobContext } from './job-context';
 import { PROVIDER_SETTINGS as PROVIDERS, isProviderSetting } from '../engine/runtime/providers';
 
 /** Preset fields a caller may override, with their checks. */

@@ -4,8 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readManifest, type RunManifest } from '../engine/runs/index';
-import { openScoresBin, type ScoreRow } from '../engine/runs/scores-bin';
-import { writeJsonAtomic } from '../engine/runs/atomic';
+import { type ScoreRow } from '../engine/runs/scores-bin';
+import { openScoresBin } from '../engine/runs/scores-bin-reader';
+import { writeJsonAtomic } from '../engine/util/atomic';
 import { isInside, joinInside } from '../engine/runs/containment';
 import { csvText } from '../engine/runs/escape';
 import {

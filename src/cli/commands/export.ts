@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../args';
 import { defineCommand, EXIT } from '../command';
-import { writeFileAtomic } from '../../engine/runs/atomic';
+import { writeFileAtomic } from '../../engine/util/atomic';
 import { CSV_COLUMNS } from '../../engine/runs/scores-csv';
 import { csvTextValue } from '../../engine/runs/escape';
 import { checkScoresCsv } from '../../engine/runs/scores-csv';

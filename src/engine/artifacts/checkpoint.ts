@@ -11,7 +11,7 @@
 // Written atomically (temp file + fsync + rename) so a crash never leaves a truncated checkpoint.
 import { promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../util/atomic';
 
 const MAGIC = 'SSLMCKP1';
 const ALIGN = 16;

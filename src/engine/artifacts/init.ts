@@ -1,7 +1,7 @@
 // Seeded initial values for parameters and buffers from their Init specs. Each tensor gets its own PRNG
 // stream keyed by (seed, tensor name), so adding a parameter does not change the others' initial values
 // and the result does not depend on the order in which a model lists its parameters.
-import { Rng } from '../sslmem/prng';
+import { Rng } from '../util/prng';
 import { Init } from '../models/types';
 
 export type NamedArrays = Map<string, Float32Array>;

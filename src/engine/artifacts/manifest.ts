@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { DEFAULT_OPSET } from '../graph';
-import { writeFileAtomic, writeJsonAtomic } from '../runs/atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import { Checkpoint, writeCheckpoint } from './checkpoint';
 import { EncodeArtifact } from './encode';
 import { TrainStepArtifact } from './train-step';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../util/atomic';
 import type { Dataset } from './types';
 
 const MAGIC = 'SSLMDS01';

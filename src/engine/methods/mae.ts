@@ -11,7 +11,7 @@ import { Value, add, cast, concat, div, equal, matmul, mul, reduceSum, reshape, 
 import { Specs, applyLayerNorm, applyLinear } from '../models/layers';
 import { SslProblem } from '../models/types';
 import { VitEncoder, applyBlock, declareBlock, patchify } from '../models/vit';
-import { Rng } from '../sslmem/prng';
+import { Rng } from '../util/prng';
 
 export interface MaeOptions {
   maskRatio?: number;    // fraction of patches hidden from the encoder (0.75 in MAE)

@@ -4,8 +4,8 @@
 // repository has no entry, so its manifest cannot make the tool read wherever it points (issue: hostile input).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { userCacheDir } from '../user-cache-dir';
-import { writeFileAtomicSync } from './atomic';
+import { userCacheDir } from '../util/user-cache-dir';
+import { writeFileAtomicSync } from '../util/atomic';
 import { realResolve } from './containment';
 
 const FILE = 'chosen-paths.json';

@@ -1,8 +1,7 @@
-export { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from './atomic';
 export * from './manifest';
 export { RunHandle, createRun, openRun, readManifest, newRunId, isStaleRunning, MANIFEST_FILE, type RunInit } from './store';
 export { listRuns, type RunSummary } from './list';
 export { buildScoreTable, rowsOf, type ScoreTable, type RowScores } from './score-table';
 export { scoresToCsv, writeScoresCsv, CSV_COLUMNS } from './scores-csv';
-export { encodeScoresBin, writeScoresBin, openScoresBin, type ScoresBinReader, type ScoresBinHeader, type ScoreRow } from './scores-bin';
-export { writeRunResults, RESULT_FILES } from './results';
+export { encodeScoresBin, writeScoresBin, type ScoresBinHeader, type ScoreRow } from './scores-bin';
+export { openScoresBin, type ScoresBinReader } from './scores-bin-reader';

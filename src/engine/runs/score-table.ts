@@ -1,8 +1,9 @@
 // The per-point results of a run as columns, one row per scored sample (the union of the four subsets),
 // ordered by dataset index. Written as scores.csv (for people and tools) and scores.bin (for the UI).
 import type { Dataset } from '../data/types';
-import { scoredIndices, subsetOfEach, type Split, type SubsetName } from '../sslmem/split';
-import { rankDescending, type Normalisation } from '../sslmem/scores';
+import { scoredIndices, subsetOfEach, type Split, type SubsetName } from './subsets';
+
+import { type Normalisation } from './subsets';
 
 export interface ScoreTable {
   n: number;
@@ -51,4 +52,13 @@ export function buildScoreTable(dataset: Pick<Dataset, 'paths' | 'labels' | 'cla
 /** The rows of one subset (their positions in the table). */
 export function rowsOf(table: ScoreTable, subset: SubsetName): number[] {
   return table.subset.flatMap((s, r) => (s === subset ? [r] : []));
+}
+
+/** 1-based rank of each value, largest first; NaN (a point with no loss estimate) ranks after every number. */
+export function rankDescending(values: ArrayLike<number>): Int32Array {
+  const key = (i: number) => (Number.isNaN(values[i]) ? -Infinity : values[i]);
+  const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => (key(b) > key(a) ? 1 : key(b) < key(a) ? -1 : a - b));
+  const rank = new Int32Array(values.length);
+  order.forEach((i, r) => { rank[i] = r + 1; });
+  return rank;
 }

@@ -9,9 +9,9 @@
 //                rank order: by_rank[r] = row whose rank is r + 1)
 //   paths        u32[n + 1] byte offsets into the utf8 blob, then the blob (path of row i = blob[off[i]..off[i+1]))
 // A range read touches only the bytes of that range of each column.
-import { writeFileAtomic } from './atomic';
-import { SUBSETS, type SubsetName } from '../sslmem/split';
-import type { Normalisation } from '../sslmem/scores';
+import { writeFileAtomic } from '../util/atomic';
+import { SUBSETS, type SubsetName } from './subsets';
+import type { Normalisation } from './subsets';
 import type { ScoreTable } from './score-table';
 
 const MAGIC = 'SSLMSCB1';
@@ -95,4 +95,3 @@ export function writeScoresBin(file: string, table: ScoreTable): Promise<void> {
   return writeFileAtomic(file, encodeScoresBin(table));
 }
 
-export { openScoresBin, type ScoresBinReader } from './scores-bin-reader';

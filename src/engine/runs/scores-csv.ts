@@ -1,7 +1,7 @@
 // scores.csv: one row per scored sample, RFC 4180 quoting, numbers at float32-level precision (9 significant
 // digits) so the file is compact and identical whenever the computed scores are. The path column is guarded
 // against spreadsheet formulas (escape.ts: a leading ' before = + - @ tab CR ').
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../util/atomic';
 import { csvText } from './escape';
 import type { ScoreTable } from './score-table';
 

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import { join, normalize, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { writeFileAtomic, writeJsonAtomic } from './atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import { isManifest, pendingStages, pipelineStages, type RunManifest, type StageRecord } from './manifest';
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -2,7 +2,7 @@
 // batch (s mod batchesPerEpoch) of epoch floor(s / batchesPerEpoch): the images of any step can be
 // recomputed from the step index alone, so resuming mid-epoch from a checkpoint is exact.
 // The last incomplete batch of an epoch is dropped (train steps are generated for one batch size).
-import { Rng } from '../sslmem/prng';
+import { Rng } from '../util/prng';
 import { streamKey } from '../artifacts/init';
 import type { Dataset } from '../data/types';
 

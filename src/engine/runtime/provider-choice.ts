@@ -8,7 +8,7 @@
 // decision), the cache file (plain JSON), and `chooseProvider` (the order of trials; the trial itself —
 // opening a session and timing steps — is passed in by the Trainer).
 import { promises as fs } from 'node:fs';
-import { userCacheDir } from '../user-cache-dir';
+import { userCacheDir } from '../util/user-cache-dir';
 import { join } from 'node:path';
 import { AUTO_CANDIDATES, isProviderDecision, type Provider, type ProviderCandidate, type ProviderDecision, type ProviderSetting } from './providers';
 

@@ -2,7 +2,7 @@
 // extension or a manifest that would make a run fail deep inside (a Reshape error, "Invalid typed array
 // length") or finish with meaningless numbers (pairs -5 -> NaN scores reported as 0) is refused with the field
 // it came from. Model options are checked per model and the parameter count estimated before any allocation.
-import type { SslmemConfig } from './config';
+import type { SslmemConfig } from './config-types';
 
 /** Trainable parameters beyond this (×4 bytes, ×3 with Adam's moments) are refused: 100 M ≈ 1.2 GB of state. */
 export const MAX_MODEL_PARAMETERS = 100e6;

@@ -2,34 +2,13 @@
 // g (identical recipe: same model, method, optimizer, schedule, augmentation; only the training subset and
 // the seed policy differ) and the scoring pass.
 
-import type { DecodeConfig } from '../data/types';
-import type { OptimizerConfig, ScheduleOptions } from '../graph/optim';
-import type { RecipeName } from '../augment/config';
+import type { ScheduleOptions } from '../graph/optim';
 import { recipe, type AugConfig } from '../augment/config';
-import type { SplitSizes } from './split';
-import type { Normalisation } from './scores';
+import type { SslmemConfig } from './config-types';
 import type { SslProblem } from '../models/types';
 import { smallCnn, resnet18, vitTiny } from '../models';
 import { simclr, simsiam, mae } from '../methods';
 import { checkConfig } from './config-check';
-
-export interface SslmemConfig {
-  decode: Required<Pick<DecodeConfig, 'height' | 'width' | 'channels'>>;
-  model: { kind: 'smallCnn' | 'resnet18' | 'vitTiny'; options?: Record<string, number> };
-  method: { kind: 'simclr' | 'simsiam' | 'mae'; options?: Record<string, number> };
-  /** The augmentation family used to train the encoders and to make the scoring views (method spec §5). */
-  augment: RecipeName;
-  batch: number;
-  epochs: number;
-  optimizer: OptimizerConfig;
-  /** Peak learning rate; warmup (fraction of all steps) then cosine decay to 0. */
-  learningRate: number;
-  warmupFraction: number;
-  split: SplitSizes;
-  scoring: { pairs: number; batch: number; normalise: boolean; normalisation: Normalisation };
-  /** Number of (f, g) seed pairs whose losses are averaged (the expectation over training runs). */
-  seedPairs: number;
-}
 
 export const PRESETS: Record<string, SslmemConfig> = {
   // Demo size, minutes on 2 CPU cores: f and g each train on 450 images (300 shared + 150 own) for 250

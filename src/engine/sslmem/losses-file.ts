@@ -2,7 +2,7 @@
 // re-encode. Layout: "SSLMLS01" | u32 header length | header JSON { n, encoder, K, normalise } | padding to 8 |
 // mean f64[n] | stderr f64[n] | count i32[n]. Little-endian.
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../util/atomic';
 
 export interface LossArrays { mean: Float64Array; stderr: Float64Array; count: Int32Array }
 export interface LossFileInfo { encoder: string; K: number; normalise: boolean }

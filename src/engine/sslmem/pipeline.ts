@@ -11,7 +11,9 @@ import { loadDataset, type LoadedDataset } from '../data';
 import { createRun, openRun, type RunHandle } from '../runs';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import { isProvider, type ProviderDecision, type ProviderSetting } from '../runtime/providers';
-import { drawSplit, loadSplit, saveSplit, scoredIndices, trainingIndices, type Split } from './split';
+import { drawSplit, saveSplit, trainingIndices } from './split';
+import { loadSplit } from './split-load';
+import { scoredIndices, type Split } from '../runs/subsets';
 import { checkSplitUsable } from './split-load';
 import { noSamplesMessage } from './skipped-summary';
 import { reopenDamagedReport } from './results-check';
@@ -20,12 +22,14 @@ import { averageSeedPairs, type PointLosses } from './scores';
 import { writeReportStage } from './report-stage';
 import { scoringSeedOf } from './view-batches';
 import { loadLosses, saveLosses } from './losses-file';
-import { resolvePreset, type SslmemConfig } from './config';
+import { resolvePreset } from './config';
+import { type SslmemConfig } from './config-types';
 import { trainEncoder } from './train-encoder';
 import { assertProviderUsable } from '../runtime/session';
 import { scoreEncoder } from './score-encoder';
 import { IMPORTED_PRESET, resumeImportedRun } from './import-encoders';
 import { trustedManifestPath } from './manifest-paths';
+import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from './run-hooks';
 import { confinedCacheDir } from '../runs/containment';
 import { recordChosenPaths } from '../runs/chosen-paths';
 
@@ -38,27 +42,6 @@ export interface RunRequest {
   storeDir: string;
   cacheDir?: string;
 }
-
-export interface RuntimeOptions { provider?: ProviderSetting; threads?: number }
-
-/** What the user said on this resume: paths outside the run's workspace they confirm (manifest-paths.ts). */
-export interface ResumeOptions { confirmed?: readonly string[] }
-
-export type PipelineEvent =
-  | { kind: 'dataset'; n: number; skipped: number; cache: string }
-  | { kind: 'stage'; stage: string; status: 'start' | 'done' | 'skip' }
-  | { kind: 'train'; stage: string; step: number; total: number; loss: number; imagesPerSec: number }
-  | { kind: 'score'; stage: string; done: number; total: number }
-  /** The train step's execution provider: what runs, with how many threads, and why not the others. */
-  | { kind: 'provider'; stage: string; decision: ProviderDecision };
-
-export interface PipelineHooks {
-  signal?: AbortSignal;
-  log?: (message: string) => void;
-  onEvent?: (event: PipelineEvent) => void;
-}
-
-export interface RunOutcome { runDir: string; status: 'done' | 'cancelled'; reportFile: string | null }
 
 /** What the manifest's `config` holds: enough to resume the run from its folder alone. */
 interface StoredConfig { sslmem: SslmemConfig; data: string; seed: number; splitFile: string | null; cacheDir: string | null }

@@ -10,7 +10,8 @@ import { buildEncode } from '../artifacts/encode';
 import * as io from '../artifacts/io-names';
 import { openSession } from '../runtime/session';
 import type { ProviderSetting } from '../runtime/providers';
-import { buildProblem, type SslmemConfig } from './config';
+import { buildProblem } from './config';
+import { type SslmemConfig } from './config-types';
 import { weightsOf } from './train-encoder';
 
 export interface Features {

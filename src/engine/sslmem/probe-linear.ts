@@ -11,7 +11,7 @@
 import * as ort from 'onnxruntime-node';
 import { Graph, applyOptimizer, gradients, linear, logSoftmax, lrAt, mul, neg, reduceSum, scalarInputs, stateSlots, toOnnxBytes, type OptimizerConfig } from '../graph';
 import { openSession } from '../runtime/session';
-import { Rng } from './prng';
+import { Rng } from '../util/prng';
 import type { Features } from './probe-features';
 import { accuracy } from './probe-knn';
 

@@ -10,9 +10,9 @@
 import type { Dataset } from '../data/types';
 import type { Checkpoint } from '../artifacts/checkpoint';
 import type { ProviderSetting } from '../runtime/providers';
-import type { SslmemConfig } from './config';
-import type { Split } from './split';
-import { Rng } from './prng';
+import type { SslmemConfig } from './config-types';
+import type { Split } from '../runs/subsets';
+import { Rng } from '../util/prng';
 import { encodeFeatures, type Features } from './probe-features';
 import { knnAccuracy, type KnnOptions } from './probe-knn';
 import { linearProbeAccuracy, type LinearProbeOptions } from './probe-linear';

@@ -4,10 +4,11 @@
 import { existsSync } from 'node:fs';
 import { loadDataset, type LoadedDataset } from '../data';
 import { openRun, type RunHandle } from '../runs';
-import type { SslmemConfig } from './config';
+import type { SslmemConfig } from './config-types';
 import { loadLosses } from './losses-file';
 import { averageSeedPairs, computeScores, type PointLosses } from './scores';
-import { loadSplit, scoredIndices, type Split } from './split';
+import { loadSplit } from './split-load';
+import { scoredIndices, type Split } from '../runs/subsets';
 import { scoringSeedOf } from './view-batches';
 
 /** The manifest's `config` as the pipeline stores it. */

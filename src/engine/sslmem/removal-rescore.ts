@@ -3,14 +3,14 @@
 // become memorized once the top ones are gone. Cached in <experiment folder>/<name>/score-diff.json.
 import { existsSync, promises as fs } from 'node:fs';
 import { readCheckpoint } from '../artifacts/checkpoint';
-import { writeJsonAtomic } from '../runs/atomic';
-import type { SslmemConfig } from './config';
+import { writeJsonAtomic } from '../util/atomic';
+import type { SslmemConfig } from './config-types';
 import { scoreEncoder } from './score-encoder';
 import { computeScores } from './scores';
-import { scoredIndices, subsetOfEach } from './split';
+import { scoredIndices, subsetOfEach } from '../runs/subsets';
 import { gLossesOf, type RunInputs } from './removal-inputs';
 import { retrainDirName, type RetrainSpec } from './removal-plan';
-import type { RetrainHooks, RetrainRuntime } from './removal';
+import type { RetrainHooks, RetrainRuntime } from './removal-types';
 import type { ScoreDiff } from './removal-types';
 
 /** Returns the diff file relative to the run, or null when it cannot be computed (several seed pairs). */

@@ -104,3 +104,6 @@ export interface RetrainSslmemParams {
   provider?: ProviderSetting;
   threads?: number;
 }
+
+export interface RetrainHooks { signal?: AbortSignal; log?: (message: string) => void; onEvent?: (e: RetrainEvent) => void }
+export interface RetrainRuntime { provider?: ProviderSetting; threads?: number }

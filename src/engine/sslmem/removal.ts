@@ -13,7 +13,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadDataset } from '../data';
 import { readCheckpoint } from '../artifacts/checkpoint';
-import { writeFileAtomic, writeJsonAtomic } from '../runs/atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import type { ProviderSetting } from '../runtime/providers';
 import { assertProviderUsable } from '../runtime/session';
 import { stepsFor, trainEncoder } from './train-encoder';
@@ -24,10 +24,10 @@ import { evaluateEncoder, runProbeSet, transferProbeSet, PROBE_TEST_DESCRIPTION,
 import { LINEAR_PROBE_DEFAULTS } from './probe-linear';
 import { conclusionLines, renderRetrainMarkdown } from './removal-report';
 import { rescoreRetrained } from './removal-rescore';
-import type { ProbeProtocol, RetrainEvent, RetrainOutcome, RetrainResults, RetrainRow } from './removal-types';
+import type { RetrainHooks, RetrainRuntime, ProbeProtocol, RetrainEvent, RetrainOutcome, RetrainResults, RetrainRow } from './removal-types';
 
 export type { RetrainEvent, RetrainOutcome } from './removal-types';
-import type { SslmemConfig } from './config';
+import type { SslmemConfig } from './config-types';
 
 export const RETRAIN_FILES = { json: 'retrain.json', markdown: 'retrain.md', folder: 'retrain' } as const;
 
@@ -63,8 +63,6 @@ export interface RetrainRequest {
   probe?: ProbeSettings;
 }
 
-export interface RetrainHooks { signal?: AbortSignal; log?: (message: string) => void; onEvent?: (e: RetrainEvent) => void }
-export interface RetrainRuntime { provider?: ProviderSetting; threads?: number }
 
 interface StoredResult { row: RetrainRow; probeKey: string }
 

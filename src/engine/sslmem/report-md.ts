@@ -1,6 +1,6 @@
 // report.md: the report for people. Everything in it comes from report.json.
 import type { Report, TestName } from './report';
-import { SUBSETS } from './split';
+import { SUBSETS } from '../runs/subsets';
 import { distinctDecimals, fixed } from './tau-labels';
 import { markdownText } from '../runs/escape';
 

@@ -3,9 +3,11 @@
 // so a kill in between only redoes this (cheap) stage.
 
 import type { Dataset } from '../data/types';
-import { writeRunResults, buildScoreTable, type RunHandle } from '../runs';
-import { scoredIndices, type Split } from './split';
-import { computeScores, type Normalisation, type PointLosses } from './scores';
+import { buildScoreTable, type RunHandle } from '../runs';
+import { writeRunResults } from './results';
+import { scoredIndices, type Split } from '../runs/subsets';
+import { computeScores, type PointLosses } from './scores';
+import { type Normalisation } from '../runs/subsets';
 
 export async function writeReportStage(run: RunHandle, stage: string, dataset: Dataset, split: Split,
   losses: PointLosses, normalisation: Normalisation): Promise<void> {

@@ -7,7 +7,7 @@
 import type { SkippedFile } from '../data/types';
 import type { ScoreTable } from '../runs/score-table';
 import { rowsOf } from '../runs/score-table';
-import { SUBSETS, type SubsetName } from './split';
+import { SUBSETS, type SubsetName } from '../runs/subsets';
 import { describe, observedTauGrid, thresholdCurve, topK, welchTTest, type Summary, type ThresholdPoint, type WelchResult } from './stats';
 
 export const TESTS = { C_vs_S: ['S_C', 'S_S'], C_vs_E: ['S_C', 'S_E'], I_vs_S: ['S_I', 'S_S'] } as const;
@@ -75,4 +75,3 @@ export function buildReport(table: ScoreTable, options: ReportOptions = {}): Rep
   };
 }
 
-export { renderReportMarkdown } from './report-md';

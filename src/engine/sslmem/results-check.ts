@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import type { RunHandle } from '../runs';
 import { checkScoresCsv } from '../runs/scores-csv';
-import { openScoresBin } from '../runs/scores-bin';
+import { openScoresBin } from '../runs/scores-bin-reader';
 
 /** Rows scores.bin says the run scored, or undefined when scores.bin is missing or unreadable. */
 export async function scoredRowCount(binFile: string): Promise<number | undefined> {

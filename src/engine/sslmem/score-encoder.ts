@@ -11,7 +11,8 @@ import type { ProviderSetting } from '../runtime/providers';
 import * as ort from 'onnxruntime-node';
 import { AlignmentAccumulator } from './scores';
 import type { LossArrays } from './losses-file';
-import { augmentationOf, buildProblem, type SslmemConfig } from './config';
+import { augmentationOf, buildProblem } from './config';
+import { type SslmemConfig } from './config-types';
 import { weightsOf } from './train-encoder';
 import { forEachViewBatch } from './view-batches';
 

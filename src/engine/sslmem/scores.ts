@@ -4,9 +4,10 @@
 // Raw score m = L_g - L_f; normalisations: 'symmetric' (L_g - L_f)/(L_g + L_f) in [-1, 1] (the default,
 // the follow-up paper's form), 'range' m / (max m - min m) over the scored set (the public code's form),
 // 'raw' m. Several (f, g) seed pairs: L_f and L_g are averaged per point over the pairs, then normalised.
+import type { Normalisation } from '../runs/subsets';
+import { rankDescending } from '../runs/score-table';
 
 export interface LossEstimate { mean: number; stderr: number }
-export type Normalisation = 'symmetric' | 'range' | 'raw';
 
 /** Euclidean distance between row a and row b, optionally after L2-normalising each (a zero vector stays zero). */
 function pairDistance(a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: number, normalise: boolean): number {
@@ -116,13 +117,4 @@ export function computeScores(losses: PointLosses, normalisation: Normalisation 
     lgStderr: Float64Array.from(losses.lgStderr ?? new Float64Array(n).fill(NaN)),
     raw, symmetric, range, normalised, normalisation, rank: rankDescending(normalised),
   };
-}
-
-export function rankDescending(values: ArrayLike<number>): Int32Array {
-  // NaN (a point with no loss estimate) ranks after every number.
-  const key = (i: number) => (Number.isNaN(values[i]) ? -Infinity : values[i]);
-  const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => (key(b) > key(a) ? 1 : key(b) < key(a) ? -1 : a - b));
-  const rank = new Int32Array(values.length);
-  order.forEach((i, r) => { rank[i] = r + 1; });
-  return rank;
 }

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Dataset } from '../data/types';
-import { SUBSETS, type Split, type SubsetName } from './split';
+import { SUBSETS, type Split, type SubsetName } from '../runs/subsets';
 
 export class SplitError extends Error {
   constructor(readonly problems: string[]) {

@@ -6,17 +6,12 @@
 // of all samples (or of the pool); the other three fractions are of what remains after S_E. When the three
 // fractions sum to 1, rounding leftovers go to S_S so every remaining point is used.
 // Default: S_E = 10% of all samples; then 80/10/10 of the rest.
-import { Rng } from './prng';
-import { writeJsonAtomic } from '../runs/atomic';
-
-export const SUBSETS = ['S_S', 'S_C', 'S_I', 'S_E'] as const;
-export type SubsetName = (typeof SUBSETS)[number];
+import { Rng } from '../util/prng';
+import { writeJsonAtomic } from '../util/atomic';
+import { SUBSETS, type Split, type SubsetName } from '../runs/subsets';
 
 export interface SplitSizes { shared: number; candidates: number; independent: number; extra: number }
 export const DEFAULT_SPLIT_SIZES: SplitSizes = { shared: 0.8, candidates: 0.1, independent: 0.1, extra: 0.1 };
-
-/** Sample indices (ascending) per subset. */
-export type Split = Record<SubsetName, Int32Array>;
 
 export interface SplitOptions {
   seed: number;
@@ -70,18 +65,6 @@ export function trainingIndices(split: Split, encoder: 'f' | 'g'): Int32Array {
   return out.sort();
 }
 
-/** Subset of each sample (null for samples in no subset). */
-export function subsetOfEach(split: Split, n: number): (SubsetName | null)[] {
-  const out: (SubsetName | null)[] = new Array(n).fill(null);
-  for (const name of SUBSETS) for (const i of split[name]) out[i] = name;
-  return out;
-}
-
-/** All scored samples (the union of the four subsets), ascending. */
-export function scoredIndices(split: Split): Int32Array {
-  return Int32Array.from(SUBSETS.flatMap((s) => Array.from(split[s]))).sort();
-}
-
 export interface SplitFile {
   format: 'sslmem-split';
   version: 1;
@@ -100,5 +83,3 @@ export async function saveSplit(file: string, split: Split, info: { seed: number
   const body: SplitFile = { format: 'sslmem-split', version: 1, seed: info.seed, datasetFingerprint: info.datasetFingerprint, n: info.paths.length, subsets, paths };
   await writeJsonAtomic(file, body);
 }
-
-export { loadSplit, parseSplit } from './split-load';

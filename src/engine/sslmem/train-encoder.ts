@@ -11,7 +11,8 @@ import { buildTrainStep } from '../artifacts/train-step';
 import { buildEncode } from '../artifacts/encode';
 import { writeArtifacts } from '../artifacts/manifest';
 import type { ProviderDecision, ProviderSetting } from '../runtime/providers';
-import { augmentationOf, buildProblem, scheduleFor, type SslmemConfig } from './config';
+import { augmentationOf, buildProblem, scheduleFor } from './config';
+import { type SslmemConfig } from './config-types';
 
 export interface TrainEncoderJob {
   config: SslmemConfig;

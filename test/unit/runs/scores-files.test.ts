@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSV_COLUMNS, scoresToCsv } from '../../../src/engine/runs/scores-csv';
-import { openScoresBin, writeScoresBin } from '../../../src/engine/runs/scores-bin';
+import { writeScoresBin } from '../../../src/engine/runs/scores-bin';
+import { openScoresBin } from '../../../src/engine/runs/scores-bin-reader';
 import { tempDir } from '../data/fixtures';
 import { syntheticTable } from './table-fixture';
 

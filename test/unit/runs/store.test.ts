@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createRun, openRun, newRunId } from '../../../src/engine/runs/store';
 import { pipelineStages } from '../../../src/engine/runs/manifest';
 import { listRuns } from '../../../src/engine/runs/list';
-import { writeFileAtomic } from '../../../src/engine/runs/atomic';
+import { writeFileAtomic } from '../../../src/engine/util/atomic';
 import { tempDir } from '../data/fixtures';
 
 const INIT = {

@@ -1,7 +1,8 @@
 // A synthetic but complete score table: a split of n samples, with L_f lower than L_g on S_C and higher on
 // S_I (as trained encoders give), so the report's tests have a known direction.
-import { Rng } from '../../../src/engine/sslmem/prng';
-import { drawSplit, scoredIndices } from '../../../src/engine/sslmem/split';
+import { Rng } from '../../../src/engine/util/prng';
+import { drawSplit } from '../../../src/engine/sslmem/split';
+import { scoredIndices } from '../../../src/engine/runs/subsets';
 import { computeScores } from '../../../src/engine/sslmem/scores';
 import { buildScoreTable, type ScoreTable } from '../../../src/engine/runs/score-table';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildReport } from '../../../src/engine/sslmem/report';
 import { describe as summarise, welchTTest } from '../../../src/engine/sslmem/stats';
 import { rowsOf } from '../../../src/engine/runs/score-table';
-import { writeRunResults } from '../../../src/engine/runs/results';
+import { writeRunResults } from '../../../src/engine/sslmem/results';
 import { tempDir } from '../data/fixtures';
 import { syntheticTable } from '../runs/table-fixture';
 

@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLosses, saveLosses } from '../../../src/engine/sslmem/losses-file';
 import { tempDir } from '../data/fixtures';
-import { AlignmentAccumulator, alignmentLoss, averageSeedPairs, computeScores, rankDescending } from '../../../src/engine/sslmem/scores';
+import { AlignmentAccumulator, alignmentLoss, averageSeedPairs, computeScores } from '../../../src/engine/sslmem/scores';
+import { rankDescending } from '../../../src/engine/runs/score-table';
 
 const near = (a: number, b: number, what = '') => assert.ok(Math.abs(a - b) < 1e-6, `${what} ${a} vs ${b}`);
 

@@ -2,7 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { drawSplit, loadSplit, saveSplit, scoredIndices, subsetOfEach, SUBSETS, trainingIndices, type Split } from '../../../src/engine/sslmem/split';
+import { drawSplit, saveSplit, trainingIndices } from '../../../src/engine/sslmem/split';
+import { loadSplit } from '../../../src/engine/sslmem/split-load';
+import { scoredIndices, subsetOfEach, SUBSETS, type Split } from '../../../src/engine/runs/subsets';
 import { parseSplit, SplitError } from '../../../src/engine/sslmem/split-load';
 import { tempDir } from '../data/fixtures';
 

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { incompleteBeta, logGamma, studentTCdf, studentTTwoSidedP } from '../../../src/engine/sslmem/special';
-import { Rng } from '../../../src/engine/sslmem/prng';
+import { Rng } from '../../../src/engine/util/prng';
 import { describe as summarise, observedTauGrid, tauGrid, thresholdCurve, topK, welchTTest } from '../../../src/engine/sslmem/stats';
 
 // Reference values: mpmath at 40 digits (betainc regularised, cross-checked by integrating the t density);

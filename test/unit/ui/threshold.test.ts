@@ -3,7 +3,7 @@
 // different τ. Property-style: many random score sets from a seeded generator, so a failure reproduces.
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Rng } from '../../../src/engine/sslmem/prng';
+import { Rng } from '../../../src/engine/util/prng';
 import { fractionAbove, formatTau, headline, positionOf, SLIDER_STEPS, tauAt, tauScale } from '../../../webview/scorePanel/threshold';
 
 interface Case { all: number[]; candidates: number[]; label: string }

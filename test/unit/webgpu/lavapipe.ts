@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Trainer, TrainerConfig } from '../../../src/engine/runtime/trainer';
 import { openSession, type OpenedSession, type SessionSettings } from '../../../src/engine/runtime/session';
-import { Rng } from '../../../src/engine/sslmem/prng';
+import { Rng } from '../../../src/engine/util/prng';
 
 // Dawn + lavapipe created sessions without XDG_RUNTIME_DIR here (measured), but Mesa's loader and shader
 // cache look for it on some setups and the platform notes ran with it set; a private temp folder is harmless.

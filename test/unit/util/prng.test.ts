@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../../src/engine/sslmem/prng';
+import { Rng } from '../../../src/engine/util/prng';
 import { runPython, hasPython } from '../data/fixtures';
 
 test('xoshiro128** matches an independent Python implementation of the reference algorithm', { skip: !hasPython && 'no python' }, () => {

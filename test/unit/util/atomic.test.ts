@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from '../../../src/engine/runs/atomic';
+import { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from '../../../src/engine/util/atomic';
 import { tempDir } from '../data/fixtures';
 
 describe('atomic writes', () => {

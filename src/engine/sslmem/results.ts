@@ -1,10 +1,11 @@
 // Writes a run's result files: scores.csv, scores.bin, report.json, report.md (each atomically).
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from './atomic';
-import { writeScoresBin } from './scores-bin';
-import { writeScoresCsv } from './scores-csv';
-import type { ScoreTable } from './score-table';
-import { buildReport, renderReportMarkdown, type Report, type ReportOptions } from '../sslmem/report';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
+import { writeScoresBin } from '../runs/scores-bin';
+import { writeScoresCsv } from '../runs/scores-csv';
+import type { ScoreTable } from '../runs/score-table';
+import { buildReport, type Report, type ReportOptions } from './report';
+import { renderReportMarkdown } from './report-md';
 
 export const RESULT_FILES = { csv: 'scores.csv', bin: 'scores.bin', report: 'report.json', markdown: 'report.md' } as const;
 

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRun } from '../src/engine/runs/store';
 import { buildScoreTable } from '../src/engine/runs/score-table';
-import { writeRunResults } from '../src/engine/sslmem/results';
+import { writeRunResults } from '../src/engine/sslmem/report/write-results';
 import type { Split } from '../src/engine/runs/subsets';
 
 /** Small deterministic PRNG (mulberry32): the benchmark's data must not change between runs. */

@@ -1,7 +1,7 @@
 // The `retrainSslmem` backend job: validate untrusted wire params, then run the engine's retrain-after-
 // removal experiment with progress events and cancellation.
 import { BackendError, type RetrainSslmemParams, type RetrainProgress, type RetrainResult } from '../protocol/backend';
-import { runRemovalExperiment } from '../engine/sslmem/removal';
+import { runRemovalExperiment } from '../engine/sslmem/removal/experiment';
 import type { JobContext } from './job-context';
 import { PROVIDER_SETTINGS as PROVIDERS, isProviderSetting } from '../engine/runtime/providers';
 

@@ -1,7 +1,7 @@
 // The backend's `scoreImported` job: validate untrusted wire params, then score with imported ONNX encoders
-// (src/engine/sslmem/import-encoders.ts). Paths are the caller's; the engine reports missing or bad files.
+// (src/engine/sslmem/imported/import-encoders.ts). Paths are the caller's; the engine reports missing or bad files.
 import { BackendError, type RunProgress, type RunResult, type ScoreImportedParams } from '../protocol/backend';
-import { startImportedRun } from '../engine/sslmem/import-encoders';
+import { startImportedRun } from '../engine/sslmem/imported/import-encoders';
 import { RECIPE_NAMES } from '../engine/augment/config';
 import type { JobContext } from './job-context';
 import { hooks, runtimeParams, str } from './sslmemJobs';

@@ -64,8 +64,8 @@ export type RunProgress =
   | { kind: 'provider'; stage: string; decision: ProviderDecision };
 export interface RunResult { runDir: string; status: 'done' | 'cancelled'; reportFile: string | null }
 /** Retrain after removal (issue 6): plain types owned by the engine's experiment. */
-export type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal-types';
-import type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal-types';
+export type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
+import type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
 
 /**
  * method -> { params, result, progress }. `kind` separates quick queries from long-running jobs: jobs

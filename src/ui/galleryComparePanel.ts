@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ScoreDiff } from '../engine/sslmem/removal-types';
+import type { ScoreDiff } from '../engine/sslmem/removal/types';
 import { isGalleryCompareToHost, type HostToGalleryCompare, type PairRow, type Side } from '../protocol/galleryCompare';
 import { compareRuns } from './compareRuns';
 import { GalleryPairs, pairsFromComparison, pairsFromScoreDiff } from './galleryPairs';

@@ -2,7 +2,7 @@
 // own score (highest first), paged by position. Two sources: two runs (paired by image file, or by dataset
 // path for records of IDX/CIFAR files: compareRuns.ts), or a run and one retrained encoder re-scored against
 // the same g (the retrain experiment's score-diff.json, paired by dataset index). No `vscode` import.
-import type { ScoreDiff } from '../engine/sslmem/removal-types';
+import type { ScoreDiff } from '../engine/sslmem/removal/types';
 import type { Comparison } from './compareRuns';
 import type { PairRow, PairSummary, Side } from '../protocol/galleryCompare';
 

@@ -9,7 +9,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BackendError, type RetrainResult } from '../protocol/backend';
-import type { ScoreDiff } from '../engine/sslmem/removal-types';
+import type { ScoreDiff } from '../engine/sslmem/removal/types';
 import type { BackendHost } from './backendHost';
 import type { GalleryComparePanels } from './galleryComparePanel';
 import { executionProvider, runStoreFolders, threads } from './config';

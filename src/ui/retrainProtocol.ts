@@ -2,7 +2,7 @@
 // side, and the per-sample score-difference summary the panel shows. No Node or `vscode` imports: shared by
 // the extension bundle and the webview bundle.
 import { isFiniteNumber, isObject } from '../protocol/guards';
-import type { RetrainEvent, RetrainResults, RetrainRow, ScoreDiff } from '../engine/sslmem/removal-types';
+import type { RetrainEvent, RetrainResults, RetrainRow, ScoreDiff } from '../engine/sslmem/removal/types';
 
 /** The score changes worth showing: which points gained the most score once the top ones were removed. */
 export interface ScoreDiffSummary {

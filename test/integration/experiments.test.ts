@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetrainResult, RunResult } from '../../src/protocol/backend';
-import type { RetrainResults } from '../../src/engine/sslmem/removal-types';
+import type { RetrainResults } from '../../src/engine/sslmem/removal/types';
 import { activeApi, nextEvent, waitFor } from './helpers';
 
 const SUBSETS = ['S_S', 'S_C', 'S_I', 'S_E'] as const;

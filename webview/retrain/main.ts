@@ -3,7 +3,7 @@
 // plugin), the verdict lines, every encoder's numbers, and the per-sample score changes when present.
 // Everything arrives from the host as validated plain data; text goes in with textContent only.
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
-import type { RetrainEvent, RetrainResults, RetrainRow } from '../../src/engine/sslmem/removal-types';
+import type { RetrainEvent, RetrainResults, RetrainRow } from '../../src/engine/sslmem/removal/types';
 import { isHostToRetrain, type RetrainToHost, type ScoreDiffSummary } from '../../src/ui/retrainProtocol';
 import { el, themeColor, vscodeApi } from '../shared/dom';
 import { plural } from '../shared/text';

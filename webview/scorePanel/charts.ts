@@ -6,7 +6,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import { SUBSET_NAMES, type Histogram, type SubsetName } from '../../src/protocol/scorePanel';
-import { distinctDecimals, fixed } from '../../src/engine/sslmem/tau-labels';
+import { distinctDecimals, fixed } from '../../src/engine/sslmem/report/tau-labels';
 import { themeColor } from '../shared/dom';
 import { binsOfRange, rangeOfBins, type Bins } from './filter';
 

@@ -1,7 +1,7 @@
 // The panel's left column: subset/class/mark filters, the histogram (range filter), the threshold slider
 // with the live fraction of S_C above it, the fraction-vs-threshold curve and the t-test summary.
 import { SUBSET_NAMES, type InitMessage, type RowFilter, type SubsetName } from '../../src/protocol/scorePanel';
-import { distinctDecimals, fixed } from '../../src/engine/sslmem/tau-labels';
+import { distinctDecimals, fixed } from '../../src/engine/sslmem/report/tau-labels';
 import { el, fmt } from '../shared/dom';
 import { SUBSET_LABELS, ScoreHistogram, ThresholdCurve, subsetColor } from './charts';
 import { applyThresholdFilter, subsetShown, subsetsFromChecks } from './filter';

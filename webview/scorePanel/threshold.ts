@@ -1,6 +1,6 @@
 // The threshold slider's arithmetic: which τ each slider position means, how τ prints, and what fraction of
 // S_C scores above it. Pure, so unit tests cover it on any scores.
-import { distinctDecimals, fixed } from '../../src/engine/sslmem/tau-labels';
+import { distinctDecimals, fixed } from '../../src/engine/sslmem/report/tau-labels';
 
 /** Fraction of the (ascending) scores strictly above tau: binary search, so the slider stays live at 50k. */
 export function fractionAbove(sorted: readonly number[], tau: number): number {

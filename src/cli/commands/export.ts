@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../engine/util/atomic';
 import { CSV_COLUMNS } from '../../engine/runs/scores-csv';
 import { csvTextValue } from '../../engine/runs/escape';
 import { checkScoresCsv } from '../../engine/runs/scores-csv';
-import { scoredRowCount } from '../../engine/sslmem/results-check';
+import { scoredRowCount } from '../../engine/sslmem/report/results-check';
 import { oneRunFolder, runResultFile } from './report';
 
 /** RFC 4180 records (quoted fields may hold commas, quotes and newlines). */

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeSyntheticRun } from '../../../bench/synthetic-run';
 import { openRun } from '../../../src/engine/runs';
-import { reopenDamagedReport } from '../../../src/engine/sslmem/results-check';
+import { reopenDamagedReport } from '../../../src/engine/sslmem/report/results-check';
 import { cli, DEMO, tempDir } from '../pipeline/helpers';
 
 test('export refuses a truncated scores.csv (exit 1, says how to rebuild); an intact one exports', async (t) => {

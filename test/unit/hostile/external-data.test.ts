@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
-import { openImportedEncoder } from '../../../src/engine/sslmem/imported-encoder';
+import { openImportedEncoder } from '../../../src/engine/sslmem/imported/encoder';
 import { tempDir } from '../pipeline/helpers';
 
 const MAKE = `

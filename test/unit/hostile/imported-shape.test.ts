@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Graph, reshape, toOnnxBytes } from '../../../src/engine/graph';
-import { openImportedEncoder } from '../../../src/engine/sslmem/imported-encoder';
+import { openImportedEncoder } from '../../../src/engine/sslmem/imported/encoder';
 import { tempDir } from '../pipeline/helpers';
 
 function flattenModel(side: number): Uint8Array {

@@ -2,8 +2,8 @@
 // and CSV files as literal text: no Markdown/HTML from a file name, no spreadsheet formula from a cell.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { buildReport } from '../../../src/engine/sslmem/report';
-import { renderReportMarkdown } from '../../../src/engine/sslmem/report-md';
+import { buildReport } from '../../../src/engine/sslmem/report/report';
+import { renderReportMarkdown } from '../../../src/engine/sslmem/report/report-md';
 import { scoresToCsv } from '../../../src/engine/runs/scores-csv';
 import { csvText, csvTextValue, markdownText } from '../../../src/engine/runs/escape';
 import { parseCsv, scoresCsvToJson } from '../../../src/cli/commands/export';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { createRun } from '../../../src/engine/runs';
 import { resumeRun } from '../../../src/engine/sslmem/pipeline';
 import { resolvePreset } from '../../../src/engine/sslmem/config';
-import { IMPORTED_PRESET, IMPORTED_STAGES } from '../../../src/engine/sslmem/import-encoders';
+import { IMPORTED_PRESET, IMPORTED_STAGES } from '../../../src/engine/sslmem/imported/import-encoders';
 import { cacheFileFor } from '../../../src/engine/data/cache';
 import { cli, demoSubset, tempDir } from '../pipeline/helpers';
 import { BackendClient, childProcessTransport } from '../../../src/backend/client';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { loadDataset } from '../../../src/engine/data';
 import { augmentReference, recipe, sampleAugmentations } from '../../../src/engine/augment';
 import { drawSplit } from '../../../src/engine/sslmem/split';
-import { startImportedRun } from '../../../src/engine/sslmem/import-encoders';
+import { startImportedRun } from '../../../src/engine/sslmem/imported/import-encoders';
 import { resumeRun } from '../../../src/engine/sslmem/pipeline';
 import { cli, demoSubset, lastLine, readScoresCsv, REPO } from './helpers';
 

@@ -6,12 +6,12 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkd
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRun } from '../../../src/engine/sslmem/pipeline';
-import { runRemovalExperiment, type RetrainEvent } from '../../../src/engine/sslmem/removal';
+import { runRemovalExperiment, type RetrainEvent } from '../../../src/engine/sslmem/removal/experiment';
 import { trainingIndices } from '../../../src/engine/sslmem/split';
 import { loadSplit } from '../../../src/engine/sslmem/split-load';
-import { randomRemoval } from '../../../src/engine/sslmem/removal-plan';
+import { randomRemoval } from '../../../src/engine/sslmem/removal/plan';
 import { loadDataset } from '../../../src/engine/data';
-import type { RetrainResults } from '../../../src/engine/sslmem/removal-types';
+import type { RetrainResults } from '../../../src/engine/sslmem/removal/types';
 import { cli, lastLine } from '../pipeline/helpers';
 
 import { dirname } from 'node:path';

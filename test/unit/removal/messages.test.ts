@@ -4,7 +4,7 @@ import { validateRetrainParams } from '../../../src/backend/retrainJob';
 import { BackendError } from '../../../src/protocol/backend';
 import { isHostToRetrain, isRetrainToHost, summariseScoreDiff } from '../../../src/ui/retrainProtocol';
 import { parseKList } from '../../../src/cli/commands/retrain';
-import type { RetrainResults } from '../../../src/engine/sslmem/removal-types';
+import type { RetrainResults } from '../../../src/engine/sslmem/removal/types';
 
 const invalid = (p: Record<string, unknown>, pattern: RegExp) =>
   assert.throws(() => validateRetrainParams(p), (e: unknown) => e instanceof BackendError && e.code === 'invalid-params' && pattern.test(e.message));

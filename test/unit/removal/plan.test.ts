@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName } from '../../../src/engine/sslmem/removal-plan';
-import { compareAt, spreadOf } from '../../../src/engine/sslmem/removal-report';
-import { experimentFiles } from '../../../src/engine/sslmem/removal';
-import type { RetrainResults, RetrainRow } from '../../../src/engine/sslmem/removal-types';
+import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName } from '../../../src/engine/sslmem/removal/plan';
+import { compareAt, spreadOf } from '../../../src/engine/sslmem/removal/report';
+import { experimentFiles } from '../../../src/engine/sslmem/removal/experiment';
+import type { RetrainResults, RetrainRow } from '../../../src/engine/sslmem/removal/types';
 
 describe('removal plan', () => {
   test('k: counts stay, fractions are of the pool, impossible values are refused', () => {

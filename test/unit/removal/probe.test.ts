@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { knnAccuracy, knnPredict } from '../../../src/engine/sslmem/probe-knn';
-import { linearProbeAccuracy, predictLinear, trainLinearProbe } from '../../../src/engine/sslmem/probe-linear';
-import type { Features } from '../../../src/engine/sslmem/probe-features';
+import { knnAccuracy, knnPredict } from '../../../src/engine/sslmem/probes/knn';
+import { linearProbeAccuracy, predictLinear, trainLinearProbe } from '../../../src/engine/sslmem/probes/linear';
+import type { Features } from '../../../src/engine/sslmem/probes/features';
 import { Rng } from '../../../src/engine/util/prng';
 
 const feats = (rows: number[][]): Features => ({ data: Float32Array.from(rows.flat()), n: rows.length, dim: rows[0].length });

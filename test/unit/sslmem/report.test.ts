@@ -2,10 +2,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildReport } from '../../../src/engine/sslmem/report';
-import { describe as summarise, welchTTest } from '../../../src/engine/sslmem/stats';
+import { buildReport } from '../../../src/engine/sslmem/report/report';
+import { describe as summarise, welchTTest } from '../../../src/engine/sslmem/report/stats';
 import { rowsOf } from '../../../src/engine/runs/score-table';
-import { writeRunResults } from '../../../src/engine/sslmem/results';
+import { writeRunResults } from '../../../src/engine/sslmem/report/write-results';
 import { tempDir } from '../data/fixtures';
 import { syntheticTable } from '../runs/table-fixture';
 

@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { incompleteBeta, logGamma, studentTCdf, studentTTwoSidedP } from '../../../src/engine/sslmem/special';
+import { incompleteBeta, logGamma, studentTCdf, studentTTwoSidedP } from '../../../src/engine/sslmem/report/special';
 import { Rng } from '../../../src/engine/util/prng';
-import { describe as summarise, observedTauGrid, tauGrid, thresholdCurve, topK, welchTTest } from '../../../src/engine/sslmem/stats';
+import { describe as summarise, observedTauGrid, tauGrid, thresholdCurve, topK, welchTTest } from '../../../src/engine/sslmem/report/stats';
 
 // Reference values: mpmath at 40 digits (betainc regularised, cross-checked by integrating the t density);
 // produced by test/unit/sslmem/stats-reference.py with Debian's /usr/bin/python3 (scipy is not installed).

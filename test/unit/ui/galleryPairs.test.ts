@@ -12,7 +12,7 @@ import { compareRuns } from '../../../src/ui/compareRuns';
 import { GalleryPairs, pairsFromComparison, pairsFromScoreDiff, pearson, ranks, type PairedSample } from '../../../src/ui/galleryPairs';
 import { isGalleryCompareToHost, isHostToGalleryCompare, type Side } from '../../../src/protocol/galleryCompare';
 import { MAX_PAGE } from '../../../src/protocol/scorePanel';
-import type { ScoreDiff } from '../../../src/engine/sslmem/removal-types';
+import type { ScoreDiff } from '../../../src/engine/sslmem/removal/types';
 
 const demo = join(__dirname, '..', '..', '..', '..', 'demo', 'fashion-mnist');
 

@@ -1,9 +1,9 @@
 // Writes a run's result files: scores.csv, scores.bin, report.json, report.md (each atomically).
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
-import { writeScoresBin } from '../runs/scores-bin';
-import { writeScoresCsv } from '../runs/scores-csv';
-import type { ScoreTable } from '../runs/score-table';
+import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic';
+import { writeScoresBin } from '../../runs/scores-bin';
+import { writeScoresCsv } from '../../runs/scores-csv';
+import type { ScoreTable } from '../../runs/score-table';
 import { buildReport, type Report, type ReportOptions } from './report';
 import { renderReportMarkdown } from './report-md';
 

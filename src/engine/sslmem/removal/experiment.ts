@@ -2,7 +2,7 @@
 // points of f's training data (S_S ∪ S_C, ranked by the run's scores) and, as control, k random points of
 // the same pool (several seeds); retrain f with the same recipe (same config, same training seed as f, so
 // only the data differ); evaluate every encoder — the original f included — with kNN and a linear probe on
-// the frozen features (probe.ts).
+// the frozen features (probes/evaluate.ts).
 //
 // Resumable and atomic: each retrained encoder lives in <run>/retrain/<kind>-k<k>-s<seed>/ (checkpoint,
 // artifacts, removed.json, result.json). A folder with result.json is finished and skipped on rerun; a
@@ -11,23 +11,23 @@
 // The run's own files are only read.
 import { existsSync, promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadDataset } from '../data';
-import { readCheckpoint } from '../artifacts/checkpoint';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
-import type { ProviderSetting } from '../runtime/providers';
-import { assertProviderUsable } from '../runtime/session';
-import { stepsFor, trainEncoder } from './train-encoder';
-import { trainingIndices } from './split';
-import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName, type RetrainSpec } from './removal-plan';
-import { readRunInputs, type RunInputs } from './removal-inputs';
-import { evaluateEncoder, runProbeSet, transferProbeSet, PROBE_TEST_DESCRIPTION, PROBE_TRAIN_DESCRIPTION, type ProbeSet, type ProbeSettings } from './probe';
-import { LINEAR_PROBE_DEFAULTS } from './probe-linear';
-import { conclusionLines, renderRetrainMarkdown } from './removal-report';
-import { rescoreRetrained } from './removal-rescore';
-import type { RetrainHooks, RetrainRuntime, ProbeProtocol, RetrainEvent, RetrainOutcome, RetrainResults, RetrainRow } from './removal-types';
+import { loadDataset } from '../../data';
+import { readCheckpoint } from '../../artifacts/checkpoint';
+import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic';
+import type { ProviderSetting } from '../../runtime/providers';
+import { assertProviderUsable } from '../../runtime/session';
+import { stepsFor, trainEncoder } from '../train-encoder';
+import { trainingIndices } from '../split';
+import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName, type RetrainSpec } from './plan';
+import { readRunInputs, type RunInputs } from './inputs';
+import { evaluateEncoder, runProbeSet, transferProbeSet, PROBE_TEST_DESCRIPTION, PROBE_TRAIN_DESCRIPTION, type ProbeSet, type ProbeSettings } from '../probes/evaluate';
+import { LINEAR_PROBE_DEFAULTS } from '../probes/linear';
+import { conclusionLines, renderRetrainMarkdown } from './report';
+import { rescoreRetrained } from './rescore';
+import type { RetrainHooks, RetrainRuntime, ProbeProtocol, RetrainEvent, RetrainOutcome, RetrainResults, RetrainRow } from './types';
 
-export type { RetrainEvent, RetrainOutcome } from './removal-types';
-import type { SslmemConfig } from './config-types';
+export type { RetrainEvent, RetrainOutcome } from './types';
+import type { SslmemConfig } from '../config-types';
 
 export const RETRAIN_FILES = { json: 'retrain.json', markdown: 'retrain.md', folder: 'retrain' } as const;
 

@@ -1,9 +1,9 @@
 // On resume, a run whose report stage says 'done' is only done if its results are intact: a truncated or
 // deleted scores.csv (disk full, a careless edit) sends the cheap report stage back to 'pending'.
 import { promises as fs } from 'node:fs';
-import type { RunHandle } from '../runs';
-import { checkScoresCsv } from '../runs/scores-csv';
-import { openScoresBin } from '../runs/scores-bin-reader';
+import type { RunHandle } from '../../runs';
+import { checkScoresCsv } from '../../runs/scores-csv';
+import { openScoresBin } from '../../runs/scores-bin-reader';
 
 /** Rows scores.bin says the run scored, or undefined when scores.bin is missing or unreadable. */
 export async function scoredRowCount(binFile: string): Promise<number | undefined> {

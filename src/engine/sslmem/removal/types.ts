@@ -1,7 +1,7 @@
 // The data of the retrain-after-removal experiment (method spec §3), as stored in `<run>/retrain.json` and
 // shown by the retrain panel. Plain types only (the one import is the plain provider list, type only), so the
 // webview and the protocol can share them.
-import type { ProviderSetting } from '../runtime/providers';
+import type { ProviderSetting } from '../../runtime/providers';
 
 export type RemovalKind = 'memorized' | 'random' | 'none';
 
@@ -93,7 +93,7 @@ export type RetrainEvent =
 
 export interface RetrainOutcome { runDir: string; status: 'done' | 'cancelled'; resultsFile: string | null; summaryFile: string | null }
 
-/** Params of the backend job `retrainSslmem` (see RetrainRequest in removal.ts for their meaning). */
+/** Params of the backend job `retrainSslmem` (see RetrainRequest in experiment.ts for their meaning). */
 export interface RetrainSslmemParams {
   runDir: string;
   k: number[];

@@ -2,14 +2,14 @@
 // fingerprint), the split, and the run's scores per dataset index — recomputed from the saved losses in
 // float64 exactly as the report stage computed them, so the ranking is the run's ranking.
 import { existsSync } from 'node:fs';
-import { loadDataset, type LoadedDataset } from '../data';
-import { openRun, type RunHandle } from '../runs';
-import type { SslmemConfig } from './config-types';
-import { loadLosses } from './losses-file';
-import { averageSeedPairs, computeScores, type PointLosses } from './scores';
-import { loadSplit } from './split-load';
-import { scoredIndices, type Split } from '../runs/subsets';
-import { scoringSeedOf } from './view-batches';
+import { loadDataset, type LoadedDataset } from '../../data';
+import { openRun, type RunHandle } from '../../runs';
+import type { SslmemConfig } from '../config-types';
+import { loadLosses } from '../losses-file';
+import { averageSeedPairs, computeScores, type PointLosses } from '../scores';
+import { loadSplit } from '../split-load';
+import { scoredIndices, type Split } from '../../runs/subsets';
+import { scoringSeedOf } from '../view-batches';
 
 /** The manifest's `config` as the pipeline stores it. */
 export interface StoredRunConfig { sslmem: SslmemConfig; data: string; seed: number; splitFile: string | null; cacheDir: string | null }

@@ -2,12 +2,12 @@
 // scores.bin, report.json and report.md, then the stage record. Results are written before the stage record,
 // so a kill in between only redoes this (cheap) stage.
 
-import type { Dataset } from '../data/types';
-import { buildScoreTable, type RunHandle } from '../runs';
-import { writeRunResults } from './results';
-import { scoredIndices, type Split } from '../runs/subsets';
-import { computeScores, type PointLosses } from './scores';
-import { type Normalisation } from '../runs/subsets';
+import type { Dataset } from '../../data/types';
+import { buildScoreTable, type RunHandle } from '../../runs';
+import { writeRunResults } from './write-results';
+import { scoredIndices, type Split } from '../../runs/subsets';
+import { computeScores, type PointLosses } from '../scores';
+import { type Normalisation } from '../../runs/subsets';
 
 export async function writeReportStage(run: RunHandle, stage: string, dataset: Dataset, split: Split,
   losses: PointLosses, normalisation: Normalisation): Promise<void> {

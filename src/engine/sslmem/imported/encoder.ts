@@ -8,9 +8,9 @@ import { promises as fs, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { readCheckpoint } from '../artifacts/checkpoint';
-import { openSession } from '../runtime/session';
-import type { ProviderSetting } from '../runtime/providers';
+import { readCheckpoint } from '../../artifacts/checkpoint';
+import { openSession } from '../../runtime/session';
+import type { ProviderSetting } from '../../runtime/providers';
 
 export interface ImportedEncoderInfo {
   file: string;

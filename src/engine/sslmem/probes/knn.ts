@@ -3,7 +3,7 @@
 //   'weighted' (default): each neighbour adds its cosine similarity to its class (ties are then rare);
 //   'majority': each neighbour adds 1.
 // Remaining ties go to the class whose nearest voting neighbour is the most similar (deterministic).
-import type { Features } from './probe-features';
+import type { Features } from './features';
 
 export interface KnnOptions { k?: number; vote?: 'weighted' | 'majority' }
 

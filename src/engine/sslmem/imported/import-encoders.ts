@@ -1,32 +1,32 @@
-// Scoring with IMPORTED encoders f and g (ONNX files, see imported-encoder.ts) on a dataset and a given split:
+// Scoring with IMPORTED encoders f and g (ONNX files, see encoder.ts) on a dataset and a given split:
 // a normal run folder (preset 'imported') with stages split -> score_f -> score_g -> report, resumable like a
 // trained run. The views are made exactly as for trained encoders (view-batches.ts): the engine's augmentation graph (its own
 // onnxruntime session, in front of the imported model), parameters keyed by (scoring seed, pair k, view v,
 // dataset index), so f and g see the same views and a run's own encode.onnx reproduces that run's losses.
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { loadDataset, sampleSize, type Dataset, type LoadedDataset } from '../data';
-import { createRun, type RunHandle } from '../runs';
-import { Graph, concat, gather, reshape, toOnnxBytes } from '../graph';
-import { augmentViews, recipe, PARAM_COUNT, type AugConfig, type RecipeName } from '../augment';
-import { assertProviderUsable, openSession } from '../runtime/session';
-import { saveSplit } from './split';
-import { loadSplit } from './split-load';
-import { scoredIndices, type Split } from '../runs/subsets';
-import { AlignmentAccumulator } from './scores';
-import { type Normalisation } from '../runs/subsets';
-import { writeReportStage } from './report-stage';
-import { loadLosses, saveLosses, type LossArrays } from './losses-file';
-import { forEachViewBatch } from './view-batches';
-import { openImportedEncoder, type ImportedEncoder, type ImportedEncoderInfo } from './imported-encoder';
-import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from './run-hooks';
-import { trustedManifestPath } from './manifest-paths';
-import { assertFiniteLosses } from './finite';
-import { checkSplitUsable } from './split-load';
-import { noSamplesMessage } from './skipped-summary';
-import { reopenDamagedReport } from './results-check';
-import { confinedCacheDir } from '../runs/containment';
-import { recordChosenPaths } from '../runs/chosen-paths';
+import { loadDataset, sampleSize, type Dataset, type LoadedDataset } from '../../data';
+import { createRun, type RunHandle } from '../../runs';
+import { Graph, concat, gather, reshape, toOnnxBytes } from '../../graph';
+import { augmentViews, recipe, PARAM_COUNT, type AugConfig, type RecipeName } from '../../augment';
+import { assertProviderUsable, openSession } from '../../runtime/session';
+import { saveSplit } from '../split';
+import { loadSplit } from '../split-load';
+import { scoredIndices, type Split } from '../../runs/subsets';
+import { AlignmentAccumulator } from '../scores';
+import { type Normalisation } from '../../runs/subsets';
+import { writeReportStage } from '../report/report-stage';
+import { loadLosses, saveLosses, type LossArrays } from '../losses-file';
+import { forEachViewBatch } from '../view-batches';
+import { openImportedEncoder, type ImportedEncoder, type ImportedEncoderInfo } from './encoder';
+import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from '../run-hooks';
+import { trustedManifestPath } from '../manifest-paths';
+import { assertFiniteLosses } from '../finite';
+import { checkSplitUsable } from '../split-load';
+import { noSamplesMessage } from '../skipped-summary';
+import { reopenDamagedReport } from '../report/results-check';
+import { confinedCacheDir } from '../../runs/containment';
+import { recordChosenPaths } from '../../runs/chosen-paths';
 
 export const IMPORTED_PRESET = 'imported';
 export const IMPORTED_STAGES = ['split', 'score_f', 'score_g', 'report'];

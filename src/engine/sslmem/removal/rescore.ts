@@ -2,16 +2,16 @@
 // (identical views), and compare each point's normalised score with the original. Shows which points
 // become memorized once the top ones are gone. Cached in <experiment folder>/<name>/score-diff.json.
 import { existsSync, promises as fs } from 'node:fs';
-import { readCheckpoint } from '../artifacts/checkpoint';
-import { writeJsonAtomic } from '../util/atomic';
-import type { SslmemConfig } from './config-types';
-import { scoreEncoder } from './score-encoder';
-import { computeScores } from './scores';
-import { scoredIndices, subsetOfEach } from '../runs/subsets';
-import { gLossesOf, type RunInputs } from './removal-inputs';
-import { retrainDirName, type RetrainSpec } from './removal-plan';
-import type { RetrainHooks, RetrainRuntime } from './removal-types';
-import type { ScoreDiff } from './removal-types';
+import { readCheckpoint } from '../../artifacts/checkpoint';
+import { writeJsonAtomic } from '../../util/atomic';
+import type { SslmemConfig } from '../config-types';
+import { scoreEncoder } from '../score-encoder';
+import { computeScores } from '../scores';
+import { scoredIndices, subsetOfEach } from '../../runs/subsets';
+import { gLossesOf, type RunInputs } from './inputs';
+import { retrainDirName, type RetrainSpec } from './plan';
+import type { RetrainHooks, RetrainRuntime } from './types';
+import type { ScoreDiff } from './types';
 
 /** Returns the diff file relative to the run, or null when it cannot be computed (several seed pairs). */
 export async function rescoreRetrained(inputs: RunInputs, config: SslmemConfig, folder: string, spec: RetrainSpec,

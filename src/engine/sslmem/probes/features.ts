@@ -3,16 +3,16 @@
 // augmentation — with the checkpoint's weights embedded as constants, so nothing about the encoder can
 // change while probing.
 import * as ort from 'onnxruntime-node';
-import type { Dataset } from '../data/types';
-import { sampleSize } from '../data/types';
-import type { Checkpoint } from '../artifacts/checkpoint';
-import { buildEncode } from '../artifacts/encode';
-import * as io from '../artifacts/io-names';
-import { openSession } from '../runtime/session';
-import type { ProviderSetting } from '../runtime/providers';
-import { buildProblem } from './config';
-import { type SslmemConfig } from './config-types';
-import { weightsOf } from './train-encoder';
+import type { Dataset } from '../../data/types';
+import { sampleSize } from '../../data/types';
+import type { Checkpoint } from '../../artifacts/checkpoint';
+import { buildEncode } from '../../artifacts/encode';
+import * as io from '../../artifacts/io-names';
+import { openSession } from '../../runtime/session';
+import type { ProviderSetting } from '../../runtime/providers';
+import { buildProblem } from '../config';
+import { type SslmemConfig } from '../config-types';
+import { weightsOf } from '../train-encoder';
 
 export interface Features {
   /** Row-major [n, dim]. */

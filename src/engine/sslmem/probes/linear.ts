@@ -9,11 +9,11 @@
 // have Y = 0 and so add nothing. W and b start at zero (the problem is convex: no seed needed for init);
 // mini-batches are a seeded shuffle per epoch; the learning rate decays with a cosine over all steps.
 import * as ort from 'onnxruntime-node';
-import { Graph, applyOptimizer, gradients, linear, logSoftmax, lrAt, mul, neg, reduceSum, scalarInputs, stateSlots, toOnnxBytes, type OptimizerConfig } from '../graph';
-import { openSession } from '../runtime/session';
-import { Rng } from '../util/prng';
-import type { Features } from './probe-features';
-import { accuracy } from './probe-knn';
+import { Graph, applyOptimizer, gradients, linear, logSoftmax, lrAt, mul, neg, reduceSum, scalarInputs, stateSlots, toOnnxBytes, type OptimizerConfig } from '../../graph';
+import { openSession } from '../../runtime/session';
+import { Rng } from '../../util/prng';
+import type { Features } from './features';
+import { accuracy } from './knn';
 
 export interface LinearProbeOptions {
   epochs?: number;

@@ -5,9 +5,9 @@
 // removal (a prediction-interval test). With one seed, or seeds that agree exactly, s is replaced by the
 // binomial standard error of an accuracy on the probe-test set (normal approximation). Two-sided p < 0.05
 // decides the verdict; anything else is reported as not distinguishable, whatever the sign of R − M.
-import type { RunManifest } from '../runs/manifest';
-import { studentTTwoSidedP } from './special';
-import type { RetrainResults, RetrainRow } from './removal-types';
+import type { RunManifest } from '../../runs/manifest';
+import { studentTTwoSidedP } from '../report/special';
+import type { RetrainResults, RetrainRow } from './types';
 
 export interface Spread { mean: number; std: number; min: number; max: number; n: number }
 

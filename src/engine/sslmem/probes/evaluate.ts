@@ -7,15 +7,15 @@
 //                 on S_S ∪ S_C; the removal experiment only takes points away from that pool).
 // The same probe sets serve every encoder of an experiment, so accuracies are comparable across encoders.
 // Transfer: the second folder is split 80/20 (seeded) into probe-train / probe-test.
-import type { Dataset } from '../data/types';
-import type { Checkpoint } from '../artifacts/checkpoint';
-import type { ProviderSetting } from '../runtime/providers';
-import type { SslmemConfig } from './config-types';
-import type { Split } from '../runs/subsets';
-import { Rng } from '../util/prng';
-import { encodeFeatures, type Features } from './probe-features';
-import { knnAccuracy, type KnnOptions } from './probe-knn';
-import { linearProbeAccuracy, type LinearProbeOptions } from './probe-linear';
+import type { Dataset } from '../../data/types';
+import type { Checkpoint } from '../../artifacts/checkpoint';
+import type { ProviderSetting } from '../../runtime/providers';
+import type { SslmemConfig } from '../config-types';
+import type { Split } from '../../runs/subsets';
+import { Rng } from '../../util/prng';
+import { encodeFeatures, type Features } from './features';
+import { knnAccuracy, type KnnOptions } from './knn';
+import { linearProbeAccuracy, type LinearProbeOptions } from './linear';
 
 export interface ProbeSet { dataset: Dataset; train: Int32Array; test: Int32Array }
 

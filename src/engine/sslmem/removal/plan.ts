@@ -2,8 +2,8 @@
 // (S_S ∪ S_C): the memorized removal takes the k points of the pool with the highest score of the run
 // (ties broken by dataset index, so the choice is deterministic); the control takes k points of the same
 // pool uniformly at random, one draw per seed. Pure functions: tested directly.
-import { Rng } from '../util/prng';
-import type { RemovalKind } from './removal-types';
+import { Rng } from '../../util/prng';
+import type { RemovalKind } from './types';
 
 /** A k as given: an integer ≥ 1 is a count, a value in (0, 1) a fraction of the pool (rounded). */
 export function resolveK(k: number, poolSize: number): number {

@@ -4,10 +4,10 @@
 //   threshold_curve: [{tau, fraction}]                 fraction of S_C with score > tau
 //   skipped: [{path, reason}]                          files/records the dataset reader could not use
 //   timings: {stage: seconds}
-import type { SkippedFile } from '../data/types';
-import type { ScoreTable } from '../runs/score-table';
-import { rowsOf } from '../runs/score-table';
-import { SUBSETS, type SubsetName } from '../runs/subsets';
+import type { SkippedFile } from '../../data/types';
+import type { ScoreTable } from '../../runs/score-table';
+import { rowsOf } from '../../runs/score-table';
+import { SUBSETS, type SubsetName } from '../../runs/subsets';
 import { describe, observedTauGrid, thresholdCurve, topK, welchTTest, type Summary, type ThresholdPoint, type WelchResult } from './stats';
 
 export const TESTS = { C_vs_S: ['S_C', 'S_S'], C_vs_E: ['S_C', 'S_E'], I_vs_S: ['S_I', 'S_S'] } as const;

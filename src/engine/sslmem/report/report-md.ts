@@ -1,8 +1,8 @@
 // report.md: the report for people. Everything in it comes from report.json.
 import type { Report, TestName } from './report';
-import { SUBSETS } from '../runs/subsets';
+import { SUBSETS } from '../../runs/subsets';
 import { distinctDecimals, fixed } from './tau-labels';
-import { markdownText } from '../runs/escape';
+import { markdownText } from '../../runs/escape';
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 const fmtP = (p: number) => (!Number.isFinite(p) ? String(p) : p === 0 || p < 1e-300 ? '< 1e-300' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));

@@ -2,10 +2,13 @@
 // This file is the only place the backend knows about SSLMem; the engine knows nothing of the protocol.
 import { BackendError, type ResumeSslmemParams, type RunSslmemParams, type RunProgress, type RunResult, type RuntimeParams } from '../protocol/backend';
 import { resumeRun, startRun } from '../engine/sslmem/pipeline';
-import { PRESETS, resolvePreset } from '../engine/sslmem/config';
+import { resolvePreset } from '../engine/sslmem/config';
+import { PRESET_NAMES, isPresetName } from '../engine/sslmem/presets';
 import { type SslmemConfig } from '../engine/sslmem/config-types';
 import { RECIPE_NAMES, type RecipeName } from '../engine/augment/config';
 import type { JobContext } from './job-context';
+import { isModelKind } from '../engine/models/registry';
+import { isMethodKind } from '../engine/methods/registry';
 import { PROVIDER_SETTINGS as PROVIDERS, isProviderSetting } from '../engine/runtime/providers';
 
 /** Preset fields a caller may override, with their checks. */
@@ -16,13 +19,12 @@ const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
   seedPairs: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 16,
   scoring: (v) => typeof v === 'object' && v !== null,
   split: (v) => typeof v === 'object' && v !== null,
-  model: (v) => typeof v === 'object' && v !== null && ['smallCnn', 'resnet18', 'vitTiny'].includes((v as { kind?: string }).kind ?? '')
-    && numericOptions((v as { options?: unknown }).options),
-  method: (v) => typeof v === 'object' && v !== null && ['simclr', 'simsiam', 'mae'].includes((v as { kind?: string }).kind ?? ''),
+  model: (v) => typeof v === 'object' && v !== null && isModelKind((v as { kind?: unknown }).kind) && numericOptions((v as { options?: unknown }).options),
+  method: (v) => typeof v === 'object' && v !== null && isMethodKind((v as { kind?: unknown }).kind) && numericOptions((v as { options?: unknown }).options),
   augment: (v) => RECIPE_NAMES.includes(v as RecipeName),
 };
 
-/** Model options are numbers only (widths, sizes); the model builders check their ranges. */
+/** Model and method options are numbers only (widths, sizes); the model builders check their ranges. */
 function numericOptions(o: unknown): boolean {
   return o === undefined || (typeof o === 'object' && o !== null && Object.values(o).every((x) => typeof x === 'number' && Number.isFinite(x)));
 }
@@ -47,7 +49,7 @@ export function runtimeParams(p: Record<string, unknown>): RuntimeParams {
 
 export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
   const preset = str(p, 'preset')!;
-  if (!PRESETS[preset]) invalid(`unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
+  if (!isPresetName(preset)) invalid(`unknown preset '${preset}' (known: ${PRESET_NAMES.join(', ')})`);
   const overrides = p.overrides ?? {};
   if (typeof overrides !== 'object' || overrides === null) invalid('overrides must be an object');
   for (const [k, v] of Object.entries(overrides)) {

@@ -27,6 +27,7 @@ export interface SelfCheckResult { stepsDone: number; elapsedMs: number; pid: nu
 /** Where and how a run's compute happens (the user's settings). */
 export interface RuntimeParams { provider?: ProviderSetting; threads?: number }
 // The provider list and the decision record are plain data owned by the engine (no onnxruntime import there).
+import { isObject } from './guards';
 import type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';
 export type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';
 
@@ -127,7 +128,6 @@ export interface LogMessage { kind: 'log'; level: LogLevel; message: string; id?
 export type BackendToHost = ResponseMessage | ProgressMessage | LogMessage;
 
 // ---- guards: both ends check what arrives, since a bad message must not crash either process ----
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error'];
 

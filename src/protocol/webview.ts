@@ -1,6 +1,7 @@
 // Messages between the extension host and the Score Explorer webview. Imported by both bundles (host and
 // browser), so it must stay free of Node and `vscode` imports. Whatever a webview posts is untrusted input
 // (its page could be confused by a crafted run), hence the guards: the host drops and logs anything else.
+import { isObject } from './guards';
 
 /** One run as the panel shows it (a display subset of src/ui/runIndex.ts's RunSummary). */
 export interface RunRow {
@@ -35,7 +36,6 @@ export type WebviewToHost = ReadyMessage | RefreshMessage | OpenManifestMessage 
 /** UI state the webview persists with vscode.setState (never data: data is refetched from the host). */
 export interface ScoreExplorerState { selectedRunId?: string }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 /** Run ids become folder names; bound them so a message cannot smuggle a path. */
 const isRunId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200 && !/[\\/]|^\.\.?$/.test(x);
 

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BackendError, type RunProgress, type RunResult } from '../protocol/backend';
 import type { BackendHost } from './backendHost';
-import { PRESET_CHOICES, defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
+import { PRESET_INFO, PRESET_NAMES, isPresetName } from '../engine/sslmem/presets';
+import { defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
 import { listRuns } from './runIndex';
 import { TrainingPanel } from './trainingPanel';
 import { describeChosen } from '../engine/runtime/providers';
@@ -47,13 +48,8 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
 
 async function pickPreset(dataset: vscode.Uri): Promise<string | undefined> {
   const dflt = defaultPreset(dataset);
-  const details: Record<string, string> = {
-    quick: 'minutes on a laptop CPU: small CNN, few epochs',
-    tiny: 'seconds: a smoke test of the whole pipeline (scores mean little)',
-    'paper-cifar10': 'the paper setup: ResNet-18, 200 epochs; needs a GPU',
-  };
-  const order = [dflt, ...PRESET_CHOICES.filter((p) => p !== dflt)];
-  const picked = await vscode.window.showQuickPick(order.map((p) => ({ label: p, description: p === dflt ? 'default (sslmem.defaultPreset)' : undefined, detail: details[p] })), {
+  const order = [dflt, ...PRESET_NAMES.filter((p) => p !== dflt)];
+  const picked = await vscode.window.showQuickPick(order.map((p) => ({ label: p, description: p === dflt ? 'default (sslmem.defaultPreset)' : undefined, detail: isPresetName(p) ? PRESET_INFO[p] : undefined })), {
     title: `SSLMem: preset for ${path.basename(dataset.fsPath)}`, placeHolder: 'How long to train the encoders f and g',
   });
   return picked?.label;

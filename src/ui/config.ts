@@ -33,8 +33,6 @@ export function viewerScope(): ViewerScope {
   return { trusted: vscode.workspace.isTrusted, workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), runStores: runStoreFolders() };
 }
 
-export const PRESET_CHOICES = ['quick', 'tiny', 'paper-cifar10'] as const;
-
 export function defaultPreset(scope?: vscode.Uri): string {
   return vscode.workspace.getConfiguration('sslmem', scope).get<string>('defaultPreset', 'quick');
 }

@@ -8,12 +8,13 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isObject } from '../protocol/guards';
 import { BackendError, type RetrainResult } from '../protocol/backend';
 import type { ScoreDiff } from '../engine/sslmem/removal/types';
 import type { BackendHost } from './backendHost';
 import type { GalleryComparePanels } from './galleryComparePanel';
 import { executionProvider, runStoreFolders, threads } from './config';
-import { isRetrainResults, isRetrainToHost, summariseScoreDiff, type HostToRetrain } from './retrainProtocol';
+import { isRetrainResults, isRetrainToHost, summariseScoreDiff, type HostToRetrain } from '../protocol/retrain';
 import { listRuns } from './runIndex';
 import { pickRun, runDirOf, type RunArg } from './runCommands';
 import { makeNonce, webviewPage } from './webviewHtml';
@@ -161,7 +162,7 @@ export function registerRetrain(context: vscode.ExtensionContext, backend: Backe
   context.subscriptions.push(panels,
     // From the runs tree the second argument is the list of selected items, not options.
     vscode.commands.registerCommand('sslmem.retrainAfterRemoval', (run?: RunArg, options?: unknown) =>
-      guard(() => retrainAfterRemoval(backend, panels, run, typeof options === 'object' && options !== null && !Array.isArray(options) ? options as RetrainOptions : {}))),
+      guard(() => retrainAfterRemoval(backend, panels, run, isObject(options) ? options as RetrainOptions : {}))),
     vscode.commands.registerCommand('sslmem.openRetrainResults', (run?: RunArg) => guard(() => openRetrainResults(panels, run))));
   return panels;
 }

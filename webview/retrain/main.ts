@@ -4,7 +4,7 @@
 // Everything arrives from the host as validated plain data; text goes in with textContent only.
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
 import type { RetrainEvent, RetrainResults, RetrainRow } from '../../src/engine/sslmem/removal/types';
-import { isHostToRetrain, type RetrainToHost, type ScoreDiffSummary } from '../../src/ui/retrainProtocol';
+import { isHostToRetrain, type RetrainToHost, type ScoreDiffSummary } from '../../src/protocol/retrain';
 import { el, themeColor, vscodeApi } from '../shared/dom';
 import { plural } from '../shared/text';
 import css from './retrain.css';

@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import { backendOptions } from '../backend';
 import { defineCommand } from '../command';
 import { UsageError } from '../args';
+import { PRESET_NAMES } from '../../engine/sslmem/presets';
 import { runtimeFrom, runtimeOptions, runWithProgress } from '../runJob';
 
 export const runOptions = {
   ...backendOptions,
   ...runtimeOptions,
   data: { type: 'string', description: 'dataset: an image folder (class subfolders = labels), IDX files or CIFAR batches', placeholder: 'path' },
-  preset: { type: 'string', description: 'quick | paper-cifar10 (default quick)', placeholder: 'name' },
+  preset: { type: 'string', description: `${PRESET_NAMES.join(' | ')} (default quick)`, placeholder: 'name' },
   split: { type: 'string', description: 'a split file (JSON: lists of paths or indices per subset S_S, S_C, S_I, S_E)', placeholder: 'file' },
   seed: { type: 'number', description: 'seed of the split, the encoders and the scoring views (default 0)', placeholder: 'n' },
   epochs: { type: 'number', description: 'override the preset\'s number of epochs', placeholder: 'n' },

@@ -3,6 +3,7 @@
 // length") or finish with meaningless numbers (pairs -5 -> NaN scores reported as 0) is refused with the field
 // it came from. Model options are checked per model and the parameter count estimated before any allocation.
 import type { SslmemConfig } from './config-types';
+import { METHOD_KINDS, isMethodKind, methodModelProblem } from '../methods/registry';
 
 /** Trainable parameters beyond this (×4 bytes, ×3 with Adam's moments) are refused: 100 M ≈ 1.2 GB of state. */
 export const MAX_MODEL_PARAMETERS = 100e6;
@@ -69,6 +70,9 @@ export function checkConfig(config: SslmemConfig): void {
   const rules = MODEL_OPTIONS[config.model?.kind];
   if (!rules) throw new Error(`model.kind must be one of ${Object.keys(MODEL_OPTIONS).join(', ')}, got ${JSON.stringify(config.model?.kind)}`);
   if (config.model.options !== undefined) checkObject(`model.options (${config.model.kind})`, config.model.options, rules, false);
+  if (!isMethodKind(config.method?.kind)) throw new Error(`method.kind must be one of ${METHOD_KINDS.join(', ')}, got ${JSON.stringify(config.method?.kind)}`);
+  const mismatch = methodModelProblem(config.method.kind, config.model.kind);
+  if (mismatch) throw new Error(mismatch);
   const params = estimateParameters(config);
   if (!(params <= MAX_MODEL_PARAMETERS)) {
     throw new Error(`model too large: about ${(params / 1e6).toFixed(0)} M parameters with ${JSON.stringify(config.model)} at ${config.decode.height}×${config.decode.width} (limit ${MAX_MODEL_PARAMETERS / 1e6} M)`);

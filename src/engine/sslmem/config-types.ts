@@ -5,11 +5,13 @@ import type { OptimizerConfig } from '../graph/optim';
 import type { RecipeName } from '../augment/config';
 import type { SplitSizes } from './split';
 import type { Normalisation } from '../runs/subsets';
+import type { ModelKind } from '../models/registry';
+import type { MethodKind } from '../methods/registry';
 
 export interface SslmemConfig {
   decode: Required<Pick<DecodeConfig, 'height' | 'width' | 'channels'>>;
-  model: { kind: 'smallCnn' | 'resnet18' | 'vitTiny'; options?: Record<string, number> };
-  method: { kind: 'simclr' | 'simsiam' | 'mae'; options?: Record<string, number> };
+  model: { kind: ModelKind; options?: Record<string, number> };
+  method: { kind: MethodKind; options?: Record<string, number> };
   /** The augmentation family used to train the encoders and to make the scoring views (method spec §5). */
   augment: RecipeName;
   batch: number;

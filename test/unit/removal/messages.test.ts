@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateRetrainParams } from '../../../src/backend/retrainJob';
 import { BackendError } from '../../../src/protocol/backend';
-import { isHostToRetrain, isRetrainToHost, summariseScoreDiff } from '../../../src/ui/retrainProtocol';
+import { isHostToRetrain, isRetrainToHost, summariseScoreDiff } from '../../../src/protocol/retrain';
 import { parseKList } from '../../../src/cli/commands/retrain';
 import type { RetrainResults } from '../../../src/engine/sslmem/removal/types';
 

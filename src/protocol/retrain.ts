@@ -1,7 +1,7 @@
 // Messages between the host and the retrain-after-removal panel, the validation of what arrives on either
 // side, and the per-sample score-difference summary the panel shows. No Node or `vscode` imports: shared by
 // the extension bundle and the webview bundle.
-import { isFiniteNumber, isObject } from '../protocol/guards';
+import { isFiniteNumber, isObject } from './guards';
 import type { RetrainEvent, RetrainResults, RetrainRow, ScoreDiff } from '../engine/sslmem/removal/types';
 
 /** The score changes worth showing: which points gained the most score once the top ones were removed. */

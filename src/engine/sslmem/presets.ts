@@ -1,0 +1,74 @@
+// The one list of presets: the engine resolves them (config.ts), the backend validates a preset name against
+// them, the CLI's help and the editor's quick pick list them with PRESET_INFO. Plain data (type imports
+// only), so the extension host can import it without bundling the models. package.json's
+// sslmem.defaultPreset enum repeats the names (JSON cannot import); a unit test keeps the two equal.
+import type { SslmemConfig } from './config-types';
+
+export const PRESETS = {
+  // Demo size, minutes on 2 CPU cores: f and g each train on 450 images (300 shared + 150 own) for 250
+  // epochs; S_E is half of the dataset (scoring is cheap, and a large S_E sharpens the S_C vs S_E test).
+  // Why this recipe: memorization needs capacity, repetition and views that stay close to the image. A CNN
+  // whose representation is a global average pool learns an augmentation invariance that generalises and
+  // showed no per-image memorization at this scale (S_C vs S_S p 0.84 with 2160/270/270 images, 40 epochs);
+  // flatten -> Linear(512) keeps the spatial layout, and the weak augmentation (crops of 80-100%) keeps each
+  // image recognisable in its views. Measured settings and p-values: docs/demo-results.md.
+  quick: {
+    decode: { height: 28, width: 28, channels: 1 },
+    model: { kind: 'smallCnn', options: { fcDim: 512 } },
+    method: { kind: 'simclr', options: { temperature: 0.5, projDim: 64 } },
+    augment: 'weak',
+    batch: 128,
+    epochs: 250,
+    optimizer: { kind: 'adam' },
+    learningRate: 1e-3,
+    warmupFraction: 0.05,
+    split: { shared: 300, candidates: 150, independent: 150, extra: 0.5 },
+    scoring: { pairs: 8, batch: 250, normalise: true, normalisation: 'symmetric' },
+    seedPairs: 1,
+  },
+  // For tests and smoke checks: seconds on any machine, far too short to show memorization.
+  tiny: {
+    decode: { height: 28, width: 28, channels: 1 },
+    model: { kind: 'smallCnn' },
+    method: { kind: 'simclr', options: { temperature: 0.5, projDim: 32 } },
+    augment: 'fashion-mnist',
+    batch: 32,
+    epochs: 2,
+    optimizer: { kind: 'adam' },
+    learningRate: 1e-3,
+    warmupFraction: 0.1,
+    split: { shared: 0.8, candidates: 0.1, independent: 0.1, extra: 0.1 },
+    scoring: { pairs: 2, batch: 100, normalise: true, normalisation: 'symmetric' },
+    seedPairs: 1,
+  },
+  // The paper's CIFAR-10 protocol: 40k/5k/5k of the 50k training images (+ S_E from held-out data),
+  // ResNet-18 (CIFAR stem), SimCLR with temperature 0.5, batch 512, Adam 1e-3. Needs a GPU.
+  'paper-cifar10': {
+    decode: { height: 32, width: 32, channels: 3 },
+    model: { kind: 'resnet18' },
+    method: { kind: 'simclr', options: { temperature: 0.5, projDim: 128 } },
+    augment: 'simclr',
+    batch: 512,
+    epochs: 200,
+    optimizer: { kind: 'adam' },
+    learningRate: 1e-3,
+    warmupFraction: 0.02,
+    split: { shared: 40000, candidates: 5000, independent: 5000, extra: 5000 },
+    scoring: { pairs: 10, batch: 256, normalise: true, normalisation: 'symmetric' },
+    seedPairs: 1,
+  },
+} satisfies Record<string, SslmemConfig>;
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+export function isPresetName(x: unknown): x is PresetName {
+  return typeof x === 'string' && Object.hasOwn(PRESETS, x);
+}
+
+/** One line per preset, for pickers and help texts. */
+export const PRESET_INFO: Record<PresetName, string> = {
+  quick: 'minutes on a laptop CPU: small CNN, few epochs',
+  tiny: 'seconds: a smoke test of the whole pipeline (scores mean little)',
+  'paper-cifar10': 'the paper setup: ResNet-18, 200 epochs; needs a GPU',
+};

@@ -7,8 +7,8 @@ import { runStoreFolders } from './ui/config';
 import { ImageInspectorProvider, INSPECTOR_VIEW_TYPE } from './ui/imageInspector';
 import { BadgeRunPin } from './ui/badgeRun';
 import { RunsTreeProvider } from './ui/runsTree';
-import { ScoreExplorerPanels } from './ui/scoreExplorerPanel';
-import { ScoreExplorerViewProvider } from './ui/scoreExplorerView';
+import { RunsOverviewPanels } from './ui/runsOverviewPanel';
+import { TopSamplesViewProvider } from './ui/topSamplesView';
 import { ScoreIndex } from './ui/scoreIndex';
 import { ScorePanels } from './ui/scorePanel';
 import { ScoreDecorations, ScoreHoverProvider } from './ui/scorePreviews';
@@ -18,13 +18,13 @@ import { GalleryComparePanels } from './ui/galleryComparePanel';
 export interface SslmemApi {
   backend: BackendHost;
   runs: RunsTreeProvider;
-  scoreExplorer: ScoreExplorerPanels;
+  scoreExplorer: RunsOverviewPanels;
   scorePanels: ScorePanels;
   scoreIndex: ScoreIndex;
   decorations: ScoreDecorations;
   hovers: ScoreHoverProvider;
   inspector: ImageInspectorProvider;
-  topSamples: ScoreExplorerViewProvider;
+  topSamples: TopSamplesViewProvider;
   /** Side-by-side galleries of two runs, or of a run and a retrained encoder. */
   galleries: GalleryComparePanels;
   retrain: RetrainPanels;
@@ -37,13 +37,13 @@ export interface SslmemApi {
 export function activate(context: vscode.ExtensionContext): SslmemApi {
   const backend = new BackendHost(context.asAbsolutePath('dist/backend.js'));
   const runs = new RunsTreeProvider();
-  const scoreExplorer = new ScoreExplorerPanels(context.extensionUri, backend.log);
+  const scoreExplorer = new RunsOverviewPanels(context.extensionUri, backend.log);
   const scorePanels = new ScorePanels(context.extensionUri, backend.log);
   const scoreIndex = new ScoreIndex();
   const decorations = new ScoreDecorations(scoreIndex);
   const hovers = new ScoreHoverProvider(scoreIndex);
   const inspector = new ImageInspectorProvider(context.extensionUri, scoreIndex);
-  const topSamples = new ScoreExplorerViewProvider(scoreIndex);
+  const topSamples = new TopSamplesViewProvider(scoreIndex);
   const galleries = new GalleryComparePanels(context.extensionUri, backend.log);
   const badgeRun = new BadgeRunPin(context.workspaceState);
   runs.badgeRuns = { decorating: () => scoreIndex.decoratingRuns, pinned: () => scoreIndex.pinned?.dir };

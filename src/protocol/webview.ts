@@ -3,7 +3,7 @@
 // (its page could be confused by a crafted run), hence the guards: the host drops and logs anything else.
 import { isObject } from './guards';
 
-/** One run as the panel shows it (a display subset of src/ui/runIndex.ts's RunSummary). */
+/** One run as the panel shows it (a display subset of src/engine/runs/list.ts's RunSummary). */
 export interface RunRow {
   id: string;
   status?: string;

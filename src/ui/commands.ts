@@ -6,14 +6,14 @@ import type { BackendHost } from './backendHost';
 import { EXECUTION_PROVIDERS, executionProvider, type ExecutionProviderSetting } from './config';
 import { computeScores, resumeRun, type ComputeDeps, type ComputeOptions } from './computeCommand';
 import { importEncoders, isImportOptions } from './importCommand';
-import { compareGalleriesCommand, compareRunsCommand, deleteRun, exportScores, openRun, openScoreExplorer, pickRun, runDirOf, type RunArg } from './runCommands';
+import { compareGalleriesCommand, compareRunsCommand, deleteRun, exportScores, openRun, openLatestRun, pickRun, runDirOf, type RunArg } from './runCommands';
 import type { BadgeRunPin } from './badgeRun';
 import type { GalleryComparePanels } from './galleryComparePanel';
 import type { RunsTreeProvider } from './runsTree';
-import type { ScoreExplorerPanels } from './scoreExplorerPanel';
+import type { RunsOverviewPanels } from './runsOverviewPanel';
 import type { ScorePanels } from './scorePanel';
 
-export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: ScoreExplorerPanels; scorePanels: ScorePanels; galleries: GalleryComparePanels; compute: ComputeDeps;
+export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: RunsOverviewPanels; scorePanels: ScorePanels; galleries: GalleryComparePanels; compute: ComputeDeps;
   badgeRun: BadgeRunPin; refreshScores: () => Promise<void> }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -24,7 +24,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'sslmem.selectExecutionProvider': () => selectExecutionProvider(backend),
     'sslmem.runSelfCheck': () => runSelfCheck(backend),
     'sslmem.cancelJob': () => cancelJob(backend),
-    'sslmem.openScoreExplorer': () => openScoreExplorer(scorePanels, () => scoreExplorer.open()),
+    'sslmem.openScoreExplorer': () => openLatestRun(scorePanels, () => scoreExplorer.open()),
     'sslmem.showRunsOverview': () => scoreExplorer.open().then(() => undefined),
     'sslmem.refreshRuns': () => runs.refresh(), // the panel follows the tree (see extension.ts)
     // From the Explorer context menu the first argument is the clicked folder's Uri.

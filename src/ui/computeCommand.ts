@@ -7,7 +7,7 @@ import { BackendError, type RunProgress, type RunResult } from '../protocol/back
 import type { BackendHost } from './backendHost';
 import { PRESET_INFO, PRESET_NAMES, isPresetName } from '../engine/sslmem/presets';
 import { defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
-import { listRuns } from './runIndex';
+import { listRuns } from '../engine/runs/list';
 import { TrainingPanel } from './trainingPanel';
 import { describeChosen } from '../engine/runtime/providers';
 

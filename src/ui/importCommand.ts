@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { RunResult, ScoreImportedParams } from '../protocol/backend';
 import { runJob, type ComputeDeps } from './computeCommand';
 import { executionProvider, runStoreFolders, storeFor, threads } from './config';
-import { listRuns } from './runIndex';
+import { listRuns } from '../engine/runs/list';
 
 const RECIPES = ['simclr', 'fashion-mnist', 'mild', 'weak', 'none'] as const;
 type Recipe = (typeof RECIPES)[number];

@@ -8,7 +8,7 @@ import { runStoreFolders, viewerScope } from './config';
 import { checkDeletableRun } from './viewerPaths';
 import { comparisonMarkdown, compareRuns, type Comparison } from './compareRuns';
 import { RunData } from './runData';
-import { listRuns, type RunSummary } from './runIndex';
+import { listRuns, type RunSummary } from '../engine/runs/list';
 import type { GalleryComparePanels } from './galleryComparePanel';
 import type { ScorePanels } from './scorePanel';
 
@@ -44,7 +44,7 @@ export async function openRun(panels: ScorePanels, arg?: RunArg): Promise<vscode
 }
 
 /** The latest finished run's panel (the entry point from the activity bar and the palette). */
-export async function openScoreExplorer(panels: ScorePanels, fallback: () => Promise<unknown>): Promise<vscode.WebviewPanel | undefined> {
+export async function openLatestRun(panels: ScorePanels, fallback: () => Promise<unknown>): Promise<vscode.WebviewPanel | undefined> {
   const [latest] = await finishedRuns();
   if (!latest) { await fallback(); return undefined; } // the runs overview, with its explanation of how to get scores
   return panels.open(latest.dir);

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import type { ScoreRow } from '../engine/runs/scores-bin';
 import type { SubsetName } from '../protocol/scorePanel';
-import { listRuns, type RunSummary } from './runIndex';
+import { listRuns, type RunSummary } from '../engine/runs/list';
 import { RunData } from './runData';
 
 /** Rank bands: badges and colours in the Explorer. By rank percentile, so they mean the same for every run.

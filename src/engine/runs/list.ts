@@ -1,49 +1,94 @@
-// Summaries of the runs in a store, newest first, for the UI's Runs tree. A folder whose manifest is
-// missing or damaged is listed as 'unreadable' with the reason rather than hidden.
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
-import { isStaleRunning, readManifest } from './store';
-import type { RunManifest, RunStatus } from './manifest';
+// The one list of the runs in one or more run stores, newest first: the Runs tree, the pickers and the CLI
+// tests all read it. It reads manifests tolerantly (only display fields, each used only when it has the
+// expected type) because the manifest grows with the engine and an old or half-written run must never break
+// the list; a folder whose manifest.json cannot be parsed is listed with its `problem` rather than hidden.
+// A manifest that says 'running' while its writer is gone is listed as 'interrupted' (store.ts isStaleRunning).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describeChosen, describeDecision, isProviderDecision } from '../runtime/providers';
+import { isStaleRunning, MANIFEST_FILE } from './store';
+import type { RunManifest } from './manifest';
 
 export interface RunSummary {
   id: string;
   dir: string;
-  status: RunStatus | 'unreadable';
+  manifestPath: string;
+  status?: string;
+  preset?: string;
+  /** The dataset's folder or file, as the manifest names it. */
+  dataset?: string;
   createdAt?: string;
   updatedAt?: string;
-  preset?: string | null;
-  dataset?: RunManifest['dataset'];
-  subsetSizes?: RunManifest['subsetSizes'];
+  /** Set when manifest.json exists but cannot be parsed. */
+  problem?: string;
+  subsetSizes?: Record<string, number>;
+  /** Seconds per stage. */
   timings?: Record<string, number>;
-  executionProvider?: string | null;
+  executionProvider?: string;
+  /** From the manifest's providerDecision: what trained ("cpu, 2 threads") and the full line with the others' reasons. */
+  provider?: { chosen: string; detail: string };
   stagesDone?: number;
   stagesTotal?: number;
-  /** First stage not yet done (where a resume would start). */
-  nextStage?: string | null;
+  /** First stage not done (where a resume starts), for runs that stopped early. */
+  nextStage?: string;
   error?: string;
 }
 
-export async function listRuns(storeDir: string): Promise<RunSummary[]> {
-  const entries = await fs.readdir(storeDir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return [];
-    throw err;
-  });
-  const dirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
-  const summaries = await Promise.all(dirs.map(async (id): Promise<RunSummary> => {
-    const dir = join(storeDir, id);
-    try {
-      const m = await readManifest(dir);
-      const done = m.stageOrder.filter((s) => m.stages[s]?.status === 'done');
-      return {
-        id: m.id, dir, status: isStaleRunning(m) ? 'interrupted' : m.status, createdAt: m.createdAt, updatedAt: m.updatedAt, preset: m.preset,
-        dataset: m.dataset, subsetSizes: m.subsetSizes, timings: m.timings, executionProvider: m.executionProvider,
-        stagesDone: done.length, stagesTotal: m.stageOrder.length,
-        nextStage: m.stageOrder.find((s) => m.stages[s]?.status !== 'done') ?? null, error: m.error,
-      };
-    } catch (err) {
-      return { id, dir, status: 'unreadable', error: (err as Error).message };
+export async function listRuns(storeFolders: string | readonly string[]): Promise<RunSummary[]> {
+  const runs: RunSummary[] = [];
+  for (const store of typeof storeFolders === 'string' ? [storeFolders] : storeFolders) {
+    let entries: fs.Dirent[];
+    try { entries = await fs.promises.readdir(store, { withFileTypes: true }); } catch { continue; } // no store yet
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith('.')) continue;
+      const dir = path.join(store, e.name);
+      const manifestPath = path.join(dir, MANIFEST_FILE);
+      let text: string;
+      try { text = await fs.promises.readFile(manifestPath, 'utf8'); } catch { continue; } // not a run folder
+      runs.push(summarize(e.name, dir, manifestPath, text));
     }
-  }));
-  // Ids start with a UTC timestamp, so descending id order is newest first.
-  return summaries.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  }
+  // Newest first when the manifests say when; otherwise by id, so the order is stable.
+  return runs.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.id.localeCompare(b.id));
+}
+
+function summarize(folderName: string, dir: string, manifestPath: string, text: string): RunSummary {
+  const base: RunSummary = { id: folderName, dir, manifestPath };
+  let m: unknown;
+  try { m = JSON.parse(text); } catch (err) { return { ...base, problem: `manifest.json is not valid JSON (${(err as Error).message})` }; }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return { ...base, problem: 'manifest.json is not a JSON object' };
+  const o = m as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const dataset = o.dataset;
+  const { order, stages } = stagesOf(o);
+  const status = str(o.status);
+  return {
+    ...base,
+    id: str(o.id) ?? folderName,
+    status: status === 'running' && isStaleRunning(o as unknown as RunManifest) ? 'interrupted' : status,
+    preset: str(o.preset) ?? str((o.config as Record<string, unknown> | undefined)?.preset),
+    dataset: str(dataset) ?? str((dataset as Record<string, unknown> | undefined)?.path) ?? str(o.datasetPath),
+    createdAt: str(o.createdAt) ?? str(o.created),
+    updatedAt: str(o.updatedAt),
+    subsetSizes: numberRecord(o.subsetSizes),
+    timings: numberRecord(o.timings),
+    executionProvider: str(o.executionProvider),
+    provider: isProviderDecision(o.providerDecision) ? { chosen: describeChosen(o.providerDecision), detail: describeDecision(o.providerDecision) } : undefined,
+    stagesDone: order.length ? order.filter((s) => stages[s]?.status === 'done').length : undefined,
+    stagesTotal: order.length || undefined,
+    nextStage: order.find((s) => stages[s]?.status !== 'done'),
+    error: str(o.error),
+  };
+}
+
+function numberRecord(x: unknown): Record<string, number> | undefined {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
+  const entries = Object.entries(x).filter((e): e is [string, number] => typeof e[1] === 'number');
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+function stagesOf(o: Record<string, unknown>): { order: string[]; stages: Record<string, { status?: unknown } | undefined> } {
+  const order = Array.isArray(o.stageOrder) ? o.stageOrder.filter((s): s is string => typeof s === 'string') : [];
+  const stages = (typeof o.stages === 'object' && o.stages !== null ? o.stages : {}) as Record<string, { status?: unknown } | undefined>;
+  return { order, stages };
 }

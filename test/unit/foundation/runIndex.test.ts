@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { listRuns, resolveRunStoreFolders } from '../../../src/ui/runIndex';
+import { resolveRunStoreFolders } from '../../../src/ui/runIndex';
+import { listRuns } from '../../../src/engine/runs/list';
 
 describe('run index', () => {
   let tmp = '';

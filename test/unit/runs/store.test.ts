@@ -78,7 +78,7 @@ else describe('run store', () => {
     assert.deepEqual(run.pendingStages().slice(0, 1), ['train_g']);
   });
 
-  test('listRuns: newest first, summaries for the Runs tree, unreadable folders reported', async (t) => {
+  test('listRuns: newest first, summaries for the Runs tree, unreadable manifests reported with their problem', async (t) => {
     const store = tempDir(t);
     const older = await createRun(store, INIT, new Date('2026-01-01T00:00:00Z'));
     const newer = await createRun(store, { ...INIT, preset: 'paper-cifar10', executionProvider: 'webgpu' }, new Date('2026-02-01T00:00:00Z'));
@@ -87,14 +87,14 @@ else describe('run store', () => {
     mkdirSync(join(store, 'broken-run'));
     writeFileSync(join(store, 'broken-run', 'manifest.json'), '{ not json');
     const list = await listRuns(store);
-    assert.deepEqual(list.map((r) => r.id), ['broken-run', newer.id, older.id].sort().reverse());
+    assert.deepEqual(list.map((r) => r.id), [newer.id, older.id, 'broken-run']);
     const n = list.find((r) => r.id === newer.id)!;
     assert.equal(n.preset, 'paper-cifar10');
     assert.equal(n.executionProvider, 'webgpu');
     assert.deepEqual(n.subsetSizes, { S_S: 40000, S_C: 5000, S_I: 5000, S_E: 10000 });
     assert.equal(n.stagesDone, 1); assert.equal(n.stagesTotal, 6); assert.equal(n.nextStage, 'train_f');
     assert.equal(typeof n.timings!.split, 'number');
-    assert.equal(list.find((r) => r.id === 'broken-run')!.status, 'unreadable');
+    assert.match(list.find((r) => r.id === 'broken-run')!.problem ?? '', /not valid JSON/);
     assert.deepEqual(await listRuns(join(store, 'missing')), []);
   });
 });

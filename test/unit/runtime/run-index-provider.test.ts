@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { listRuns } from '../../../src/ui/runIndex';
+import { listRuns } from '../../../src/engine/runs/list';
 import type { ProviderDecision } from '../../../src/engine/runtime/providers';
 
 describe('run index: execution provider', () => {

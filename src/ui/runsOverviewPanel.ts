@@ -1,18 +1,19 @@
-// The Runs Overview webview panel (host side; view type sslmem.scoreExplorer, kept for restored panels). For now it lists the runs in the run store, or an empty
-// state that explains how scores come about; the score gallery of issue 5 grows inside this panel.
+// The Runs Overview webview panel (host side; its view type stays sslmem.scoreExplorer so panels restored
+// from older sessions still open). It lists the runs in the run store, or an empty state that explains how
+// scores come about; a run's scores open in the score panel (scorePanel.ts), not here.
 // The page's state (selection) lives in the webview (vscode.setState); data is always refetched from here,
 // which is what makes restore-after-reload (the serializer below) cheap and correct.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isWebviewToHost, type HostToWebview, type RunsMessage, type WebviewToHost } from '../protocol/webview';
 import { runStoreFolders } from './config';
-import { listRuns, type RunSummary } from './runIndex';
+import { listRuns, type RunSummary } from '../engine/runs/list';
 import { computeLocalResourceRoots, datasetFolderOf, makeNonce, webviewPage } from './webviewHtml';
 
-export const SCORE_EXPLORER_VIEW_TYPE = 'sslmem.scoreExplorer';
+export const RUNS_OVERVIEW_VIEW_TYPE = 'sslmem.scoreExplorer';
 const TITLE = 'SSLMem Runs Overview';
 
-export class ScoreExplorerPanels implements vscode.Disposable {
+export class RunsOverviewPanels implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private runs: RunSummary[] = [];
   private readonly disposables: vscode.Disposable[] = [];
@@ -21,7 +22,7 @@ export class ScoreExplorerPanels implements vscode.Disposable {
   readonly onDidRender = this.rendered.event;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
-    this.disposables.push(this.rendered, vscode.window.registerWebviewPanelSerializer(SCORE_EXPLORER_VIEW_TYPE, {
+    this.disposables.push(this.rendered, vscode.window.registerWebviewPanelSerializer(RUNS_OVERVIEW_VIEW_TYPE, {
       // After a window reload VS Code recreates the panel; its UI state stays in the webview (getState).
       deserializeWebviewPanel: async (panel) => { await this.adopt(panel); },
     }));
@@ -31,7 +32,7 @@ export class ScoreExplorerPanels implements vscode.Disposable {
 
   async open(): Promise<vscode.WebviewPanel> {
     if (this.panel) { this.panel.reveal(); return this.panel; }
-    const panel = vscode.window.createWebviewPanel(SCORE_EXPLORER_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, { enableScripts: true });
+    const panel = vscode.window.createWebviewPanel(RUNS_OVERVIEW_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, { enableScripts: true });
     await this.adopt(panel);
     return panel;
   }

@@ -10,7 +10,7 @@ import { scoreMarkdown } from './scorePreviews';
 
 const TOP_K = 50;
 
-export class ScoreExplorerViewProvider implements vscode.TreeDataProvider<SampleScore>, vscode.Disposable {
+export class TopSamplesViewProvider implements vscode.TreeDataProvider<SampleScore>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 

@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BackendError, type RunProgress, type RunResult } from '../protocol/backend';
 import type { BackendHost } from './backendHost';
-import { PRESET_INFO, PRESET_NAMES, isPresetName } from '../engine/sslmem/presets';
+import { PRESET_INFO, PRESET_NAMES, isPresetName, plannedStages } from '../engine/sslmem/presets';
+import { pipelineStages } from '../engine/runs/manifest';
+import { readManifest } from '../engine/runs/store';
 import { defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
 import { listRuns } from '../engine/runs/list';
 import { TrainingPanel } from './trainingPanel';
@@ -21,7 +23,6 @@ export interface ComputeDeps {
 /** Options a script or test may pass instead of answering the pickers. */
 export interface ComputeOptions { preset?: string; openPanel?: boolean; showTraining?: boolean; overrides?: Record<string, unknown> }
 
-const STAGES = ['split', 'train_f', 'train_g', 'score_f', 'score_g', 'report'];
 
 function requireTrust(): boolean {
   if (vscode.workspace.isTrusted) return true;
@@ -41,7 +42,7 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
   if (!preset) return undefined;
   const { storeDir, cacheDir } = storeFor(dataset);
   const title = `SSLMem: ${preset} run on ${path.basename(dataset.fsPath)}`;
-  return runJob(deps, title, preset, dataset.fsPath, options, (token, onProgress) => deps.backend.request('runSslmem', {
+  return runJob(deps, title, preset, dataset.fsPath, plannedStages(preset, options.overrides), options, (token, onProgress) => deps.backend.request('runSslmem', {
     data: dataset.fsPath, preset, storeDir, cacheDir, provider: executionProvider(), threads: threads(), overrides: options.overrides,
   }, { token, onProgress, label: title }));
 }
@@ -73,7 +74,9 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
   const runFolder = dir;
   const title = `SSLMem: resume ${path.basename(runFolder)}`;
   try {
-    return await runJob(deps, title, 'resume', runFolder, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
+    // The live view's rows are the run's own stages, as its manifest records them.
+    const stages = await readManifest(runFolder).then((m) => m.stageOrder, () => pipelineStages());
+    return await runJob(deps, title, 'resume', runFolder, stages, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
       runDir: runFolder, provider: executionProvider(), threads: threads(), confirmed: [...confirmed],
     }, { token, onProgress, label: title }));
   } catch (err) {
@@ -87,11 +90,12 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
 export type Start = (token: vscode.CancellationToken, onProgress: (p: RunProgress) => void) => Promise<RunResult>;
 
 /** Runs one pipeline job with a cancellable notification (and the live view unless showTraining is false). */
-export async function runJob(deps: ComputeDeps, title: string, preset: string, dataset: string, options: ComputeOptions, start: Start): Promise<RunResult | undefined> {
+export async function runJob(deps: ComputeDeps, title: string, preset: string, dataset: string, stages: string[], options: ComputeOptions,
+  start: Start): Promise<RunResult | undefined> {
   const cts = new vscode.CancellationTokenSource();
   let result: RunResult | undefined;
   const training = options.showTraining === false ? undefined
-    : new TrainingPanel(deps.extensionUri, { type: 'start', title, preset, dataset, stages: STAGES }, () => cts.cancel(),
+    : new TrainingPanel(deps.extensionUri, { type: 'start', title, preset, dataset, stages }, () => cts.cancel(),
       () => { if (result) void deps.onRunFinished(result.runDir, true); });
   try {
     result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IMPORTED_STAGES } from '../engine/runs/manifest';
 import type { RunResult, ScoreImportedParams } from '../protocol/backend';
 import { runJob, type ComputeDeps } from './computeCommand';
 import { executionProvider, runStoreFolders, storeFor, threads } from './config';
@@ -111,6 +112,6 @@ export async function importEncoders(deps: ComputeDeps, options: ImportOptions =
     augment: augment === 'default' ? undefined : augment, provider: executionProvider(), threads: threads(),
   };
   const title = `SSLMem: score ${path.basename(data)} with imported ${path.basename(f)} / ${path.basename(g)}`;
-  return runJob(deps, title, 'imported', data, { openPanel: options.openPanel ?? true, showTraining: false },
+  return runJob(deps, title, 'imported', data, IMPORTED_STAGES, { openPanel: options.openPanel ?? true, showTraining: false },
     (token, onProgress) => deps.backend.request('scoreImported', params, { token, onProgress, label: title }));
 }

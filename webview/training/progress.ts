@@ -3,7 +3,8 @@
 
 /** Rough share of a run's time per stage: training dominates; scoring and the rest are short. */
 const STAGE_WEIGHT: Record<string, number> = { split: 0.01, train_f: 0.42, train_g: 0.42, score_f: 0.06, score_g: 0.06, report: 0.03 };
-const weightOf = (stage: string) => STAGE_WEIGHT[stage] ?? 0.05;
+/** A per-pair stage (train_f#1, with seedPairs > 1) weighs as its stage: each pair repeats the same work. */
+const weightOf = (stage: string) => STAGE_WEIGHT[stage.replace(/#\d+$/, '')] ?? 0.05;
 
 /** Fraction of the whole run done, given how far each stage is (0..1; missing = not started). */
 export function overallFraction(stages: readonly string[], done: ReadonlyMap<string, number>): number {

@@ -56,6 +56,9 @@ export function pipelineStages(seedPairs = 1): string[] {
   return ['split', ...perPair('train_f'), ...perPair('train_g'), ...perPair('score_f'), ...perPair('score_g'), 'report'];
 }
 
+/** The stages of a run that scores imported encoders (sslmem/imported/): no training. */
+export const IMPORTED_STAGES = ['split', 'score_f', 'score_g', 'report'];
+
 /** Stages still to run, in order (running/failed/pending ones: a 'running' stage was cut off). */
 export function pendingStages(manifest: RunManifest): string[] {
   return manifest.stageOrder.filter((s) => manifest.stages[s]?.status !== 'done');

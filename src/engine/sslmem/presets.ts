@@ -1,8 +1,9 @@
 // The one list of presets: the engine resolves them (config.ts), the backend validates a preset name against
-// them, the CLI's help and the editor's quick pick list them with PRESET_INFO. Plain data (type imports
-// only), so the extension host can import it without bundling the models. package.json's
+// them, the CLI's help and the editor's quick pick list them with PRESET_INFO. Plain data (no model or
+// runtime code), so the extension host can import it without bundling the models. package.json's
 // sslmem.defaultPreset enum repeats the names (JSON cannot import); a unit test keeps the two equal.
 import type { SslmemConfig } from './config-types';
+import { pipelineStages } from '../runs/manifest';
 
 export const PRESETS = {
   // Demo size, minutes on 2 CPU cores: f and g each train on 450 images (300 shared + 150 own) for 250
@@ -72,3 +73,12 @@ export const PRESET_INFO: Record<PresetName, string> = {
   tiny: 'seconds: a smoke test of the whole pipeline (scores mean little)',
   'paper-cifar10': 'the paper setup: ResNet-18, 200 epochs; needs a GPU',
 };
+
+/**
+ * The stages a new run of this preset will record (the manifest's stageOrder), for the live view's rows: with
+ * seedPairs > 1 they are train_f#0, train_f#1, … and a hard-coded list would never match the progress events.
+ */
+export function plannedStages(preset: string, overrides: { seedPairs?: unknown } = {}): string[] {
+  const pairs = Number.isInteger(overrides.seedPairs) ? (overrides.seedPairs as number) : isPresetName(preset) ? PRESETS[preset].seedPairs : 1;
+  return pipelineStages(pairs);
+}

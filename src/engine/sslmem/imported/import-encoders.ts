@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadDataset, sampleSize, type Dataset, type LoadedDataset } from '../../data';
-import { createRun, type RunHandle } from '../../runs';
+import { createRun, IMPORTED_STAGES, type RunHandle } from '../../runs';
 import { Graph, concat, gather, reshape, toOnnxBytes } from '../../graph';
 import { augmentViews, recipe, PARAM_COUNT, type AugConfig, type RecipeName } from '../../augment';
 import { assertProviderUsable, openSession } from '../../runtime/session';
@@ -29,7 +29,6 @@ import { confinedCacheDir } from '../../runs/containment';
 import { recordChosenPaths } from '../../runs/chosen-paths';
 
 export const IMPORTED_PRESET = 'imported';
-export const IMPORTED_STAGES = ['split', 'score_f', 'score_g', 'report'];
 
 export interface ImportedRunRequest {
   f: string;

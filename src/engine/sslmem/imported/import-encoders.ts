@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadDataset, sampleSize, type Dataset, type LoadedDataset } from '../../data';
 import { createRun, IMPORTED_STAGES, type RunHandle } from '../../runs';
-import { Graph, concat, gather, reshape, toOnnxBytes } from '../../graph';
-import { augmentViews, recipe, PARAM_COUNT, type AugConfig, type RecipeName } from '../../augment';
+import { recipe, PARAM_COUNT, type RecipeName } from '../../augment';
+import { buildViewsGraph } from '../../artifacts/views';
 import { assertProviderUsable, openSession } from '../../runtime/session';
 import { saveSplit } from '../split';
 import { loadSplit } from '../split-load';
@@ -190,16 +190,6 @@ async function execute(run: RunHandle, config: ImportedConfig, loaded: LoadedDat
     }
   }
   return { runDir: run.dir, status: 'done', reportFile: run.path('report.json') };
-}
-
-/** The augmentation alone as a graph: images [B,C,H,W] in [0,1] + aug [2,B,P] -> views [2B,C,H,W] (view 0 rows first). */
-export function buildViewsGraph(augment: AugConfig, batch: number): Uint8Array {
-  const g = new Graph('views');
-  const images = g.input('images', [batch, augment.channels, ...augment.inputSize]);
-  const aug = g.input('aug', [2, batch, PARAM_COUNT]);
-  const views = [0, 1].map((v) => augmentViews(images, reshape(gather(aug, [v], 0), [batch, PARAM_COUNT]), augment));
-  g.output('views', concat(views, 0));
-  return toOnnxBytes(g, { metadata: { artifact: 'views' } });
 }
 
 async function scoreWithEncoder(encoder: ImportedEncoder, dataset: Dataset, rows: Int32Array, config: ImportedConfig,

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeChosen, describeDecision, isProviderDecision } from '../engine/runtime/providers';
+import { locateDataset } from './datasetLocation';
 
 export interface RunSummary {
   id: string;
@@ -12,8 +13,10 @@ export interface RunSummary {
   manifestPath: string;
   status?: string;
   preset?: string;
-  /** The dataset's folder or file, as the manifest names it. */
+  /** The dataset's folder or file where it is now (datasetLocation.ts), else as the manifest names it. */
   dataset?: string;
+  /** Set when the dataset is not where the manifest (or a relink) says: the project moved. */
+  datasetMissing?: boolean;
   createdAt?: string;
   /** Set when manifest.json exists but cannot be parsed. */
   problem?: string;
@@ -61,12 +64,15 @@ function summarize(folderName: string, dir: string, manifestPath: string, text: 
   const o = m as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   const dataset = o.dataset;
+  const recorded = str(dataset) ?? str((dataset as Record<string, unknown> | undefined)?.path) ?? str(o.datasetPath);
+  const located = recorded && typeof dataset === 'object' && dataset !== null ? locateDataset(dir, dataset as Record<string, unknown>) : undefined;
   return {
     ...base,
     id: str(o.id) ?? folderName,
     status: str(o.status),
     preset: str(o.preset) ?? str((o.config as Record<string, unknown> | undefined)?.preset),
-    dataset: str(dataset) ?? str((dataset as Record<string, unknown> | undefined)?.path) ?? str(o.datasetPath),
+    dataset: located?.path ?? recorded,
+    datasetMissing: located?.state === 'missing' || undefined,
     createdAt: str(o.createdAt) ?? str(o.created),
     subsetSizes: numberRecord(o.subsetSizes),
     timings: numberRecord(o.timings),

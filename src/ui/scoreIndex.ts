@@ -91,6 +91,8 @@ export class ScoreIndex {
   get latestRun(): RunData | undefined { return this.newest; }
   /** The pinned run, when the pin named a finished run with scores. */
   get pinned(): RunData | undefined { return this.pinnedRun; }
+  /** The runs whose scores decorate images (one per dataset folder). */
+  get runs(): RunData[] { return [...this.runsByDataset.values()]; }
   /** The folders of the runs whose scores decorate images (one per dataset folder). */
   get decoratingRuns(): string[] { return [...this.runsByDataset.values()].map((d) => d.dir); }
 

@@ -62,6 +62,9 @@ export interface InitMessage {
   thresholdCurve: { tau: number; fraction: number }[];
   tests: TestSummary[];
   normalisation: string;
+  /** 95th percentile of the control subsets' scores (S_S and S_E: f and g saw them alike): scores below it are
+   *  within noise. The threshold starts here. Absent when the run has no control scores. */
+  noiseLevel?: number;
   /** The dataset is not where the run recorded it (a moved or cloned project); candidate: a workspace folder holding its files. */
   datasetMissing?: { recorded: string; candidate?: string };
 }

@@ -131,6 +131,7 @@ export class RunData {
     const subsetCounts = Object.fromEntries(SUBSET_NAMES.map((s) => [s, 0])) as Record<SubsetName, number>;
     for (const r of this.byRank) subsetCounts[r.subset]++;
     const candidates = this.byRank.filter((r) => r.subset === 'S_C').map((r) => r.normalised).sort((a, b) => a - b);
+    const controls = this.byRank.filter((r) => (r.subset === 'S_S' || r.subset === 'S_E') && Number.isFinite(r.normalised)).map((r) => r.normalised).sort((a, b) => a - b);
     const tests: TestSummary[] = Object.entries(this.report.tests ?? {}).map(([name, t]) => ({
       name, t: t.t, p: t.p, meanDifference: t.meanDifference, expected: t.expected, holds: t.holds,
     }));
@@ -138,6 +139,7 @@ export class RunData {
       runId: this.id, dataset: this.location.path, preset: this.manifest.preset ?? 'custom', n: this.n,
       classNames: this.classNames, subsetCounts, histogram: this.histogram(), candidateScores: thin(candidates, MAX_CANDIDATE_SCORES).map((x) => Number(x.toPrecision(6))), // float32 data: 6 digits say it all
       thresholdCurve: this.report.threshold_curve ?? [], tests, normalisation: this.report.normalisation ?? 'unknown',
+      noiseLevel: controls.length ? Number(quantile(controls, 0.95).toPrecision(6)) : undefined,
     };
   }
 
@@ -201,6 +203,12 @@ async function readMarks(dir: string): Promise<Map<number, Mark>> {
     for (const i of Array.isArray(f.exclude) ? f.exclude : []) if (Number.isInteger(i)) marks.set(i, 'exclude');
   } catch { /* no marks yet, or an unreadable file: start empty rather than refuse to open the run */ }
   return marks;
+}
+
+/** The q-quantile of an ascending list (linear interpolation). */
+export function quantile(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 /** At most `max` values of an ascending list, evenly spaced (keeps both ends). */

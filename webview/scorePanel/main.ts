@@ -169,7 +169,7 @@ function onMessage(msg: HostToScorePanel): void {
       init = msg;
       performance.mark('sslmem:init');
       if (!state || state.runDir !== msg.runDir) {
-        state = { runDir: msg.runDir, filter: { subsets: [], classes: [] }, threshold: 0, density: 96, selected: [] };
+        state = { runDir: msg.runDir, filter: { subsets: [], classes: [] }, threshold: msg.noiseLevel ?? 0, density: 96, selected: [] };
       }
       save();
       if (first) layout(msg);

@@ -35,6 +35,8 @@ export interface SampleScore {
   label: number;
   className?: string;
   band: ScoreBand;
+  /** Rank among S_C (the candidates, the only points f alone trained on), for S_C samples. */
+  candidateRank?: number;
 }
 
 export function bandOf(rank: number, n: number): ScoreBand {
@@ -96,11 +98,16 @@ export class ScoreIndex {
   /** The folders of the runs whose scores decorate images (one per dataset folder). */
   get decoratingRuns(): string[] { return [...this.runsByDataset.values()].map((d) => d.dir); }
 
-  /** The most memorized samples of the run the Score Explorer view follows. */
+  /**
+   * The most memorized samples of the run the Score Explorer view follows: ranked among S_C, the points the
+   * question is about (issue 17 item 4: ranking all subsets together put an S_S and an S_E image, which f
+   * cannot have memorized more than g, at #1 and #2).
+   */
   top(k: number): SampleScore[] {
     const data = this.newest;
     if (!data) return [];
-    return data.byRank.slice(0, k).map((row) => toSampleScore(data, row, data.fileOf(row) ?? row.path));
+    return data.byRank.filter((r) => r.subset === 'S_C').slice(0, k)
+      .map((row, i) => ({ ...toSampleScore(data, row, data.fileOf(row) ?? row.path), candidateRank: i + 1 }));
   }
 }
 

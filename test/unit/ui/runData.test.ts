@@ -100,7 +100,11 @@ describe('RunData over a real run folder', () => {
     const s = index.lookup(b.fileOf(top)!);
     assert.ok(s);
     assert.equal(s.runDir, runB);
-    assert.deepEqual(index.top(3).map((x) => x.rank), [1, 2, 3]);
+    // The view ranks S_C among itself: controls never lead it (issue 17 item 4).
+    const sc = b.byRank.filter((r) => r.subset === 'S_C');
+    assert.deepEqual(index.top(3).map((x) => x.rank), sc.slice(0, 3).map((r) => r.rank));
+    assert.deepEqual(index.top(3).map((x) => x.candidateRank), [1, 2, 3]);
+    assert.ok(index.top(50).every((x) => x.subset === 'S_C'));
     assert.equal(bandOf(1, 100), 'high');
     assert.equal(bandOf(6, 100), 'mid');
     assert.equal(bandOf(26, 100), 'low');

@@ -49,7 +49,7 @@ async function pickPreset(dataset: vscode.Uri): Promise<string | undefined> {
   const dflt = defaultPreset(dataset);
   const details: Record<string, string> = {
     quick: 'minutes on a laptop CPU: small CNN, few epochs',
-    tiny: 'seconds: a smoke test of the whole pipeline (scores mean little)',
+    tiny: '~15 s on a 2-core CPU, 1–3 min the first time (auto times each execution provider): a smoke test of the whole pipeline (scores mean little)',
     'paper-cifar10': 'the paper setup: ResNet-18, 200 epochs; needs a GPU',
   };
   const order = [dflt, ...PRESET_CHOICES.filter((p) => p !== dflt)];

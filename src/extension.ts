@@ -14,6 +14,8 @@ import { ScorePanels } from './ui/scorePanel';
 import { ScoreDecorations, ScoreHoverProvider } from './ui/scorePreviews';
 import { registerRetrain, type RetrainPanels } from './ui/retrainPanel';
 import { GalleryComparePanels } from './ui/galleryComparePanel';
+import { DatasetRelinks } from './ui/relinkDataset';
+import type { RunData } from './ui/runData';
 
 export interface SslmemApi {
   backend: BackendHost;
@@ -30,6 +32,8 @@ export interface SslmemApi {
   retrain: RetrainPanels;
   /** The run pinned to decorate the workspace (workspaceState), or none: the latest run per dataset. */
   badgeRun: BadgeRunPin;
+  /** Relinks runs whose dataset moved (issue 17 item 1). */
+  relinks: DatasetRelinks;
   /** Re-reads finished runs into the score index; resolves when previews are up to date. */
   refreshScores(): Promise<void>;
 }
@@ -46,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   const topSamples = new TopSamplesViewProvider(scoreIndex);
   const galleries = new GalleryComparePanels(context.extensionUri, backend.log);
   const badgeRun = new BadgeRunPin(context.workspaceState);
+  const relinks = new DatasetRelinks(context.workspaceState, backend.log);
+  scorePanels.datasets = relinks;
   runs.badgeRuns = { decorating: () => scoreIndex.decoratingRuns, pinned: () => scoreIndex.pinned?.dir };
 
   // One rebuild at a time; a change during a rebuild schedules exactly one more.
@@ -59,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
       } while (again);
       decorations.refresh();
       topSamples.refresh();
+      void relinks.tellMissing(scoreIndex.runs); // a moved project: say so (log + notification), offer the folder
       runs.redraw(); // "· badges" moves to the run that now decorates
     })().finally(() => { rebuilding = undefined; });
     return rebuilding;
@@ -87,12 +94,34 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
     runs.onDidChangeRuns(() => { void scoreExplorer.refresh(); void refreshScores(); }),
     // Granting trust enables jobs; refresh so the panel's empty state stops saying they are disabled.
     vscode.workspace.onDidGrantWorkspaceTrust(() => { void scoreExplorer.refresh(); }),
+    relinks,
+    relinks.onDidRelink(async (runDir) => { await scorePanels.relocated(runDir); runs.refresh(); await refreshScores(); }),
+    vscode.commands.registerCommand('sslmem.relinkDataset', async (run?: unknown, target?: unknown) => {
+      try {
+        const runDir = typeof run === 'string' ? run : run instanceof vscode.Uri ? run.fsPath
+          : (run as { dir?: unknown } | undefined)?.dir ?? await pickMovedRun(scoreIndex.runs);
+        if (typeof runDir !== 'string') return undefined;
+        return await relinks.relink(runDir, typeof target === 'string' ? target : undefined);
+      } catch (err) {
+        backend.log.error(`relink dataset: ${(err as Error).message}`);
+        void vscode.window.showErrorMessage(`SSLMem: ${(err as Error).message}`);
+        return undefined;
+      }
+    }),
   );
   const retrain = registerRetrain(context, backend, galleries); // retrain-after-removal panel + its two commands (issue 6)
   void vscode.commands.executeCommand('setContext', 'sslmem.jobRunning', false);
   void refreshScores();
   backend.log.info(`SSLMem Studio activated (VS Code ${vscode.version}, extension host node ${process.version})`);
-  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, badgeRun, refreshScores };
+  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, badgeRun, relinks, refreshScores };
+}
+
+/** The run to relink when the command names none: the runs whose dataset is missing (else all indexed runs). */
+async function pickMovedRun(indexed: readonly RunData[]): Promise<string | undefined> {
+  const moved = indexed.filter((d) => d.location.state === 'missing');
+  const list = moved.length ? moved : indexed;
+  const pick = await vscode.window.showQuickPick(list.map((d) => ({ label: d.id, detail: d.location.recorded, dir: d.dir })), { title: 'SSLMem: relink the dataset of which run?' });
+  return pick?.dir;
 }
 
 export function deactivate(): void {

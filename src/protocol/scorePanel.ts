@@ -62,6 +62,11 @@ export interface InitMessage {
   thresholdCurve: { tau: number; fraction: number }[];
   tests: TestSummary[];
   normalisation: string;
+  /** 95th percentile of the control subsets' scores (S_S and S_E: f and g saw them alike): scores below it are
+   *  within noise. The threshold starts here. Absent when the run has no control scores. */
+  noiseLevel?: number;
+  /** The dataset is not where the run recorded it (a moved or cloned project); candidate: a workspace folder holding its files. */
+  datasetMissing?: { recorded: string; candidate?: string };
 }
 export interface PageMessage { type: 'page'; requestId: number; total: number; start: number; rows: GalleryRow[] }
 export interface MarksMessage { type: 'marks'; keep: number; exclude: number }
@@ -79,7 +84,9 @@ export type ScorePanelToHost =
   | { type: 'openFile'; index: number }
   | { type: 'openInspector'; index: number }
   | { type: 'getViews'; index: number }
-  | { type: 'rendered'; requestId: number; rows: number; ms: number };
+  | { type: 'rendered'; requestId: number; rows: number; ms: number }
+  /** The user asked to relink a missing dataset (the host asks which folder: the page names none). */
+  | { type: 'relinkDataset' };
 
 /** UI state the page persists (vscode.setState): never data. */
 export interface ScorePanelState {
@@ -109,7 +116,7 @@ export function isRowFilter(x: unknown): x is RowFilter {
 export function isScorePanelToHost(x: unknown): x is ScorePanelToHost {
   if (!isObject(x)) return false;
   switch (x.type) {
-    case 'ready': return true;
+    case 'ready': case 'relinkDataset': return true;
     case 'getRows':
       return isIntIn(x.requestId, 0, MAX_INDEX) && isRowFilter(x.filter) && isIntIn(x.start, 0, MAX_INDEX) && isIntIn(x.end, 0, MAX_INDEX)
         && (x.end as number) >= (x.start as number) && (x.end as number) - (x.start as number) <= MAX_PAGE;
@@ -124,7 +131,9 @@ export function isScorePanelToHost(x: unknown): x is ScorePanelToHost {
 export function isHostToScorePanel(x: unknown): x is HostToScorePanel {
   if (!isObject(x)) return false;
   switch (x.type) {
-    case 'init': return typeof x.runId === 'string' && typeof x.n === 'number' && isObject(x.histogram) && Array.isArray(x.candidateScores);
+    case 'init': return typeof x.runId === 'string' && typeof x.n === 'number' && isObject(x.histogram) && Array.isArray(x.candidateScores)
+      && (x.datasetMissing === undefined || (isObject(x.datasetMissing) && typeof x.datasetMissing.recorded === 'string'
+        && (x.datasetMissing.candidate === undefined || typeof x.datasetMissing.candidate === 'string')));
     case 'page': return typeof x.requestId === 'number' && typeof x.total === 'number' && typeof x.start === 'number' && Array.isArray(x.rows);
     case 'marks': return typeof x.keep === 'number' && typeof x.exclude === 'number';
     case 'notice': return typeof x.text === 'string';

@@ -9,7 +9,7 @@ import { PRESET_INFO, PRESET_NAMES, isPresetName, plannedStages } from '../engin
 import { pipelineStages } from '../engine/runs/manifest';
 import { readManifest } from '../engine/runs/store';
 import { defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
-import { listRuns } from '../engine/runs/list';
+import { listRuns } from './runIndex';
 import { TrainingPanel } from './trainingPanel';
 import { describeChosen } from '../engine/runtime/providers';
 

@@ -9,7 +9,7 @@ import { IMPORTED_STAGES } from '../engine/runs/manifest';
 import type { RunResult, ScoreImportedParams } from '../protocol/backend';
 import { runJob, type ComputeDeps } from './computeCommand';
 import { executionProvider, runStoreFolders, storeFor, threads } from './config';
-import { listRuns } from '../engine/runs/list';
+import { listRuns } from './runIndex';
 
 const RECIPES = ['simclr', 'fashion-mnist', 'mild', 'weak', 'none'] as const;
 type Recipe = (typeof RECIPES)[number];

@@ -15,7 +15,7 @@ import type { BackendHost } from './backendHost';
 import type { GalleryComparePanels } from './galleryComparePanel';
 import { executionProvider, runStoreFolders, threads } from './config';
 import { isRetrainResults, isRetrainToHost, summariseScoreDiff, type HostToRetrain } from '../protocol/retrain';
-import { listRuns } from '../engine/runs/list';
+import { listRuns } from './runIndex';
 import { pickRun, runDirOf, type RunArg } from './runCommands';
 import { makeNonce, webviewPage } from './webviewHtml';
 

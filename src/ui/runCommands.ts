@@ -8,7 +8,7 @@ import { runStoreFolders, viewerScope } from './config';
 import { checkDeletableRun } from './viewerPaths';
 import { comparisonMarkdown, compareRuns, type Comparison } from './compareRuns';
 import { RunData } from './runData';
-import { listRuns, type RunSummary } from '../engine/runs/list';
+import { listRuns, type RunSummary } from './runIndex';
 import type { GalleryComparePanels } from './galleryComparePanel';
 import type { ScorePanels } from './scorePanel';
 

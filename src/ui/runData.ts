@@ -9,6 +9,7 @@ import { openScoresBin } from '../engine/runs/scores-bin-reader';
 import { writeJsonAtomic } from '../engine/util/atomic';
 import { isInside, joinInside } from '../engine/runs/containment';
 import { csvText } from '../engine/runs/escape';
+import { locateDataset, type DatasetLocation } from './datasetLocation';
 import {
   SUBSET_NAMES, type Histogram, type InitMessage, type Mark, type RowFilter, type SubsetName, type TestSummary,
 } from '../protocol/scorePanel';
@@ -41,6 +42,16 @@ export class RunData {
   ) {
     this.byRank = rows.slice().sort((a, b) => a.rank - b.rank);
     for (const r of rows) this.byIndex.set(r.index, r);
+    this.location = locateDataset(dir, manifest.dataset);
+  }
+
+  /** Where the dataset is on this disk (datasetLocation.ts); `relocate` after a relink. */
+  location: DatasetLocation;
+  relocate(): DatasetLocation {
+    const before = this.location;
+    this.location = locateDataset(this.dir, this.manifest.dataset);
+    if (before.path !== this.location.path || before.state !== this.location.state) this.initCache = undefined;
+    return this.location;
   }
 
   /**
@@ -52,7 +63,11 @@ export class RunData {
     const stat = await fs.stat(path.join(dir, 'scores.bin'));
     const stamp = `${stat.mtimeMs}:${stat.size}`;
     const hit = loadedRuns.get(key);
-    if (hit && hit.stamp === stamp) return hit.data;
+    if (hit && hit.stamp === stamp) {
+      const data = await hit.data;
+      if (data.location.state === 'missing' || data.location.state === 'relinked') data.relocate(); // moved back, or relinked
+      return data;
+    }
     const data = RunData.load(dir);
     loadedRuns.set(key, { stamp, data });
     data.catch(() => loadedRuns.delete(key));
@@ -73,7 +88,7 @@ export class RunData {
   get id(): string { return this.manifest.id; }
   get n(): number { return this.byRank.length; }
   /** The folder sample paths are relative to. */
-  get datasetRoot(): string { return datasetRootOf(this.manifest); }
+  get datasetRoot(): string { return datasetRootOf({ dataset: { ...this.manifest.dataset, path: this.location.path } }); }
   get isImageFolder(): boolean { return (this.manifest.dataset.kind ?? 'image-folder') === 'image-folder'; }
 
   row(index: number): ScoreRow | undefined { return this.byIndex.get(index); }
@@ -117,13 +132,15 @@ export class RunData {
     const subsetCounts = Object.fromEntries(SUBSET_NAMES.map((s) => [s, 0])) as Record<SubsetName, number>;
     for (const r of this.byRank) subsetCounts[r.subset]++;
     const candidates = this.byRank.filter((r) => r.subset === 'S_C').map((r) => r.normalised).sort((a, b) => a - b);
+    const controls = this.byRank.filter((r) => (r.subset === 'S_S' || r.subset === 'S_E') && Number.isFinite(r.normalised)).map((r) => r.normalised).sort((a, b) => a - b);
     const tests: TestSummary[] = Object.entries(this.report.tests ?? {}).map(([name, t]) => ({
       name, t: t.t, p: t.p, meanDifference: t.meanDifference, expected: t.expected, holds: t.holds,
     }));
     return {
-      runId: this.id, dataset: this.manifest.dataset.path, preset: this.manifest.preset ?? 'custom', n: this.n,
+      runId: this.id, dataset: this.location.path, preset: this.manifest.preset ?? 'custom', n: this.n,
       classNames: this.classNames, subsetCounts, histogram: this.histogram(), candidateScores: thin(candidates, MAX_CANDIDATE_SCORES).map((x) => Number(x.toPrecision(6))), // float32 data: 6 digits say it all
       thresholdCurve: this.report.threshold_curve ?? [], tests, normalisation: this.report.normalisation ?? 'unknown',
+      noiseLevel: controls.length ? Number(quantile(controls, 0.95).toPrecision(6)) : undefined,
     };
   }
 
@@ -187,6 +204,12 @@ async function readMarks(dir: string): Promise<Map<number, Mark>> {
     for (const i of Array.isArray(f.exclude) ? f.exclude : []) if (Number.isInteger(i)) marks.set(i, 'exclude');
   } catch { /* no marks yet, or an unreadable file: start empty rather than refuse to open the run */ }
   return marks;
+}
+
+/** The q-quantile of an ascending list (linear interpolation). */
+export function quantile(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 /** At most `max` values of an ascending list, evenly spaced (keeps both ends). */

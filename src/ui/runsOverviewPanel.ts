@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isWebviewToHost, type HostToWebview, type RunsMessage, type WebviewToHost } from '../protocol/webview';
 import { runStoreFolders } from './config';
-import { listRuns, type RunSummary } from '../engine/runs/list';
+import { listRuns, type RunSummary } from './runIndex';
 import { computeLocalResourceRoots, datasetFolderOf, makeNonce, webviewPage } from './webviewHtml';
 
 export const RUNS_OVERVIEW_VIEW_TYPE = 'sslmem.scoreExplorer';

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runStoreFolders } from './config';
-import { listRuns, type RunSummary } from '../engine/runs/list';
+import { listRuns, type RunSummary } from './runIndex';
 
 /** Which runs decorate the workspace (from the score index), to mark them in the tree. */
 export interface BadgeRuns { decorating(): readonly string[]; pinned(): string | undefined }

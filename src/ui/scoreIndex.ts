@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import type { ScoreRow } from '../engine/runs/scores-bin';
 import type { SubsetName } from '../protocol/scorePanel';
-import { listRuns, type RunSummary } from '../engine/runs/list';
+import { listRuns, type RunSummary } from './runIndex';
 import { RunData } from './runData';
 
 /** Rank bands: badges and colours in the Explorer. By rank percentile, so they mean the same for every run.
@@ -35,6 +35,8 @@ export interface SampleScore {
   label: number;
   className?: string;
   band: ScoreBand;
+  /** Rank among S_C (the candidates, the only points f alone trained on), for S_C samples. */
+  candidateRank?: number;
 }
 
 export function bandOf(rank: number, n: number): ScoreBand {
@@ -91,14 +93,21 @@ export class ScoreIndex {
   get latestRun(): RunData | undefined { return this.newest; }
   /** The pinned run, when the pin named a finished run with scores. */
   get pinned(): RunData | undefined { return this.pinnedRun; }
+  /** The runs whose scores decorate images (one per dataset folder). */
+  get runs(): RunData[] { return [...this.runsByDataset.values()]; }
   /** The folders of the runs whose scores decorate images (one per dataset folder). */
   get decoratingRuns(): string[] { return [...this.runsByDataset.values()].map((d) => d.dir); }
 
-  /** The most memorized samples of the run the Score Explorer view follows. */
+  /**
+   * The most memorized samples of the run the Score Explorer view follows: ranked among S_C, the points the
+   * question is about (issue 17 item 4: ranking all subsets together put an S_S and an S_E image, which f
+   * cannot have memorized more than g, at #1 and #2).
+   */
   top(k: number): SampleScore[] {
     const data = this.newest;
     if (!data) return [];
-    return data.byRank.slice(0, k).map((row) => toSampleScore(data, row, data.fileOf(row) ?? row.path));
+    return data.byRank.filter((r) => r.subset === 'S_C').slice(0, k)
+      .map((row, i) => ({ ...toSampleScore(data, row, data.fileOf(row) ?? row.path), candidateRank: i + 1 }));
   }
 }
 

@@ -12,6 +12,7 @@ import { computeLocalResourceRoots, makeNonce, webviewPage } from './webviewHtml
 import { INSPECTOR_VIEW_TYPE } from './imageInspector';
 import { viewerScope } from './config';
 import { isRunInStore, servableDatasetRoot } from './viewerPaths';
+import { locateDataset } from './datasetLocation';
 
 export const SCORE_PANEL_VIEW_TYPE = 'sslmem.scorePanel';
 
@@ -31,6 +32,9 @@ export class ScorePanels implements vscode.Disposable {
   readonly onDidPostPage = this.paged.event;
   /** Fires when a page reports it drew rows (the webview's own measurement). */
   readonly onDidRender = this.rendered.event;
+
+  /** Finds and relinks a moved dataset (relinkDataset.ts); set by activate. */
+  datasets?: { candidates(data: RunData): Promise<string[]>; relink(runDir: string): Promise<unknown> };
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(this.paged, this.rendered, vscode.window.registerWebviewPanelSerializer(SCORE_PANEL_VIEW_TYPE, {
@@ -75,7 +79,7 @@ export class ScorePanels implements vscode.Disposable {
     this.panels.get(key)?.panel.dispose();
     const started = performance.now();
     const manifest = await readManifest(runDir);
-    const datasetRoot = datasetRootOf(manifest);
+    const datasetRoot = datasetRootOf({ dataset: { ...manifest.dataset, path: locateDataset(runDir, manifest.dataset).path } });
     const loaded = RunData.open(runDir).then((data): OpenPanel => {
       this.log.info(`score panel: ${data.id} loaded (${data.n} rows) in ${(performance.now() - started).toFixed(0)} ms`);
       return { panel, data, thumbs: new ThumbnailRenderer(data.dir, data.manifest) };
@@ -84,17 +88,7 @@ export class ScorePanels implements vscode.Disposable {
     this.panels.set(key, slot);
     panel.title = `Scores: ${manifest.preset ?? ''} ${path.basename(datasetRoot)} (${manifest.id.slice(0, 15)})`;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'sslmem.svg');
-    // The page may load only the extension's bundles, this run's folder (thumbnails) and its dataset's images.
-    // The dataset folder comes from the manifest (data): servableDatasetRoot confines it in untrusted workspaces.
-    const servable = servableDatasetRoot(datasetRoot, viewerScope());
-    if (!servable) this.log.info(`score panel: ${manifest.id}: dataset folder ${datasetRoot} is outside the workspace; its images are not shown (untrusted workspace)`);
-    const roots = computeLocalResourceRoots(this.extensionUri.fsPath, [runDir], servable ? [servable] : []);
-    panel.webview.options = { enableScripts: true, localResourceRoots: roots.map((r) => vscode.Uri.file(r)) };
-    const asUri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
-    panel.webview.html = webviewPage({
-      title: panel.title, cspSource: panel.webview.cspSource, nonce: makeNonce(),
-      scriptUri: asUri('dist', 'webview', 'scorePanel.js'), styleUris: [asUri('media', 'scorePanel.css')],
-    });
+    this.setPage(panel, runDir, manifest.id, datasetRoot);
     const subs = [
       panel.webview.onDidReceiveMessage(async (m: unknown) => {
         let entry: OpenPanel | undefined;
@@ -108,14 +102,47 @@ export class ScorePanels implements vscode.Disposable {
     await loaded; // a run that cannot be read fails the open (the caller reports it)
   }
 
+  /**
+   * The page, and what it may load: the extension's bundles, this run's folder (thumbnails) and its dataset's
+   * images. The dataset folder comes from the manifest (data) or a relink: servableDatasetRoot confines it in
+   * untrusted workspaces.
+   */
+  private setPage(panel: vscode.WebviewPanel, runDir: string, runId: string, datasetRoot: string): void {
+    const servable = servableDatasetRoot(datasetRoot, viewerScope());
+    if (!servable) this.log.info(`score panel: ${runId}: dataset folder ${datasetRoot} is outside the workspace; its images are not shown (untrusted workspace)`);
+    const roots = computeLocalResourceRoots(this.extensionUri.fsPath, [runDir], servable ? [servable] : []);
+    panel.webview.options = { enableScripts: true, localResourceRoots: roots.map((r) => vscode.Uri.file(r)) };
+    const asUri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    panel.webview.html = webviewPage({
+      title: panel.title, cspSource: panel.webview.cspSource, nonce: makeNonce(),
+      scriptUri: asUri('dist', 'webview', 'scorePanel.js'), styleUris: [asUri('media', 'scorePanel.css')],
+    });
+  }
+
+  /** After a relink: the open panel of `runDir` serves the new dataset folder and reloads its page (its UI state persists). */
+  async relocated(runDir: string): Promise<void> {
+    const slot = this.panels.get(path.resolve(runDir));
+    if (!slot) return;
+    const { data, panel } = await slot.loaded;
+    data.relocate();
+    this.setPage(panel, data.dir, data.id, data.datasetRoot);
+  }
+
   private async onMessage(entry: OpenPanel, raw: unknown): Promise<void> {
     if (!isScorePanelToHost(raw)) { this.log.warn(`score panel: dropped an invalid message: ${JSON.stringify(raw)?.slice(0, 200)}`); return; }
     const msg: ScorePanelToHost = raw;
     const { data } = entry;
     switch (msg.type) {
-      case 'ready':
-        await this.post(entry, { type: 'init', ...data.init(), runDir: data.dir });
+      case 'ready': {
+        // A moved project: say so in the panel (and offer the workspace folder holding the images).
+        const missing = data.location.state === 'missing'
+          ? { recorded: data.location.recorded, candidate: (await this.datasets?.candidates(data))?.[0] } : undefined;
+        await this.post(entry, { type: 'init', ...data.init(), runDir: data.dir, datasetMissing: missing });
         await this.post(entry, { type: 'marks', ...data.markCounts() });
+        break;
+      }
+      case 'relinkDataset':
+        await this.datasets?.relink(data.dir);
         break;
       case 'getRows': {
         const started = performance.now();

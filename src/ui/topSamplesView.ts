@@ -1,4 +1,4 @@
-// The "Score Explorer" view in the side panel: the most memorized samples of the run that decorates the
+// The "Score Explorer" view in the side panel: the most memorized candidates (S_C, ranked among themselves) of the run that decorates the
 // workspace (the latest finished run, or the one pinned with "Use Run for Badges"); the view's description
 // names it.
 // Tooltips carry a thumbnail, so they are built only when a person hovers an item (resolveTreeItem).
@@ -38,7 +38,7 @@ export class TopSamplesViewProvider implements vscode.TreeDataProvider<SampleSco
   getChildren(element?: SampleScore): SampleScore[] { return element ? [] : this.index.top(TOP_K); }
 
   getTreeItem(s: SampleScore): vscode.TreeItem {
-    const item = new vscode.TreeItem(`#${s.rank} ${path.basename(s.file)}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(`#${s.candidateRank ?? s.rank} ${path.basename(s.file)}`, vscode.TreeItemCollapsibleState.None);
     item.id = `${s.runDir}#${s.index}`;
     item.description = `${s.score.toFixed(3)} · ${s.subset}${s.className ? ` · ${s.className}` : ''}`;
     item.resourceUri = vscode.Uri.file(s.file); // file icon + the score decoration

@@ -115,11 +115,14 @@ describe('memorization scores through the UI (tiny real run)', function () {
     const { api } = await activeApi();
     const items = api.topSamples.getChildren();
     assert.ok(items.length > 0);
-    assert.deepStrictEqual(items.slice(0, 5).map((s) => s.rank), [1, 2, 3, 4, 5]);
+    // Ranked among S_C (issue 17 item 4): the controls never lead the list.
+    assert.ok(items.every((s) => s.subset === 'S_C'), items.map((s) => s.subset).join(','));
+    assert.deepStrictEqual(items.slice(0, 5).map((s) => s.candidateRank), [1, 2, 3, 4, 5]);
+    assert.deepStrictEqual(items.slice(0, 5).map((s) => s.rank), csv.filter((r) => r.subset === 'S_C').sort((a, b) => a.rank - b.rank).slice(0, 5).map((r) => r.rank));
     const treeItem = api.topSamples.getTreeItem(items[0]);
     assert.strictEqual(treeItem.tooltip, undefined, 'tooltip built eagerly');
     const resolved = api.topSamples.resolveTreeItem(treeItem, items[0]);
-    assert.match((resolved.tooltip as vscode.MarkdownString).value, /SSLMem score .* rank 1 of/);
+    assert.match((resolved.tooltip as vscode.MarkdownString).value, new RegExp(`SSLMem score .* rank ${items[0].rank} of`));
   });
 
   it('the Image Inspector opens an image with its score', async () => {

@@ -47,6 +47,17 @@ function explanation(): HTMLElement {
       'should score near zero, S_I (seen only by g) below zero. The threshold τ counts the S_C images scoring above it.' }));
 }
 
+/** A moved or cloned project: say why the thumbnails are missing and offer to relink (the host asks which folder). */
+function datasetBanner(msg: InitMessage): HTMLElement[] {
+  const missing = msg.datasetMissing;
+  if (!missing) return [];
+  const button = el('vscode-button', { id: 'relink-dataset', text: missing.candidate ? 'Relink dataset…' : 'Choose dataset folder…' });
+  button.addEventListener('click', () => post({ type: 'relinkDataset' }));
+  const text = `The run's dataset is not at ${missing.recorded} (the project was moved, copied or cloned?), so its images cannot be shown. `
+    + (missing.candidate ? `The workspace has a folder with the same images: ${missing.candidate}.` : 'Point the run at the dataset folder to show them.');
+  return [el('div', { id: 'dataset-banner', className: 'banner', attrs: { role: 'alert' } }, el('span', { text }), button)];
+}
+
 function layout(msg: InitMessage): void {
   const app = document.getElementById('app')!;
   const count = el('span', { id: 'count', className: 'muted', text: 'loading…' });
@@ -66,6 +77,7 @@ function layout(msg: InitMessage): void {
   app.replaceChildren(
     el('header', {}, el('h1', { id: 'title', text: 'Memorization scores' }), el('span', { className: 'muted run-meta', text: meta, title: `${msg.runId}\n${msg.dataset}` }),
       el('label', { className: 'density', title: 'Thumbnail size' }, el('span', { className: 'muted', text: 'Size' }), density)),
+    ...datasetBanner(msg),
     explanation(),
     el('div', { className: 'layout' }, sidebar,
       el('main', {},
@@ -157,7 +169,7 @@ function onMessage(msg: HostToScorePanel): void {
       init = msg;
       performance.mark('sslmem:init');
       if (!state || state.runDir !== msg.runDir) {
-        state = { runDir: msg.runDir, filter: { subsets: [], classes: [] }, threshold: 0, density: 96, selected: [] };
+        state = { runDir: msg.runDir, filter: { subsets: [], classes: [] }, threshold: msg.noiseLevel ?? 0, density: 96, selected: [] };
       }
       save();
       if (first) layout(msg);

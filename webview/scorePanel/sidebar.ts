@@ -103,7 +103,7 @@ export class Sidebar {
     const canvas = el('canvas', { id: 'histogram', attrs: { role: 'img', 'aria-label': 'histogram of scores per subset' } });
     const box = el('div', { className: 'chart' }, canvas);
     const section = el('section', {}, el('h3', { text: 'Score histogram' }), box,
-      el('div', { className: 'hint' }, el('span', { text: 'Drag across bins to show only that score range. ' }), this.rangeLabel));
+      el('div', { className: 'hint' }, el('span', { text: 'Drag across bins to show only that score range; click inside the range to clear it. ' }), this.rangeLabel));
     this.showRange();
     this.chartMakers.push(() => {
       this.histogram = new ScoreHistogram(canvas, this.init.histogram, (range) => {
@@ -160,7 +160,10 @@ export class Sidebar {
       this.curve = new ThresholdCurve(canvas, exact, reported, (tau) => formatTau(this.scale, tau));
       this.curve.setTau(this.tau);
     });
-    return el('section', {}, el('h3', { text: 'Threshold' }), this.slider, ends, this.fraction, above,
+    const noise = this.init.noiseLevel;
+    const noiseHint = noise === undefined ? [] : [el('div', { id: 'noise-hint', className: 'hint',
+      text: `τ starts at ${formatTau(this.scale, noise)}: 95% of the control images (S_S, S_E — f and g saw them alike) score below it, so lower scores are within noise. ` }, )];
+    return el('section', {}, el('h3', { text: 'Threshold' }), this.slider, ends, this.fraction, ...noiseHint, above,
       el('div', { className: 'chart small' }, canvas), el('div', { className: 'hint', text: 'Fraction of S_C with score > τ (dots: report.json).' }));
   }
 

@@ -58,19 +58,43 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
     el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
     el('div', { className: 'body' }, el('div', { className: 'chart' }, canvas), stages),
     el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }));
-  const fg = themeColor('descriptionForeground', '#999'), grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
-  const scale = { ticks: { color: fg }, grid: { color: grid } };
   chart = new Chart(canvas, {
     type: 'line',
     data: { datasets: [
-      { label: 'f (trains on S_S ∪ S_C)', data: series.f, borderColor: themeColor('charts-red', '#f14c4c'), pointRadius: 0, borderWidth: 2 },
-      { label: 'g (trains on S_S ∪ S_I)', data: series.g, borderColor: themeColor('charts-blue', '#3794ff'), pointRadius: 0, borderWidth: 2 },
+      { label: 'f (trains on S_S ∪ S_C)', data: series.f, pointRadius: 0, borderWidth: 2 },
+      { label: 'g (trains on S_S ∪ S_I)', data: series.g, pointRadius: 0, borderWidth: 2 },
     ] },
     options: { animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
-      plugins: { legend: { labels: { color: fg } } },
-      scales: { x: { ...scale, type: 'linear', title: { display: true, text: 'step', color: fg } }, y: { ...scale, title: { display: true, text: 'SSL loss', color: fg } } } },
+      scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'SSL loss' } } } },
   });
+  restyle();
 }
+
+/**
+ * The chart's colours from the theme's CSS variables (issue 17 item 6): legend and axis titles in the editor's
+ * foreground (descriptionForeground read dark grey on dark). Called again when the theme changes.
+ */
+function restyle(): void {
+  if (!chart) return;
+  const fg = themeColor('foreground', '#ccc'), muted = themeColor('descriptionForeground', '#999');
+  const grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
+  const [f, g] = chart.data.datasets;
+  f.borderColor = themeColor('charts-red', '#f14c4c');
+  g.borderColor = themeColor('charts-blue', '#3794ff');
+  const o = chart.options;
+  o.plugins = { ...o.plugins, legend: { ...o.plugins?.legend, labels: { ...o.plugins?.legend?.labels, color: fg } } };
+  for (const axis of [o.scales?.x, o.scales?.y]) {
+    if (!axis) continue;
+    axis.ticks = { ...axis.ticks, color: muted };
+    axis.grid = { ...axis.grid, color: grid };
+    const title = (axis as { title?: { color?: string } }).title;
+    if (title) title.color = fg;
+  }
+  chart.update('none');
+}
+
+// VS Code swaps the body's theme class (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes.
+new MutationObserver(() => restyle()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 /** Overall progress (all stages, weighted), elapsed time and ETA; called on progress and every second. */
 function tick(): void {

@@ -17,6 +17,8 @@ export interface RunSummary {
   preset?: string;
   /** The dataset's folder or file, as the manifest names it. */
   dataset?: string;
+  /** The manifest's dataset record as written (path, workspace-relative path): the UI locates a moved dataset from it. */
+  datasetRecord?: { path?: unknown; relative?: unknown; kind?: unknown };
   createdAt?: string;
   updatedAt?: string;
   /** Set when manifest.json exists but cannot be parsed. */
@@ -68,6 +70,7 @@ function summarize(folderName: string, dir: string, manifestPath: string, text: 
     status: status === 'running' && isStaleRunning(o as unknown as RunManifest) ? 'interrupted' : status,
     preset: str(o.preset) ?? str((o.config as Record<string, unknown> | undefined)?.preset),
     dataset: str(dataset) ?? str((dataset as Record<string, unknown> | undefined)?.path) ?? str(o.datasetPath),
+    datasetRecord: typeof dataset === 'object' && dataset !== null && !Array.isArray(dataset) ? (dataset as RunSummary['datasetRecord']) : undefined,
     createdAt: str(o.createdAt) ?? str(o.created),
     updatedAt: str(o.updatedAt),
     subsetSizes: numberRecord(o.subsetSizes),

@@ -32,8 +32,9 @@ export interface RunManifest {
   /** The process executing the run while status is 'running' (lets a reader tell a killed run from a live one). */
   owner?: { pid: number; host: string };
   preset: string | null;
-  /** path: the dataset folder or file as given (the UI's run list shows it). */
-  dataset: { path: string; kind?: string; fingerprint: string | null; n?: number; skipped?: number };
+  /** path: the dataset folder or file as given (the UI's run list shows it); relative: the same path relative to
+   *  the workspace holding the run store, when inside it (runs/dataset-path.ts: a moved project finds it there). */
+  dataset: { path: string; relative?: string; kind?: string; fingerprint: string | null; n?: number; skipped?: number };
   /** The full resolved configuration (owned by the trainer; stored as given). */
   config: Record<string, unknown>;
   seeds: { split: number; pairs: { f: number; g: number }[]; [key: string]: unknown };

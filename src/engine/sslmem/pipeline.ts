@@ -32,6 +32,7 @@ import { trustedManifestPath } from './manifest-paths';
 import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from './run-hooks';
 import { confinedCacheDir } from '../runs/containment';
 import { recordChosenPaths } from '../runs/chosen-paths';
+import { datasetRelative, existingDatasetPath } from '../runs/dataset-path';
 
 export interface RunRequest {
   data: string;
@@ -57,7 +58,7 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
   const pairs = Array.from({ length: sslmem.seedPairs }, (_, p) => ({ f: seed + p, g: seed + p }));
   const run = await createRun(req.storeDir, {
     preset: req.preset,
-    dataset: { path: stored.data, kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
+    dataset: { path: stored.data, relative: datasetRelative(req.storeDir, stored.data), kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
     config: stored as unknown as Record<string, unknown>,
     seeds: { split: seed, pairs },
     versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },
@@ -93,7 +94,9 @@ function trustedStoredConfig(run: RunHandle, options: ResumeOptions, hooks: Pipe
   if (typeof raw !== 'object' || raw === null || typeof raw.sslmem !== 'object' || raw.sslmem === null) {
     throw new Error(`${run.path('manifest.json')}: config.sslmem is missing; this run cannot be resumed`);
   }
-  const data = trustedManifestPath(run.dir, 'dataset', raw.data, options.confirmed);
+  // A moved or cloned project: the recorded absolute path is gone, the workspace-relative one is there.
+  const moved = typeof raw.data === 'string' && !existsSync(raw.data) ? existingDatasetPath(run.dir, run.manifest.dataset)?.path : undefined;
+  const data = trustedManifestPath(run.dir, 'dataset', moved ?? raw.data, options.confirmed);
   const splitFile = raw.splitFile == null ? null : trustedManifestPath(run.dir, 'split file', raw.splitFile, options.confirmed);
   const cache = confinedCacheDir(run.dir, raw.cacheDir);
   if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);

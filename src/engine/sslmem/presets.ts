@@ -70,7 +70,7 @@ export function isPresetName(x: unknown): x is PresetName {
 /** One line per preset, for pickers and help texts. */
 export const PRESET_INFO: Record<PresetName, string> = {
   quick: 'minutes on a laptop CPU: small CNN, few epochs',
-  tiny: 'seconds: a smoke test of the whole pipeline (scores mean little)',
+  tiny: '~15 s on a 2-core CPU, 1–3 min the first time (auto times each execution provider): a smoke test of the whole pipeline (scores mean little)',
   'paper-cifar10': 'the paper setup: ResNet-18, 200 epochs; needs a GPU',
 };
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticRun } from '../../../bench/synthetic-run';
-import { RunData, MARKS_FILE } from '../../../src/ui/runData';
+import { RunData, MARKS_FILE, quantile } from '../../../src/ui/runData';
 import { ScoreIndex, bandOf } from '../../../src/ui/scoreIndex';
 import { compareRuns, comparisonMarkdown } from '../../../src/ui/compareRuns';
 
@@ -30,6 +30,16 @@ describe('RunData over a real run folder', () => {
     for (let i = 1; i < d.n; i++) assert.ok(d.byRank[i - 1].normalised >= d.byRank[i].normalised);
     const file = d.fileOf(d.byRank[0])!;
     assert.ok(file.startsWith(demo) && existsSync(file), file);
+  });
+
+  test('τ starts at the noise level: the 95th percentile of the control subsets (S_S, S_E), not 0 (issue 17 item 10)', async () => {
+    const d = await RunData.open(runA);
+    const controls = d.byRank.filter((r) => r.subset === 'S_S' || r.subset === 'S_E').map((r) => r.normalised).sort((a, b) => a - b);
+    const noise = d.init().noiseLevel!;
+    assert.ok(Math.abs(noise - quantile(controls, 0.95)) < 1e-5, `${noise}`);
+    const below = controls.filter((x) => x <= noise).length / controls.length;
+    assert.ok(below >= 0.94 && below <= 0.96, `${below} of the controls at or below the noise level`);
+    assert.equal(quantile([1, 2, 3, 4, 5], 0.5), 3);
   });
 
   test('filters: subsets, classes, score range, marks', async () => {
@@ -90,7 +100,11 @@ describe('RunData over a real run folder', () => {
     const s = index.lookup(b.fileOf(top)!);
     assert.ok(s);
     assert.equal(s.runDir, runB);
-    assert.deepEqual(index.top(3).map((x) => x.rank), [1, 2, 3]);
+    // The view ranks S_C among itself: controls never lead it (issue 17 item 4).
+    const sc = b.byRank.filter((r) => r.subset === 'S_C');
+    assert.deepEqual(index.top(3).map((x) => x.rank), sc.slice(0, 3).map((r) => r.rank));
+    assert.deepEqual(index.top(3).map((x) => x.candidateRank), [1, 2, 3]);
+    assert.ok(index.top(50).every((x) => x.subset === 'S_C'));
     assert.equal(bandOf(1, 100), 'high');
     assert.equal(bandOf(6, 100), 'mid');
     assert.equal(bandOf(26, 100), 'low');

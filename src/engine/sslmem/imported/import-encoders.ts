@@ -27,6 +27,7 @@ import { noSamplesMessage } from '../skipped-summary';
 import { reopenDamagedReport } from '../report/results-check';
 import { confinedCacheDir } from '../../runs/containment';
 import { recordChosenPaths } from '../../runs/chosen-paths';
+import { datasetRelative } from '../../runs/dataset-path';
 
 export const IMPORTED_PRESET = 'imported';
 
@@ -92,7 +93,7 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
   checkSplitUsable(await loadSplit(config.splitFile, loaded.dataset)); // a bad or unusable split fails before a run folder exists
   const run = await createRun(req.storeDir, {
     preset: IMPORTED_PRESET, stageOrder: IMPORTED_STAGES,
-    dataset: { path: config.data, kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
+    dataset: { path: config.data, relative: datasetRelative(req.storeDir, config.data), kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
     config: config as unknown as Record<string, unknown>,
     seeds: { split: 0, pairs: [], scoring: config.scoring.seed },
     versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },

@@ -8,6 +8,7 @@ import { versionInfo } from './versionInfo';
 import { resumeSslmemJob, runSslmemJob, validateResumeParams, validateRunParams } from './sslmemJobs';
 import { retrainSslmemJob, validateRetrainParams } from './retrainJob';
 import { scoreImportedJob, validateScoreImportedParams } from './scoreJob';
+import { layersSslmemJob, unitsSslmemJob, validateLayersParams, validateUnitsParams } from './layersJob';
 
 /** What a running job may use: report progress, notice cancellation, write to the backend log. */
 export interface JobContext<P> {
@@ -81,4 +82,6 @@ export const jobs: JobTable = {
   resumeSslmem: defineJob<'resumeSslmem'>(validateResumeParams, resumeSslmemJob),
   retrainSslmem: defineJob<'retrainSslmem'>(validateRetrainParams, retrainSslmemJob),
   scoreImported: defineJob<'scoreImported'>(validateScoreImportedParams, scoreImportedJob),
+  layersSslmem: defineJob<'layersSslmem'>(validateLayersParams, layersSslmemJob),
+  unitsSslmem: defineJob<'unitsSslmem'>(validateUnitsParams, unitsSslmemJob),
 };

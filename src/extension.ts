@@ -14,6 +14,7 @@ import { ScorePanels } from './ui/scorePanel';
 import { ScoreDecorations, ScoreHoverProvider } from './ui/scorePreviews';
 import { registerRetrain, type RetrainPanels } from './ui/retrainPanel';
 import { GalleryComparePanels } from './ui/galleryComparePanel';
+import { registerLayersPanel, type LayersPanels } from './ui/layersPanel';
 
 export interface SslmemApi {
   backend: BackendHost;
@@ -28,6 +29,8 @@ export interface SslmemApi {
   /** Side-by-side galleries of two runs, or of a run and a retrained encoder. */
   galleries: GalleryComparePanels;
   retrain: RetrainPanels;
+  /** Layers & Units panels (LayerMem, UnitMem; issue 16). */
+  layers: LayersPanels;
   /** The run pinned to decorate the workspace (workspaceState), or none: the latest run per dataset. */
   badgeRun: BadgeRunPin;
   /** Re-reads finished runs into the score index; resolves when previews are up to date. */
@@ -89,10 +92,11 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => { void scoreExplorer.refresh(); }),
   );
   const retrain = registerRetrain(context, backend, galleries); // retrain-after-removal panel + its two commands (issue 6)
+  const layers = registerLayersPanel(context, backend, scorePanels); // Layers & Units panel + its command (issue 16)
   void vscode.commands.executeCommand('setContext', 'sslmem.jobRunning', false);
   void refreshScores();
   backend.log.info(`SSLMem Studio activated (VS Code ${vscode.version}, extension host node ${process.version})`);
-  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, badgeRun, refreshScores };
+  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, layers, badgeRun, refreshScores };
 }
 
 export function deactivate(): void {

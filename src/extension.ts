@@ -16,6 +16,7 @@ import { registerRetrain, type RetrainPanels } from './ui/retrainPanel';
 import { GalleryComparePanels } from './ui/galleryComparePanel';
 import { DatasetRelinks } from './ui/relinkDataset';
 import type { RunData } from './ui/runData';
+import { registerLayersPanel, type LayersPanels } from './ui/layersPanel';
 
 export interface SslmemApi {
   backend: BackendHost;
@@ -30,6 +31,8 @@ export interface SslmemApi {
   /** Side-by-side galleries of two runs, or of a run and a retrained encoder. */
   galleries: GalleryComparePanels;
   retrain: RetrainPanels;
+  /** Layers & Units panels (LayerMem, UnitMem; issue 16). */
+  layers: LayersPanels;
   /** The run pinned to decorate the workspace (workspaceState), or none: the latest run per dataset. */
   badgeRun: BadgeRunPin;
   /** Relinks runs whose dataset moved (issue 17 item 1). */
@@ -110,10 +113,11 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
     }),
   );
   const retrain = registerRetrain(context, backend, galleries); // retrain-after-removal panel + its two commands (issue 6)
+  const layers = registerLayersPanel(context, backend, scorePanels); // Layers & Units panel + its command (issue 16)
   void vscode.commands.executeCommand('setContext', 'sslmem.jobRunning', false);
   void refreshScores();
   backend.log.info(`SSLMem Studio activated (VS Code ${vscode.version}, extension host node ${process.version})`);
-  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, badgeRun, relinks, refreshScores };
+  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, layers, badgeRun, relinks, refreshScores };
 }
 
 /** The run to relink when the command names none: the runs whose dataset is missing (else all indexed runs). */

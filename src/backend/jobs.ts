@@ -9,6 +9,7 @@ import { versionInfo } from './versionInfo';
 import { resumeSslmemJob, runSslmemJob, validateResumeParams, validateRunParams } from './sslmemJobs';
 import { retrainSslmemJob, validateRetrainParams } from './retrainJob';
 import { scoreImportedJob, validateScoreImportedParams } from './scoreJob';
+import { layersSslmemJob, unitsSslmemJob, validateLayersParams, validateUnitsParams } from './layersJob';
 
 export interface JobDefinition<M extends MethodName> {
   /** Turns untrusted wire params into typed params, or throws BackendError('invalid-params'). */
@@ -74,4 +75,6 @@ export const jobs: JobTable = {
   resumeSslmem: defineJob<'resumeSslmem'>(validateResumeParams, resumeSslmemJob),
   retrainSslmem: defineJob<'retrainSslmem'>(validateRetrainParams, retrainSslmemJob),
   scoreImported: defineJob<'scoreImported'>(validateScoreImportedParams, scoreImportedJob),
+  layersSslmem: defineJob<'layersSslmem'>(validateLayersParams, layersSslmemJob),
+  unitsSslmem: defineJob<'unitsSslmem'>(validateUnitsParams, unitsSslmemJob),
 };

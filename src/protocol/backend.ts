@@ -67,6 +67,9 @@ export interface RunResult { runDir: string; status: 'done' | 'cancelled'; repor
 /** Retrain after removal (issue 6): plain types owned by the engine's experiment. */
 export type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
 import type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
+/** Layer analyses (issue 16): src/protocol/layers.ts. */
+export type { LayersSslmemParams, UnitsSslmemParams, AnalysisProgress, AnalysisResult } from './layers';
+import type { LayersSslmemParams, UnitsSslmemParams, AnalysisProgress, AnalysisResult } from './layers';
 
 /**
  * method -> { params, result, progress }. `kind` separates quick queries from long-running jobs: jobs
@@ -81,6 +84,8 @@ export interface BackendMethods {
   resumeSslmem: { kind: 'job'; params: ResumeSslmemParams; result: RunResult; progress: RunProgress };
   retrainSslmem: { kind: 'job'; params: RetrainSslmemParams; result: RetrainResult; progress: RetrainProgress };
   scoreImported: { kind: 'job'; params: ScoreImportedParams; result: RunResult; progress: RunProgress };
+  layersSslmem: { kind: 'job'; params: LayersSslmemParams; result: AnalysisResult; progress: AnalysisProgress };
+  unitsSslmem: { kind: 'job'; params: UnitsSslmemParams; result: AnalysisResult; progress: AnalysisProgress };
 }
 
 export type MethodName = keyof BackendMethods;
@@ -97,6 +102,8 @@ export const METHOD_KINDS: { [M in MethodName]: BackendMethods[M]['kind'] } = {
   resumeSslmem: 'job',
   retrainSslmem: 'job',
   scoreImported: 'job',
+  layersSslmem: 'job',
+  unitsSslmem: 'job',
 };
 
 export type ErrorCode =

@@ -10,6 +10,7 @@ import { scoreCommand } from './score';
 import { reportCommand } from './report';
 import { exportCommand } from './export';
 import { retrainCommand } from './retrain';
+import { layersCommand, unitsCommand } from './layers';
 
 export const commands: readonly CliCommand[] = [
   runCommand,
@@ -18,6 +19,8 @@ export const commands: readonly CliCommand[] = [
   reportCommand,
   exportCommand,
   retrainCommand,
+  layersCommand,
+  unitsCommand,
   demoCommand,
   versionCommand,
   selfCheckCommand,

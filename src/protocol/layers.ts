@@ -1,0 +1,21 @@
+// Host/CLI ↔ backend messages of the layer analyses (issue 16): LayerMem (`layersSslmem`) and UnitMem
+// (`unitsSslmem`) of a finished run. Point sets travel as text ('S_C', 'S_C,S_S', 'top:50', 'train', 'all')
+// and are parsed by the engine; the backend validates every field before a job starts.
+import type { RuntimeParams } from './backend';
+
+export interface LayersSslmemParams extends RuntimeParams {
+  runDir: string;
+  set?: string;
+  reduce?: 'flatten' | 'mean';
+}
+export interface UnitsSslmemParams extends RuntimeParams {
+  runDir: string;
+  /** 'f' (default), 'g', or the path of an ONNX encoder. */
+  encoder?: string;
+  set?: string;
+  augmentations?: number;
+  rest?: 'mean' | 'median';
+  negative?: 'exclude' | 'shift';
+}
+export interface AnalysisProgress { stage: string; done: number; total: number }
+export interface AnalysisResult { runDir: string; status: 'done' | 'cancelled'; file: string | null }

@@ -27,7 +27,7 @@ export function trainStepFlops(problem: SslProblem, batch: number): StepFlops {
   const ctx: BuildContext = { training: true, param: (n) => params.get(n)!, buffer: (n) => buffers.get(n)!, setBuffer: () => {} };
   const views = Array.from({ length: problem.viewsPerImage }, (_, v) => g.input(`view${v}`, [batch, ...problem.inputShape]));
   const extras: Record<string, Value> = {};
-  for (const [n, s] of Object.entries(problem.extraInputs ?? {})) extras[n] = g.input(`x/${n}`, s);
+  for (const [n, s] of Object.entries(problem.extraInputs ?? {})) extras[n] = g.input(`x/${n}`, s.map((d) => (d === -1 ? batch : d))); // -1: the step's batch
   problem.loss(ctx, views, extras);
   // Values that depend on a parameter need gradients.
   const needsGrad = new Set([...params.values()].map((v) => v.id));

@@ -1,6 +1,6 @@
 // Per-node ORT profile of one engine train step (no PyTorch): kernel time per op type and per
 // (op, input shapes), so a change in a formulation can be traced to the nodes it touches.
-// `node dist/bench/step-profile.js [resnet18|smallCnn] [batch] [steps]`; threads from BENCH_THREADS (2).
+// `node dist/bench/step-profile.js [resnet18|smallCnn|quick] [batch] [steps]` (quick: the quick preset's model and augmentation); threads from BENCH_THREADS (2).
 // Profiling slows the steps a little; compare shares and per-node times between runs of this script only.
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -9,16 +9,18 @@ import { smallCnn } from '../src/engine/models/small-cnn';
 import { simclr } from '../src/engine/methods/simclr';
 import { fashionMnistRecipe, simclrRecipe } from '../src/engine/augment/config';
 import { Trainer } from '../src/engine/runtime/trainer';
+import { PRESETS, augmentationOf, buildProblem } from '../src/engine/sslmem/config';
 
 interface Ev { cat: string; name: string; dur: number; args?: { op_name?: string; input_type_shape?: Record<string, number[]>[] } }
 
 async function main() {
   const [model = 'resnet18', batchArg, stepsArg] = process.argv.slice(2);
-  const batch = Number(batchArg ?? (model === 'resnet18' ? 16 : 256));
+  const batch = Number(batchArg ?? (model === 'resnet18' ? 16 : model === 'quick' ? 128 : 256));
   const steps = Number(stepsArg ?? 4);
   const threads = Number(process.env.BENCH_THREADS ?? 2);
-  const problem = model === 'resnet18' ? simclr(resnet18({ inChannels: 3, imageSize: 32 })) : simclr(smallCnn({ inChannels: 1, imageSize: 28 }));
-  const augment = model === 'resnet18' ? simclrRecipe(3, [32, 32]) : fashionMnistRecipe([28, 28]);
+  const problem = model === 'resnet18' ? simclr(resnet18({ inChannels: 3, imageSize: 32 }))
+    : model === 'quick' ? buildProblem(PRESETS.quick) : simclr(smallCnn({ inChannels: 1, imageSize: 28 }));
+  const augment = model === 'resnet18' ? simclrRecipe(3, [32, 32]) : model === 'quick' ? augmentationOf(PRESETS.quick) : fashionMnistRecipe([28, 28]);
   const prefix = `step-profile-${process.pid}`;
   const trainer = await Trainer.create({ problem, batch, augment, provider: 'cpu', threads, optimizer: { kind: 'adam' }, learningRate: 1e-3, profilePrefix: prefix });
   trainer.init(0);

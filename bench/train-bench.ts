@@ -16,8 +16,11 @@ import { Graph, matmul, toOnnxBytes } from '../src/engine/graph';
 import { SslProblem } from '../src/engine/models/types';
 import { smallCnn } from '../src/engine/models/small-cnn';
 import { resnet18 } from '../src/engine/models/resnet18';
+import { vitTiny } from '../src/engine/models/vit';
 import { simclr } from '../src/engine/methods/simclr';
-import { AugConfig, fashionMnistRecipe, simclrRecipe } from '../src/engine/augment/config';
+import { mae } from '../src/engine/methods/mae';
+import { AugConfig, fashionMnistRecipe, simclrRecipe, weakRecipe } from '../src/engine/augment/config';
+import { PRESETS, buildProblem } from '../src/engine/sslmem/config';
 import { Trainer } from '../src/engine/runtime/trainer';
 import { trainStepFlops } from './flops';
 import { TorchWorker, torchBlasDir } from './torch-worker';
@@ -37,6 +40,11 @@ interface Case {
 function cases(): Case[] {
   const small = smallCnn({ inChannels: 1, imageSize: 28 });
   const resnet = resnet18({ inChannels: 3, imageSize: 32 });
+  // The quick preset's own model (what `npm run demo` trains): smallCnn + flatten -> Linear(512), SimCLR
+  // projDim 64, the weak augmentation, batch 128.
+  const quick = PRESETS.quick;
+  const vit = { inChannels: 3, imageSize: 32, patch: 4, dim: 192, depth: 12, heads: 3 };
+  const maeOpts = { maskRatio: 0.75, decoderDim: 128, decoderDepth: 2, decoderHeads: 4, normPixLoss: true };
   return [
     { name: 'smallCnn-simclr', model: 'smallCnn (1×28×28)', method: 'SimCLR', batch: 256, rounds: 10,
       problem: simclr(small), augment: fashionMnistRecipe([28, 28]),
@@ -46,6 +54,15 @@ function cases(): Case[] {
       problem: simclr(resnet), augment: simclrRecipe(3, [32, 32]),
       torch: { encoder: { kind: 'resnet18', inChannels: 3, width: 64 }, method: { kind: 'simclr', hiddenDim: 512, projDim: 128, temperature: 0.5 },
         inputShape: [3, 32, 32], augment: { channels: 3, inputSize: [32, 32] } } },
+    { name: 'quick-simclr', model: 'quick preset: smallCnn + fc512 (1×28×28)', method: 'SimCLR (weak aug.)', batch: quick.batch, rounds: 10,
+      problem: buildProblem(quick), augment: weakRecipe(1, [28, 28]),
+      torch: { encoder: { kind: 'smallCnn', inChannels: 1, fcDim: 512 }, method: { kind: 'simclr', hiddenDim: 512, projDim: 64, temperature: 0.5 },
+        inputShape: [1, 28, 28], augment: { channels: 1, inputSize: [28, 28], minScale: 0.8, strength: 0.1 } } },
+    // MAE's usual augmentation: crops and flips only.
+    { name: 'vit-mae', model: 'ViT-tiny (3×32×32, patch 4)', method: 'MAE (mask 0.75)', batch: 64, rounds: 6,
+      problem: mae(vitTiny(vit), maeOpts), augment: { ...simclrRecipe(3, [32, 32]), jitter: null, grayscaleP: 0 },
+      torch: { encoder: { kind: 'vitTiny', ...vit }, method: { kind: 'mae', views: 1, ...maeOpts },
+        inputShape: [3, 32, 32], augment: { channels: 3, inputSize: [32, 32], jitter: false, grayscale: false } } },
   ].filter((c) => !process.env.BENCH_CASES || process.env.BENCH_CASES.split(',').includes(c.name));
 }
 

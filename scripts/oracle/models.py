@@ -7,15 +7,22 @@ import torch, torch.nn as nn, torch.nn.functional as F
 
 
 class SmallCnn(nn.Module):
-    def __init__(self, in_ch=1):
+    """fc_dim > 0: flatten -> Linear(fc_dim) instead of the global average pool (the TS `fcDim`)."""
+    def __init__(self, in_ch=1, fc_dim=0, image=28):
         super().__init__()
         self.conv1 = nn.Conv2d(in_ch, 32, 3, 1, 1)
         self.conv2 = nn.Conv2d(32, 64, 3, 2, 1)
         self.conv3 = nn.Conv2d(64, 128, 3, 2, 1)
+        side = (((image - 1) // 2 + 1) - 1) // 2 + 1
+        self.fc = nn.Linear(128 * side * side, fc_dim) if fc_dim > 0 else None
 
     def forward(self, x):
         a1 = F.relu(self.conv1(x)); a2 = F.relu(self.conv2(a1)); a3 = F.relu(self.conv3(a2))
-        return {'repr': a3.mean((2, 3)), 'layers': [('conv1', a1), ('conv2', a2), ('conv3', a3)]}
+        layers = [('conv1', a1), ('conv2', a2), ('conv3', a3)]
+        if self.fc is None:
+            return {'repr': a3.mean((2, 3)), 'layers': layers}
+        r = self.fc(a3.flatten(1))
+        return {'repr': r, 'layers': layers + [('fc', r)]}
 
 
 class BasicBlock(nn.Module):
@@ -153,7 +160,7 @@ class VitTiny(nn.Module):
 def build_encoder(cfg):
     kind = cfg['kind']
     if kind == 'smallCnn':
-        return SmallCnn(cfg.get('inChannels', 1))
+        return SmallCnn(cfg.get('inChannels', 1), cfg.get('fcDim', 0), cfg.get('imageSize', 28))
     if kind == 'resnet18':
         return ResNet18(cfg.get('inChannels', 3), cfg.get('width', 64))
     if kind == 'vitTiny':

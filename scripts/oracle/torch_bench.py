@@ -43,7 +43,7 @@ def shift_hue(x, shift):
 def augment(x, a, out_hw):
     B, C = x.shape[:2]
     # random crop (scale 0.2-1) + flip as one affine sampling grid, clamped to the crop window
-    s = torch.sqrt(torch.empty(B).uniform_(0.2, 1.0))
+    s = torch.sqrt(torch.empty(B).uniform_(a.get('minScale', 0.2), 1.0))
     flip = torch.where(torch.rand(B) < 0.5, -1.0, 1.0)
     cx, cy = (torch.rand(B) * 2 - 1) * (1 - s), (torch.rand(B) * 2 - 1) * (1 - s)
     theta = torch.zeros(B, 2, 3)
@@ -53,7 +53,8 @@ def augment(x, a, out_hw):
     hi = torch.stack([cx + s, cy + s], 1).view(B, 1, 1, 2)
     v = F.grid_sample(x, torch.minimum(torch.maximum(grid, lo), hi), mode='bilinear', padding_mode='zeros', align_corners=False)
     if a.get('jitter', True):
-        f = lambda: torch.empty(B, 1, 1, 1).uniform_(0.6, 1.4)
+        st = a.get('strength', 0.4)
+        f = lambda: torch.empty(B, 1, 1, 1).uniform_(1 - st, 1 + st)
         v = (v * f()).clamp(0, 1)
         v = blend(v, luma(v).mean((1, 2, 3), keepdim=True), f())
         if C == 3:
@@ -85,13 +86,21 @@ class Bench:
         self.out_hw = cfg['inputShape'][1:]
         self.x = torch.rand(cfg['batch'], a['channels'], *a['inputSize'])
         self.views = cfg['method'].get('views', 2)
+        self.mae = cfg['method']['kind'] == 'mae'
+        if self.mae:
+            e = cfg['encoder']
+            self.n_patches = (e['imageSize'] // e['patch']) ** 2
+            self.keep = max(1, round(self.n_patches * (1 - cfg['method'].get('maskRatio', 0.75))))
 
     def step(self):
         self.opt.zero_grad(set_to_none=True)
         views = [augment(self.x, self.aug, self.out_hw) for _ in range(self.views)]
         if self.cl:
             views = [v.contiguous(memory_format=torch.channels_last) for v in views]
-        loss = self.loss_fn(self.enc, self.heads, views, {})
+        extra = {}
+        if self.mae:  # a fresh random mask per step, like the engine's host-sampled maskKeep
+            extra['maskKeep'] = torch.rand(self.x.shape[0], self.n_patches).argsort(1)[:, :self.keep].float()
+        loss = self.loss_fn(self.enc, self.heads, views, extra)
         loss.backward()
         self.opt.step()
         return loss.item()

@@ -15,6 +15,7 @@ export * from './ops/gather';
 export * from './ops/reduce';
 export * from './ops/softmax';
 export * from './ops/conv';
+export * from './ops/conv-grad';
 export * from './ops/pool';
 export * from './ops/norm';
 export * from './optim';

@@ -26,7 +26,7 @@ const CONVS: Record<string, { x: number[]; w: number[]; bias?: boolean; opts: Co
   '3x3 pad 1 stride 1, few pixels (flips activations)': { x: [1, 4, 2, 2], w: [4, 4, 3, 3], opts: { pads: 1 } },
   '3x3 pad 1 stride 1, 3x2 input, 2 images (flips activations)': { x: [2, 5, 3, 2], w: [3, 5, 3, 3], opts: { pads: 1 } },
 };
-for (const wgrad of ['unfold_T', 'unfold_bmm', 'batch_conv', 'im2col_gemm'] as const) {
+for (const wgrad of ['unfold_T', 'unfold_bmm', 'im2col_gemm'] as const) {
   checkOps(Object.fromEntries(Object.entries(CONVS).map(([name, c]) => [`Conv ${name} [${wgrad}]`, {
     inputs: (c.bias ? { x: c.x, w: c.w, b: [c.w[0]] } : { x: c.x, w: c.w }) as Record<string, number[]>,
     build: (v: any) => conv2d(v.x, v.w, v.b, { ...c.opts, wgrad }),

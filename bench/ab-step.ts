@@ -6,7 +6,8 @@ import { smallCnn } from '../src/engine/models/small-cnn';
 import { simclr } from '../src/engine/methods/simclr';
 import { fashionMnistRecipe, simclrRecipe } from '../src/engine/augment/config';
 import { Trainer } from '../src/engine/runtime/trainer';
-import { PRESETS, augmentationOf, buildProblem } from '../src/engine/sslmem/config';
+import { augmentationOf, buildProblem } from '../src/engine/sslmem/config';
+import { PRESETS } from '../src/engine/sslmem/presets';
 
 async function main() {
   const [model = 'quick', batchArg, roundsArg] = process.argv.slice(2);

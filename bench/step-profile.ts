@@ -9,7 +9,8 @@ import { smallCnn } from '../src/engine/models/small-cnn';
 import { simclr } from '../src/engine/methods/simclr';
 import { fashionMnistRecipe, simclrRecipe } from '../src/engine/augment/config';
 import { Trainer } from '../src/engine/runtime/trainer';
-import { PRESETS, augmentationOf, buildProblem } from '../src/engine/sslmem/config';
+import { augmentationOf, buildProblem } from '../src/engine/sslmem/config';
+import { PRESETS } from '../src/engine/sslmem/presets';
 
 interface Ev { cat: string; name: string; dur: number; args?: { op_name?: string; input_type_shape?: Record<string, number[]>[] } }
 

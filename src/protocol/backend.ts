@@ -24,8 +24,8 @@ export interface SelfCheckParams { steps: number; stepMs: number }
 export interface SelfCheckProgress { step: number; steps: number; message: string }
 export interface SelfCheckResult { stepsDone: number; elapsedMs: number; pid: number }
 
-/** Where and how a run's compute happens (the user's settings). */
-export interface RuntimeParams { provider?: ProviderSetting; threads?: number }
+import type { RuntimeParams } from './runtime-params';
+export type { RuntimeParams } from './runtime-params';
 // The provider list and the decision record are plain data owned by the engine (no onnxruntime import there).
 import { isObject } from './guards';
 import type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';

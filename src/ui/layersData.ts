@@ -2,7 +2,8 @@
 // and checked, summarised for the page, and one unit's most-selective images as a page.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { LAYERS_FILE, UNITS_FILE, describePointSet, type LayersFile, type UnitsFile } from '../engine/layers';
+import { LAYERS_FILE, UNITS_FILE, type LayersFile, type UnitsFile } from '../engine/layers/types';
+import { describePointSet } from '../engine/layers/points';
 import { MAX_UNITS_LISTED, UNIT_IMAGES_PER_PAGE, type HostToLayersPanel, type LayersSummary, type UnitImage, type UnitsSummary } from '../protocol/layersPanel';
 
 export interface LayersData { layers: LayersFile | null; units: UnitsFile | null; notes: string[] }

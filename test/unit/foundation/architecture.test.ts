@@ -21,7 +21,7 @@ const under = (dir: string) => [...graph.files.keys()].filter((f) => f.startsWit
  * folders of lower layers; folders that share a layer do not import each other.
  */
 const ENGINE_LAYERS: readonly (readonly string[])[] = [
-  ['util'], ['graph'], ['models'], ['methods', 'augment'], ['data'], ['artifacts'], ['runtime'], ['runs'], ['sslmem'],
+  ['util'], ['graph'], ['models'], ['methods', 'augment'], ['data'], ['artifacts'], ['runtime'], ['runs'], ['sslmem'], ['layers'],
 ];
 const layerOf = new Map(ENGINE_LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
 const engineFolder = (f: string) => path.relative(engine, f).split(path.sep)[0];

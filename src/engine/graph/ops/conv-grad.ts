@@ -8,7 +8,11 @@ import { Shape, numel, tensor } from '../tensor';
 import { gemm, matmul, transpose, transposeLast2, transposeRef } from './matmul';
 import { reduceSum, reshape } from './shape';
 import { concat, slice, unsqueeze } from './layout';
-import { Conv, Conv2dAttrs, FOLD_MAX_PIXELS, conv2d, conv3dAttrs, convAttrs, outSize } from './conv';
+import { type Conv2dAttrs, FOLD_MAX_PIXELS, conv3dAttrs, convAttrs, outSize } from './conv-attrs';
+
+// Each formulation takes the Conv op (ops/conv.ts) as `conv`: the op's VJP passes itself in, so the gradient
+// module does not import the op's module back (no import cycle).
+type ConvOp = OpDef<Conv2dAttrs>;
 
 /**
  * dL/dx. With stride 1 it is a plain Conv of g with the weights transposed (O<->C) and flipped, padded by
@@ -19,7 +23,7 @@ import { Conv, Conv2dAttrs, FOLD_MAX_PIXELS, conv2d, conv3dAttrs, convAttrs, out
  * to flip the activations instead, flip(Conv(flip(g), W^T)), exact for symmetric pads (measured: Slice of
  * [512,512,3,3] 15-19 ms per step on the loaded machine, more than the Transpose of W).
  */
-export function inputGrad(g: Value, w: Value, a: Conv2dAttrs, outputPadding: [number, number]): Value {
+export function inputGrad(conv: ConvOp, g: Value, w: Value, a: Conv2dAttrs, outputPadding: [number, number]): Value {
   const [kh, kw] = a.kernel;
   const pads = [kh - 1 - a.pads[0], kw - 1 - a.pads[1], kh - 1 - a.pads[2], kw - 1 - a.pads[3]] as const;
   if (a.strides[0] !== 1 || a.strides[1] !== 1 || pads.some((p) => p < 0)) {
@@ -29,8 +33,8 @@ export function inputGrad(g: Value, w: Value, a: Conv2dAttrs, outputPadding: [nu
   const wT = transpose(w, [1, 0, 2, 3]);
   const flip = (v: Value) => slice(v, [-1, -1], [-(v.shape[2] + 1), -(v.shape[3] + 1)], [2, 3], [-1, -1]);
   const symmetric = pads[0] === pads[2] && pads[1] === pads[3];
-  if (symmetric && 2 * numel(g.shape) < numel(w.shape)) return flip(apply1(Conv, [flip(g), wT], attrs));
-  return apply1(Conv, [g, flip(wT)], attrs);
+  if (symmetric && 2 * numel(g.shape) < numel(w.shape)) return flip(apply1(conv, [flip(g), wT], attrs));
+  return apply1(conv, [g, flip(wT)], attrs);
 }
 
 /**
@@ -43,7 +47,7 @@ export function inputGrad(g: Value, w: Value, a: Conv2dAttrs, outputPadding: [nu
  * there: docs/benchmarks.md). Returns null where it does not apply (input not a multiple of the stride, a
  * phase without taps, e.g. 1x1 stride 2), and the caller keeps ConvTranspose.
  */
-export function subPixelInputGrad(g: Value, w: Value, a: Conv2dAttrs, xShape: Shape): Value | null {
+export function subPixelInputGrad(conv: ConvOp, g: Value, w: Value, a: Conv2dAttrs, xShape: Shape): Value | null {
   const s = a.strides;
   if (s[0] * s[1] === 1 || xShape[2] % s[0] !== 0 || xShape[3] % s[1] !== 0) return null;
   const m = [xShape[2] / s[0], xShape[3] / s[1]];
@@ -64,7 +68,7 @@ export function subPixelInputGrad(g: Value, w: Value, a: Conv2dAttrs, xShape: Sh
     const after = [m[0] - g.shape[2] - before[0] + t0.count - 1, m[1] - g.shape[3] - before[1] + t1.count - 1];
     if ([...before, ...after].some((v) => v < 0)) return null;
     const kernel = slice(wT, [t0.first, t1.first], [t0.last - 1, t1.last - 1].map((e, d) => (e < 0 ? -(a.kernel[d] + 1) : e)), [2, 3], [-s[0], -s[1]]);
-    phases.push(conv2d(g, kernel, undefined, { pads: [before[0], before[1], after[0], after[1]], ...(a.layout ? { layout: a.layout } : {}) }));
+    phases.push(apply1(conv, [g, kernel], { kernel: [kernel.shape[2], kernel.shape[3]], strides: [1, 1], pads: [before[0], before[1], after[0], after[1]], ...(a.layout ? { layout: a.layout } : {}) }));
   }
   if (s[0] === s[1]) return apply1(DepthToSpace, [concat(phases, 1)], { blocksize: s[0] });
   const [n, c] = [g.shape[0], w.shape[1]];
@@ -73,7 +77,7 @@ export function subPixelInputGrad(g: Value, w: Value, a: Conv2dAttrs, xShape: Sh
 }
 
 /** dW[o,c,i,j] = sum_{n,y,x} g[n,o,y,x] * xpad[n,c,s*y+i,s*x+j]. */
-export function convWeightGrad(x: Value, g: Value, a: Conv2dAttrs): Value {
+export function convWeightGrad(conv: ConvOp, x: Value, g: Value, a: Conv2dAttrs): Value {
   const [n, c, h, wd] = x.shape;
   const [, o, ho, wo] = g.shape;
   const [kh, kw] = a.kernel;
@@ -95,7 +99,7 @@ export function convWeightGrad(x: Value, g: Value, a: Conv2dAttrs): Value {
   } else {
     const eye = tensor([k, 1, kh, kw]);
     for (let q = 0; q < k; q++) eye.data[q * k + q] = 1;
-    const unfold = apply1(Conv, [reshape(x, [n * c, 1, h, wd]), x.graph.constant(eye, x.dtype)], { kernel: a.kernel, strides: a.strides, pads: a.pads });
+    const unfold = apply1(conv, [reshape(x, [n * c, 1, h, wd]), x.graph.constant(eye, x.dtype)], { kernel: a.kernel, strides: a.strides, pads: a.pads });
     cols = reshape(unfold, [n, c * k, p]);
   }
   if (method === 'unfold_bmm') {

@@ -68,8 +68,8 @@ export interface RunResult { runDir: string; status: 'done' | 'cancelled'; repor
 export type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
 import type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
 /** Layer analyses (issue 16): src/protocol/layers.ts. */
-export type { LayersSslmemParams, UnitsSslmemParams, AnalysisProgress, AnalysisResult } from './layers';
-import type { LayersSslmemParams, UnitsSslmemParams, AnalysisProgress, AnalysisResult } from './layers';
+export type { LayersSslmemParams, UnitsSslmemParams, HistorySslmemParams, AnalysisProgress, AnalysisResult } from './layers';
+import type { LayersSslmemParams, UnitsSslmemParams, HistorySslmemParams, AnalysisProgress, AnalysisResult } from './layers';
 
 /**
  * method -> { params, result, progress }. `kind` separates quick queries from long-running jobs: jobs
@@ -86,6 +86,7 @@ export interface BackendMethods {
   scoreImported: { kind: 'job'; params: ScoreImportedParams; result: RunResult; progress: RunProgress };
   layersSslmem: { kind: 'job'; params: LayersSslmemParams; result: AnalysisResult; progress: AnalysisProgress };
   unitsSslmem: { kind: 'job'; params: UnitsSslmemParams; result: AnalysisResult; progress: AnalysisProgress };
+  historySslmem: { kind: 'job'; params: HistorySslmemParams; result: AnalysisResult; progress: AnalysisProgress };
 }
 
 export type MethodName = keyof BackendMethods;
@@ -104,6 +105,7 @@ export const METHOD_KINDS: { [M in MethodName]: BackendMethods[M]['kind'] } = {
   scoreImported: 'job',
   layersSslmem: 'job',
   unitsSslmem: 'job',
+  historySslmem: 'job',
 };
 
 export type ErrorCode =

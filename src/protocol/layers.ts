@@ -1,5 +1,5 @@
 // Host/CLI ↔ backend messages of the layer analyses (issue 16): LayerMem (`layersSslmem`) and UnitMem
-// (`unitsSslmem`) of a finished run. Point sets travel as text ('S_C', 'S_C,S_S', 'top:50', 'train', 'all')
+// (`unitsSslmem`) of a finished run, and memorization over training (`historySslmem`). Point sets travel as text ('S_C', 'S_C,S_S', 'top:50', 'train', 'all')
 // and are parsed by the engine; the backend validates every field before a job starts.
 import type { RuntimeParams } from './runtime-params';
 
@@ -17,5 +17,7 @@ export interface UnitsSslmemParams extends RuntimeParams {
   rest?: 'mean' | 'median';
   negative?: 'exclude' | 'shift';
 }
+/** Memorization over training: scores of a fixed sample at the run's training snapshots (over-training.json). */
+export interface HistorySslmemParams extends RuntimeParams { runDir: string }
 export interface AnalysisProgress { stage: string; done: number; total: number }
 export interface AnalysisResult { runDir: string; status: 'done' | 'cancelled'; file: string | null }

@@ -6,7 +6,7 @@ import { isIntIn, isObject } from './guards';
 export interface LayerBar { name: string; shape: number[]; layerMem: number; stderr: number; delta: number }
 /** L_f vs L_g per point of the LayerMem set, for one layer (the alignment scatter). */
 export interface ScatterLayer { name: string; lf: number[]; lg: number[] }
-export interface LayersSummary { setLabel: string; points: number; reduce: string; pairs: number; bars: LayerBar[]; scatter: ScatterLayer[]; runScore: (number | null)[] }
+export interface LayersSummary { /** Why there is only the final layer (imported encoders), or null. */ finalLayerOnly: string | null; setLabel: string; points: number; reduce: string; pairs: number; bars: LayerBar[]; scatter: ScatterLayer[]; runScore: (number | null)[] }
 export interface UnitLayerSummary {
   name: string; kind: string; units: number;
   summary: { mean: number; median: number; max: number; scored: number; negative: number; dead: number };

@@ -34,7 +34,7 @@ export async function readLayersData(runDir: string): Promise<LayersData> {
 
 export function summariseLayers(l: LayersFile): LayersSummary {
   return {
-    setLabel: describePointSet(l.set), points: l.points.index.length, reduce: l.reduce, pairs: l.pairs,
+    finalLayerOnly: l.finalLayerOnly ?? null, setLabel: describePointSet(l.set), points: l.points.index.length, reduce: l.reduce, pairs: l.pairs,
     bars: l.layers.map((x) => ({ name: x.name, shape: x.shape, layerMem: x.layerMem, stderr: x.stderr, delta: x.delta })),
     scatter: l.layers.map((x, i) => ({ name: x.name, lf: l.points.lf[i], lg: l.points.lg[i] })),
     runScore: l.points.runScore,

@@ -18,7 +18,7 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
 h1 { font-size: 1.3em; } h2 { font-size: 1.1em; margin-top: 1.6em; }
 .row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .chart { position: relative; width: min(560px, 100%); height: 260px; }
-.muted { opacity: 0.75; } .error { color: var(--vscode-errorForeground); }
+.muted { opacity: 0.75; } .note { border-left: 3px solid var(--vscode-charts-yellow); padding-left: 8px; } .error { color: var(--vscode-errorForeground); }
 button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 3px 10px; cursor: pointer; }
 button:hover { background: var(--vscode-button-secondaryHoverBackground); }
 button:disabled { opacity: 0.5; cursor: default; }
@@ -56,6 +56,7 @@ function layersSection(l: LayersSummary | null): HTMLElement {
   compute.addEventListener('click', () => { compute.disabled = true; post({ type: 'compute', what: 'layers' }); });
   if (!l) { section.append(el('p', { className: 'muted', text: 'No LayerMem yet for this run (needs f and g; CLI: sslmem layers <run>).' }), compute); return section; }
   section.append(el('p', { className: 'muted', text: `Normalised score (L_g − L_f)/(L_g + L_f) on each layer's output, mean over ${l.setLabel} (${l.points} points, K = ${l.pairs}, outputs ${l.reduce === 'flatten' ? 'flattened' : 'as unit means'}). ΔLayerMem = LayerMem(l) − LayerMem(l−1).` }));
+  if (l.finalLayerOnly) section.append(el('p', { id: 'final-layer-only', className: 'note', text: `Final layer only: ${l.finalLayerOnly}.` }));
   const bars = chartBox();
   section.append(el('div', { className: 'row' }, bars.box, table(l)), compute);
   charts.push(new Chart(bars.canvas, {

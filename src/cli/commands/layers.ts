@@ -26,6 +26,7 @@ async function runAnalysis(options: { 'in-process'?: boolean; verbose?: boolean 
     const result = await withBackend(options, io, (client) => send(client, abort.signal, (p) => bar.update(p.done, p.total, `${p.stage} batch ${p.done}/${p.total}`)));
     bar.finish();
     if (result.status === 'cancelled' || !result.file) { io.err('cancelled; nothing was written\n'); return EXIT.cancelled; }
+    if (result.note) io.err(`note: ${result.note}\n`);
     io.err(`report section added to ${path.join(result.runDir, 'report.md')}\n`);
     io.out(`${result.file}\n`);
     return EXIT.ok;

@@ -13,9 +13,10 @@ export function layersMarkdown(r: LayersFile): string {
       `(${r.points.index.length} points; K = ${r.pairs} view pairs, the score's views; layer outputs ${r.reduce === 'flatten' ? 'flattened' : 'reduced to unit means'}` +
       `${r.normalise ? ', L2-normalised' : ''}). ΔLayerMem = LayerMem(l) − LayerMem(l−1).`,
     '',
+    ...(r.finalLayerOnly ? [`**Final layer only** — ${markdownText(r.finalLayerOnly)}.`, ''] : []),
     '| layer | shape | LayerMem | ± s.e. | ΔLayerMem | mean L_f | mean L_g |',
     '|---|---|---:|---:|---:|---:|---:|',
-    ...r.layers.map((l) => `| ${markdownText(l.name)} | ${l.shape.join('×')} | ${f3(l.layerMem)} | ${f3(l.stderr)} | ${f3(l.delta)} | ${f3(l.meanLf)} | ${f3(l.meanLg)} |`),
+    ...r.layers.map((l) => `| ${markdownText(l.name)} | ${l.shape.join('×') || '–'} | ${f3(l.layerMem)} | ${f3(l.stderr)} | ${f3(l.delta)} | ${f3(l.meanLf)} | ${f3(l.meanLg)} |`),
   ];
   const best = r.layers.slice(1).reduce<LayersFile['layers'][number] | null>((m, l) => (m === null || l.delta > m.delta ? l : m), null);
   if (best) lines.push('', `Largest increment: ${markdownText(best.name)} (ΔLayerMem ${f3(best.delta)}).`);

@@ -23,7 +23,8 @@ import { trainingIndices } from '../sslmem/split';
 import { encodeFeatures } from '../sslmem/probes/features';
 import { knnAccuracy } from '../sslmem/probes/knn';
 import { listSnapshots, LOSS_HISTORY_FILE, readLossHistory, snapshotFile } from '../sslmem/snapshots';
-import type { AnalysisHooks, AnalysisOutcome, AnalysisRuntime } from './layermem';
+import type { AnalysisHooks, AnalysisOutcome, AnalysisRuntime } from './analysis';
+import { refuseImportedRun } from './imported-run';
 import { meanStderr } from './math';
 import { overTrainingMarkdown } from './markdown';
 import { writeReportSection } from './report-section';
@@ -74,6 +75,7 @@ function probes(dataset: Dataset, split: Split): { f: Probe; g: Probe } | null {
 }
 
 export async function computeOverTraining(req: OverTrainingRequest, runtime: AnalysisRuntime = {}, hooks: AnalysisHooks = {}): Promise<AnalysisOutcome> {
+  await refuseImportedRun(req.runDir, 'nothing was trained, so there are no training snapshots to score');
   const inputs = await readRunInputs(req.runDir, hooks.log);
   const config = inputs.stored.sslmem;
   const dataset = inputs.loaded.dataset;

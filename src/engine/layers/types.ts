@@ -52,6 +52,8 @@ export interface LayersFile {
   pairs: number;
   seed: number;
   seedPairs: number;
+  /** Set when the run's encoders show only their output (imported ONNX files): why there is one layer. */
+  finalLayerOnly?: string;
   layers: LayerMemEntry[];
   /** Per point of the set (dataset index order of `index`), per layer (outer index = layer). */
   points: { index: number[]; path: string[]; runScore: (number | null)[]; score: (number | null)[][]; lf: number[][]; lg: number[][] };

@@ -84,9 +84,9 @@ describe('Layers & Units panel on a tiny real run', function () {
     assert.ok(fs.existsSync(path.join(runDir, 'over-training.json')));
     const o = (after as Extract<HostToLayersPanel, { type: 'data' }>).overTraining;
     assert.ok(o, 'the data message carries the over-training summary');
-    // fashion-mini: f trains on 135 images, batch 32 -> 4 steps per epoch, 2 epochs; 2 snapshots.
-    assert.strictEqual(o.totalSteps, 8);
-    assert.deepStrictEqual(o.rows.map((r) => r.step), [4, 8]);
+    // tiny preset: 2 epochs of a few steps each; 2 snapshots, evenly spaced, the last at the final step.
+    assert.ok(o.totalSteps >= 4 && o.totalSteps % 2 === 0, `total steps ${o.totalSteps}`);
+    assert.deepStrictEqual(o.rows.map((r) => r.step), [o.totalSteps / 2, o.totalSteps]);
     assert.strictEqual(o.sampleSS, o.sampleSC);
     for (const r of o.rows) {
       for (const x of [r.lossF, r.lossG, r.scoreSC, r.scoreSS]) assert.ok(x !== null && Number.isFinite(x));

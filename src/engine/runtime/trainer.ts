@@ -48,8 +48,12 @@ export interface TrainOptions {
   onProgress?: (p: Progress) => void;
   checkpointEvery?: number;
   checkpointPath?: string;
-  /** Called after each checkpoint is written (the final one too), with its step: files that must agree with it. */
-  onCheckpoint?: (step: number) => Promise<void>;
+  /**
+   * Called just BEFORE each checkpoint is written (the final one too), with its step: for files that must cover
+   * every step the checkpoint has. A kill between the two leaves them ahead of the checkpoint (the reader drops
+   * the extra steps), never behind it.
+   */
+  beforeCheckpoint?: (step: number) => Promise<void>;
   /**
    * Extra weight copies after these steps (1-based: after `step` steps), for analyses over training; they hold
    * parameters and buffers only, so nothing resumes from them. Written atomically like a checkpoint.
@@ -213,15 +217,15 @@ export class Trainer {
       o.onProgress?.({ step: this.stepIndex, loss: lastLoss, imagesPerSec: this.config.batch / seconds });
       if (o.snapshots?.steps.has(this.stepIndex)) await writeCheckpoint(o.snapshots.path(this.stepIndex), await this.snapshot({}, 'weights'));
       if (o.checkpointPath && o.checkpointEvery && this.stepIndex % o.checkpointEvery === 0) {
+        await o.beforeCheckpoint?.(this.stepIndex);
         await this.save(o.checkpointPath);
         lastSaved = this.stepIndex;
-        await o.onCheckpoint?.(this.stepIndex);
       }
     }
     // Always leave a checkpoint of where we stopped (cancelled or finished), unless it is already written.
     if (o.checkpointPath && lastSaved !== this.stepIndex) {
+      await o.beforeCheckpoint?.(this.stepIndex);
       await this.save(o.checkpointPath);
-      await o.onCheckpoint?.(this.stepIndex);
     }
     return { step: this.stepIndex, lastLoss, cancelled: this.stepIndex < o.steps };
   }

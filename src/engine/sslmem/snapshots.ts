@@ -26,7 +26,8 @@ export async function listSnapshots(encoderDir: string): Promise<number[]> {
 
 /**
  * The training loss of every step taken so far: losses[s − 1] is the loss of step s (NaN: not recorded).
- * Written with every checkpoint, so after a resume it holds exactly the steps the checkpoint has.
+ * Written just before every checkpoint and read back up to the checkpoint's step, so after a resume it holds
+ * exactly the steps the checkpoint has.
  */
 export async function writeLossHistory(file: string, losses: Float32Array, upTo: number): Promise<void> {
   const lines = ['step,loss'];

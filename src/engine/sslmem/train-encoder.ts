@@ -64,7 +64,8 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
     const t0 = performance.now();
     // About 20 checkpoints per encoder: a kill loses at most 5% of the training.
     const checkpointEvery = Math.max(10, Math.round(total / 20));
-    // The loss history agrees with the checkpoint: after a resume, steps past it are dropped and retrained.
+    // The loss history is written just before each checkpoint and read back only up to the checkpoint's step:
+    // a kill in between leaves extra steps in the file, which a resume drops (and retrains).
     const historyFile = path.join(job.dir, LOSS_HISTORY_FILE);
     const losses = await readLossHistory(historyFile, total, trainer.stepIndex);
     const snapshots = new Set(snapshotSteps(total, config.snapshots ?? 0));
@@ -74,7 +75,7 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
       signal: job.signal,
       checkpointEvery,
       checkpointPath: job.checkpointPath,
-      onCheckpoint: (step) => writeLossHistory(historyFile, losses, step),
+      beforeCheckpoint: (step) => writeLossHistory(historyFile, losses, step),
       snapshots: snapshots.size ? { steps: snapshots, path: (step) => snapshotFile(job.dir, step) } : undefined,
       onProgress: (p) => {
         // A NaN/Inf loss poisons every weight from this step on: stop now, before it is checkpointed.

@@ -71,7 +71,7 @@ export function resnet18(options: ResNet18Options = {}): Encoder {
     forward(ctx, x) {
       let a = relu(applyBatchNorm(ctx, 'bn1', applyConv(ctx, 'conv1', x, 1, 1, false)));
       // Every residual block's output (after its final ReLU), in depth order, for LayerMem at block granularity:
-      // the paper's ResNet curves are per block; a stage output is its second block's output (layer1.1, …).
+      // finer than the 4 stages (a stage's output is its second block's output: layer1.1, …).
       const layers = [{ name: 'conv1', value: a }];
       for (const b of blocks) {
         a = block(ctx, b, a);

@@ -1,6 +1,7 @@
 // Host/CLI ↔ backend messages of the layer analyses (issue 16): LayerMem (`layersSslmem`) and UnitMem
 // (`unitsSslmem`) of a finished run, and memorization over training (`historySslmem`). Point sets travel as
-// text ('S_C', 'S_C,S_S', 'top:50', 'train', 'all') and are parsed by the engine; the backend validates every field before a job starts.
+// text ('S_C', 'S_C,S_S', 'top:50', 'train', 'all') and are parsed by the engine; the backend validates every
+// field before a job starts.
 import type { RuntimeParams } from './runtime-params';
 
 export interface LayersSslmemParams extends RuntimeParams {

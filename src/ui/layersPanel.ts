@@ -1,8 +1,9 @@
 // The "Layers & Units" panel (issue 16), one per run: LayerMem / ΔLayerMem bars per layer, the L_f vs L_g
 // scatter of one layer, a UnitMem histogram per layer and, for a clicked unit, its most-selective images in
-// pages, and memorization over training (scores, loss and kNN accuracy per snapshot step). Opened by "SSLMem: Open Layers & Units" (command palette, Runs tree, the score panel's title bar).
-// Its buttons run the backend jobs `layersSslmem` / `unitsSslmem` / `historySslmem` (cancellable notification).
-// Messages from the page are validated (src/protocol/layersPanel.ts); images are served only from inside the run's dataset folder.
+// pages, and memorization over training (scores, loss and kNN accuracy per snapshot step). Opened by
+// "SSLMem: Open Layers & Units" (command palette, Runs tree, the score panel's title bar). Its buttons run the
+// backend jobs `layersSslmem` / `unitsSslmem` / `historySslmem` (cancellable notification). Messages from the
+// page are validated (src/protocol/layersPanel.ts); images are served only from inside the run's dataset folder.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BackendError } from '../protocol/backend';

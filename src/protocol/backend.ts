@@ -28,7 +28,7 @@ import type { RuntimeParams } from './runtime-params';
 export type { RuntimeParams } from './runtime-params';
 // The provider list and the decision record are plain data owned by the engine (no onnxruntime import there).
 import { isObject } from './guards';
-import type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';
+import type { ProviderDecision } from '../engine/runtime/providers';
 export type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';
 
 /** Start an SSLMem run: train f and g on a dataset folder/file, score every subset, write the report. */

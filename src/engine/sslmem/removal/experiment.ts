@@ -14,7 +14,6 @@ import { join, resolve } from 'node:path';
 import { loadDataset } from '../../data';
 import { readCheckpoint } from '../../artifacts/checkpoint';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic';
-import type { ProviderSetting } from '../../runtime/providers';
 import { assertProviderUsable } from '../../runtime/session';
 import { stepsFor, trainEncoder } from '../train-encoder';
 import { trainingIndices } from '../split';
@@ -26,7 +25,7 @@ import { evaluateEncoder, runProbeSet, transferProbeSet, PROBE_TEST_DESCRIPTION,
 import { LINEAR_PROBE_DEFAULTS } from '../probes/linear';
 import { conclusionLines, renderRetrainMarkdown } from './report';
 import { rescoreRetrained } from './rescore';
-import type { RetrainRequest, RetrainHooks, RetrainRuntime, ProbeProtocol, RetrainEvent, RetrainOutcome, RetrainResults, RetrainRow } from './types';
+import type { RetrainRequest, RetrainHooks, RetrainRuntime, ProbeProtocol, RetrainOutcome, RetrainResults, RetrainRow } from './types';
 
 export type { RetrainEvent, RetrainOutcome } from './types';
 import type { SslmemConfig } from '../config-types';

@@ -11,6 +11,7 @@ import { loadLosses } from '../sslmem/losses-file';
 import { loadSplit } from '../sslmem/split-load';
 import { computeScores } from '../sslmem/scores';
 import { openImportedEncoder } from '../sslmem/imported/encoder';
+import { runConfigOf } from '../sslmem/run-config';
 import type { AnalysisHooks, AnalysisOutcome } from './analysis';
 import { layersMarkdown } from './markdown';
 import { meanStderr } from './math';
@@ -18,19 +19,10 @@ import { resolvePointSet } from './points';
 import { writeReportSection } from './report-section';
 import { LAYERS_FILE, type LayerReduce, type LayersFile, type PointSet } from './types';
 
-export const IMPORTED_RUN_PRESET = 'imported';
 export const FINAL_LAYER_ONLY = 'imported encoders: only their output is visible to the engine, so LayerMem has the final layer only (from the output losses its score stages saved); ΔLayerMem across depth needs a trained run';
 
-/** What an imported run's manifest `config` holds (written by sslmem/imported/import-encoders.ts). */
-interface ImportedRunConfig {
-  kind: 'imported';
-  encoders: Record<'f' | 'g', { file: string }>;
-  data: string; cacheDir: string | null;
-  decode: { height: number; width: number; channels: 1 | 3 };
-  scoring: { pairs: number; normalise: boolean; normalisation: 'symmetric' | 'range' | 'raw'; seed: number };
-}
-
-export const isImportedRun = (run: RunHandle) => run.manifest.preset === IMPORTED_RUN_PRESET;
+/** Whether the run scored imported encoders (its config, read by the one reader sslmem/run-config.ts). */
+export const isImportedRun = (run: RunHandle) => runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json')).kind === 'imported';
 
 /** Width of the imported f's output, by encoding one blank image (null when the file is gone or unreadable). */
 async function outputDim(file: string, log?: (m: string) => void): Promise<number | null> {
@@ -47,7 +39,8 @@ export async function importedLayerMem(runDir: string, set: PointSet, reduce: La
   const run = await openRun(runDir);
   const m = run.manifest;
   if (m.status !== 'done' || !run.isDone('report')) throw new Error(`run ${m.id} is not finished (status ${m.status}); finish it first (sslmem resume ${runDir})`);
-  const config = m.config as unknown as ImportedRunConfig;
+  const config = runConfigOf(m.config, m.preset, run.path('manifest.json'));
+  if (config.kind !== 'imported') throw new Error(`run ${m.id} trained its encoders: its LayerMem covers every layer (computeLayerMem)`);
   hooks.log?.(FINAL_LAYER_ONLY);
   const loaded = await loadDataset(config.data, config.decode, { cacheDir: config.cacheDir ?? undefined });
   if (m.dataset.fingerprint && loaded.fingerprint !== m.dataset.fingerprint) throw new Error(`the dataset at ${config.data} changed since run ${m.id} (fingerprint differs)`);

@@ -62,8 +62,8 @@ export type RunResult = RunOutcome;
 export type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
 import type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
 /** Layer analyses (issue 16): src/protocol/layers.ts. */
-export type { LayersSslmemParams, UnitsSslmemParams, AnalysisProgress, AnalysisResult } from './layers';
-import type { LayersSslmemParams, UnitsSslmemParams, AnalysisProgress, AnalysisResult } from './layers';
+export type { LayersSslmemParams, UnitsSslmemParams, HistorySslmemParams, AnalysisProgress, AnalysisResult } from './layers';
+import type { LayersSslmemParams, UnitsSslmemParams, HistorySslmemParams, AnalysisProgress, AnalysisResult } from './layers';
 
 /**
  * method -> { params, result, progress }. `kind` separates quick queries from long-running jobs: jobs
@@ -80,6 +80,7 @@ export interface BackendMethods {
   scoreImported: { kind: 'job'; params: ScoreImportedParams; result: RunResult; progress: RunProgress };
   layersSslmem: { kind: 'job'; params: LayersSslmemParams; result: AnalysisResult; progress: AnalysisProgress };
   unitsSslmem: { kind: 'job'; params: UnitsSslmemParams; result: AnalysisResult; progress: AnalysisProgress };
+  historySslmem: { kind: 'job'; params: HistorySslmemParams; result: AnalysisResult; progress: AnalysisProgress };
 }
 
 export type MethodName = keyof BackendMethods;
@@ -98,6 +99,7 @@ export const METHOD_KINDS: { [M in MethodName]: BackendMethods[M]['kind'] } = {
   scoreImported: 'job',
   layersSslmem: 'job',
   unitsSslmem: 'job',
+  historySslmem: 'job',
 };
 
 export type ErrorCode =

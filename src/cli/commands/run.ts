@@ -15,11 +15,12 @@ export const runOptions = {
   split: { type: 'string', description: 'a split file (JSON: lists of paths or indices per subset S_S, S_C, S_I, S_E)', placeholder: 'file' },
   seed: { type: 'number', description: 'seed of the split, the encoders and the scoring views (default 0)', placeholder: 'n' },
   epochs: { type: 'number', description: 'override the preset\'s number of epochs', placeholder: 'n' },
+  snapshots: { type: 'number', description: 'save f and g at n evenly spaced training steps, for `sslmem history` (default 0: none)', placeholder: 'n' },
   workspace: { type: 'string', description: 'workspace folder holding .sslmem/ (default: current folder)', placeholder: 'dir' },
   set: { type: 'string', description: 'preset fields to override, as JSON, e.g. \'{"epochs":100,"augment":"mild"}\'', placeholder: 'json' },
 } as const;
 
-function overridesFrom(options: { epochs?: number; set?: string }): Record<string, unknown> {
+function overridesFrom(options: { epochs?: number; snapshots?: number; set?: string }): Record<string, unknown> {
   let extra: unknown = {};
   if (options.set) {
     try { extra = JSON.parse(options.set); } catch { throw new UsageError(`--set is not valid JSON: ${options.set}`); }
@@ -27,7 +28,12 @@ function overridesFrom(options: { epochs?: number; set?: string }): Record<strin
   }
   // 0 is a value, not "not given": --epochs 0 is refused (a run that trains nothing has no scores).
   if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) throw new UsageError(`--epochs must be a whole number >= 1, got ${options.epochs}`);
-  return { ...(extra as Record<string, unknown>), ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) };
+  if (options.snapshots !== undefined && (!Number.isInteger(options.snapshots) || options.snapshots < 0)) throw new UsageError(`--snapshots must be a whole number >= 0, got ${options.snapshots}`);
+  return {
+    ...(extra as Record<string, unknown>),
+    ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+    ...(options.snapshots !== undefined ? { snapshots: options.snapshots } : {}),
+  };
 }
 
 export const runCommand = defineCommand({

@@ -57,7 +57,8 @@ export async function runRemovalExperiment(req: RetrainRequestWithProbes, runtim
   const dataset = loaded.dataset;
   const pool = trainingIndices(split, 'f');
   const kResolved = [...new Set(req.k.map((k) => resolveK(k, pool.length)))].sort((a, b) => a - b);
-  const config: SslmemConfig = { ...stored.sslmem, epochs: req.epochs ?? stored.sslmem.epochs };
+  // Retrained encoders are compared by accuracy only: no snapshots for the over-training analysis (14 MB each).
+  const config: SslmemConfig = { ...stored.sslmem, epochs: req.epochs ?? stored.sslmem.epochs, snapshots: 0 };
   const baseline = config.epochs !== stored.sslmem.epochs;
   const specs = planRetrains(kResolved, req.seeds, baseline);
   const files = experimentFiles(baseline ? config.epochs : null);

@@ -59,6 +59,8 @@ describe('memorization scores through the UI (tiny real run)', function () {
     const gitLetters = /[A-Za-z!]/; // git's badges are letters (M, U, D, A, R, C, I, !): ours must not read as one
     const gitColours = new Set(['gitDecoration.modifiedResourceForeground', 'gitDecoration.deletedResourceForeground',
       'gitDecoration.untrackedResourceForeground', 'gitDecoration.ignoredResourceForeground', 'descriptionForeground']);
+    const candidates = csv.filter((r) => r.subset === 'S_C').sort((a, b) => a.rank - b.rank);
+    const candidateRank = new Map(candidates.map((r, i) => [r.path, i + 1]));
     for (const row of csv) {
       const uri = vscode.Uri.file(path.join(dataset, row.path));
       const d = await api.decorations.provideFileDecoration(uri);
@@ -67,12 +69,20 @@ describe('memorization scores through the UI (tiny real run)', function () {
       assert.ok(!gitLetters.test(d.badge), `badge '${d.badge}' looks like a git status letter`);
       assert.notStrictEqual(d.propagate, true, 'a decoration that propagates colours every parent folder');
       if (d.color) assert.ok(!gitColours.has(d.color.id), `colour ${d.color.id} is git's`);
-      const rankQ = (row.rank - 1) / csv.length;
-      assert.strictEqual(d.badge, rankQ < 0.05 ? '◆' : rankQ < 0.25 ? '◇' : '·', `${row.path} rank ${row.rank}`);
+      // Bands rank S_C among itself; a control (S_S, S_I, S_E) is never "most memorized", whatever it scores.
+      if (row.subset === 'S_C') {
+        const rankQ = (candidateRank.get(row.path)! - 1) / candidates.length;
+        assert.strictEqual(d.badge, rankQ < 0.05 ? '◆' : rankQ < 0.25 ? '◇' : '·', `${row.path} rank ${row.rank}`);
+        assert.ok(d.tooltip?.includes(`#${candidateRank.get(row.path)} of ${candidates.length} in S_C by memorization`), d.tooltip);
+      } else {
+        assert.strictEqual(d.badge, '○', `${row.path} (${row.subset}) badge`);
+        assert.strictEqual(d.color, undefined, `${row.path} (${row.subset}) is coloured like a memorized image`);
+        assert.doesNotMatch(d.tooltip ?? '', /most memorized/);
+      }
       assert.ok(d.tooltip?.includes(`score ${row.normalised.toFixed(3)}`), `${row.path}: ${d.tooltip}`);
-      assert.ok(d.tooltip?.includes(`rank ${row.rank} of ${csv.length}`), d.tooltip);
+      assert.ok(d.tooltip?.includes(`rank ${row.rank} of ${csv.length} over all subsets`), d.tooltip);
     }
-    const top = csv.find((r) => r.rank === 1)!;
+    const top = candidates[0];
     assert.strictEqual((await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(dataset, top.path))))?.color?.id, 'sslmem.scoreHigh', 'top sample has no band colour');
     const colours = (vscode.extensions.getExtension('sslmem.sslmem-studio')!.packageJSON.contributes.colors as { id: string; defaults: Record<string, string> }[]);
     for (const id of ['sslmem.scoreHigh', 'sslmem.scoreMid']) {
@@ -187,7 +197,7 @@ describe('memorization scores through the UI (tiny real run)', function () {
     assert.strictEqual(await vscode.commands.executeCommand('sslmem.useRunForBadges', runDir), runDir);
     assert.strictEqual(api.badgeRun.get(), path.resolve(runDir));
     const d = await api.decorations.provideFileDecoration(sample);
-    assert.match(String(d?.tooltip), new RegExp(`score ${csv[0].normalised.toFixed(3)} · rank ${csv[0].rank} of ${csv.length}`));
+    assert.match(String(d?.tooltip), new RegExp(`score ${csv[0].normalised.toFixed(3)}.* · rank ${csv[0].rank} of ${csv.length} over all subsets`));
     assert.match(String(d?.tooltip), new RegExp(`run ${olderId}$`));
     assert.strictEqual(api.topSamples.caption, `${olderId} · pinned`);
     assert.strictEqual(api.topSamples.getChildren()[0].runDir, runDir);

@@ -90,6 +90,7 @@ function restyle(): void {
     const title = (axis as { title?: { color?: string } }).title;
     if (title) title.color = fg;
   }
+  chart.canvas.dataset.fg = fg; // what the legend and axis titles are painted in (the UI scenario reads it)
   chart.update('none');
 }
 

@@ -231,6 +231,39 @@ describe('memorization scores through the UI (tiny real run)', function () {
     const opened = await vscode.commands.executeCommand('sslmem.openScoreExplorer');
     assert.ok(opened, 'Open Latest Run did not open the latest run');
   });
+
+  it('a cancelled run resumes in the same live view, whose curves start with the losses trained before the cancel', async () => {
+    const { api } = await activeApi();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const before = new Set((await api.runs.list()).map((r) => r.dir));
+    const job = vscode.commands.executeCommand<RunResult | undefined>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false });
+    // Cancel once f has trained a few steps (the manifest records progress as it goes).
+    const dir = await pollAsync(async () => {
+      const r = (await api.runs.list()).find((x) => !before.has(x.dir));
+      if (!r) return undefined;
+      const m = JSON.parse(fs.readFileSync(path.join(r.dir, 'manifest.json'), 'utf8')) as { stages: Record<string, { progress?: { done: number } }> };
+      return (m.stages.train_f?.progress?.done ?? 0) >= 2 ? r.dir : undefined;
+    }, 60_000);
+    assert.strictEqual(await vscode.commands.executeCommand('sslmem.cancelJob'), 1);
+    const outcome = await job;
+    assert.strictEqual(outcome?.status, 'cancelled', `the run was not returned as cancelled: ${JSON.stringify(outcome)}`);
+    const view = api.trainingViews.ofRun(dir);
+    assert.ok(view, 'the cancelled run\'s live view is not known by its run folder');
+    assert.strictEqual(tabsOf('sslmem.training').length, 1);
+    const trainedBefore = fs.readFileSync(path.join(dir, 'f', 'loss-history.csv'), 'utf8').trim().split('\n').slice(1)
+      .map((l) => l.split(',').map(Number) as [number, number]);
+    assert.ok(trainedBefore.length >= 2, `loss history before the cancel: ${trainedBefore.length} steps`);
+
+    const resumed = await vscode.commands.executeCommand<RunResult>('sslmem.resumeRun', dir);
+    assert.strictEqual(resumed?.status, 'done');
+    // The same tab, not a second "resume <id>" one beside it.
+    assert.strictEqual(api.trainingViews.ofRun(dir), view);
+    const labels = tabsOf('sslmem.training').map((t) => t.label);
+    assert.deepStrictEqual(labels, ['SSLMem: tiny run on fashion-mini'], labels.join(' | '));
+    // The resumed view was given the losses from before the cancel (step, loss as written by the trainer).
+    const history = view.lastStart.history ?? [];
+    assert.deepStrictEqual(history.find((h) => h.stage === 'train_f')?.points, trainedBefore);
+  });
 });
 
 async function pollAsync<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {

@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { RunProgress } from '../../src/protocol/backend';
 import { isHostToTraining, type HostToTraining, type TrainingToHost } from '../../src/protocol/training';
-import { etaSeconds, formatDuration, lossAxisRange, overallFraction } from './progress';
+import { etaSeconds, formatDuration, historySeries, lossAxisRange, overallFraction } from './progress';
 import { el, themeColor, vscodeApi } from '../shared/dom';
 import { describeChosen, isProviderDecision, type ProviderDecision } from '../../src/engine/runtime/providers';
 
@@ -17,6 +17,8 @@ const stageRows = new Map<string, HTMLElement>();
 let stageNames: string[] = [];
 const stageDone = new Map<string, number>();
 let startedAt = 0;
+/** When this job's own work began, and how much of the run was done then (a resumed run starts part-way). */
+let paceFrom: { at: number; fraction: number } | undefined;
 let clock: ReturnType<typeof setInterval> | undefined;
 let chart: Chart | undefined;
 const series: Record<'f' | 'g', { x: number; y: number }[]> = { f: [], g: [] };
@@ -33,7 +35,14 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
   });
   stageNames = [...msg.stages];
   stageDone.clear();
+  stageRows.clear();
   startedAt = Date.now();
+  paceFrom = undefined;
+  // A resumed run: the curves start with what was trained before the cancel (the run's loss-history.csv).
+  const history = historySeries(msg.history ?? []);
+  series.f.length = 0; series.g.length = 0;
+  series.f.push(...history.f); series.g.push(...history.g);
+  chart?.destroy();
   clearInterval(clock);
   clock = setInterval(tick, 1000);
   const stages = el('ol', { id: 'stages', className: 'stages' });
@@ -58,6 +67,9 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
     el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
     el('div', { className: 'body' }, el('div', { className: 'chart' }, canvas), stages),
     el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }));
+  const before = series.f.length + series.g.length;
+  if (before) text('status', `Resumed: the curves up to here (${before} points) are the losses trained before the cancel.`);
+  canvas.dataset.historyPoints = String(before);
   chart = new Chart(canvas, {
     type: 'line',
     data: { datasets: [
@@ -67,6 +79,7 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
     options: { animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
       scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'SSL loss' } } } },
   });
+  fitLossAxis();
   restyle();
 }
 
@@ -103,7 +116,7 @@ function tick(): void {
   const elapsed = (Date.now() - startedAt) / 1000;
   text('stat-overall', `${Math.floor(fraction * 100)}%`);
   text('stat-elapsed', formatDuration(elapsed));
-  const eta = etaSeconds(elapsed, fraction);
+  const eta = paceFrom && etaSeconds((Date.now() - paceFrom.at) / 1000, fraction, paceFrom.fraction);
   text('stat-eta', eta === undefined ? '—' : formatDuration(eta));
   document.getElementById('progress')?.setAttribute('value', String(fraction));
 }
@@ -135,6 +148,7 @@ function progress(e: RunProgress): void {
       if (e.status === 'start') text('stat-stage', e.stage);
       break;
     case 'train': {
+      paceFrom ??= { at: Date.now(), fraction: overallFraction(stageNames, stageDone) };
       const which = e.stage.startsWith('train_g') ? 'g' : 'f';
       series[which].push({ x: e.step, y: e.loss });
       fitLossAxis();
@@ -149,6 +163,7 @@ function progress(e: RunProgress): void {
     }
     case 'provider': if (isProviderDecision(e.decision)) showProvider(e.decision); break;
     case 'score':
+      paceFrom ??= { at: Date.now(), fraction: overallFraction(stageNames, stageDone) };
       setStage(e.stage, 'running', `${e.done}/${e.total}`);
       text('stat-step', `${e.done} / ${e.total}`);
       stageDone.set(e.stage, e.done / e.total);
@@ -176,6 +191,12 @@ function finished(msg: Extract<HostToTraining, { type: 'finished' }>): void {
   text('status', msg.message);
   document.getElementById('status')?.classList.add(msg.status);
   document.getElementById('cancel')?.remove();
+  if (msg.status === 'cancelled' && msg.resumable) {
+    // Resuming continues in this view: the curves so far stay, and the new steps join them.
+    const resume = el('vscode-button', { id: 'resume', text: 'Resume run' });
+    resume.addEventListener('click', () => { resume.setAttribute('disabled', ''); post({ type: 'resume' }); });
+    document.querySelector('header')?.append(resume);
+  }
   if (msg.status === 'done') {
     const open = el('vscode-button', { id: 'open-scores', text: 'Open scores' });
     open.addEventListener('click', () => post({ type: 'openScores' }));

@@ -3,6 +3,7 @@
 // functions of (seed, step), so a resumed run continues exactly where the killed one stopped.
 
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Dataset } from '../data/types';
 import { Trainer, type Progress } from '../runtime/trainer';
 import { datasetBatchSource } from '../runtime/batches';
@@ -13,6 +14,7 @@ import { writeArtifacts } from '../artifacts/manifest';
 import type { ProviderDecision, ProviderSetting } from '../runtime/providers';
 import { augmentationOf, buildProblem, scheduleFor } from './config';
 import { type SslmemConfig } from './config-types';
+import { LOSS_HISTORY_FILE, LossHistoryWriter } from '../runs/loss-history';
 
 export interface TrainEncoderJob {
   config: SslmemConfig;
@@ -60,6 +62,8 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
     const t0 = performance.now();
     // About 20 checkpoints per encoder: a kill loses at most 5% of the training.
     const checkpointEvery = Math.max(10, Math.round(total / 20));
+    // The loss per step, beside the checkpoint and cut back to it (a resumed run's live view plots it).
+    const history = await LossHistoryWriter.open(join(job.dir, LOSS_HISTORY_FILE), trainer.stepIndex);
     const result = await trainer.train({
       steps: total,
       batchSource: datasetBatchSource(job.dataset, config.batch, job.seed, job.indices),
@@ -69,9 +73,11 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
       onProgress: (p) => {
         // A NaN/Inf loss poisons every weight from this step on: stop now, before it is checkpointed.
         if (!Number.isFinite(p.loss)) throw new Error(`training stopped: the loss became ${p.loss} at step ${p.step} of ${total} (try a lower learning rate; check the data and model options)`);
+        history.add(p.step, p.loss);
+        if (p.step % checkpointEvery === 0) void history.flush().catch((e) => job.log?.(`could not write the loss history: ${(e as Error).message}`));
         job.onProgress?.({ ...p, total });
       },
-    });
+    }).finally(() => history.flush().catch((e) => job.log?.(`could not write the loss history: ${(e as Error).message}`)));
     const checkpoint = await trainer.snapshot();
     if (!result.cancelled) {
       const encode = buildEncode(problem, { batch: config.scoring.batch });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startRun } from '../../../src/engine/sslmem/pipeline';
 import { listRuns } from '../../../src/engine/runs';
+import { LOSS_HISTORY_FILE, readLossHistory } from '../../../src/engine/runs/loss-history';
 import { demoSubset, lastLine, spawnCli } from './helpers';
 
 // 120 images: f and g train on ~97 images, batch 32 -> 3 steps per epoch; 6 epochs = 18 steps per encoder,
@@ -20,6 +21,7 @@ const root = mkdtempSync(path.join(tmpdir(), 'sslmem-resume-'));
 const data = path.join(root, 'data');
 const cacheDir = path.join(root, 'cache');
 let reference = '';
+let referenceRun = '';
 
 describe('determinism and resume after SIGKILL', () => {
   before(async () => {
@@ -27,6 +29,7 @@ describe('determinism and resume after SIGKILL', () => {
     const out = await startRun({ data, preset: 'tiny', storeDir: path.join(root, 'a', 'runs'), cacheDir, seed: SEED, overrides: { epochs: EPOCHS } }, { provider: 'cpu' });
     assert.equal(out.status, 'done');
     reference = readFileSync(path.join(out.runDir, 'scores.csv'), 'utf8');
+    referenceRun = out.runDir;
   });
   process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 
@@ -77,5 +80,12 @@ describe('determinism and resume after SIGKILL', () => {
     assert.match(r.stderr, /split: already done/);
     assert.equal(readFileSync(path.join(runDir, 'scores.csv'), 'utf8'), reference);
     assert.equal(JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'utf8')).status, 'done');
+    // The loss history (what a resumed run's live view plots, issue 17 item 7) keeps the steps before the kill,
+    // drops those logged past the checkpoint, and ends as the uninterrupted run's: every step once, same losses.
+    for (const who of ['f', 'g']) {
+      const resumedHistory = await readLossHistory(path.join(runDir, who, LOSS_HISTORY_FILE));
+      assert.deepEqual(resumedHistory.map((p) => p.step), Array.from({ length: Number(from[2]) }, (_, i) => i + 1), `${who}: steps`);
+      assert.deepEqual(resumedHistory, await readLossHistory(path.join(referenceRun, who, LOSS_HISTORY_FILE)), `${who}: losses`);
+    }
   });
 });

@@ -92,8 +92,8 @@ function restyle(): void {
   const fg = themeColor('foreground', '#ccc'), muted = themeColor('descriptionForeground', '#999');
   const grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
   const [f, g] = chart.data.datasets;
-  f.borderColor = themeColor('charts-red', '#f14c4c');
-  g.borderColor = themeColor('charts-blue', '#3794ff');
+  f.borderColor = f.backgroundColor = themeColor('charts-red', '#f14c4c'); // background: the legend's swatch
+  g.borderColor = g.backgroundColor = themeColor('charts-blue', '#3794ff');
   const o = chart.options;
   o.plugins = { ...o.plugins, legend: { ...o.plugins?.legend, labels: { ...o.plugins?.legend?.labels, color: fg } } };
   for (const axis of [o.scales?.x, o.scales?.y]) {

@@ -120,7 +120,7 @@ export async function runJob(deps: ComputeDeps, title: string, preset: string, d
   let training: TrainingPanel | undefined;
   if (options.showTraining !== false) {
     const open = existing && TrainingPanel.ofRun(existing.runDir);
-    if (open && !open.isDisposed) { open.restart(startMessage, handlers); training = open; }
+    if (open?.reusable) { open.restart(startMessage, handlers); training = open; }
     else training = new TrainingPanel(deps.extensionUri, startMessage, handlers);
     if (existing) training.attachRun(existing.runDir);
   }

@@ -29,6 +29,8 @@ export class TrainingPanel implements vscode.Disposable {
   private pendingTrain: RunProgress | undefined;
   private runDir: string | undefined;
   private disposed = false;
+  /** A job is feeding the panel (until finish): a second job of the same run must not take it over. */
+  private running = true;
   /** The start message of the job shown now (tests read what a resumed view was given). */
   lastStart: Start;
 
@@ -55,7 +57,8 @@ export class TrainingPanel implements vscode.Disposable {
   get visible(): boolean { return this.panel.visible; }
   get title(): string { return this.panel.title; }
   get onDidDispose(): vscode.Event<void> { return this.panel.onDidDispose; }
-  get isDisposed(): boolean { return this.disposed; }
+  /** The panel can show another job of its run: it is open and its own job has finished. */
+  get reusable(): boolean { return !this.disposed && !this.running; }
 
   /** The panel shows this run (its folder became known): a resume of it finds this panel. */
   attachRun(runDir: string): void {
@@ -67,6 +70,7 @@ export class TrainingPanel implements vscode.Disposable {
   /** The same run again (resumed): the page starts over with `start` (and its loss history); the tab is brought forward. */
   restart(start: Start, handlers: TrainingHandlers): void {
     this.handlers = handlers;
+    this.running = true;
     this.lastStart = start;
     this.lastTrainPost = 0;
     this.pendingTrain = undefined;
@@ -86,6 +90,7 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   finish(status: 'done' | 'cancelled' | 'failed', message: string): void {
+    this.running = false;
     this.send({ type: 'finished', status, message, resumable: status === 'cancelled' && !!this.runDir });
   }
 

@@ -84,13 +84,19 @@ export class TrainingPanel implements vscode.Disposable {
       const now = Date.now();
       if (now - this.lastTrainPost < 100 && event.step !== event.total) { this.pendingTrain = event; return; }
       this.lastTrainPost = now;
-      if (this.pendingTrain) { this.send({ type: 'progress', event: this.pendingTrain }); this.pendingTrain = undefined; }
     }
+    this.flushTrain();
     this.send({ type: 'progress', event });
+  }
+
+  /** The last held-back train step goes out before anything else: the view's last step is the trainer's last. */
+  private flushTrain(): void {
+    if (this.pendingTrain) { this.send({ type: 'progress', event: this.pendingTrain }); this.pendingTrain = undefined; }
   }
 
   finish(status: 'done' | 'cancelled' | 'failed', message: string): void {
     this.running = false;
+    this.flushTrain();
     this.send({ type: 'finished', status, message, resumable: status === 'cancelled' && !!this.runDir });
   }
 

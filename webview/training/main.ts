@@ -2,7 +2,7 @@
 // progress and a Cancel button. Everything shown comes from the backend's progress events, via the host.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
 import type { RunProgress } from '../../src/protocol/backend';
 import { isHostToTraining, type HostToTraining, type TrainingToHost } from '../../src/protocol/training';
 import { etaSeconds, formatDuration, historySeries, lossAxisRange, overallFraction } from './progress';
@@ -66,10 +66,13 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
     el('ul', { id: 'provider-reasons', className: 'muted provider-reasons', attrs: { 'aria-label': 'execution providers not used' } }),
     el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
     el('div', { className: 'body' }, el('div', { className: 'chart' }, canvas), stages),
+    el('p', { id: 'resumed-note', className: 'muted' }),
     el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }));
   const before = series.f.length + series.g.length;
-  if (before) text('status', `Resumed: the curves up to here (${before} points) are the losses trained before the cancel.`);
+  if (before) text('resumed-note', `Resumed: the curves up to the dashed line (${before} points) are the losses trained before the cancel (the run's loss-history.csv).`);
   canvas.dataset.historyPoints = String(before);
+  // Where each curve's history ends: the resume point, marked on the chart.
+  resumedAt = [history.f, history.g].flatMap((h) => (h.length ? [h[h.length - 1].x] : []));
   chart = new Chart(canvas, {
     type: 'line',
     data: { datasets: [
@@ -78,10 +81,32 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
     ] },
     options: { animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
       scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'SSL loss' } } } },
+    plugins: [resumeMarker],
   });
   fitLossAxis();
   restyle();
 }
+
+/** Steps at which a resumed run's history ends (one per curve that has one). */
+let resumedAt: number[] = [];
+/** A dashed vertical line, labelled "resumed", at each step where a curve's history from before the cancel ends. */
+const resumeMarker: Plugin<'line'> = {
+  id: 'resumeMarker',
+  afterDatasetsDraw(c) {
+    const { ctx, chartArea, scales: { x } } = c;
+    ctx.save();
+    ctx.strokeStyle = ctx.fillStyle = themeColor('descriptionForeground', '#999');
+    ctx.setLineDash([4, 3]);
+    ctx.font = '10px sans-serif';
+    for (const step of new Set(resumedAt)) {
+      const px = x.getPixelForValue(step);
+      if (px < chartArea.left || px > chartArea.right) continue;
+      ctx.beginPath(); ctx.moveTo(px, chartArea.top); ctx.lineTo(px, chartArea.bottom); ctx.stroke();
+      ctx.fillText('resumed', px + 4, chartArea.top + 10);
+    }
+    ctx.restore();
+  },
+};
 
 /**
  * The chart's colours from the theme's CSS variables (issue 17 item 6): legend and axis titles in the editor's

@@ -89,7 +89,7 @@ export class TrainingPanel implements vscode.Disposable {
     this.send({ type: 'progress', event });
   }
 
-  /** The last held-back train step goes out before anything else: the view's last step is the trainer's last. */
+  /** The last held-back train step goes out before anything else: the view's last step is the last one reported. */
   private flushTrain(): void {
     if (this.pendingTrain) { this.send({ type: 'progress', event: this.pendingTrain }); this.pendingTrain = undefined; }
   }

@@ -62,8 +62,6 @@ export async function run(ctx: UiContext): Promise<void> {
   const stoppedAt = manifest.stages.train_f.progress!;
   assert.ok(stoppedAt.done < stoppedAt.total, `f finished before the cancel (${stoppedAt.done}/${stoppedAt.total})`);
   assert.equal(history.length, stoppedAt.done, 'the loss history does not end where f stopped');
-  // The view's last step is the trainer's last (a held-back progress event is sent before the end).
-  assert.equal(await step.textContent(), `${stoppedAt.done} / ${stoppedAt.total}`);
 
   // Resume from the view: the same tab, its curve starting with the steps trained before the cancel.
   await resume.click();

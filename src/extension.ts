@@ -22,7 +22,7 @@ import { TrainingPanel } from './ui/trainingPanel';
 export interface SslmemApi {
   backend: BackendHost;
   runs: RunsTreeProvider;
-  scoreExplorer: RunsOverviewPanels;
+  runsOverview: RunsOverviewPanels;
   scorePanels: ScorePanels;
   scoreIndex: ScoreIndex;
   decorations: ScoreDecorations;
@@ -47,7 +47,7 @@ export interface SslmemApi {
 export function activate(context: vscode.ExtensionContext): SslmemApi {
   const backend = new BackendHost(context.asAbsolutePath('dist/backend.js'));
   const runs = new RunsTreeProvider();
-  const scoreExplorer = new RunsOverviewPanels(context.extensionUri, backend.log);
+  const runsOverview = new RunsOverviewPanels(context.extensionUri, backend.log);
   const scorePanels = new ScorePanels(context.extensionUri, backend.log);
   const scoreIndex = new ScoreIndex();
   const decorations = new ScoreDecorations(scoreIndex);
@@ -89,17 +89,17 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   const scoresView = vscode.window.createTreeView('sslmem.scores', { treeDataProvider: topSamples });
   topSamples.attach(scoresView);
   context.subscriptions.push(
-    backend, runs, scoreExplorer, scorePanels, decorations, inspector, topSamples, galleries, badgeRun, scoresView,
+    backend, runs, runsOverview, scorePanels, decorations, inspector, topSamples, galleries, badgeRun, scoresView,
     vscode.window.registerTreeDataProvider('sslmem.runs', runs),
     badgeRun.onDidChange(() => { void refreshScores(); }),
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], hovers),
     vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, inspector, { supportsMultipleEditorsPerDocument: true }),
-    ...registerCommands({ backend, runs, scoreExplorer, scorePanels, galleries, compute, badgeRun, refreshScores }),
+    ...registerCommands({ backend, runs, runsOverview, scorePanels, galleries, compute, badgeRun, refreshScores }),
     // The overview panel and the score previews follow the run store: whenever the tree re-reads it, so do they.
-    runs.onDidChangeRuns(() => { void scoreExplorer.refresh(); void refreshScores(); }),
+    runs.onDidChangeRuns(() => { void runsOverview.refresh(); void refreshScores(); }),
     // Granting trust enables jobs; refresh so the panel's empty state stops saying they are disabled.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => { void scoreExplorer.refresh(); }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => { void runsOverview.refresh(); }),
     relinks,
     relinks.onDidRelink(async (runDir) => { await scorePanels.relocated(runDir); runs.refresh(); await refreshScores(); }),
     vscode.commands.registerCommand('sslmem.relinkDataset', async (run?: unknown, target?: unknown) => {
@@ -121,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   void refreshScores();
   backend.log.info(`SSLMem Studio activated (VS Code ${vscode.version}, extension host node ${process.version})`);
   const trainingViews = { ofRun: (runDir: string) => TrainingPanel.ofRun(runDir) };
-  return { backend, runs, scoreExplorer, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, layers, badgeRun, relinks, trainingViews, refreshScores };
+  return { backend, runs, runsOverview, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, layers, badgeRun, relinks, trainingViews, refreshScores };
 }
 
 /** The run to relink when the command names none: the runs whose dataset is missing (else all indexed runs). */

@@ -29,3 +29,17 @@ export interface CliCommand<S extends OptionsSpec = OptionsSpec> {
 export function defineCommand<S extends OptionsSpec>(cmd: CliCommand<S>): CliCommand {
   return cmd as unknown as CliCommand;
 }
+
+/**
+ * Ctrl-C for a long command: the first press says `message` and aborts the returned signal (the job stops at
+ * its next safe point and stays resumable); a second press exits at once. Call `unsubscribe` when done.
+ */
+export function cancelOnInterrupt(io: CliIO, message: string): { signal: AbortSignal; unsubscribe: () => void } {
+  const abort = new AbortController();
+  let interrupts = 0;
+  const unsubscribe = io.onInterrupt(() => {
+    if (++interrupts === 1) { io.err(`\n${message}\n`); abort.abort(); }
+    else process.exit(EXIT.cancelled);
+  });
+  return { signal: abort.signal, unsubscribe };
+}

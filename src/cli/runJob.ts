@@ -5,7 +5,7 @@ import { PROVIDER_SETTINGS, describeDecision, isProviderSetting } from '../engin
 import { UsageError } from './args';
 import type { BackendClient } from '../backend/client';
 import { withBackend } from './backend';
-import { EXIT, type CliIO } from './command';
+import { EXIT, type CliIO, cancelOnInterrupt } from './command';
 import { ProgressLine } from './progress';
 
 export const runtimeOptions = {
@@ -32,12 +32,7 @@ export function describeProgress(p: RunProgress): { done: number; total: number;
 
 export async function runWithProgress(options: { 'in-process'?: boolean; verbose?: boolean }, io: CliIO,
   send: (client: BackendClient, signal: AbortSignal, onProgress: (p: RunProgress) => void) => Promise<RunResult>): Promise<number> {
-  const abort = new AbortController();
-  let interrupts = 0;
-  const unsubscribe = io.onInterrupt(() => {
-    if (++interrupts === 1) { io.err('\ncancelling after the current step… (the run can be resumed)\n'); abort.abort(); }
-    else process.exit(EXIT.cancelled);
-  });
+  const { signal, unsubscribe } = cancelOnInterrupt(io, 'cancelling after the current step… (the run can be resumed)');
   const bar = new ProgressLine(io.err, io.errIsTTY);
   let barStage = '';
   const onProgress = (p: RunProgress) => {
@@ -47,7 +42,7 @@ export async function runWithProgress(options: { 'in-process'?: boolean; verbose
     bar.update(d.done, d.total, d.message);
   };
   try {
-    const result = await withBackend(options, io, (client) => send(client, abort.signal, onProgress));
+    const result = await withBackend(options, io, (client) => send(client, signal, onProgress));
     bar.finish();
     if (result.status === 'cancelled') {
       io.err(`run interrupted; resume with: sslmem resume ${result.runDir}\n`);

@@ -1,7 +1,7 @@
 // Small type guards shared by every webview protocol (score panel, training view, retrain view, ...).
 // Whatever a webview posts is untrusted input: each protocol module validates with these before use.
 
-export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+export { isObject } from '../engine/util/guards';
 
 export const isIntIn = (x: unknown, lo: number, hi: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
 

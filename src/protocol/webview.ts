@@ -1,4 +1,4 @@
-// Messages between the extension host and the Score Explorer webview. Imported by both bundles (host and
+// Messages between the extension host and the Runs Overview webview. Imported by both bundles (host and
 // browser), so it must stay free of Node and `vscode` imports. Whatever a webview posts is untrusted input
 // (its page could be confused by a crafted run), hence the guards: the host drops and logs anything else.
 import { isObject } from './guards';
@@ -34,7 +34,7 @@ export interface RenderedMessage { type: 'rendered'; rows: number }
 export type WebviewToHost = ReadyMessage | RefreshMessage | OpenManifestMessage | RenderedMessage;
 
 /** UI state the webview persists with vscode.setState (never data: data is refetched from the host). */
-export interface ScoreExplorerState { selectedRunId?: string }
+export interface RunsOverviewState { selectedRunId?: string }
 
 /** Run ids become folder names; bound them so a message cannot smuggle a path. */
 const isRunId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200 && !/[\\/]|^\.\.?$/.test(x);
@@ -65,6 +65,6 @@ export function isHostToWebview(x: unknown): x is HostToWebview {
     && Array.isArray(x.runs) && x.runs.every(isRunRow) && typeof x.trusted === 'boolean';
 }
 
-export function isScoreExplorerState(x: unknown): x is ScoreExplorerState {
+export function isRunsOverviewState(x: unknown): x is RunsOverviewState {
   return isObject(x) && (x.selectedRunId === undefined || typeof x.selectedRunId === 'string');
 }

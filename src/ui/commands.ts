@@ -13,19 +13,19 @@ import type { RunsTreeProvider } from './runsTree';
 import type { RunsOverviewPanels } from './runsOverviewPanel';
 import type { ScorePanels } from './scorePanel';
 
-export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; scoreExplorer: RunsOverviewPanels; scorePanels: ScorePanels; galleries: GalleryComparePanels; compute: ComputeDeps;
+export interface CommandDeps { backend: BackendHost; runs: RunsTreeProvider; runsOverview: RunsOverviewPanels; scorePanels: ScorePanels; galleries: GalleryComparePanels; compute: ComputeDeps;
   badgeRun: BadgeRunPin; refreshScores: () => Promise<void> }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { backend, runs, scoreExplorer, scorePanels, galleries, compute, badgeRun, refreshScores } = deps;
+  const { backend, runs, runsOverview, scorePanels, galleries, compute, badgeRun, refreshScores } = deps;
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'sslmem.showBackendLog': () => backend.log.show(true),
     'sslmem.backendStatus': () => showBackendStatus(backend),
     'sslmem.selectExecutionProvider': () => selectExecutionProvider(backend),
     'sslmem.runSelfCheck': () => runSelfCheck(backend),
     'sslmem.cancelJob': () => cancelJob(backend),
-    'sslmem.openScoreExplorer': () => openLatestRun(scorePanels, () => scoreExplorer.open()),
-    'sslmem.showRunsOverview': () => scoreExplorer.open().then(() => undefined),
+    'sslmem.openLatestRun': () => openLatestRun(scorePanels, () => runsOverview.open()),
+    'sslmem.showRunsOverview': () => runsOverview.open().then(() => undefined),
     'sslmem.refreshRuns': () => runs.refresh(), // the panel follows the tree (see extension.ts)
     // From the Explorer context menu the first argument is the clicked folder's Uri.
     'sslmem.computeScores': (target, options) => computeScores(compute, target instanceof vscode.Uri ? target : undefined, (options ?? {}) as ComputeOptions),

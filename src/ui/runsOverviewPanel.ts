@@ -52,7 +52,7 @@ export class RunsOverviewPanels implements vscode.Disposable {
   }
 
   private async adopt(panel: vscode.WebviewPanel): Promise<void> {
-    this.panel?.dispose(); // one Score Explorer at a time
+    this.panel?.dispose(); // one Runs Overview at a time
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'sslmem.svg');
     this.runs = await listRuns(runStoreFolders());
@@ -63,8 +63,8 @@ export class RunsOverviewPanels implements vscode.Disposable {
       title: TITLE,
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: asUri('dist', 'webview', 'scoreExplorer.js'),
-      styleUris: [asUri('media', 'scoreExplorer.css')],
+      scriptUri: asUri('dist', 'webview', 'runsOverview.js'),
+      styleUris: [asUri('media', 'runsOverview.css')],
     });
     const subs = [
       webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
@@ -83,7 +83,7 @@ export class RunsOverviewPanels implements vscode.Disposable {
 
   private async onMessage(raw: unknown): Promise<void> {
     if (!isWebviewToHost(raw)) {
-      this.log.warn(`Score Explorer: dropped an invalid message from the webview: ${safeJson(raw)}`);
+      this.log.warn(`Runs Overview: dropped an invalid message from the webview: ${safeJson(raw)}`);
       return;
     }
     const msg: WebviewToHost = raw;
@@ -95,7 +95,7 @@ export class RunsOverviewPanels implements vscode.Disposable {
       case 'openManifest': {
         const run = this.runs.find((r) => r.id === msg.runId);
         if (run) await vscode.window.showTextDocument(vscode.Uri.file(run.manifestPath), { preview: true, viewColumn: vscode.ViewColumn.Beside });
-        else this.log.warn(`Score Explorer: no run '${msg.runId}' (it may have been deleted)`);
+        else this.log.warn(`Runs Overview: no run '${msg.runId}' (it may have been deleted)`);
         break;
       }
       case 'rendered':

@@ -28,7 +28,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('sslmem.runStoreFolder')) this.refresh(); }));
   }
 
-  /** Re-reads the run store now (listeners: the tree, and the Score Explorer panel via extension.ts). */
+  /** Re-reads the run store now (listeners: the tree, and the Runs Overview panel via extension.ts). */
   refresh(): void {
     clearTimeout(this.debounce);
     this.debounce = undefined;

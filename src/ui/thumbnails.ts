@@ -9,8 +9,9 @@ import type { Dataset } from '../engine/data/types';
 import type { RunManifest } from '../engine/runs/manifest';
 import { augmentReference } from '../engine/augment/reference';
 import { sampleAugmentations } from '../engine/augment/sample';
-import { recipe, type RecipeName } from '../engine/augment/config';
-import { scoringSeedOf } from '../engine/sslmem/view-batches';
+import { recipe } from '../engine/augment/config';
+import { isObject } from '../engine/util/guards';
+import { runConfigOf, viewSettingsOf, type ViewSettings } from '../engine/sslmem/run-config';
 
 export const THUMBS_FOLDER = 'thumbs';
 export const VIEWS_FOLDER = 'views';
@@ -20,7 +21,16 @@ const THUMB_SIZE = 96;
 export class ThumbnailRenderer {
   private dataset: Promise<Dataset | null> | undefined;
 
-  constructor(private readonly runDir: string, private readonly manifest: Pick<RunManifest, 'dataset' | 'config'>) {}
+  constructor(private readonly runDir: string, private readonly manifest: Pick<RunManifest, 'dataset' | 'config' | 'preset'>) {}
+
+  /** The run's view settings, or null for a manifest whose config cannot be read (shown without views). */
+  private settings(): ViewSettings | null {
+    try {
+      return viewSettingsOf(runConfigOf(this.manifest.config, this.manifest.preset, path.join(this.runDir, 'manifest.json')));
+    } catch {
+      return null;
+    }
+  }
 
   fileFor(index: number): string { return path.join(this.runDir, THUMBS_FOLDER, `${index}.png`); }
 
@@ -55,13 +65,13 @@ export class ThumbnailRenderer {
     const files = Array.from({ length: pairs * 2 }, (_, i) => path.join(this.runDir, VIEWS_FOLDER, `${index}-${i >> 1}-${i & 1}.png`));
     const have = await Promise.all(files.map((f) => fs.stat(f).then(() => true, () => false)));
     if (have.every(Boolean)) return files;
-    const stored = this.manifest.config as { sslmem?: { augment?: RecipeName; decode?: { channels: 1 | 3; height: number; width: number } }; seed?: number };
+    const settings = this.settings();
     const d = await this.loadDataset();
-    if (!d || index < 0 || index >= d.n || !stored.sslmem?.augment) return [];
+    if (!d || index < 0 || index >= d.n || !settings) return [];
     // Shown as pixels, so without the final normalisation.
-    const config = { ...recipe(stored.sslmem.augment, d.channels, [d.height, d.width]), normalize: null };
-    // The pipeline's scoring seed (src/engine/sslmem/pipeline.ts): keep in step with it.
-    const scoringSeed = scoringSeedOf(stored.seed ?? 0);
+    const config = { ...recipe(settings.augment, d.channels, [d.height, d.width]), normalize: null };
+    // The views the scores were computed on: same recipe, same keyed scoring seed (trained or imported run).
+    const scoringSeed = settings.scoringSeed;
     const size = d.channels * d.height * d.width;
     const pixels = Float64Array.from(d.images.subarray(index * size, (index + 1) * size), (v) => v / 255);
     await fs.mkdir(path.join(this.runDir, VIEWS_FOLDER), { recursive: true });
@@ -81,7 +91,8 @@ export class ThumbnailRenderer {
     const fingerprint = this.manifest.dataset.fingerprint;
     if (typeof fingerprint !== 'string' || !/^[0-9a-f]{16,64}$/.test(fingerprint)) return Promise.resolve(null);
     // The manifest's cacheDir is data: only a cache inside the run's workspace .sslmem folder is read.
-    const { dir } = confinedCacheDir(this.runDir, (this.manifest.config as { cacheDir?: unknown }).cacheDir);
+    // Read even when the rest of the config is not (a thumbnail needs only the decoded pixels).
+    const { dir } = confinedCacheDir(this.runDir, isObject(this.manifest.config) ? this.manifest.config.cacheDir : undefined);
     // Loaded once per panel: the decoded pixels are what the encoders saw, so they are what we show.
     this.dataset ??= readDatasetCache(cacheFileFor(dir, fingerprint), fingerprint, this.manifest.dataset.path);
     return this.dataset;

@@ -11,7 +11,7 @@ describe('activation and manifest', () => {
     const { api } = await activeApi();
     assert.strictEqual(typeof api.backend.request, 'function');
     assert.strictEqual(typeof api.runs.list, 'function');
-    assert.strictEqual(typeof api.scoreExplorer.open, 'function');
+    assert.strictEqual(typeof api.runsOverview.open, 'function');
   });
 
   it('contributes the SSLMem container with the Runs and Score Explorer views', async () => {

@@ -225,10 +225,10 @@ describe('memorization scores through the UI (tiny real run)', function () {
   it('the remaining commands run: runs overview, refresh, backend log', async () => {
     const { api } = await activeApi();
     await vscode.commands.executeCommand('sslmem.showRunsOverview');
-    await waitFor('the runs overview', () => api.scoreExplorer.current);
+    await waitFor('the runs overview', () => api.runsOverview.current);
     await vscode.commands.executeCommand('sslmem.refreshRuns');
     await vscode.commands.executeCommand('sslmem.showBackendLog');
-    const opened = await vscode.commands.executeCommand('sslmem.openScoreExplorer');
+    const opened = await vscode.commands.executeCommand('sslmem.openLatestRun');
     assert.ok(opened, 'Open Latest Run did not open the latest run');
   });
 

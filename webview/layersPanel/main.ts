@@ -106,11 +106,9 @@ function table(l: LayersSummary): HTMLElement {
   return t;
 }
 
-let unitsData: UnitsSummary | null = null;
 let imagesBox: HTMLElement | null = null;
 
 function unitsSection(u: UnitsSummary | null): HTMLElement {
-  unitsData = u;
   const section = el('section', { id: 'units' }, el('h2', { text: 'UnitMem per layer' }));
   const compute = el('button', { id: 'compute-units', text: u ? 'Recompute UnitMem (f)' : 'Compute UnitMem (f)' });
   compute.addEventListener('click', () => { compute.disabled = true; post({ type: 'compute', what: 'units' }); });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { BackendError, type AnalysisProgress, type AnalysisResult } from '../../protocol/backend';
 import type { BackendClient } from '../../backend/client';
 import { backendOptions, withBackend } from '../backend';
-import { defineCommand, EXIT, type CliIO } from '../command';
+import { defineCommand, EXIT, type CliIO, cancelOnInterrupt } from '../command';
 import { UsageError } from '../args';
 import { ProgressLine } from '../progress';
 import { runtimeFrom, runtimeOptions } from '../runJob';
@@ -14,15 +14,10 @@ import { oneRunFolder } from './report';
 
 async function runAnalysis(options: { 'in-process'?: boolean; verbose?: boolean }, io: CliIO,
   send: (client: BackendClient, signal: AbortSignal, onProgress: (p: AnalysisProgress) => void) => Promise<AnalysisResult>): Promise<number> {
-  const abort = new AbortController();
-  let interrupts = 0;
-  const unsubscribe = io.onInterrupt(() => {
-    if (++interrupts === 1) { io.err('\ncancelling after the current batch…\n'); abort.abort(); }
-    else process.exit(EXIT.cancelled);
-  });
+  const { signal, unsubscribe } = cancelOnInterrupt(io, 'cancelling after the current batch…');
   const bar = new ProgressLine(io.err, io.errIsTTY);
   try {
-    const result = await withBackend(options, io, (client) => send(client, abort.signal, (p) => bar.update(p.done, p.total, `${p.stage} batch ${p.done}/${p.total}`)));
+    const result = await withBackend(options, io, (client) => send(client, signal, (p) => bar.update(p.done, p.total, `${p.stage} batch ${p.done}/${p.total}`)));
     bar.finish();
     if (result.status === 'cancelled' || !result.file) { io.err('cancelled; nothing was written\n'); return EXIT.cancelled; }
     io.err(`report section added to ${path.join(result.runDir, 'report.md')}\n`);

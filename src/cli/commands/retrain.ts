@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { BackendError, type RetrainProgress } from '../../protocol/backend';
 import { backendOptions, withBackend } from '../backend';
-import { defineCommand, EXIT } from '../command';
+import { defineCommand, EXIT, cancelOnInterrupt } from '../command';
 import { UsageError } from '../args';
 import { ProgressLine } from '../progress';
 import { runtimeFrom, runtimeOptions } from '../runJob';
@@ -48,12 +48,7 @@ export const retrainCommand = defineCommand({
     const seeds = options.seeds ?? 3;
     if (!Number.isInteger(seeds) || seeds < 1) throw new UsageError('--seeds must be a whole number ≥ 1');
     const runDir = path.resolve(options.run);
-    const abort = new AbortController();
-    let interrupts = 0;
-    const unsubscribe = io.onInterrupt(() => {
-      if (++interrupts === 1) { io.err('\ncancelling after the current step… (rerun the same command to continue)\n'); abort.abort(); }
-      else process.exit(EXIT.cancelled);
-    });
+    const { signal, unsubscribe } = cancelOnInterrupt(io, 'cancelling after the current step… (rerun the same command to continue)');
     const bar = new ProgressLine(io.err, io.errIsTTY);
     let barOpen = false;
     const onProgress = (p: RetrainProgress) => {
@@ -66,7 +61,7 @@ export const retrainCommand = defineCommand({
       const result = await withBackend(options, io, (client) => client.request('retrainSslmem', {
         runDir, k, seeds, epochs: options.epochs, rescore: options.rescore,
         transferData: options.transfer ? path.resolve(options.transfer) : undefined, ...runtimeFrom(options),
-      }, { signal: abort.signal, onProgress }));
+      }, { signal: signal, onProgress }));
       if (barOpen) bar.finish();
       if (result.status === 'cancelled' || !result.summaryFile) {
         io.err('retraining interrupted; run the same command again to continue\n');

@@ -2,7 +2,7 @@
 // cancellation and process plumbing). Progress bar on stderr; Ctrl-C cancels the job cleanly.
 import { BackendError } from '../../protocol/backend';
 import { withBackend, backendOptions } from '../backend';
-import { defineCommand, EXIT } from '../command';
+import { defineCommand, EXIT, cancelOnInterrupt } from '../command';
 import { ProgressLine } from '../progress';
 
 export const selfCheckCommand = defineCommand({
@@ -14,19 +14,13 @@ export const selfCheckCommand = defineCommand({
     'step-ms': { type: 'number', description: 'milliseconds per step (default 100)', placeholder: 'ms' },
   },
   async run({ options }, io) {
-    const abort = new AbortController();
-    let interrupts = 0;
-    const unsubscribe = io.onInterrupt(() => {
-      interrupts++;
-      if (interrupts === 1) { io.err('\ncancelling… (Ctrl-C again to quit at once)\n'); abort.abort(); }
-      else process.exit(EXIT.cancelled);
-    });
+    const { signal, unsubscribe } = cancelOnInterrupt(io, 'cancelling… (Ctrl-C again to quit at once)');
     const bar = new ProgressLine(io.err, io.errIsTTY);
     try {
       const result = await withBackend(options, io, (client) => client.request(
         'selfCheck',
         { steps: options.steps ?? 20, stepMs: options['step-ms'] ?? 100 },
-        { signal: abort.signal, onProgress: (p) => bar.update(p.step, p.steps, p.message) },
+        { signal: signal, onProgress: (p) => bar.update(p.step, p.steps, p.message) },
       ));
       bar.finish();
       io.out(`self-check passed: ${result.stepsDone} steps in ${result.elapsedMs} ms (backend pid ${result.pid})\n`);

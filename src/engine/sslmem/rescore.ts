@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createRun, openRun } from '../runs';
-import { IMPORTED_PRESET } from './imported/import-encoders';
+import { IMPORTED_PRESET } from './run-config';
 import { recordChosenPaths } from '../runs/chosen-paths';
 import { trustedWithoutConfirmation } from './manifest-paths';
 

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { isBackendToHost, isHostToBackend, isMethodName, METHOD_KINDS } from '../../../src/protocol/backend';
-import { isHostToWebview, isScoreExplorerState, isWebviewToHost } from '../../../src/protocol/webview';
+import { isHostToWebview, isRunsOverviewState, isWebviewToHost } from '../../../src/protocol/webview';
 
 describe('backend protocol guards', () => {
   test('accepts well-formed host messages', () => {
@@ -41,7 +41,7 @@ describe('backend protocol guards', () => {
 });
 
 describe('webview protocol guards', () => {
-  test('accepts the messages the Score Explorer page sends', () => {
+  test('accepts the messages the Runs Overview page sends', () => {
     assert.ok(isWebviewToHost({ type: 'ready' }));
     assert.ok(isWebviewToHost({ type: 'refresh' }));
     assert.ok(isWebviewToHost({ type: 'openManifest', runId: 'run-2024-01-01' }));
@@ -59,9 +59,9 @@ describe('webview protocol guards', () => {
     assert.ok(isHostToWebview({ type: 'runs', runStoreFolders: ['/w/.sslmem/runs'], runs: [{ id: 'a', status: 'done' }], trusted: true }));
     assert.equal(isHostToWebview({ type: 'runs', runStoreFolders: [], runs: [{ id: 1 }], trusted: true }), false);
     assert.equal(isHostToWebview({ type: 'runs', runStoreFolders: [], runs: [] }), false);
-    assert.ok(isScoreExplorerState({}));
-    assert.ok(isScoreExplorerState({ selectedRunId: 'a' }));
-    assert.equal(isScoreExplorerState({ selectedRunId: 3 }), false);
-    assert.equal(isScoreExplorerState(null), false);
+    assert.ok(isRunsOverviewState({}));
+    assert.ok(isRunsOverviewState({ selectedRunId: 'a' }));
+    assert.equal(isRunsOverviewState({ selectedRunId: 3 }), false);
+    assert.equal(isRunsOverviewState(null), false);
   });
 });

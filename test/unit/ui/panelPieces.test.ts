@@ -87,7 +87,7 @@ test('IDX/CIFAR thumbnails: the decoded pixels, upscaled nearest-neighbour, writ
     const cache = join(dir, '.sslmem', 'cache');
     const fp1 = 'a1'.repeat(16);
     await writeDatasetCache(cacheFileFor(cache, fp1), fp1, { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['t#0', 't#1', 't#2'], root: dir, skipped: [] });
-    const r = new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run'), { dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: fp1 }, config: { cacheDir: cache } });
+    const r = new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run'), { preset: 'tiny', dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: fp1 }, config: { data: join(dir, 't'), cacheDir: cache } });
     const made = await r.ensure([1, 7]);
     assert.deepEqual([...made.keys()], [1]); // 7 is not in the dataset
     const { data, info } = await sharp(made.get(1)!).greyscale().raw().toBuffer({ resolveWithObject: true });
@@ -96,11 +96,11 @@ test('IDX/CIFAR thumbnails: the decoded pixels, upscaled nearest-neighbour, writ
     for (const [y, x] of [[0, 0], [1, 2], [3, 3]]) assert.equal(data[(y * scale + 5) * 96 + x * scale + 5], images[1 * h * w + y * w + x]);
     assert.deepEqual(await r.views(1), [], 'no augmentation recipe in the manifest: no views');
     // A manifest naming a cache elsewhere, or a fingerprint that is not a hash, reads nothing (issue #11, item 1).
-    const crafted = new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run3'), { dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: '../../../etc/x' }, config: { cacheDir: cache } });
+    const crafted = new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run3'), { preset: 'tiny', dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: '../../../etc/x' }, config: { data: join(dir, 't'), cacheDir: cache } });
     assert.deepEqual([...(await crafted.ensure([0])).keys()], []);
     const outside = join(dir, 'outside-cache');
     await writeDatasetCache(cacheFileFor(outside, 'c3'.repeat(16)), 'c3'.repeat(16), { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['t#0', 't#1', 't#2'], root: dir, skipped: [] });
-    const elsewhere = new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run4'), { dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: 'c3'.repeat(16) }, config: { cacheDir: outside } });
+    const elsewhere = new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run4'), { preset: 'tiny', dataset: { path: join(dir, 't'), kind: 'idx', fingerprint: 'c3'.repeat(16) }, config: { data: join(dir, 't'), cacheDir: outside } });
     assert.deepEqual([...(await elsewhere.ensure([0])).keys()], [], 'a cache outside <ws>/.sslmem is not read');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -115,7 +115,8 @@ test('augmented views: four per sample, deterministic, not all the same', async 
     const cache = join(dir, '.sslmem', 'cache');
     const fp2 = 'b2'.repeat(16);
     await writeDatasetCache(cacheFileFor(cache, fp2), fp2, { images, n, channels: 1, height: h, width: w, labels: null, classNames: [], paths: ['a.png', 'b.png'], root: dir, skipped: [] });
-    const manifest = { dataset: { path: dir, kind: 'image-folder', fingerprint: fp2 }, config: { cacheDir: cache, seed: 0, sslmem: { augment: 'fashion-mnist' } } };
+    const sslmem = { augment: 'fashion-mnist', decode: { height: h, width: w, channels: 1 }, scoring: { pairs: 2, batch: 2, normalise: true, normalisation: 'symmetric' } };
+    const manifest = { preset: 'tiny', dataset: { path: dir, kind: 'image-folder', fingerprint: fp2 }, config: { kind: 'trained', version: 1, data: dir, cacheDir: cache, seed: 0, sslmem } };
     const files = await new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run1'), manifest).views(1);
     const again = await new ThumbnailRenderer(join(dir, '.sslmem', 'runs', 'run2'), manifest).views(1);
     assert.equal(files.length, 4);

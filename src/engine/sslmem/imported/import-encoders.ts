@@ -5,31 +5,29 @@
 // dataset index), so f and g see the same views and a run's own encode.onnx reproduces that run's losses.
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { loadDataset, sampleSize, type Dataset, type LoadedDataset } from '../../data';
-import { createRun, IMPORTED_STAGES, type RunHandle } from '../../runs';
+import { sampleSize, type Dataset, type LoadedDataset } from '../../data';
+import { createRun, IMPORTED_STAGES, runStages, manifestStageStore, type RunHandle, type StageResult } from '../../runs';
 import { recipe, PARAM_COUNT, type RecipeName } from '../../augment';
 import { buildViewsGraph } from '../../artifacts/views';
 import { assertProviderUsable, openSession } from '../../runtime/session';
-import { saveSplit } from '../split';
-import { loadSplit } from '../split-load';
+import { loadSplit, checkSplitUsable } from '../split-load';
 import { scoredIndices, type Split } from '../../runs/subsets';
 import { AlignmentAccumulator } from '../scores';
 import { type Normalisation } from '../../runs/subsets';
-import { writeReportStage } from '../report/report-stage';
-import { loadLosses, saveLosses, type LossArrays } from '../losses-file';
+import { saveLosses, type LossArrays } from '../losses-file';
 import { forEachViewBatch } from '../view-batches';
 import { openImportedEncoder, type ImportedEncoder, type ImportedEncoderInfo } from './encoder';
 import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from '../run-hooks';
 import { trustedManifestPath } from '../manifest-paths';
 import { assertFiniteLosses } from '../finite';
-import { checkSplitUsable } from '../split-load';
-import { noSamplesMessage } from '../skipped-summary';
 import { reopenDamagedReport } from '../report/results-check';
 import { confinedCacheDir } from '../../runs/containment';
 import { recordChosenPaths } from '../../runs/chosen-paths';
 import { datasetRelative } from '../../runs/dataset-path';
+import { IMPORTED_PRESET, RUN_CONFIG_VERSION, runConfigOf, RunConfigError, type ImportedEncoderRecord, type ImportedRunConfig } from '../run-config';
+import { loadRunDataset, lossesFile, reportStage, splitStage } from '../run-stages';
 
-export const IMPORTED_PRESET = 'imported';
+export { IMPORTED_PRESET } from '../run-config';
 
 export interface ImportedRunRequest {
   f: string;
@@ -49,17 +47,7 @@ export interface ImportedRunRequest {
   normalisation?: Normalisation;
 }
 
-/** What the manifest's `config` holds for an imported run: enough to resume it from its folder alone. */
-interface ImportedConfig {
-  kind: 'imported';
-  encoders: Record<'f' | 'g', Pick<ImportedEncoderInfo, 'file' | 'sha256' | 'input' | 'output' | 'batch'>>;
-  data: string; splitFile: string; cacheDir: string | null;
-  decode: { height: number; width: number; channels: 1 | 3 };
-  augment: RecipeName;
-  scoring: { pairs: number; batch: number; normalise: boolean; normalisation: Normalisation; seed: number };
-}
-
-const describeEncoder = (e: ImportedEncoderInfo) => ({ file: e.file, sha256: e.sha256, input: e.input, output: e.output, batch: e.batch });
+const describeEncoder = (e: ImportedEncoderInfo): ImportedEncoderRecord => ({ file: e.file, sha256: e.sha256, input: e.input, output: e.output, batch: e.batch });
 
 export async function startImportedRun(req: ImportedRunRequest, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
   await assertProviderUsable(runtime.provider); // an explicit provider that cannot run: fail before any work
@@ -82,14 +70,14 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
   if (f.channels !== g.channels || f.height !== g.height || f.width !== g.width) {
     throw new Error(`f and g take different images: f ${f.channels}×${f.height}×${f.width}, g ${g.channels}×${g.height}×${g.width}`);
   }
-  const config: ImportedConfig = {
-    kind: 'imported', encoders: { f: describeEncoder(f), g: describeEncoder(g) },
+  const config: ImportedRunConfig = {
+    kind: 'imported', version: RUN_CONFIG_VERSION, encoders: { f: describeEncoder(f), g: describeEncoder(g) },
     data: resolve(req.data), splitFile: resolve(req.splitFile), cacheDir: req.cacheDir ?? null,
     decode: { height: f.height, width: f.width, channels: f.channels },
     augment: req.augment ?? (f.channels === 1 ? 'fashion-mnist' : 'simclr'),
     scoring: { pairs, batch: f.batch ?? g.batch ?? req.batch ?? 100, normalise: true, normalisation: req.normalisation ?? 'symmetric', seed: req.seed ?? 0 },
   };
-  const loaded = await loadFor(config, hooks);
+  const loaded = await loadRunDataset(config, hooks);
   checkSplitUsable(await loadSplit(config.splitFile, loaded.dataset)); // a bad or unusable split fails before a run folder exists
   const run = await createRun(req.storeDir, {
     preset: IMPORTED_PRESET, stageOrder: IMPORTED_STAGES,
@@ -105,20 +93,18 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
 }
 
 export async function resumeImportedRun(run: RunHandle, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
-  const config = trustedImportedConfig(run, options, hooks);
+  const config = trustedImportedRunConfig(run, options, hooks);
   await reopenDamagedReport(run, 'report', hooks.log);
   // Each pending scoring stage checks its encoder's fingerprint (model + checkpoint) before using it.
-  const loaded = await loadFor(config, hooks);
+  const loaded = await loadRunDataset(config, hooks);
   if (loaded.fingerprint !== run.manifest.dataset.fingerprint) throw new Error(`the dataset at ${config.data} changed since this run started; start a new run`);
   return execute(run, config, loaded, runtime, hooks);
 }
 
 /** The manifest's config with the dataset, split and encoder paths checked (manifest-paths.ts) and the cache confined. */
-function trustedImportedConfig(run: RunHandle, options: ResumeOptions, hooks: PipelineHooks): ImportedConfig {
-  const raw = run.manifest.config as unknown as ImportedConfig;
-  if (typeof raw !== 'object' || raw === null || typeof raw.encoders !== 'object' || raw.encoders === null || !raw.encoders.f || !raw.encoders.g) {
-    throw new Error(`${run.path('manifest.json')}: config.encoders is missing; this run cannot be resumed`);
-  }
+function trustedImportedRunConfig(run: RunHandle, options: ResumeOptions, hooks: PipelineHooks): ImportedRunConfig {
+  const raw = runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json'));
+  if (raw.kind !== 'imported') throw new RunConfigError(`${run.path('manifest.json')}: preset 'imported' but its config is a trained run's`);
   const cache = confinedCacheDir(run.dir, raw.cacheDir);
   if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
   return {
@@ -133,67 +119,43 @@ function trustedImportedConfig(run: RunHandle, options: ResumeOptions, hooks: Pi
   };
 }
 
-async function loadFor(config: ImportedConfig, hooks: PipelineHooks): Promise<LoadedDataset> {
-  const loaded = await loadDataset(config.data, config.decode, { cacheDir: config.cacheDir ?? undefined });
-  hooks.onEvent?.({ kind: 'dataset', n: loaded.dataset.n, skipped: loaded.dataset.skipped.length, cache: loaded.cache });
-  for (const s of loaded.dataset.skipped) hooks.log?.(`skipped ${s.path}: ${s.reason}`);
-  if (loaded.dataset.n === 0) throw new Error(noSamplesMessage(config.data, loaded.dataset.skipped));
-  return loaded;
-}
-
-async function execute(run: RunHandle, config: ImportedConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<RunOutcome> {
+async function execute(run: RunHandle, config: ImportedRunConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<RunOutcome> {
   const { dataset } = loaded;
   let split: Split | null = null;
   const readSplit = async () => (split ??= await loadSplit(run.path('split.json'), dataset));
-  for (const stage of run.manifest.stageOrder) {
-    if (run.isDone(stage)) { hooks.onEvent?.({ kind: 'stage', stage, status: 'skip' }); continue; }
-    if (hooks.signal?.aborted) {
-      // Cancelled between stages: the manifest still says 'running' from the stage that just finished.
-      await run.update((m) => { m.status = 'interrupted'; });
-      return { runDir: run.dir, status: 'cancelled', reportFile: null };
-    }
-    hooks.onEvent?.({ kind: 'stage', stage, status: 'start' });
-    await run.startStage(stage);
+
+  const score = async (stage: string, who: 'f' | 'g'): Promise<StageResult> => {
+    const encoder = await openImportedEncoder(config.encoders[who].file, { ...runtime, log: hooks.log });
+    let losses: LossArrays;
     try {
-      if (stage === 'split') {
-        split = await loadSplit(config.splitFile, dataset);
-        await saveSplit(run.path('split.json'), split, { seed: null, datasetFingerprint: loaded.fingerprint, paths: dataset.paths });
-        await run.update((m) => { m.subsetSizes = { S_S: split!.S_S.length, S_C: split!.S_C.length, S_I: split!.S_I.length, S_E: split!.S_E.length }; });
-        await run.finishStage(stage, { outputs: { split: 'split.json' } });
-      } else if (stage === 'score_f' || stage === 'score_g') {
-        const who = stage === 'score_f' ? 'f' : 'g';
-        const encoder = await openImportedEncoder(config.encoders[who].file, { ...runtime, log: hooks.log });
-        let losses: LossArrays;
-        try {
-          if (encoder.sha256 !== config.encoders[who].sha256) throw new Error(`encoder ${who} (${encoder.file}) changed since this run started; start a new run`);
-          await run.update((m) => { m.executionProvider = encoder.provider; });
-          losses = await scoreWithEncoder(encoder, dataset, scoredIndices(await readSplit()), config, runtime, hooks, stage);
-        } finally {
-          await encoder.release();
-        }
-        assertFiniteLosses(who, losses.mean, scoredIndices(await readSplit()), dataset.paths);
-        const file = `losses-${who}.bin`;
-        await saveLosses(run.path(file), losses, { encoder: who, K: config.scoring.pairs, normalise: config.scoring.normalise });
-        await run.finishStage(stage, { outputs: { losses: file } });
-      } else {
-        const s = await readSplit();
-        const [f, g] = [await loadLosses(run.path('losses-f.bin')), await loadLosses(run.path('losses-g.bin'))];
-        await writeReportStage(run, stage, dataset, s, { lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr }, config.scoring.normalisation);
-      }
-      hooks.onEvent?.({ kind: 'stage', stage, status: 'done' });
-    } catch (e) {
-      if ((e as Error).name === 'AbortError') {
-        await run.update((m) => { m.status = 'interrupted'; m.stages[stage] = { ...m.stages[stage], status: 'pending' }; });
-        return { runDir: run.dir, status: 'cancelled', reportFile: null };
-      }
-      await run.failStage(stage, e);
-      throw e;
+      if (encoder.sha256 !== config.encoders[who].sha256) throw new Error(`encoder ${who} (${encoder.file}) changed since this run started; start a new run`);
+      await run.update((m) => { m.executionProvider = encoder.provider; });
+      losses = await scoreWithEncoder(encoder, dataset, scoredIndices(await readSplit()), config, runtime, hooks, stage);
+    } finally {
+      await encoder.release();
     }
-  }
-  return { runDir: run.dir, status: 'done', reportFile: run.path('report.json') };
+    assertFiniteLosses(who, losses.mean, scoredIndices(await readSplit()), dataset.paths);
+    const file = lossesFile(who, 0, 1);
+    await saveLosses(run.path(file), losses, { encoder: who, K: config.scoring.pairs, normalise: config.scoring.normalise });
+    return { outputs: { losses: file } };
+  };
+
+  const work = async (stage: string): Promise<StageResult> => {
+    switch (stage) {
+      case 'split':
+        split = await loadSplit(config.splitFile, dataset);
+        return splitStage(run, split, loaded, null);
+      case 'score_f': case 'score_g': return score(stage, stage === 'score_f' ? 'f' : 'g');
+      case 'report': return reportStage(run, loaded, await readSplit(), 1, config.scoring.normalisation);
+      default: throw new Error(`unknown stage "${stage}"`);
+    }
+  };
+
+  const status = await runStages(run.manifest.stageOrder, manifestStageStore(run), work, { signal: hooks.signal, onEvent: hooks.onEvent });
+  return { runDir: run.dir, status, reportFile: status === 'done' ? run.path('report.json') : null };
 }
 
-async function scoreWithEncoder(encoder: ImportedEncoder, dataset: Dataset, rows: Int32Array, config: ImportedConfig,
+async function scoreWithEncoder(encoder: ImportedEncoder, dataset: Dataset, rows: Int32Array, config: ImportedRunConfig,
   runtime: RuntimeOptions, hooks: PipelineHooks, stage: string): Promise<LossArrays> {
   const augment = recipe(config.augment, config.decode.channels, [config.decode.height, config.decode.width]);
   const B = Math.min(config.scoring.batch, rows.length);

@@ -14,17 +14,18 @@ import { join, resolve } from 'node:path';
 import { loadDataset } from '../../data';
 import { readCheckpoint } from '../../artifacts/checkpoint';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic';
-import type { ProviderSetting } from '../../runtime/providers';
 import { assertProviderUsable } from '../../runtime/session';
 import { stepsFor, trainEncoder } from '../train-encoder';
 import { trainingIndices } from '../split';
 import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName, type RetrainSpec } from './plan';
 import { readRunInputs, type RunInputs } from './inputs';
+import { ResultStore } from './result-store';
+import { runStages, type StageResult } from '../../runs/stage-runner';
 import { evaluateEncoder, runProbeSet, transferProbeSet, PROBE_TEST_DESCRIPTION, PROBE_TRAIN_DESCRIPTION, type ProbeSet, type ProbeSettings } from '../probes/evaluate';
 import { LINEAR_PROBE_DEFAULTS } from '../probes/linear';
 import { conclusionLines, renderRetrainMarkdown } from './report';
 import { rescoreRetrained } from './rescore';
-import type { RetrainHooks, RetrainRuntime, ProbeProtocol, RetrainEvent, RetrainOutcome, RetrainResults, RetrainRow } from './types';
+import type { RetrainRequest, RetrainHooks, RetrainRuntime, ProbeProtocol, RetrainOutcome, RetrainResults, RetrainRow } from './types';
 
 export type { RetrainEvent, RetrainOutcome } from './types';
 import type { SslmemConfig } from '../config-types';
@@ -42,37 +43,16 @@ export function experimentFiles(epochsOverride: number | null): { folder: string
   return { folder: `${RETRAIN_FILES.folder}/e${epochsOverride}`, json: `retrain-e${epochsOverride}.json`, markdown: `retrain-e${epochsOverride}.md` };
 }
 
-export interface RetrainRequest {
-  runDir: string;
-  /** Counts (integers ≥ 1) or fractions in (0, 1) of f's training set. */
-  k: number[];
-  /** Random-removal seeds per k (≥ 1). */
-  seeds: number;
-  /** A second labeled dataset folder for transfer probing. */
-  transferData?: string;
-  /**
-   * Train every retrained encoder for this many epochs instead of the run's (to fit a time budget). The
-   * original f is then no fair reference, so a full-data encoder is retrained with the same epochs too.
-   */
-  epochs?: number;
-  /**
-   * Re-score the memorized-removal encoder of the largest k against g (per-sample score differences). Only
-   * with the run's own epochs: g has the run's recipe.
-   */
-  rescore?: boolean;
-  probe?: ProbeSettings;
-}
+/** A request plus the probe settings (tests and benchmarks set them; the job uses the defaults). */
+export interface RetrainRequestWithProbes extends RetrainRequest { probe?: ProbeSettings }
 
-
-interface StoredResult { row: RetrainRow; probeKey: string }
-
-export async function runRemovalExperiment(req: RetrainRequest, runtime: RetrainRuntime = {}, hooks: RetrainHooks = {}): Promise<RetrainOutcome> {
+export async function runRemovalExperiment(req: RetrainRequestWithProbes, runtime: RetrainRuntime = {}, hooks: RetrainHooks = {}): Promise<RetrainOutcome> {
   await assertProviderUsable(runtime.provider); // an explicit provider that cannot run: fail before any work
   if (!Number.isInteger(req.seeds) || req.seeds < 1) throw new Error(`seeds must be a whole number ≥ 1, got ${req.seeds}`);
   if (req.k.length === 0) throw new Error('give at least one k');
   const runDir = resolve(req.runDir);
   const cancelled: RetrainOutcome = { runDir, status: 'cancelled', resultsFile: null, summaryFile: null };
-  const inputs = await readRunInputs(runDir, hooks.log);
+  const inputs = await readRunInputs(runDir, hooks.log, 'retrain after removal');
   const { run, stored, loaded, split } = inputs;
   const dataset = loaded.dataset;
   const pool = trainingIndices(split, 'f');
@@ -96,45 +76,57 @@ export async function runRemovalExperiment(req: RetrainRequest, runtime: Retrain
   const estimatedSeconds = trainSeconds
     ? specs.reduce((s, spec) => s + (trainSeconds / fSteps) * stepsFor(config, pool.length - spec.k), 0)
     : null;
-  hooks.onEvent?.({ kind: 'plan', encoders: ['original', ...specs.map(retrainDirName)], estimatedSeconds });
+  // One stage per encoder: the original f (evaluated, never retrained), then each retraining.
+  const encoders = ['original', ...specs.map(retrainDirName)];
+  hooks.onEvent?.({ kind: 'plan', encoders, estimatedSeconds });
   if (estimatedSeconds) hooks.log?.(`about ${Math.round(estimatedSeconds / 60)} min of training (from this run's train_f time)`);
 
-  const rows: RetrainRow[] = [];
-  const total = specs.length + 1;
-  try {
-    // The original f: evaluated, never retrained.
-    const original = await cached(run.path(`${RETRAIN_FILES.folder}/original/result.json`), probeKey, 'original', 0, total, hooks, async () => {
-      const t0 = performance.now();
-      const acc = await evaluateEncoder({ config: stored.sslmem, checkpoint: await readCheckpoint(run.path('f/checkpoint.bin')), sets, settings, ...runtime, signal: hooks.signal });
-      return rowOf({ k: 0, kind: 'none', seed: 0 }, acc, { trainingSize: pool.length, encoder: 'original', dir: 'f', epochs: stored.sslmem.epochs, steps: fSteps, trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000 });
+  const specOf = new Map(specs.map((spec) => [retrainDirName(spec), spec]));
+  const folderOf = (name: string) => (name === 'original' ? `${RETRAIN_FILES.folder}/original` : `${files.folder}/${name}`);
+  const store = new ResultStore((name) => run.path(`${folderOf(name)}/result.json`), probeKey, hooks.log);
+
+  const evaluateOriginal = async (): Promise<RetrainRow> => {
+    const t0 = performance.now();
+    const acc = await evaluateEncoder({ config: stored.sslmem, checkpoint: await readCheckpoint(run.path('f/checkpoint.bin')), sets, settings, ...runtime, signal: hooks.signal });
+    return rowOf({ k: 0, kind: 'none', seed: 0 }, acc, { trainingSize: pool.length, encoder: 'original', dir: 'f', epochs: stored.sslmem.epochs, steps: fSteps, trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000 });
+  };
+
+  const retrain = async (name: string, spec: RetrainSpec): Promise<RetrainRow | null> => {
+    const dir = run.path(folderOf(name));
+    const removed = removalOf(spec, pool, inputs);
+    const kept = keptIndices(pool, removed);
+    await writeJsonAtomic(join(dir, 'removed.json'), { kind: spec.kind, k: spec.k, seed: spec.seed, removed: Array.from(removed) });
+    // Training time summed over interrupted attempts (train-seconds.json next to the checkpoint).
+    const secondsFile = join(dir, 'train-seconds.json');
+    const prior = existsSync(secondsFile) ? (JSON.parse(await fs.readFile(secondsFile, 'utf8')) as { seconds: number }).seconds : 0;
+    const trained = await trainEncoder({
+      config, dataset, indices: kept, seed: inputs.fSeed, dir, checkpointPath: join(dir, 'checkpoint.bin'), ...runtime,
+      signal: hooks.signal, log: hooks.log, onProgress: (p) => hooks.onEvent?.({ kind: 'train', name, step: p.step, total: p.total, loss: p.loss, imagesPerSec: p.imagesPerSec }),
     });
-    if (!original) return cancelled;
-    rows.push(original);
-    for (const [i, spec] of specs.entries()) {
-      const name = retrainDirName(spec);
-      const dir = run.path(`${files.folder}/${name}`);
-      const row = await cached(join(dir, 'result.json'), probeKey, name, i + 1, total, hooks, async () => {
-        const removed = removalOf(spec, pool, inputs);
-        const kept = keptIndices(pool, removed);
-        await writeJsonAtomic(join(dir, 'removed.json'), { kind: spec.kind, k: spec.k, seed: spec.seed, removed: Array.from(removed) });
-        // Training time summed over interrupted attempts (train-seconds.json next to the checkpoint).
-        const secondsFile = join(dir, 'train-seconds.json');
-        const prior = existsSync(secondsFile) ? (JSON.parse(await fs.readFile(secondsFile, 'utf8')) as { seconds: number }).seconds : 0;
-        const trained = await trainEncoder({
-          config, dataset, indices: kept, seed: inputs.fSeed, dir, checkpointPath: join(dir, 'checkpoint.bin'), ...runtime,
-          signal: hooks.signal, log: hooks.log, onProgress: (p) => hooks.onEvent?.({ kind: 'train', name, step: p.step, total: p.total, loss: p.loss, imagesPerSec: p.imagesPerSec }),
-        });
-        await writeJsonAtomic(secondsFile, { seconds: prior + trained.seconds });
-        if (trained.cancelled) return null;
-        hooks.onEvent?.({ kind: 'evaluate', name });
-        const t0 = performance.now();
-        // Evaluated where it trained (for `auto`: the measured choice).
-        const acc = await evaluateEncoder({ config, checkpoint: trained.checkpoint, sets, settings, ...runtime, provider: trained.decision.chosen, signal: hooks.signal });
-        return rowOf(spec, acc, { trainingSize: kept.length, encoder: 'retrained', dir: `${files.folder}/${name}`, epochs: config.epochs, steps: trained.steps, trainSeconds: prior + trained.seconds, evalSeconds: (performance.now() - t0) / 1000 });
-      });
-      if (!row) return cancelled;
-      rows.push(row);
-    }
+    await writeJsonAtomic(secondsFile, { seconds: prior + trained.seconds });
+    if (trained.cancelled) return null;
+    hooks.onEvent?.({ kind: 'evaluate', name });
+    const t0 = performance.now();
+    // Evaluated where it trained (for `auto`: the measured choice).
+    const acc = await evaluateEncoder({ config, checkpoint: trained.checkpoint, sets, settings, ...runtime, provider: trained.decision.chosen, signal: hooks.signal });
+    return rowOf(spec, acc, { trainingSize: kept.length, encoder: 'retrained', dir: folderOf(name), epochs: config.epochs, steps: trained.steps, trainSeconds: prior + trained.seconds, evalSeconds: (performance.now() - t0) / 1000 });
+  };
+
+  const work = async (name: string): Promise<StageResult> => {
+    const spec = specOf.get(name);
+    const row = spec ? await retrain(name, spec) : await evaluateOriginal();
+    if (!row) return 'cancelled';
+    await store.save(name, row);
+    return {};
+  };
+
+  try {
+    const status = await runStages(encoders, store, work, {
+      signal: hooks.signal,
+      onEvent: (ev) => hooks.onEvent?.({ kind: 'encoder', name: ev.stage, index: encoders.indexOf(ev.stage), total: encoders.length, status: ev.status }),
+    });
+    if (status === 'cancelled') return cancelled;
+    const rows = encoders.map((name) => store.row(name));
     let scoreDiffFile: string | undefined;
     if (req.rescore && baseline) {
       // g was trained with the run's recipe: against it, an f with other epochs shifts every score, which
@@ -165,25 +157,6 @@ export function removalOf(spec: RetrainSpec, pool: Int32Array, inputs: Pick<RunI
   return spec.kind === 'memorized'
     ? memorizedRemoval(pool, (i) => inputs.scoreByIndex[i], spec.k)
     : randomRemoval(pool, spec.k, spec.seed);
-}
-
-async function cached(file: string, probeKey: string, name: string, index: number, total: number, hooks: RetrainHooks,
-  compute: () => Promise<RetrainRow | null>): Promise<RetrainRow | null> {
-  if (existsSync(file)) {
-    const stored = JSON.parse(await fs.readFile(file, 'utf8')) as StoredResult;
-    if (stored.probeKey === probeKey) {
-      hooks.onEvent?.({ kind: 'encoder', name, index, total, status: 'skip' });
-      return stored.row;
-    }
-    hooks.log?.(`${name}: probe settings changed, re-evaluating`);
-  }
-  if (hooks.signal?.aborted) return null;
-  hooks.onEvent?.({ kind: 'encoder', name, index, total, status: 'start' });
-  const row = await compute();
-  if (!row) return null;
-  await writeJsonAtomic(file, { row, probeKey } satisfies StoredResult);
-  hooks.onEvent?.({ kind: 'encoder', name, index, total, status: 'done' });
-  return row;
 }
 
 function rowOf(spec: RetrainSpec, acc: Awaited<ReturnType<typeof evaluateEncoder>>,

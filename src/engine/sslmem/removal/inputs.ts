@@ -4,19 +4,17 @@
 import { existsSync } from 'node:fs';
 import { loadDataset, type LoadedDataset } from '../../data';
 import { openRun, type RunHandle } from '../../runs';
-import type { SslmemConfig } from '../config-types';
 import { loadLosses } from '../losses-file';
-import { averageSeedPairs, computeScores, type PointLosses } from '../scores';
+import { computeScores } from '../scores';
+import { trainedRunConfigOf, type TrainedRunConfig } from '../run-config';
+import { readRunLosses } from '../run-stages';
 import { loadSplit } from '../split-load';
 import { scoredIndices, type Split } from '../../runs/subsets';
 import { scoringSeedOf } from '../view-batches';
 
-/** The manifest's `config` as the pipeline stores it. */
-export interface StoredRunConfig { sslmem: SslmemConfig; data: string; seed: number; splitFile: string | null; cacheDir: string | null }
-
 export interface RunInputs {
   run: RunHandle;
-  stored: StoredRunConfig;
+  stored: TrainedRunConfig;
   loaded: LoadedDataset;
   split: Split;
   /** Normalised score by dataset index (NaN for samples in no subset). */
@@ -27,13 +25,13 @@ export interface RunInputs {
   scoringSeed: number;
 }
 
-export async function readRunInputs(runDir: string, log?: (m: string) => void): Promise<RunInputs> {
+export async function readRunInputs(runDir: string, log?: (m: string) => void, purpose = 'this analysis'): Promise<RunInputs> {
   const run = await openRun(runDir);
   const m = run.manifest;
   if (m.status !== 'done' || !run.isDone('report')) {
     throw new Error(`run ${m.id} is not finished (status ${m.status}); finish it first (sslmem resume ${runDir})`);
   }
-  const stored = m.config as unknown as StoredRunConfig;
+  const stored = trainedRunConfigOf(m.config, m.preset, run.path('manifest.json'), purpose);
   const loaded = await loadDataset(stored.data, stored.sslmem.decode, { cacheDir: stored.cacheDir ?? undefined });
   if (m.dataset.fingerprint && loaded.fingerprint !== m.dataset.fingerprint) {
     throw new Error(`the dataset at ${stored.data} changed since run ${m.id} (fingerprint differs)`);
@@ -41,14 +39,7 @@ export async function readRunInputs(runDir: string, log?: (m: string) => void): 
   log?.(`dataset ${stored.data}: ${loaded.dataset.n} images (cache ${loaded.cache})`);
   const split = await loadSplit(run.path('split.json'), loaded.dataset);
   const pairs = m.seeds.pairs.length || 1;
-  const perPair: PointLosses[] = [];
-  for (let q = 0; q < pairs; q++) {
-    const sfx = pairs > 1 ? `-${q}` : '';
-    const f = await loadLosses(run.path(`losses-f${sfx}.bin`));
-    const g = await loadLosses(run.path(`losses-g${sfx}.bin`));
-    perPair.push({ lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr });
-  }
-  const scores = computeScores(pairs > 1 ? averageSeedPairs(perPair) : perPair[0], stored.sslmem.scoring.normalisation);
+  const scores = computeScores(await readRunLosses(run, pairs), stored.sslmem.scoring.normalisation);
   const rows = scoredIndices(split);
   const scoreByIndex = new Float64Array(loaded.dataset.n).fill(NaN);
   rows.forEach((index, r) => { scoreByIndex[index] = scores.normalised[r]; });

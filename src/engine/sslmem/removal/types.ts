@@ -93,17 +93,29 @@ export type RetrainEvent =
 
 export interface RetrainOutcome { runDir: string; status: 'done' | 'cancelled'; resultsFile: string | null; summaryFile: string | null }
 
-/** Params of the backend job `retrainSslmem` (see RetrainRequest in experiment.ts for their meaning). */
-export interface RetrainSslmemParams {
+/** What a retrain-after-removal experiment is asked to do (removal/experiment.ts). */
+export interface RetrainRequest {
   runDir: string;
+  /** Counts (integers ≥ 1) or fractions in (0, 1) of f's training set. */
   k: number[];
+  /** Random-removal seeds per k (≥ 1). */
   seeds: number;
+  /** A second labeled dataset folder for transfer probing. */
   transferData?: string;
+  /**
+   * Train every retrained encoder for this many epochs instead of the run's (to fit a time budget). The
+   * original f is then no fair reference, so a full-data encoder is retrained with the same epochs too.
+   */
   epochs?: number;
+  /**
+   * Re-score the memorized-removal encoder of the largest k against g (per-sample score differences). Only
+   * with the run's own epochs: g has the run's recipe.
+   */
   rescore?: boolean;
-  provider?: ProviderSetting;
-  threads?: number;
 }
+
+/** Params of the backend job `retrainSslmem`: the request and where it runs. */
+export type RetrainSslmemParams = RetrainRequest & RetrainRuntime;
 
 export interface RetrainHooks { signal?: AbortSignal; log?: (message: string) => void; onEvent?: (e: RetrainEvent) => void }
 export interface RetrainRuntime { provider?: ProviderSetting; threads?: number }

@@ -18,7 +18,7 @@ function writeRun(id: string, manifest: object): string {
 const webviewTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
   .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('sslmem.scoreExplorer'));
 
-describe('Score Explorer panel (real workbench)', function () {
+describe('Runs Overview panel (real workbench)', function () {
   this.timeout(60_000);
   const created: string[] = [];
   after(() => { for (const d of created) fs.rmSync(d, { recursive: true, force: true }); });
@@ -29,12 +29,12 @@ describe('Score Explorer panel (real workbench)', function () {
     const expected = (await api.runs.list()).length;
     assert.ok(expected >= 1);
     // Listen before opening: the page posts 'rendered' as soon as the first runs message is drawn.
-    const rendered = nextEvent(api.scoreExplorer.onDidRender, (rows) => rows === expected, 30_000, `a render with ${expected} rows`);
+    const rendered = nextEvent(api.runsOverview.onDidRender, (rows) => rows === expected, 30_000, `a render with ${expected} rows`);
     await vscode.commands.executeCommand('sslmem.showRunsOverview');
-    const [tab] = await waitFor('a Score Explorer webview tab', () => webviewTabs().length > 0 && webviewTabs());
+    const [tab] = await waitFor('a Runs Overview webview tab', () => webviewTabs().length > 0 && webviewTabs());
     assert.strictEqual(tab.label, 'SSLMem Runs Overview');
     assert.strictEqual(await rendered, expected);
-    const panel = api.scoreExplorer.current;
+    const panel = api.runsOverview.current;
     assert.ok(panel, 'no current panel');
     const roots = (panel.webview.options.localResourceRoots ?? []).map((u) => u.fsPath);
     assert.ok(roots.some((r) => r.endsWith(path.join('.sslmem', 'runs'))), `run store missing from localResourceRoots: ${roots.join(', ')}`);
@@ -45,7 +45,7 @@ describe('Score Explorer panel (real workbench)', function () {
     const { api } = await activeApi();
     created.push(writeRun('it-run-b', { status: 'running', preset: 'quick' }));
     const expected = (await api.runs.list()).length;
-    const rendered = nextEvent(api.scoreExplorer.onDidRender, (rows) => rows === expected, 30_000, `a render with ${expected} rows`);
+    const rendered = nextEvent(api.runsOverview.onDidRender, (rows) => rows === expected, 30_000, `a render with ${expected} rows`);
     await vscode.commands.executeCommand('sslmem.refreshRuns');
     assert.strictEqual(await rendered, expected);
     assert.ok((await api.runs.getChildren()).some((r) => r.id === 'it-run-b'), 'the Runs tree does not list the new run');

@@ -1,4 +1,4 @@
-// Score Explorer page (browser bundle, dist/webview/scoreExplorer.js). Renders what the host sends; keeps
+// Runs Overview page (browser bundle, dist/webview/runsOverview.js). Renders what the host sends; keeps
 // only UI state (the selected run) via vscode.setState, and refetches data from the host on every load.
 // DOM is built with createElement/textContent only: run ids and paths come from disk and are never HTML.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -9,8 +9,8 @@ import '@vscode-elements/elements/dist/vscode-table-body/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import {
-  isHostToWebview, isScoreExplorerState,
-  type RunRow, type RunsMessage, type ScoreExplorerState, type WebviewToHost,
+  isHostToWebview, isRunsOverviewState,
+  type RunRow, type RunsMessage, type RunsOverviewState, type WebviewToHost,
 } from '../../src/protocol/webview';
 
 interface VsCodeApi { postMessage(msg: unknown): void; getState(): unknown; setState(state: unknown): void }
@@ -18,7 +18,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const restored = vscode.getState();
-let state: ScoreExplorerState = isScoreExplorerState(restored) ? restored : {};
+let state: RunsOverviewState = isRunsOverviewState(restored) ? restored : {};
 const post = (msg: WebviewToHost) => vscode.postMessage(msg);
 
 function el(tag: string, props: { id?: string; className?: string; text?: string } = {}, ...children: Node[]): HTMLElement {
@@ -115,7 +115,7 @@ function render(msg: RunsMessage | undefined): void {
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (isHostToWebview(event.data)) render(event.data);
-  else console.warn('Score Explorer: ignored an unexpected message', event.data);
+  else console.warn('Runs Overview: ignored an unexpected message', event.data);
 });
 
 render(undefined);

@@ -1,0 +1,48 @@
+// Stage bodies that trained and imported runs share: load the dataset (and say what was skipped), record
+// the split, read the per-pair losses, write the report. Each returns what the stage runner records.
+import { loadDataset, type LoadedDataset } from '../data';
+import type { RunHandle, StageDone } from '../runs';
+import type { Split } from '../runs/subsets';
+import { saveSplit } from './split';
+import { noSamplesMessage } from './skipped-summary';
+import { loadLosses } from './losses-file';
+import { averageSeedPairs, type PointLosses } from './scores';
+import { writeReportStage } from './report/report-stage';
+import type { Normalisation } from '../runs/subsets';
+import type { PipelineHooks } from './run-hooks';
+import type { ViewSettings } from './run-config';
+
+/** The run's dataset, decoded (cached); refused when no image is usable. */
+export async function loadRunDataset(settings: Pick<ViewSettings, 'data' | 'decode' | 'cacheDir'>, hooks: PipelineHooks): Promise<LoadedDataset> {
+  const loaded = await loadDataset(settings.data, settings.decode, { cacheDir: settings.cacheDir ?? undefined });
+  hooks.onEvent?.({ kind: 'dataset', n: loaded.dataset.n, skipped: loaded.dataset.skipped.length, cache: loaded.cache });
+  for (const s of loaded.dataset.skipped) hooks.log?.(`skipped ${s.path}: ${s.reason}`);
+  if (loaded.dataset.n === 0) throw new Error(noSamplesMessage(settings.data, loaded.dataset.skipped));
+  return loaded;
+}
+
+/** The split stage: split.json (with the seed it was drawn with, or null when read from a file) and the sizes. */
+export async function splitStage(run: RunHandle, split: Split, loaded: LoadedDataset, seed: number | null): Promise<StageDone> {
+  await saveSplit(run.path('split.json'), split, { seed, datasetFingerprint: loaded.fingerprint, paths: loaded.dataset.paths });
+  await run.update((m) => { m.subsetSizes = { S_S: split.S_S.length, S_C: split.S_C.length, S_I: split.S_I.length, S_E: split.S_E.length }; });
+  return { outputs: { split: 'split.json' } };
+}
+
+/** The file a scoring stage writes: losses-f.bin, or losses-f-<pair>.bin with several seed pairs. */
+export const lossesFile = (who: 'f' | 'g', pair: number, pairs: number) => (pairs > 1 ? `losses-${who}-${pair}.bin` : `losses-${who}.bin`);
+
+/** L_f and L_g per scored point, averaged over the seed pairs (the expectation over training runs). */
+export async function readRunLosses(run: RunHandle, pairs: number): Promise<PointLosses> {
+  const perPair: PointLosses[] = [];
+  for (let q = 0; q < pairs; q++) {
+    const f = await loadLosses(run.path(lossesFile('f', q, pairs)));
+    const g = await loadLosses(run.path(lossesFile('g', q, pairs)));
+    perPair.push({ lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr });
+  }
+  return pairs > 1 ? averageSeedPairs(perPair) : perPair[0];
+}
+
+/** The report stage: losses → scores → scores.csv / scores.bin / report.json / report.md. */
+export async function reportStage(run: RunHandle, loaded: LoadedDataset, split: Split, pairs: number, normalisation: Normalisation): Promise<StageDone> {
+  return writeReportStage(run, loaded.dataset, split, await readRunLosses(run, pairs), normalisation);
+}

@@ -138,7 +138,6 @@ async function setSort(f: FrameLocator, key: string): Promise<void> {
 
 /** The brightest channel value (0–255) of a PNG screenshot. */
 async function brightestPixel(png: Buffer): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sharp = require('sharp') as typeof import('sharp');
   const stats = await sharp(png).stats();
   return Math.max(...stats.channels.slice(0, 3).map((c) => c.max));

@@ -17,6 +17,7 @@ import { GalleryComparePanels } from './ui/galleryComparePanel';
 import { DatasetRelinks } from './ui/relinkDataset';
 import type { RunData } from './ui/runData';
 import { registerLayersPanel, type LayersPanels } from './ui/layersPanel';
+import { TrainingPanel } from './ui/trainingPanel';
 
 export interface SslmemApi {
   backend: BackendHost;
@@ -37,6 +38,8 @@ export interface SslmemApi {
   badgeRun: BadgeRunPin;
   /** Relinks runs whose dataset moved (issue 17 item 1). */
   relinks: DatasetRelinks;
+  /** The live training view of a run, once its folder is known (a resume reuses it). */
+  trainingViews: { ofRun(runDir: string): TrainingPanel | undefined };
   /** Re-reads finished runs into the score index; resolves when previews are up to date. */
   refreshScores(): Promise<void>;
 }
@@ -117,7 +120,8 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   void vscode.commands.executeCommand('setContext', 'sslmem.jobRunning', false);
   void refreshScores();
   backend.log.info(`SSLMem Studio activated (VS Code ${vscode.version}, extension host node ${process.version})`);
-  return { backend, runs, runsOverview, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, layers, badgeRun, relinks, refreshScores };
+  const trainingViews = { ofRun: (runDir: string) => TrainingPanel.ofRun(runDir) };
+  return { backend, runs, runsOverview, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, layers, badgeRun, relinks, trainingViews, refreshScores };
 }
 
 /** The run to relink when the command names none: the runs whose dataset is missing (else all indexed runs). */

@@ -14,6 +14,20 @@ export const SUBSET_MEANING: Record<SubsetName, string> = {
 };
 export type Mark = 'keep' | 'exclude';
 
+/** The gallery's orders (issue 17 item 4). 'memorization': the question's points (S_C) most memorized first,
+ *  then the controls; the others sort every row by one column. */
+export const SORT_KEYS = ['memorization', 'score-desc', 'score-asc', 'lf', 'lg', 'stderr'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export const SORT_LABELS: Record<SortKey, string> = {
+  memorization: 'Most memorized S_C first, controls after',
+  'score-desc': 'Score, high → low (all subsets)',
+  'score-asc': 'Score, low → high',
+  lf: 'L_f, low → high (f aligns best)',
+  lg: 'L_g, low → high (g aligns best)',
+  stderr: 'Uncertainty (standard error), high → low',
+};
+export const isSortKey = (x: unknown): x is SortKey => typeof x === 'string' && (SORT_KEYS as readonly string[]).includes(x);
+
 /** Which rows the gallery shows; an empty list means "no restriction". Scores are the normalised score. */
 export interface RowFilter {
   subsets: SubsetName[];
@@ -28,8 +42,15 @@ export interface RowFilter {
 export interface GalleryRow {
   /** Dataset index: the sample's stable id (selection and marks refer to it). */
   index: number;
+  /** Rank by score among every scored sample. */
   rank: number;
+  /** Rank among the question's points (S_C in the paper's protocol; 1 = most memorized); absent for controls. */
+  questionRank?: number;
   score: number;
+  /** Standard error of the score (ranking.ts scoreStderr); NaN when unknown. */
+  stderr: number;
+  /** The score lies in the controls' noise band (ranking.ts withinNoise). */
+  noise: boolean;
   raw: number;
   lf: number;
   lg: number;
@@ -65,6 +86,10 @@ export interface InitMessage {
   /** 95th percentile of the control subsets' scores (S_S and S_E: f and g saw them alike): scores below it are
    *  within noise. The threshold starts here. Absent when the run has no control scores. */
   noiseLevel?: number;
+  /** The controls' noise band (ranking.ts): scores inside it are flagged "within noise". */
+  noiseBand?: { lo: number; hi: number };
+  /** The subsets rankings are about (S_C; every subset in a run without candidates); the rest are controls. */
+  question: SubsetName[];
   /** The dataset is not where the run recorded it (a moved or cloned project); candidate: a workspace folder holding its files. */
   datasetMissing?: { recorded: string; candidate?: string };
 }
@@ -78,7 +103,7 @@ export type HostToScorePanel = InitMessage | PageMessage | MarksMessage | Notice
 // ---- webview -> host ----
 export type ScorePanelToHost =
   | { type: 'ready' }
-  | { type: 'getRows'; requestId: number; filter: RowFilter; start: number; end: number }
+  | { type: 'getRows'; requestId: number; filter: RowFilter; start: number; end: number; sort?: SortKey }
   | { type: 'setMark'; indices: number[]; mark: Mark | 'none' }
   | { type: 'exportSelection'; indices: number[] }
   | { type: 'openFile'; index: number }
@@ -94,6 +119,7 @@ export interface ScorePanelState {
   filter: RowFilter;
   threshold: number;
   density: number;
+  sort?: SortKey;
   selected: number[];
   focus?: number;
   scrollTop?: number;
@@ -119,7 +145,8 @@ export function isScorePanelToHost(x: unknown): x is ScorePanelToHost {
     case 'ready': case 'relinkDataset': return true;
     case 'getRows':
       return isIntIn(x.requestId, 0, MAX_INDEX) && isRowFilter(x.filter) && isIntIn(x.start, 0, MAX_INDEX) && isIntIn(x.end, 0, MAX_INDEX)
-        && (x.end as number) >= (x.start as number) && (x.end as number) - (x.start as number) <= MAX_PAGE;
+        && (x.end as number) >= (x.start as number) && (x.end as number) - (x.start as number) <= MAX_PAGE
+        && (x.sort === undefined || isSortKey(x.sort));
     case 'setMark': return isIndexList(x.indices) && ['keep', 'exclude', 'none'].includes(x.mark as string);
     case 'exportSelection': return isIndexList(x.indices);
     case 'openFile': case 'openInspector': case 'getViews': return isIntIn(x.index, 0, MAX_INDEX);
@@ -132,6 +159,7 @@ export function isHostToScorePanel(x: unknown): x is HostToScorePanel {
   if (!isObject(x)) return false;
   switch (x.type) {
     case 'init': return typeof x.runId === 'string' && typeof x.n === 'number' && isObject(x.histogram) && Array.isArray(x.candidateScores)
+      && isStringArray(x.question)
       && (x.datasetMissing === undefined || (isObject(x.datasetMissing) && typeof x.datasetMissing.recorded === 'string'
         && (x.datasetMissing.candidate === undefined || typeof x.datasetMissing.candidate === 'string')));
     case 'page': return typeof x.requestId === 'number' && typeof x.total === 'number' && typeof x.start === 'number' && Array.isArray(x.rows);
@@ -144,5 +172,5 @@ export function isHostToScorePanel(x: unknown): x is HostToScorePanel {
 
 export function isScorePanelState(x: unknown): x is ScorePanelState {
   return isObject(x) && typeof x.runDir === 'string' && isRowFilter(x.filter) && typeof x.threshold === 'number'
-    && typeof x.density === 'number' && isIndexList(x.selected);
+    && typeof x.density === 'number' && isIndexList(x.selected) && (x.sort === undefined || isSortKey(x.sort));
 }

@@ -10,7 +10,9 @@ import { pipelineStages } from '../engine/runs/manifest';
 import { readManifest } from '../engine/runs/store';
 import { defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
 import { listRuns } from './runIndex';
-import { TrainingPanel } from './trainingPanel';
+import { TrainingPanel, type TrainingHandlers } from './trainingPanel';
+import { readRunLossHistory, thinLossHistory } from '../engine/runs/loss-history';
+import type { StageHistory } from '../protocol/training';
 import { describeChosen } from '../engine/runtime/providers';
 
 export interface ComputeDeps {
@@ -22,6 +24,9 @@ export interface ComputeDeps {
 
 /** Options a script or test may pass instead of answering the pickers. */
 export interface ComputeOptions { preset?: string; openPanel?: boolean; showTraining?: boolean; overrides?: Record<string, unknown> }
+
+/** Most points per training stage sent to the live view: a chart is a few hundred pixels wide. */
+const HISTORY_POINTS = 2000;
 
 
 function requireTrust(): boolean {
@@ -72,13 +77,18 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
   }
   if (!dir) return undefined;
   const runFolder = dir;
-  const title = `SSLMem: resume ${path.basename(runFolder)}`;
   try {
-    // The live view's rows are the run's own stages, as its manifest records them.
-    const stages = await readManifest(runFolder).then((m) => m.stageOrder, () => pipelineStages());
-    return await runJob(deps, title, 'resume', runFolder, stages, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
+    // The live view's rows are the run's own stages, as its manifest records them, and its curves start with
+    // the losses trained before the cancel (the encoders' train-loss.csv).
+    const manifest = await readManifest(runFolder).catch(() => undefined);
+    const stages = manifest?.stageOrder ?? pipelineStages();
+    const history: StageHistory[] = manifest ? (await readRunLossHistory(runFolder, manifest))
+      .map((h) => ({ stage: h.stage, points: thinLossHistory(h.points, HISTORY_POINTS).map((p): [number, number] => [p.step, p.loss]) })) : [];
+    // Named like the run it continues (not "resume <id>"): a reused tab keeps its title anyway.
+    const title = manifest ? `SSLMem: ${manifest.preset ?? 'custom'} run on ${path.basename(manifest.dataset.path)} (resumed)` : `SSLMem: resume ${path.basename(runFolder)}`;
+    return await runJob(deps, title, manifest?.preset ?? 'resume', manifest?.dataset.path ?? runFolder, stages, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
       runDir: runFolder, provider: executionProvider(), threads: threads(), confirmed: [...confirmed],
-    }, { token, onProgress, label: title }));
+    }, { token, onProgress, label: title }), { runDir: runFolder, history });
   } catch (err) {
     if (!(err instanceof BackendError && err.code === 'untrusted-path' && err.path && !confirmed.includes(err.path))) throw err;
     const use = await vscode.window.showWarningMessage(`Resume ${path.basename(runFolder)} with ${err.path}?`,
@@ -89,14 +99,31 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
 
 export type Start = (token: vscode.CancellationToken, onProgress: (p: RunProgress) => void) => Promise<RunResult>;
 
-/** Runs one pipeline job with a cancellable notification (and the live view unless showTraining is false). */
+/** A job on an existing run (a resume): its folder, and the losses it trained before. */
+export interface ExistingRun { runDir: string; history: StageHistory[] }
+
+/**
+ * Runs one pipeline job with a cancellable notification and the live view (unless showTraining is false). A
+ * resumed run reuses the live view its earlier job left open; a job whose run folder becomes known (it was
+ * cancelled, or finished) leaves its view to that run.
+ */
 export async function runJob(deps: ComputeDeps, title: string, preset: string, dataset: string, stages: string[], options: ComputeOptions,
-  start: Start): Promise<RunResult | undefined> {
+  start: Start, existing?: ExistingRun): Promise<RunResult | undefined> {
   const cts = new vscode.CancellationTokenSource();
   let result: RunResult | undefined;
-  const training = options.showTraining === false ? undefined
-    : new TrainingPanel(deps.extensionUri, { type: 'start', title, preset, dataset, stages }, () => cts.cancel(),
-      () => { if (result) void deps.onRunFinished(result.runDir, true); });
+  const handlers: TrainingHandlers = {
+    cancel: () => cts.cancel(),
+    openScores: () => { if (result) void deps.onRunFinished(result.runDir, true); },
+    resume: (runDir) => { void vscode.commands.executeCommand('sslmem.resumeRun', runDir); },
+  };
+  const startMessage = { type: 'start' as const, title, preset, dataset, stages, history: existing?.history };
+  let training: TrainingPanel | undefined;
+  if (options.showTraining !== false) {
+    const open = existing && TrainingPanel.ofRun(existing.runDir);
+    if (open?.reusable) { open.restart(startMessage, handlers); training = open; }
+    else training = new TrainingPanel(deps.extensionUri, startMessage, handlers);
+    if (existing) training.attachRun(existing.runDir);
+  }
   try {
     result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const sub = token.onCancellationRequested(() => cts.cancel());
@@ -106,16 +133,20 @@ export async function runJob(deps: ComputeDeps, title: string, preset: string, d
     });
   } catch (err) {
     const cancelled = err instanceof BackendError && err.code === 'cancelled';
-    training?.finish(cancelled ? 'cancelled' : 'failed', cancelled ? 'Cancelled. The run keeps its checkpoints: "SSLMem: Resume Run" continues it.' : `Failed: ${(err as Error).message}`);
+    // A resumed run's folder is known (its view offers Resume); a new run's is not when the backend answers "cancelled".
+    training?.finish(cancelled ? 'cancelled' : 'failed', cancelled ? `Cancelled. The run keeps its checkpoints: ${existing ? 'Resume' : '"SSLMem: Resume Run"'} continues it.` : `Failed: ${(err as Error).message}`);
     await deps.onRunFinished('', false);
-    if (cancelled) { void vscode.window.showInformationMessage('SSLMem: run cancelled; resume it with "SSLMem: Resume Run".', 'Resume Run').then((p) => { if (p) void vscode.commands.executeCommand('sslmem.resumeRun'); }); return undefined; }
+    if (cancelled) { void vscode.window.showInformationMessage('SSLMem: run cancelled; resume it with "SSLMem: Resume Run".', 'Resume Run').then((p) => { if (p) void vscode.commands.executeCommand('sslmem.resumeRun', existing?.runDir); }); return undefined; }
     throw err;
   } finally {
     cts.dispose();
   }
+  training?.attachRun(result.runDir);
   if (result.status === 'cancelled') {
-    training?.finish('cancelled', 'Cancelled. The run keeps its checkpoints: "SSLMem: Resume Run" continues it.');
+    training?.finish('cancelled', 'Cancelled. The run keeps its checkpoints: Resume continues it in this view.');
     await deps.onRunFinished(result.runDir, false);
+    const runDir = result.runDir;
+    if (!training) void vscode.window.showInformationMessage('SSLMem: run cancelled; resume it with "SSLMem: Resume Run".', 'Resume Run').then((p) => { if (p) void vscode.commands.executeCommand('sslmem.resumeRun', runDir); });
     return result;
   }
   training?.finish('done', `Done: ${result.runDir}`);

@@ -10,8 +10,9 @@ import { writeJsonAtomic } from '../engine/util/atomic';
 import { isInside, joinInside } from '../engine/runs/containment';
 import { csvText } from '../engine/runs/escape';
 import { locateDataset, type DatasetLocation } from './datasetLocation';
+import { noiseBand, orderRows, questionRanks, questionSubsets, rawSpread, scoreStderr, subsetCounts, withinNoise, type NoiseBand } from './ranking';
 import {
-  SUBSET_NAMES, type Histogram, type InitMessage, type Mark, type RowFilter, type SubsetName, type TestSummary,
+  SUBSET_NAMES, type SortKey, type Histogram, type InitMessage, type Mark, type RowFilter, type SubsetName, type TestSummary,
 } from '../protocol/scorePanel';
 
 export const MARKS_FILE = 'marks.json';
@@ -39,11 +40,32 @@ export class RunData {
     readonly classNames: string[],
     rows: ScoreRow[],
     readonly marks: Map<number, Mark>,
+    /** How scores.bin's scores were normalised (its header): the standard error depends on it. */
+    readonly normalisation: string,
   ) {
     this.byRank = rows.slice().sort((a, b) => a.rank - b.rank);
     for (const r of rows) this.byIndex.set(r.index, r);
     this.location = locateDataset(dir, manifest.dataset);
+    this.question = questionSubsets(subsetCounts(this.byRank));
+    this.questionRank = questionRanks(this.byRank, this.question);
+    this.noise = noiseBand(this.byRank);
+    this.spread = rawSpread(this.byRank);
   }
+
+  /** The subsets the ranking is about (ranking.ts: S_C, or every subset in a run without candidates). */
+  readonly question: SubsetName[];
+  /** Rank among the question's points by dataset index (controls have none). */
+  readonly questionRank: ReadonlyMap<number, number>;
+  /** The controls' noise band (ranking.ts), or undefined without controls. */
+  readonly noise: NoiseBand | undefined;
+  private readonly spread: number;
+  /** How many rows are question points (the denominator of questionRank). */
+  get questionSize(): number { return this.questionRank.size; }
+  isControl(row: Pick<ScoreRow, 'subset'>): boolean { return !this.question.includes(row.subset); }
+  /** Standard error of a row's normalised score (ranking.ts scoreStderr). */
+  stderrOf(row: ScoreRow): number { return scoreStderr(row, this.normalisation, this.spread); }
+  /** Whether a row's score is within noise (ranking.ts withinNoise: the one rule). */
+  isNoise(row: Pick<ScoreRow, 'normalised'>): boolean { return withinNoise(row.normalised, this.noise); }
 
   /** Where the dataset is on this disk (datasetLocation.ts); `relocate` after a relink. */
   location: DatasetLocation;
@@ -82,7 +104,7 @@ export class RunData {
     let rows: ScoreRow[];
     try { rows = await reader.readRange(0, reader.header.n); } finally { await reader.close(); }
     const report = JSON.parse(await fs.readFile(path.join(dir, 'report.json'), 'utf8').catch(() => '{}')) as ReportJson;
-    return new RunData(dir, manifest, report, reader.header.classNames, rows, await readMarks(dir));
+    return new RunData(dir, manifest, report, reader.header.classNames, rows, await readMarks(dir), reader.header.normalisation);
   }
 
   get id(): string { return this.manifest.id; }
@@ -106,9 +128,10 @@ export class RunData {
     return file && isInside(file, this.datasetRoot) ? file : undefined;
   }
 
-  /** The rows passing `filter`, rank order. The last result is cached: scrolling pages through one filter. */
-  query(filter: RowFilter): ScoreRow[] {
-    const key = JSON.stringify(filter);
+  /** The rows passing `filter`, in `sort` order (default: rank order). The last result is cached: scrolling
+   *  pages through one filter. */
+  query(filter: RowFilter, sort: SortKey = 'score-desc'): ScoreRow[] {
+    const key = JSON.stringify([filter, sort]);
     if (this.lastQuery?.key === key) return this.lastQuery.rows;
     const subsets = new Set(filter.subsets);
     const classes = new Set(filter.classes);
@@ -117,8 +140,9 @@ export class RunData {
     const rows = this.byRank.filter((r) => (subsets.size === 0 || subsets.has(r.subset)) && (classes.size === 0 || classes.has(r.label))
       && (filter.minExclusive ? r.normalised > min : r.normalised >= min) && r.normalised <= max
       && (marks === 'any' || (marks === 'unmarked' ? !this.marks.has(r.index) : this.marks.get(r.index) === marks)));
-    this.lastQuery = { key, rows };
-    return rows;
+    const ordered = sort === 'score-desc' ? rows : orderRows(rows, sort, this.question, (r) => this.stderrOf(r));
+    this.lastQuery = { key, rows: ordered };
+    return ordered;
   }
 
   /** What a panel needs first (histogram, S_C scores, tests); computed once per loaded run. */
@@ -129,18 +153,20 @@ export class RunData {
   private initCache: Omit<InitMessage, 'type' | 'runDir'> | undefined;
 
   private computeInit(): Omit<InitMessage, 'type' | 'runDir'> {
-    const subsetCounts = Object.fromEntries(SUBSET_NAMES.map((s) => [s, 0])) as Record<SubsetName, number>;
-    for (const r of this.byRank) subsetCounts[r.subset]++;
+    const counts = subsetCounts(this.byRank);
     const candidates = this.byRank.filter((r) => r.subset === 'S_C').map((r) => r.normalised).sort((a, b) => a - b);
-    const controls = this.byRank.filter((r) => (r.subset === 'S_S' || r.subset === 'S_E') && Number.isFinite(r.normalised)).map((r) => r.normalised).sort((a, b) => a - b);
+    const round = (x: number) => Number(x.toPrecision(6)); // float32 data: 6 digits say it all
     const tests: TestSummary[] = Object.entries(this.report.tests ?? {}).map(([name, t]) => ({
       name, t: t.t, p: t.p, meanDifference: t.meanDifference, expected: t.expected, holds: t.holds,
     }));
     return {
       runId: this.id, dataset: this.location.path, preset: this.manifest.preset ?? 'custom', n: this.n,
-      classNames: this.classNames, subsetCounts, histogram: this.histogram(), candidateScores: thin(candidates, MAX_CANDIDATE_SCORES).map((x) => Number(x.toPrecision(6))), // float32 data: 6 digits say it all
+      classNames: this.classNames, subsetCounts: counts, histogram: this.histogram(), candidateScores: thin(candidates, MAX_CANDIDATE_SCORES).map(round),
       thresholdCurve: this.report.threshold_curve ?? [], tests, normalisation: this.report.normalisation ?? 'unknown',
-      noiseLevel: controls.length ? Number(quantile(controls, 0.95).toPrecision(6)) : undefined,
+      // τ starts at the noise band's upper end: 95% of the controls (S_S, S_E) score below it.
+      noiseLevel: this.noise ? round(this.noise.hi) : undefined,
+      noiseBand: this.noise ? { lo: round(this.noise.lo), hi: round(this.noise.hi) } : undefined,
+      question: [...this.question],
     };
   }
 

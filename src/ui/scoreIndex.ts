@@ -3,21 +3,24 @@
 // No `vscode` import: unit tests build it from real run folders.
 import * as path from 'node:path';
 import type { ScoreRow } from '../engine/runs/scores-bin';
-import type { SubsetName } from '../protocol/scorePanel';
+import { SUBSET_MEANING, type SubsetName } from '../protocol/scorePanel';
 import { listRuns, type RunSummary } from './runIndex';
 import { RunData } from './runData';
 
-/** Rank bands: badges and colours in the Explorer. By rank percentile, so they mean the same for every run.
- *  Diamonds, not letters: git's badges are letters (M, U, D, A), and a scored image that is also modified
- *  must not read as two git states. */
-export type ScoreBand = 'high' | 'mid' | 'low';
-export const BAND_BADGES: Record<ScoreBand, string> = { high: '◆', mid: '◇', low: '·' };
+/** Rank bands: badges and colours in the Explorer. By rank percentile among the question's points (S_C; see
+ *  ranking.ts), so they mean the same for every run; controls (S_S, S_I, S_E) get the 'control' badge, never a
+ *  band: f cannot have memorized an image g trained on too, or one neither saw (issue 17 item 4).
+ *  Diamonds and circles, not letters: git's badges are letters (M, U, D, A), and a scored image that is also
+ *  modified must not read as two git states. */
+export type ScoreBand = 'high' | 'mid' | 'low' | 'control';
+export const BAND_BADGES: Record<ScoreBand, string> = { high: '◆', mid: '◇', low: '·', control: '○' };
 /** Letters a badge must never be: the git extension's (and other SCM providers') status letters. */
 export const SCM_BADGE_LETTERS = ['M', 'm', 'U', 'A', 'D', 'R', 'C', 'I', '!'] as const;
 export const BAND_LIMITS = { high: 0.05, mid: 0.25 } as const;
 /** What a badge means, in words (tooltips, legends). */
 export const BAND_TEXT: Record<ScoreBand, string> = {
   high: '◆ top 5% most memorized', mid: '◇ top 5–25% most memorized', low: 'below the top 25%',
+  control: '○ control image: not a memorization candidate',
 };
 
 export interface SampleScore {
@@ -26,6 +29,7 @@ export interface SampleScore {
   runDir: string;
   n: number;
   index: number;
+  /** Rank by score among every scored image. */
   rank: number;
   score: number;
   raw: number;
@@ -35,11 +39,21 @@ export interface SampleScore {
   label: number;
   className?: string;
   band: ScoreBand;
-  /** Rank among S_C (the candidates, the only points f alone trained on), for S_C samples. */
+  /** Rank among the question's points (S_C in the paper's protocol, the only points f alone trained on); absent
+   *  for controls. */
   candidateRank?: number;
+  /** How many points the question has (|S_C|): candidateRank's denominator. */
+  candidates: number;
+  /** What the ranking is about, e.g. ['S_C']. */
+  question: SubsetName[];
+  /** The score lies in the controls' noise band (ranking.ts withinNoise). */
+  noise: boolean;
+  /** Standard error of the score (ranking.ts scoreStderr). */
+  stderr: number;
 }
 
-export function bandOf(rank: number, n: number): ScoreBand {
+/** The band of the rank-th of n question points. */
+export function bandOf(rank: number, n: number): Exclude<ScoreBand, 'control'> {
   const q = (rank - 1) / Math.max(1, n);
   return q < BAND_LIMITS.high ? 'high' : q < BAND_LIMITS.mid ? 'mid' : 'low';
 }
@@ -106,19 +120,30 @@ export class ScoreIndex {
   top(k: number): SampleScore[] {
     const data = this.newest;
     if (!data) return [];
-    return data.byRank.filter((r) => r.subset === 'S_C').slice(0, k)
-      .map((row, i) => ({ ...toSampleScore(data, row, data.fileOf(row) ?? row.path), candidateRank: i + 1 }));
+    return data.byRank.filter((r) => !data.isControl(r)).slice(0, k).map((row) => toSampleScore(data, row, data.fileOf(row) ?? row.path));
   }
 }
 
 function toSampleScore(data: RunData, row: ScoreRow, file: string): SampleScore {
+  const candidateRank = data.questionRank.get(row.index);
   return {
     file, runId: data.id, runDir: data.dir, n: data.n, index: row.index, rank: row.rank, score: row.normalised, raw: row.raw,
-    lf: row.lf, lg: row.lg, subset: row.subset, label: row.label, className: data.classNames[row.label], band: bandOf(row.rank, data.n),
+    lf: row.lf, lg: row.lg, subset: row.subset, label: row.label, className: data.classNames[row.label],
+    band: candidateRank === undefined ? 'control' : bandOf(candidateRank, data.questionSize),
+    candidateRank, candidates: data.questionSize, question: data.question, noise: data.isNoise(row), stderr: data.stderrOf(row),
   };
+}
+
+/** Where a sample stands, in words: its rank among the question's points, or that it is a control. */
+export function standing(s: SampleScore): string {
+  const among = s.question.length === 1 ? s.question[0] : 'all scored images';
+  return s.candidateRank !== undefined
+    ? `#${s.candidateRank} of ${s.candidates} in ${among} by memorization`
+    : `${s.subset} control (${SUBSET_MEANING[s.subset].split(':')[1]?.trim() ?? s.subset}): a baseline, not ranked for memorization`;
 }
 
 /** One line for tooltips (file decorations take plain text). */
 export function describeScore(s: SampleScore): string {
-  return `SSLMem score ${s.score.toFixed(3)} · rank ${s.rank} of ${s.n} · ${s.subset}${s.className ? ` · ${s.className}` : ''} · ${BAND_TEXT[s.band]} · run ${s.runId}`;
+  return `SSLMem score ${s.score.toFixed(3)}${s.noise ? ' (within noise)' : ''} · ${standing(s)} · ${s.subset}${s.className ? ` · ${s.className}` : ''}`
+    + `${s.band === 'control' ? '' : ` · ${BAND_TEXT[s.band]}`} · rank ${s.rank} of ${s.n} over all subsets · run ${s.runId}`;
 }

@@ -146,11 +146,12 @@ export class ScorePanels implements vscode.Disposable {
         break;
       case 'getRows': {
         const started = performance.now();
-        const matching = data.query(msg.filter);
+        const matching = data.query(msg.filter, msg.sort ?? 'memorization');
         const slice = matching.slice(msg.start, msg.end);
         const thumbs = await this.thumbUris(entry, slice.map((r) => r.index));
         const rows: GalleryRow[] = slice.map((r) => ({
-          index: r.index, rank: r.rank, score: r.normalised, raw: r.raw, lf: r.lf, lg: r.lg, subset: r.subset, label: r.label,
+          index: r.index, rank: r.rank, questionRank: data.questionRank.get(r.index), score: r.normalised, stderr: data.stderrOf(r),
+          noise: data.isNoise(r), raw: r.raw, lf: r.lf, lg: r.lg, subset: r.subset, label: r.label,
           path: r.path, thumb: thumbs.get(r.index) ?? '', mark: data.marks.get(r.index),
         }));
         await this.post(entry, { type: 'page', requestId: msg.requestId, total: matching.length, start: msg.start, rows });

@@ -5,12 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BAND_BADGES, describeScore, type SampleScore, type ScoreIndex } from './scoreIndex';
+import { BAND_BADGES, describeScore, standing, type SampleScore, type ScoreIndex } from './scoreIndex';
 
 // VS Code paints a decorated file's editor tab and Explorer label in the decoration's colour, whoever provides
 // it. So: colours no SCM uses (violet, blue; see package.json), and no colour at all for the low band — a
-// dimmed label reads as "git-ignored", and most images are in the low band.
-const BAND_COLORS = { high: 'sslmem.scoreHigh', mid: 'sslmem.scoreMid', low: undefined } as const;
+// dimmed label reads as "git-ignored", and most images are in the low band. Controls (S_S, S_I, S_E) are not
+// memorization candidates: no colour either, whatever they score.
+const BAND_COLORS = { high: 'sslmem.scoreHigh', mid: 'sslmem.scoreMid', low: undefined, control: undefined } as const;
 
 export class ScoreDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
@@ -73,7 +74,8 @@ export function scoreMarkdown(s: SampleScore): vscode.MarkdownString {
     md.baseUri = vscode.Uri.file(path.dirname(s.file) + path.sep);
     md.appendMarkdown(`![thumbnail](${encodeURIComponent(path.basename(s.file))}|width=96,height=96)\n\n`);
   }
-  md.appendMarkdown(`**SSLMem score ${s.score.toFixed(3)}** — rank ${s.rank} of ${s.n} (${s.band} memorization band)\n\n`);
+  md.appendMarkdown(`**SSLMem score ${s.score.toFixed(3)}**${s.noise ? ' (within noise)' : ''} — ${standing(s)}`
+    + `${s.band === 'control' ? '' : ` (${s.band} memorization band)`} · rank ${s.rank} of ${s.n} over all subsets\n\n`);
   md.appendMarkdown(`subset **${s.subset}** · label **${s.className ?? (s.label >= 0 ? s.label : '—')}** · L_f ${s.lf.toFixed(4)} · L_g ${s.lg.toFixed(4)}\n\n`);
   md.appendMarkdown(`run \`${s.runId}\``);
   return md;

@@ -40,7 +40,7 @@ export class TopSamplesViewProvider implements vscode.TreeDataProvider<SampleSco
   getTreeItem(s: SampleScore): vscode.TreeItem {
     const item = new vscode.TreeItem(`#${s.candidateRank ?? s.rank} ${path.basename(s.file)}`, vscode.TreeItemCollapsibleState.None);
     item.id = `${s.runDir}#${s.index}`;
-    item.description = `${s.score.toFixed(3)} · ${s.subset}${s.className ? ` · ${s.className}` : ''}`;
+    item.description = `${s.score.toFixed(3)}${s.noise ? ' (noise)' : ''} · ${s.subset}${s.className ? ` · ${s.className}` : ''}`;
     item.resourceUri = vscode.Uri.file(s.file); // file icon + the score decoration
     item.contextValue = 'sslmem.sample';
     item.command = { command: 'vscode.open', title: 'Open Image', arguments: [vscode.Uri.file(s.file)] };

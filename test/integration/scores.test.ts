@@ -59,6 +59,8 @@ describe('memorization scores through the UI (tiny real run)', function () {
     const gitLetters = /[A-Za-z!]/; // git's badges are letters (M, U, D, A, R, C, I, !): ours must not read as one
     const gitColours = new Set(['gitDecoration.modifiedResourceForeground', 'gitDecoration.deletedResourceForeground',
       'gitDecoration.untrackedResourceForeground', 'gitDecoration.ignoredResourceForeground', 'descriptionForeground']);
+    const candidates = csv.filter((r) => r.subset === 'S_C').sort((a, b) => a.rank - b.rank);
+    const candidateRank = new Map(candidates.map((r, i) => [r.path, i + 1]));
     for (const row of csv) {
       const uri = vscode.Uri.file(path.join(dataset, row.path));
       const d = await api.decorations.provideFileDecoration(uri);
@@ -67,12 +69,20 @@ describe('memorization scores through the UI (tiny real run)', function () {
       assert.ok(!gitLetters.test(d.badge), `badge '${d.badge}' looks like a git status letter`);
       assert.notStrictEqual(d.propagate, true, 'a decoration that propagates colours every parent folder');
       if (d.color) assert.ok(!gitColours.has(d.color.id), `colour ${d.color.id} is git's`);
-      const rankQ = (row.rank - 1) / csv.length;
-      assert.strictEqual(d.badge, rankQ < 0.05 ? '◆' : rankQ < 0.25 ? '◇' : '·', `${row.path} rank ${row.rank}`);
+      // Bands rank S_C among itself; a control (S_S, S_I, S_E) is never "most memorized", whatever it scores.
+      if (row.subset === 'S_C') {
+        const rankQ = (candidateRank.get(row.path)! - 1) / candidates.length;
+        assert.strictEqual(d.badge, rankQ < 0.05 ? '◆' : rankQ < 0.25 ? '◇' : '·', `${row.path} rank ${row.rank}`);
+        assert.ok(d.tooltip?.includes(`#${candidateRank.get(row.path)} of ${candidates.length} in S_C by memorization`), d.tooltip);
+      } else {
+        assert.strictEqual(d.badge, '○', `${row.path} (${row.subset}) badge`);
+        assert.strictEqual(d.color, undefined, `${row.path} (${row.subset}) is coloured like a memorized image`);
+        assert.doesNotMatch(d.tooltip ?? '', /most memorized/);
+      }
       assert.ok(d.tooltip?.includes(`score ${row.normalised.toFixed(3)}`), `${row.path}: ${d.tooltip}`);
-      assert.ok(d.tooltip?.includes(`rank ${row.rank} of ${csv.length}`), d.tooltip);
+      assert.ok(d.tooltip?.includes(`rank ${row.rank} of ${csv.length} over all subsets`), d.tooltip);
     }
-    const top = csv.find((r) => r.rank === 1)!;
+    const top = candidates[0];
     assert.strictEqual((await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(dataset, top.path))))?.color?.id, 'sslmem.scoreHigh', 'top sample has no band colour');
     const colours = (vscode.extensions.getExtension('sslmem.sslmem-studio')!.packageJSON.contributes.colors as { id: string; defaults: Record<string, string> }[]);
     for (const id of ['sslmem.scoreHigh', 'sslmem.scoreMid']) {
@@ -187,7 +197,7 @@ describe('memorization scores through the UI (tiny real run)', function () {
     assert.strictEqual(await vscode.commands.executeCommand('sslmem.useRunForBadges', runDir), runDir);
     assert.strictEqual(api.badgeRun.get(), path.resolve(runDir));
     const d = await api.decorations.provideFileDecoration(sample);
-    assert.match(String(d?.tooltip), new RegExp(`score ${csv[0].normalised.toFixed(3)} · rank ${csv[0].rank} of ${csv.length}`));
+    assert.match(String(d?.tooltip), new RegExp(`score ${csv[0].normalised.toFixed(3)}.* · rank ${csv[0].rank} of ${csv.length} over all subsets`));
     assert.match(String(d?.tooltip), new RegExp(`run ${olderId}$`));
     assert.strictEqual(api.topSamples.caption, `${olderId} · pinned`);
     assert.strictEqual(api.topSamples.getChildren()[0].runDir, runDir);
@@ -220,6 +230,39 @@ describe('memorization scores through the UI (tiny real run)', function () {
     await vscode.commands.executeCommand('sslmem.showBackendLog');
     const opened = await vscode.commands.executeCommand('sslmem.openLatestRun');
     assert.ok(opened, 'Open Latest Run did not open the latest run');
+  });
+
+  it('a cancelled run resumes in the same live view, whose curves start with the losses trained before the cancel', async () => {
+    const { api } = await activeApi();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const before = new Set((await api.runs.list()).map((r) => r.dir));
+    const job = vscode.commands.executeCommand<RunResult | undefined>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false });
+    // Cancel once f has trained a few steps (the manifest records progress as it goes).
+    const dir = await pollAsync(async () => {
+      const r = (await api.runs.list()).find((x) => !before.has(x.dir));
+      if (!r) return undefined;
+      const m = JSON.parse(fs.readFileSync(path.join(r.dir, 'manifest.json'), 'utf8')) as { stages: Record<string, { progress?: { done: number } }> };
+      return (m.stages.train_f?.progress?.done ?? 0) >= 2 ? r.dir : undefined;
+    }, 60_000);
+    assert.strictEqual(await vscode.commands.executeCommand('sslmem.cancelJob'), 1);
+    const outcome = await job;
+    assert.strictEqual(outcome?.status, 'cancelled', `the run was not returned as cancelled: ${JSON.stringify(outcome)}`);
+    const view = api.trainingViews.ofRun(dir);
+    assert.ok(view, 'the cancelled run\'s live view is not known by its run folder');
+    assert.strictEqual(tabsOf('sslmem.training').length, 1);
+    const trainedBefore = fs.readFileSync(path.join(dir, 'f', 'train-loss.csv'), 'utf8').trim().split('\n').slice(1)
+      .map((l) => l.split(',').map(Number) as [number, number]);
+    assert.ok(trainedBefore.length >= 2, `loss history before the cancel: ${trainedBefore.length} steps`);
+
+    const resumed = await vscode.commands.executeCommand<RunResult>('sslmem.resumeRun', dir);
+    assert.strictEqual(resumed?.status, 'done');
+    // The same tab, not a second "resume <id>" one beside it.
+    assert.strictEqual(api.trainingViews.ofRun(dir), view);
+    const labels = tabsOf('sslmem.training').map((t) => t.label);
+    assert.deepStrictEqual(labels, ['SSLMem: tiny run on fashion-mini'], labels.join(' | '));
+    // The resumed view was given the losses from before the cancel (step, loss as written by the trainer).
+    const history = view.lastStart.history ?? [];
+    assert.deepStrictEqual(history.find((h) => h.stage === 'train_f')?.points, trainedBefore);
   });
 });
 

@@ -43,7 +43,13 @@ const save = () => vscode.setState(state);
 const app = document.getElementById('app')!;
 const charts: Chart[] = [];
 const f3 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(3));
-const color = (name: string, fallback: string) => themeColor(name, fallback);
+/** A theme colour by its CSS variable name (themeColor takes the name without the `--vscode-` prefix). */
+const color = (name: string, fallback: string) => themeColor(name.replace(/^--vscode-/, ''), fallback);
+/** Axis options in the theme's colours: ticks muted, titles and legend in the foreground (read at each draw). */
+const axis = (title?: string) => ({
+  ticks: { color: color('--vscode-descriptionForeground', '#999') }, grid: { color: color('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)') },
+  ...(title ? { title: { display: true, text: title, color: color('--vscode-foreground', '#ccc') } } : {}),
+});
 
 function chartBox(): { box: HTMLElement; canvas: HTMLCanvasElement } {
   const canvas = el('canvas');
@@ -69,7 +75,7 @@ function layersSection(l: LayersSummary | null): HTMLElement {
       ],
     },
     options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { labels: { color: color('--vscode-foreground', '#ccc') } } },
-      scales: { x: { ticks: { color: color('--vscode-foreground', '#ccc') } }, y: { ticks: { color: color('--vscode-foreground', '#ccc') } } } },
+      scales: { x: axis(), y: axis() } },
   }));
   // Alignment scatter: L_f vs L_g per point for one layer, coloured by the run's (final-layer) score.
   const pick = el('select', { id: 'scatter-layer' });
@@ -82,7 +88,7 @@ function layersSection(l: LayersSummary | null): HTMLElement {
     type: 'scatter',
     data: { datasets: [{ label: 'points', data: [] as { x: number; y: number }[], pointBackgroundColor: l.runScore.map(scoreColour), pointRadius: 3 }] },
     options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
-      scales: { x: { title: { display: true, text: 'L_f' } }, y: { title: { display: true, text: 'L_g' } } } },
+      scales: { x: axis('L_f'), y: axis('L_g') } },
   });
   charts.push(scatter);
   const draw = () => {
@@ -170,7 +176,7 @@ function unitsSection(u: UnitsSummary | null): HTMLElement {
   const chart = new Chart(hist.canvas, {
     type: 'bar', data: { labels: [] as string[], datasets: [{ label: 'units', data: [] as number[], backgroundColor: color('--vscode-charts-purple', '#b180d7') }] },
     options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
-      scales: { x: { title: { display: true, text: 'UnitMem' } }, y: { title: { display: true, text: 'units' } } } },
+      scales: { x: axis('UnitMem'), y: axis('units') } },
   });
   charts.push(chart);
   const draw = () => {
@@ -211,14 +217,27 @@ function showImages(m: Extract<HostToLayersPanel, { type: 'unitImages' }>): void
     el('div', {}, prev, el('span', { id: 'page-label', text: ` page ${m.page + 1} of ${m.pages} (${m.total} images) ` }), next), grid);
 }
 
+/** The last data shown, to draw it again in a new theme's colours. */
+let shown: Extract<HostToLayersPanel, { type: 'data' }> | undefined;
+function showData(m: Extract<HostToLayersPanel, { type: 'data' }>): void {
+  shown = m;
+  for (const c of charts.splice(0)) c.destroy();
+  app.replaceChildren(el('h1', { text: m.title }), ...m.notes.map((n) => el('p', { className: 'error', text: n })), layersSection(m.layers), unitsSection(m.units), overTrainingSection(m.overTraining));
+}
+// VS Code swaps the body's theme class when the theme changes: chart.js keeps the colours it was given, so
+// the panel is drawn again (the scroll position stays).
+new MutationObserver(() => {
+  if (!shown) return;
+  const top = document.scrollingElement?.scrollTop ?? 0;
+  showData(shown);
+  if (document.scrollingElement) document.scrollingElement.scrollTop = top;
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
 window.addEventListener('message', (ev: MessageEvent) => {
   const m: unknown = ev.data;
   if (!isHostToLayersPanel(m)) return;
   switch (m.type) {
-    case 'data':
-      for (const c of charts.splice(0)) c.destroy();
-      app.replaceChildren(el('h1', { text: m.title }), ...m.notes.map((n) => el('p', { className: 'error', text: n })), layersSection(m.layers), unitsSection(m.units), overTrainingSection(m.overTraining));
-      break;
+    case 'data': showData(m); break;
     case 'unitImages': showImages(m); break;
     case 'busy': app.prepend(el('p', { className: 'muted', id: 'busy', text: m.message })); break;
     case 'error': app.prepend(el('p', { className: 'error', text: m.message })); break;

@@ -62,9 +62,13 @@ function chartFor(results: RetrainResults, metric: Metric, title: string): HTMLE
     random.push({ x: k, y: (100 * values.reduce((s, v) => s + v, 0)) / values.length });
     whiskers.push({ x: k, min: Math.min(...values), max: Math.max(...values) });
   }
-  const fg = themeColor('descriptionForeground', '#999'), grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
+  // Legend and axis titles in the editor's foreground (descriptionForeground read dark grey on Dark Modern),
+  // tick labels muted; read now, so a theme change draws the charts again (see the MutationObserver below).
+  const fg = themeColor('foreground', '#ccc'), muted = themeColor('descriptionForeground', '#999');
+  const grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
   const red = themeColor('charts-red', '#f14c4c'), blue = themeColor('charts-blue', '#3794ff');
-  const scale = { ticks: { color: fg }, grid: { color: grid } };
+  const scale = { ticks: { color: muted }, grid: { color: grid } };
+  canvas.dataset.fg = fg; // what the legend and titles are painted in (the UI scenario reads it)
   // The whiskers are not data chart.js knows about: widen the y range so they stay inside the plot.
   const ys = [...memorized.map((p) => p.y), ...random.map((p) => p.y), ...whiskers.flatMap((w) => [100 * w.min, 100 * w.max])];
   const yRange = { suggestedMin: Math.floor(Math.min(...ys) - 1), suggestedMax: Math.ceil(Math.max(...ys) + 1) };
@@ -112,7 +116,11 @@ function diffSection(diff: ScoreDiffSummary): HTMLElement {
     sideBySide, subsets, el('h3', { text: 'Largest score increases among the points that stayed (in S_S or S_C they may be newly memorized; in S_I or S_E, f never saw them)' }), risers);
 }
 
+/** What the panel shows, kept to draw it again in a new theme's colours. */
+let shown: { title: string; results: RetrainResults; diff: ScoreDiffSummary | null } | undefined;
+
 function showResults(title: string, results: RetrainResults, diff: ScoreDiffSummary | null): void {
+  shown = { title, results, diff };
   for (const c of charts.splice(0)) c.destroy();
   const summary = el('button', { id: 'open-summary', text: 'Open summary (markdown)' });
   summary.addEventListener('click', () => post({ type: 'openSummary' }));
@@ -136,6 +144,15 @@ function showProgress(e: RetrainEvent): void {
   else if (e.kind === 'score') line.textContent = `${e.name}: re-scoring ${e.done}/${e.total}`;
   else line.textContent = `plan: ${e.encoders.length} encoders`;
 }
+
+// VS Code swaps the body's theme class (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes:
+// chart.js paints with the colours it was given, so the results are drawn again (the scroll position stays).
+new MutationObserver(() => {
+  if (!shown) return;
+  const top = document.scrollingElement?.scrollTop ?? 0;
+  showResults(shown.title, shown.results, shown.diff);
+  if (document.scrollingElement) document.scrollingElement.scrollTop = top;
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {
   const msg = ev.data;

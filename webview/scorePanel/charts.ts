@@ -58,6 +58,7 @@ export class ScoreHistogram {
     const decimals = distinctDecimals(centres);
     const labels = centres.map((c) => fixed(c, decimals));
     const { fg, scale } = baseOptions();
+    canvas.dataset.fg = fg; // the colour the axes and legend are painted in: what a theme switch must change
     this.chart = new Chart(canvas, {
       type: 'bar',
       data: {

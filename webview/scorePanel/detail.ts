@@ -30,8 +30,10 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
   file.addEventListener('click', (e) => { e.preventDefault(); actions.openFile(row); });
   const losses = lossLabels(row.subset);
   const fields: [string, string, string?][] = [
-    ['score', `${fmt(row.score, 4)} (normalised)`],
-    ['rank', `#${row.rank}`],
+    ['score', `${fmt(row.score, 4)} ± ${fmt(row.stderr, 4)} (normalised ± standard error)`],
+    ['noise', row.noise ? 'within noise (as the control images score)' : 'outside the noise band', 'detail-noise'],
+    ['rank', row.questionRank === undefined ? `control: not ranked for memorization (#${row.rank} over all subsets)`
+      : `#${row.questionRank} by memorization (#${row.rank} over all subsets)`, 'detail-rank'],
     ['raw L_g − L_f', fmt(row.raw, 4)],
     [losses.lf, fmt(row.lf, 4)],
     [losses.lg, fmt(row.lg, 4)],

@@ -29,12 +29,20 @@ export interface GalleryHost<R extends CellRow = GalleryRow> {
   describe?(row: R): CellDescription;
 }
 
-/** The score panel's caption: rank, score, subset. */
+/**
+ * The score panel's caption: rank among the question's points (#1 = most memorized S_C image) or "ctrl" for a
+ * control, the score (with "≈" when it is within noise, ranking.ts withinNoise), the subset.
+ */
 export function defaultDescribe(row: GalleryRow): CellDescription {
+  const control = row.questionRank === undefined;
+  const score = row.score.toFixed(2).replace(/^-0\.00$/, '0.00');
+  const where = control ? `control (${row.subset}): not ranked for memorization` : `#${row.questionRank} by memorization`;
   return {
-    title: `${row.path}\nrank ${row.rank} · score ${fmt(row.score)} · ${row.subset}`,
-    caption: [el('span', { className: 'rank', text: `#${row.rank}` }), el('span', { className: 'score', text: row.score.toFixed(2).replace(/^-0\.00$/, '0.00') }),
+    title: `${row.path}\n${where} · rank ${row.rank} over all subsets\nscore ${fmt(row.score)} ± ${fmt(row.stderr)}${row.noise ? ' · within noise' : ''} · ${row.subset}`,
+    caption: [el('span', { className: 'rank', text: control ? 'ctrl' : `#${row.questionRank}` }),
+      el('span', { className: row.noise ? 'score noise' : 'score', text: row.noise ? `≈${score}` : score }),
       el('span', { className: `subset subset-${row.subset}`, text: row.subset.slice(2) })],
+    className: [control ? 'control' : '', row.noise ? 'within-noise' : ''].filter(Boolean).join(' ') || undefined,
   };
 }
 
@@ -54,7 +62,7 @@ export class Gallery<R extends CellRow = GalleryRow> {
     this.selected = new Set(selected);
     root.tabIndex = 0;
     root.setAttribute('role', 'grid');
-    root.setAttribute('aria-label', 'Samples sorted by memorization score, most memorized first');
+    root.setAttribute('aria-label', 'Samples, in the order the Sort control chooses');
     root.append(this.spacer);
     root.addEventListener('scroll', () => { this.scheduleRender(); this.host.onScroll(root.scrollTop); });
     root.addEventListener('keydown', (e) => this.onKey(e));
@@ -70,6 +78,16 @@ export class Gallery<R extends CellRow = GalleryRow> {
     this.focusPos = 0;
     this.anchorPos = 0;
     this.root.scrollTop = 0;
+    this.render();
+  }
+
+  /**
+   * Build the visible cells again from the loaded rows (nothing is refetched). After a theme switch Chromium
+   * can drop the decoded thumbnails of cells it keeps and paint their black background until they are
+   * scrolled out and back (issue 17 item 6); new <img> elements are painted at once.
+   */
+  repaint(): void {
+    this.dropCells();
     this.render();
   }
 

@@ -6,13 +6,14 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import {
-  isHostToScorePanel, isScorePanelState, type GalleryRow, type HostToScorePanel, type InitMessage, type Mark,
+  SORT_KEYS, SORT_LABELS, isHostToScorePanel, isScorePanelState, isSortKey, type GalleryRow, type HostToScorePanel, type InitMessage, type Mark,
   type PageMessage, type RowFilter, type ScorePanelState, type ScorePanelToHost,
 } from '../../src/protocol/scorePanel';
 import { el, vscodeApi } from '../shared/dom';
 import { renderDetail, showViews } from './detail';
 import { Gallery, PAGE_SIZE } from './gallery';
 import { Sidebar } from './sidebar';
+import { noiseRuleText } from '../../src/ui/ranking';
 
 const vscode = vscodeApi();
 const post = (m: ScorePanelToHost) => vscode.postMessage(m);
@@ -58,6 +59,16 @@ function datasetBanner(msg: InitMessage): HTMLElement[] {
   return [el('div', { id: 'dataset-banner', className: 'banner', attrs: { role: 'alert' } }, el('span', { text }), button)];
 }
 
+/** What the captions mean: the rank among the question's points, controls apart, and the noise rule. */
+function legend(msg: InitMessage): HTMLElement {
+  const question = msg.question.length === 1 ? msg.question[0] : 'all scored images';
+  const controls = msg.question.length === 1 ? ' · ctrl = control image (S_S, S_I, S_E): a baseline, listed after S_C, never ranked as memorized' : '';
+  const rule = noiseRuleText(msg.noiseBand);
+  return el('div', { id: 'legend', className: 'legend muted', title: rule },
+    el('span', { text: `#n = rank among ${question}, 1 = most memorized${controls} · ` }),
+    el('span', { className: 'noise', text: '≈0.03' }), el('span', { text: msg.noiseBand ? ' = within noise (hover for the rule)' : ' (no controls: no noise level)' }));
+}
+
 function layout(msg: InitMessage): void {
   const app = document.getElementById('app')!;
   const count = el('span', { id: 'count', className: 'muted', text: 'loading…' });
@@ -70,6 +81,17 @@ function layout(msg: InitMessage): void {
     b.addEventListener('click', onClick);
     return b;
   };
+  const sort = el('vscode-single-select', { id: 'sort', attrs: { 'aria-label': 'sort order' } });
+  for (const key of SORT_KEYS) {
+    const o = el('vscode-option', { text: SORT_LABELS[key], attrs: { value: key } });
+    if ((state!.sort ?? 'memorization') === key) o.setAttribute('selected', '');
+    sort.append(o);
+  }
+  sort.addEventListener('change', () => {
+    const v = (sort as unknown as { value: unknown }).value;
+    if (!isSortKey(v) || v === (state!.sort ?? 'memorization')) return;
+    state!.sort = v; save(); generationStart = nextRequest; gallery!.reset();
+  });
   const galleryRoot = el('div', { id: 'gallery' });
   const detail = el('aside', { id: 'detail' });
   const sidebar = el('aside', { id: 'sidebar' });
@@ -83,10 +105,12 @@ function layout(msg: InitMessage): void {
       el('main', {},
         el('div', { className: 'toolbar' }, count, selection, marks,
           el('span', { className: 'spacer-flex' }),
+          el('label', { className: 'sort', title: 'Order of the gallery' }, el('span', { className: 'muted', text: 'Sort' }), sort),
           button('Keep', 'mark-keep', () => markSelection('keep'), 'Mark the selected samples as kept'),
           button('Exclude', 'mark-exclude', () => markSelection('exclude'), 'Mark the selected samples for exclusion'),
           button('Clear mark', 'mark-none', () => markSelection('none')),
           button('Export…', 'export', () => post({ type: 'exportSelection', indices: [...gallery!.selected] }), 'Export the selected samples as CSV')),
+        legend(msg),
         galleryRoot),
       detail),
     el('div', { id: 'notice', className: 'notice', attrs: { role: 'status' } }));
@@ -101,7 +125,7 @@ function layout(msg: InitMessage): void {
     requestRows: (start, end) => {
       const id = nextRequest++;
       inFlight.set(id, performance.now());
-      post({ type: 'getRows', requestId: id, filter: state!.filter, start, end });
+      post({ type: 'getRows', requestId: id, filter: state!.filter, start, end, sort: state!.sort ?? 'memorization' });
     },
     onFocusChange: (row) => { showDetail(row); if (row) { state!.focus = row.index; save(); } },
     onSelectionChange: (sel) => { state!.selected = [...sel]; save(); showCounts(); },
@@ -205,8 +229,13 @@ function onMessage(msg: HostToScorePanel): void {
   }
 }
 
-// VS Code swaps the body's theme class (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes.
-new MutationObserver(() => sidebarView?.restyle()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+// VS Code swaps the body's theme class (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes:
+// the charts are drawn again in the new colours, and the thumbnails painted again (gallery.repaint).
+function onThemeChange(): void {
+  sidebarView?.restyle();
+  gallery?.repaint();
+}
+new MutationObserver(onThemeChange).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   if (isHostToScorePanel(e.data)) onMessage(e.data);
@@ -219,6 +248,6 @@ post({ type: 'ready' });
 {
   const id = nextRequest++;
   inFlight.set(id, performance.now());
-  post({ type: 'getRows', requestId: id, filter: state?.filter ?? { subsets: [], classes: [] }, start: 0, end: PAGE_SIZE });
+  post({ type: 'getRows', requestId: id, filter: state?.filter ?? { subsets: [], classes: [] }, start: 0, end: PAGE_SIZE, sort: state?.sort ?? 'memorization' });
 }
 export type { RowFilter };

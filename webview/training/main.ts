@@ -2,10 +2,10 @@
 // progress and a Cancel button. Everything shown comes from the backend's progress events, via the host.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
 import type { RunProgress } from '../../src/protocol/backend';
 import { isHostToTraining, type HostToTraining, type TrainingToHost } from '../../src/protocol/training';
-import { etaSeconds, formatDuration, lossAxisRange, overallFraction } from './progress';
+import { etaSeconds, formatDuration, historySeries, lossAxisRange, overallFraction } from './progress';
 import { el, themeColor, vscodeApi } from '../shared/dom';
 import { describeChosen, isProviderDecision, type ProviderDecision } from '../../src/engine/runtime/providers';
 
@@ -17,6 +17,8 @@ const stageRows = new Map<string, HTMLElement>();
 let stageNames: string[] = [];
 const stageDone = new Map<string, number>();
 let startedAt = 0;
+/** When this job's own work began, and how much of the run was done then (a resumed run starts part-way). */
+let paceFrom: { at: number; fraction: number } | undefined;
 let clock: ReturnType<typeof setInterval> | undefined;
 let chart: Chart | undefined;
 const series: Record<'f' | 'g', { x: number; y: number }[]> = { f: [], g: [] };
@@ -33,7 +35,14 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
   });
   stageNames = [...msg.stages];
   stageDone.clear();
+  stageRows.clear();
   startedAt = Date.now();
+  paceFrom = undefined;
+  // A resumed run: the curves start with what was trained before the cancel (the run's train-loss.csv).
+  const history = historySeries(msg.history ?? []);
+  series.f.length = 0; series.g.length = 0;
+  series.f.push(...history.f); series.g.push(...history.g);
+  chart?.destroy();
   clearInterval(clock);
   clock = setInterval(tick, 1000);
   const stages = el('ol', { id: 'stages', className: 'stages' });
@@ -57,7 +66,13 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
     el('ul', { id: 'provider-reasons', className: 'muted provider-reasons', attrs: { 'aria-label': 'execution providers not used' } }),
     el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
     el('div', { className: 'body' }, el('div', { className: 'chart' }, canvas), stages),
+    el('p', { id: 'resumed-note', className: 'muted' }),
     el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }));
+  const before = series.f.length + series.g.length;
+  if (before) text('resumed-note', `Resumed: the curves up to the dashed line (${before} points) are the losses trained before the cancel (the run's train-loss.csv).`);
+  canvas.dataset.historyPoints = String(before);
+  // Where each curve's history ends: the resume point, marked on the chart.
+  resumedAt = [history.f, history.g].flatMap((h) => (h.length ? [h[h.length - 1].x] : []));
   chart = new Chart(canvas, {
     type: 'line',
     data: { datasets: [
@@ -66,9 +81,32 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
     ] },
     options: { animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
       scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'SSL loss' } } } },
+    plugins: [resumeMarker],
   });
+  fitLossAxis();
   restyle();
 }
+
+/** Steps at which a resumed run's history ends (one per curve that has one). */
+let resumedAt: number[] = [];
+/** A dashed vertical line, labelled "resumed", at each step where a curve's history from before the cancel ends. */
+const resumeMarker: Plugin<'line'> = {
+  id: 'resumeMarker',
+  afterDatasetsDraw(c) {
+    const { ctx, chartArea, scales: { x } } = c;
+    ctx.save();
+    ctx.strokeStyle = ctx.fillStyle = themeColor('descriptionForeground', '#999');
+    ctx.setLineDash([4, 3]);
+    ctx.font = '10px sans-serif';
+    for (const step of new Set(resumedAt)) {
+      const px = x.getPixelForValue(step);
+      if (px < chartArea.left || px > chartArea.right) continue;
+      ctx.beginPath(); ctx.moveTo(px, chartArea.top); ctx.lineTo(px, chartArea.bottom); ctx.stroke();
+      ctx.fillText('resumed', px + 4, chartArea.top + 10);
+    }
+    ctx.restore();
+  },
+};
 
 /**
  * The chart's colours from the theme's CSS variables (issue 17 item 6): legend and axis titles in the editor's
@@ -79,8 +117,8 @@ function restyle(): void {
   const fg = themeColor('foreground', '#ccc'), muted = themeColor('descriptionForeground', '#999');
   const grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
   const [f, g] = chart.data.datasets;
-  f.borderColor = themeColor('charts-red', '#f14c4c');
-  g.borderColor = themeColor('charts-blue', '#3794ff');
+  f.borderColor = f.backgroundColor = themeColor('charts-red', '#f14c4c'); // background: the legend's swatch
+  g.borderColor = g.backgroundColor = themeColor('charts-blue', '#3794ff');
   const o = chart.options;
   o.plugins = { ...o.plugins, legend: { ...o.plugins?.legend, labels: { ...o.plugins?.legend?.labels, color: fg } } };
   for (const axis of [o.scales?.x, o.scales?.y]) {
@@ -90,6 +128,7 @@ function restyle(): void {
     const title = (axis as { title?: { color?: string } }).title;
     if (title) title.color = fg;
   }
+  chart.canvas.dataset.fg = fg; // what the legend and axis titles are painted in (the UI scenario reads it)
   chart.update('none');
 }
 
@@ -102,7 +141,7 @@ function tick(): void {
   const elapsed = (Date.now() - startedAt) / 1000;
   text('stat-overall', `${Math.floor(fraction * 100)}%`);
   text('stat-elapsed', formatDuration(elapsed));
-  const eta = etaSeconds(elapsed, fraction);
+  const eta = paceFrom && etaSeconds((Date.now() - paceFrom.at) / 1000, fraction, paceFrom.fraction);
   text('stat-eta', eta === undefined ? '—' : formatDuration(eta));
   document.getElementById('progress')?.setAttribute('value', String(fraction));
 }
@@ -134,6 +173,7 @@ function progress(e: RunProgress): void {
       if (e.status === 'start') text('stat-stage', e.stage);
       break;
     case 'train': {
+      paceFrom ??= { at: Date.now(), fraction: overallFraction(stageNames, stageDone) };
       const which = e.stage.startsWith('train_g') ? 'g' : 'f';
       series[which].push({ x: e.step, y: e.loss });
       fitLossAxis();
@@ -148,6 +188,7 @@ function progress(e: RunProgress): void {
     }
     case 'provider': if (isProviderDecision(e.decision)) showProvider(e.decision); break;
     case 'score':
+      paceFrom ??= { at: Date.now(), fraction: overallFraction(stageNames, stageDone) };
       setStage(e.stage, 'running', `${e.done}/${e.total}`);
       text('stat-step', `${e.done} / ${e.total}`);
       stageDone.set(e.stage, e.done / e.total);
@@ -175,6 +216,12 @@ function finished(msg: Extract<HostToTraining, { type: 'finished' }>): void {
   text('status', msg.message);
   document.getElementById('status')?.classList.add(msg.status);
   document.getElementById('cancel')?.remove();
+  if (msg.status === 'cancelled' && msg.resumable) {
+    // Resuming continues in this view: the curves so far stay, and the new steps join them.
+    const resume = el('vscode-button', { id: 'resume', text: 'Resume run' });
+    resume.addEventListener('click', () => { resume.setAttribute('disabled', ''); post({ type: 'resume' }); });
+    document.querySelector('header')?.append(resume);
+  }
   if (msg.status === 'done') {
     const open = el('vscode-button', { id: 'open-scores', text: 'Open scores' });
     open.addEventListener('click', () => post({ type: 'openScores' }));

@@ -14,10 +14,22 @@ export function overallFraction(stages: readonly string[], done: ReadonlyMap<str
   return got / total;
 }
 
-/** Seconds left at the current pace, or undefined while too little is done to tell. */
-export function etaSeconds(elapsedS: number, fraction: number): number | undefined {
-  if (!(fraction > 0.01) || fraction >= 1 || elapsedS < 2) return undefined;
-  return (elapsedS * (1 - fraction)) / fraction;
+/**
+ * Seconds left at the current pace, or undefined while too little is done to tell. `elapsedS` is measured
+ * from the moment `fromFraction` of the run was done: a resumed run starts part-way, and the work done
+ * before the cancel took none of this session's time (counting it would promise an end far too early).
+ */
+export function etaSeconds(elapsedS: number, fraction: number, fromFraction = 0): number | undefined {
+  const gained = fraction - fromFraction;
+  if (!(gained > 0.01) || fraction >= 1 || elapsedS < 2) return undefined;
+  return (elapsedS * (1 - fraction)) / gained;
+}
+
+/** The loss curves of f and g from a resumed run's history (train_g…: g; every other training stage: f). */
+export function historySeries(history: readonly { stage: string; points: readonly [number, number][] }[]): Record<'f' | 'g', { x: number; y: number }[]> {
+  const out: Record<'f' | 'g', { x: number; y: number }[]> = { f: [], g: [] };
+  for (const h of history) for (const [x, y] of h.points) out[h.stage.startsWith('train_g') ? 'g' : 'f'].push({ x, y });
+  return out;
 }
 
 /** "42 s", "3 min 05 s", "1 h 02 min". */

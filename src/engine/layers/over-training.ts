@@ -22,7 +22,8 @@ import { stepsFor } from '../sslmem/train-encoder';
 import { trainingIndices } from '../sslmem/split';
 import { encodeFeatures } from '../sslmem/probes/features';
 import { knnAccuracy } from '../sslmem/probes/knn';
-import { listSnapshots, LOSS_HISTORY_FILE, readLossHistory, snapshotFile } from '../sslmem/snapshots';
+import { listSnapshots, snapshotFile } from '../sslmem/snapshots';
+import { LOSS_HISTORY_FILE, readLossArray } from '../runs/loss-history';
 import type { AnalysisHooks, AnalysisOutcome, AnalysisRuntime } from './analysis';
 import { refuseImportedRun } from './imported-run';
 import { meanStderr } from './math';
@@ -90,7 +91,7 @@ export async function computeOverTraining(req: OverTrainingRequest, runtime: Ana
   const totalSteps = stepsFor(config, trainingIndices(inputs.split, 'f').length);
   const sample = fixedSample(inputs.split, inputs.run.manifest.seeds.split);
   const probe = probes(dataset, inputs.split);
-  const histories = await Promise.all(folders.map((f) => readLossHistory(path.join(inputs.run.path(f), LOSS_HISTORY_FILE), totalSteps)));
+  const histories = await Promise.all(folders.map((f) => readLossArray(path.join(inputs.run.path(f), LOSS_HISTORY_FILE), totalSteps)));
   hooks.log?.(`scores of ${sample.index.length} points (S_C and as many of S_S) at ${steps.length} snapshot steps: ${steps.join(', ')}`);
   const rows: OverTrainingRow[] = [];
   try {

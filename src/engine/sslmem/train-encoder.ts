@@ -16,7 +16,8 @@ import { writeArtifacts } from '../artifacts/manifest';
 import type { ProviderDecision, ProviderSetting } from '../runtime/providers';
 import { augmentationOf, buildProblem, scheduleFor } from './config';
 import { type SslmemConfig } from './config-types';
-import { LOSS_HISTORY_FILE, readLossHistory, snapshotFile, snapshotSteps, writeLossHistory } from './snapshots';
+import { snapshotFile, snapshotSteps } from './snapshots';
+import { LOSS_HISTORY_FILE, readLossArray, writeLossHistory } from '../runs/loss-history';
 
 export interface TrainEncoderJob {
   config: SslmemConfig;
@@ -67,7 +68,7 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
     // The loss history is written just before each checkpoint and read back only up to the checkpoint's step:
     // a kill in between leaves extra steps in the file, which a resume drops (and retrains).
     const historyFile = path.join(job.dir, LOSS_HISTORY_FILE);
-    const losses = await readLossHistory(historyFile, total, trainer.stepIndex);
+    const losses = await readLossArray(historyFile, total, trainer.stepIndex);
     const snapshots = new Set(snapshotSteps(total, config.snapshots ?? 0));
     const result = await trainer.train({
       steps: total,

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { computeOverTraining, type OverTrainingFile } from '../../../src/engine/layers';
-import { readLossHistory, snapshotSteps, writeLossHistory } from '../../../src/engine/sslmem/snapshots';
+import { snapshotSteps } from '../../../src/engine/sslmem/snapshots';
+import { readLossArray, writeLossHistory } from '../../../src/engine/runs/loss-history';
 import { cli, demoSubset, lastLine } from '../pipeline/helpers';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sslmem-history-'));
@@ -26,11 +27,11 @@ describe('snapshot steps and loss histories', () => {
   test('a history read back up to a checkpoint drops the later steps (a resume retrains them)', async () => {
     const file = path.join(root, 'loss.csv');
     await writeLossHistory(file, Float32Array.of(4, 3.5, 3, NaN, 2), 5);
-    const all = await readLossHistory(file, 6);
+    const all = await readLossArray(file, 6);
     assert.deepEqual(Array.from(all.slice(0, 3)), [4, 3.5, 3]);
     assert.ok(Number.isNaN(all[3]) && Number.isNaN(all[5]));
     assert.equal(all[4], 2);
-    const upTo = await readLossHistory(file, 6, 2);
+    const upTo = await readLossArray(file, 6, 2);
     assert.deepEqual(Array.from(upTo.slice(0, 2)), [4, 3.5]);
     assert.ok(Number.isNaN(upTo[2]));
   });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startRun } from '../../../src/engine/sslmem/pipeline';
 import { listRuns } from '../../../src/engine/runs';
+import { LOSS_HISTORY_FILE, readLossHistory } from '../../../src/engine/runs/loss-history';
 import { demoSubset, lastLine, spawnCli } from './helpers';
 
 // 120 images: f and g train on ~97 images, batch 32 -> 3 steps per epoch; 6 epochs = 18 steps per encoder,
@@ -88,6 +89,9 @@ describe('determinism and resume after SIGKILL', () => {
       const snaps = readdirSync(path.join(runDir, who, 'snapshots')).sort();
       assert.deepEqual(snaps, ['step-000006.bin', 'step-000012.bin', 'step-000018.bin']);
       for (const s of snaps) assert.ok(readFileSync(path.join(runDir, who, 'snapshots', s)).equals(readFileSync(path.join(referenceDir, who, 'snapshots', s))), `${who}/${s}`);
+      // What a resumed run's live view plots (issue 17 item 7): every step once, as the uninterrupted run's.
+      const resumedHistory = await readLossHistory(path.join(runDir, who, LOSS_HISTORY_FILE));
+      assert.deepEqual(resumedHistory.map((p) => p.step), Array.from({ length: 18 }, (_, i) => i + 1), `${who}: steps`);
     }
   });
 });

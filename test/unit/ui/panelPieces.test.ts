@@ -49,15 +49,26 @@ test('the Image Inspector page allows no script and escapes file names', () => {
   assert.match(html, /&lt;img onerror=alert\(1\)&gt;/);
 });
 
-test('the Image Inspector explains its terms: the subset (S_C = candidate, only f trained on it) and the band', () => {
-  const s: SampleScore = { file: '/d/a.png', runId: 'r1', runDir: '/runs/r1', n: 100, index: 3, rank: 2, score: 0.42, raw: 0.1, lf: 0.2, lg: 0.3, subset: 'S_C', label: 1, className: 'shirt', band: 'high' };
+test('the Image Inspector explains its terms: the subset (S_C = candidate, only f trained on it), the band, the rank among S_C', () => {
+  const s: SampleScore = { file: '/d/a.png', runId: 'r1', runDir: '/runs/r1', n: 100, index: 3, rank: 2, score: 0.42, raw: 0.1, lf: 0.2, lg: 0.3,
+    subset: 'S_C', label: 1, className: 'shirt', band: 'high', candidateRank: 1, candidates: 10, question: ['S_C'], noise: false, stderr: 0.02 };
   const rows = new Map(inspectorRows(s));
   assert.equal(rows.get('subset'), 'S_C — candidate: only f trained on it (the scores that measure memorization)');
-  assert.equal(rows.get('band'), 'high — rank in the top 5% of this run (Explorer badge ◆)');
-  assert.match(rows.get('rank')!, /^2 of 100 \(1 = most memorized\)$/);
-  assert.equal(new Map(inspectorRows({ ...s, subset: 'S_E', band: 'mid' })).get('band'), 'mid — rank in the top 5%–25% (Explorer badge ◇)');
-  assert.match(new Map(inspectorRows({ ...s, subset: 'S_E', band: 'low' })).get('subset')!, /^S_E — extra: neither f nor g/);
-  assert.match(describeScore(s), /^SSLMem score 0\.420 · rank 2 of 100 · S_C · shirt · ◆ top 5% most memorized · run r1$/);
+  assert.equal(rows.get('band'), 'high — rank in the top 5% of S_C (Explorer badge ◆)');
+  assert.equal(rows.get('rank'), '1 of 10 in S_C (1 = most memorized); 2 of 100 over all subsets');
+  assert.match(rows.get('score')!, /^0\.4200 ± 0\.0200 /);
+  assert.match(rows.get('noise')!, /^outside/);
+  assert.equal(new Map(inspectorRows({ ...s, band: 'mid' })).get('band'), 'mid — rank in the top 5%–25% of S_C (Explorer badge ◇)');
+  assert.match(describeScore(s), /^SSLMem score 0\.420 · #1 of 10 in S_C by memorization · S_C · shirt · ◆ top 5% most memorized · rank 2 of 100 over all subsets · run r1$/);
+  // A control that outscores S_C: never "most memorized", never a band (issue 17 item 4).
+  const control: SampleScore = { ...s, subset: 'S_E', band: 'control', candidateRank: undefined, rank: 1, noise: true };
+  const c = new Map(inspectorRows(control));
+  assert.match(c.get('subset')!, /^S_E — extra: neither f nor g/);
+  assert.equal(c.get('band'), 'control — not ranked: only S_C measure memorization (Explorer badge ○)');
+  assert.equal(c.get('rank'), '1 of 100 over all subsets; a control, not ranked among S_C');
+  assert.match(c.get('noise')!, /^within noise/);
+  assert.equal(describeScore(control), 'SSLMem score 0.420 (within noise) · S_E control (neither f nor g trained on it): a baseline, not ranked for memorization · S_E · shirt · rank 1 of 100 over all subsets · run r1');
+  assert.doesNotMatch(describeScore(control), /most memorized/);
 });
 
 test('counts take the right word: 1 seed, 3 seeds', () => {

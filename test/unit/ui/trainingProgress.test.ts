@@ -1,7 +1,7 @@
 // The live training view's arithmetic: overall progress across stages, ETA, and the loss axis.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { etaSeconds, formatDuration, lossAxisRange, overallFraction } from '../../../webview/training/progress';
+import { etaSeconds, formatDuration, historySeries, lossAxisRange, overallFraction } from '../../../webview/training/progress';
 
 const STAGES = ['split', 'train_f', 'train_g', 'score_f', 'score_g', 'report'];
 
@@ -21,6 +21,9 @@ test('ETA follows the pace, and says nothing before there is a pace', () => {
   assert.equal(etaSeconds(60, 0), undefined);
   assert.equal(etaSeconds(1, 0.5), undefined);
   assert.equal(etaSeconds(60, 1), undefined);
+  // A resumed run starts at 40%: 60 s for the next 20% means 120 s for the last 40%, not 40 s.
+  assert.ok(Math.abs(etaSeconds(60, 0.6, 0.4)! - 120) < 1e-9);
+  assert.equal(etaSeconds(60, 0.4, 0.4), undefined);
   assert.equal(formatDuration(42.4), '42 s');
   assert.equal(formatDuration(185), '3 min 05 s');
   assert.equal(formatDuration(3720), '1 h 02 min');
@@ -37,4 +40,10 @@ test('the loss axis: one point gets a wide range (not 0.94–1.06), a curve gets
   assert.ok(Math.abs(curve.min - 2.9) < 1e-9 && Math.abs(curve.max - 5.1) < 1e-9, JSON.stringify(curve));
   const negative = lossAxisRange([-0.9])!; // SimSiam's loss is a negative cosine
   assert.ok(negative.min < -0.9 && negative.max > -0.9);
+});
+
+test('a resumed run\'s history becomes the f and g curves, pair stages included', () => {
+  const s = historySeries([{ stage: 'train_f', points: [[1, 0.9], [2, 0.8]] }, { stage: 'train_g#1', points: [[1, 0.7]] }, { stage: 'train_f#1', points: [[1, 0.6]] }]);
+  assert.deepEqual(s.f, [{ x: 1, y: 0.9 }, { x: 2, y: 0.8 }, { x: 1, y: 0.6 }]);
+  assert.deepEqual(s.g, [{ x: 1, y: 0.7 }]);
 });

@@ -6,10 +6,20 @@
 #                          start munged, slurmctld and slurmd, wait until the node is idle; prints
 #                          SLURM_CONF=<dir>/slurm.conf as its last line.
 #   slurm.sh stop <dir>    stop the three daemons by the PIDs recorded under <dir>.
+#   slurm.sh install       only install the packages (CI does it while other things run; idempotent).
 # Nothing is written outside <dir> except the packages: several copies can run side by side (other ports,
 # other munge socket), and none touches a system Slurm or munge.
 set -euo pipefail
-cmd=${1:?start|stop}; dir=${2:?state folder}
+cmd=${1:?start|stop|install}
+
+install() {
+  command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null && command -v munged >/dev/null && return
+  [[ $(id -u) == 0 ]] || { echo "slurm.sh: installing Slurm needs root" >&2; exit 1; }
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge >/dev/null
+}
+if [[ $cmd == install ]]; then install; exit 0; fi
+dir=${2:?state folder}
 mkdir -p "$dir"; dir=$(cd "$dir" && pwd)
 
 stop() {
@@ -25,10 +35,7 @@ if [[ $cmd == stop ]]; then stop; exit 0; fi
 [[ $cmd == start ]] || { echo "usage: slurm.sh start|stop <dir>" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "slurm.sh: needs root (it starts slurmd as root, as on a real node)" >&2; exit 1; }
 
-if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v sbatch >/dev/null || ! command -v munged >/dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge >/dev/null
-fi
+install
 
 host=$(hostname -s)
 cpus=$(nproc --all)

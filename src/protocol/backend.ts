@@ -76,7 +76,9 @@ export type RunProgress =
   /** Once per training stage: the train step's provider, threads, and why not the others. */
   | { kind: 'provider'; stage: string; decision: ProviderDecision }
   /** A training stage run as a cluster job changed state (job `<array>_<task>`, its log file's path). */
-  | { kind: 'task'; stage: string; state: TaskState; job: string; node: string | null; log: string };
+  | { kind: 'task'; stage: string; state: TaskState; job: string; node: string | null; log: string }
+  /** The cluster executor's notices (shared-filesystem check, submission, cancel). */
+  | { kind: 'executor'; message: string };
 export interface RunResult { runDir: string; status: 'done' | 'cancelled'; reportFile: string | null }
 /** Retrain after removal (issue 6): plain types owned by the engine's experiment. */
 export type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';

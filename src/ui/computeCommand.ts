@@ -130,6 +130,7 @@ function reportProgress(progress: vscode.Progress<{ message?: string; increment?
     case 'train': progress.report({ message: `${p.stage} step ${p.step}/${p.total} · loss ${p.loss.toFixed(3)} · ${p.imagesPerSec.toFixed(0)} img/s` }); break;
     case 'score': progress.report({ message: `${p.stage} ${p.done}/${p.total}` }); break;
     case 'provider': progress.report({ message: `${p.stage} on ${describeChosen(p.decision)}` }); break;
+    case 'executor': progress.report({ message: p.message }); break;
     case 'task': progress.report({ message: `${p.stage}: ${p.state} (Slurm job ${p.job}${p.node ? ` on ${p.node}` : ''})` }); break;
   }
 }

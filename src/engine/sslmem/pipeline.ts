@@ -221,8 +221,9 @@ async function trainAsJobs(run: RunHandle, stored: TrainedRunConfig, runtime: Ru
     '--data', stored.data, ...(stored.splitFile ? ['--split', stored.splitFile] : []),
   ];
   const status = await trainOnSlurm(run, {
-    options: runtime.executor.options, command: runtime.executor.command, flags, signal: hooks.signal, log: hooks.log,
-    onTask: (e) => hooks.onEvent?.({ kind: 'task', ...e }),
+    options: runtime.executor.options, command: runtime.executor.command, flags, signal: hooks.signal,
+    // Logged too: progress stops reaching the caller once it cancelled, and the scancel is worth a trace.
+    notify: (message) => { hooks.log?.(message); hooks.onEvent?.({ kind: 'executor', message }); }, onTask: (e) => hooks.onEvent?.({ kind: 'task', ...e }),
   });
   if (status === 'cancelled') await run.update((m) => { m.status = 'interrupted'; });
   return status;

@@ -25,7 +25,9 @@ export type PipelineEvent =
   /** The train step's execution provider: what runs, with how many threads, and why not the others. */
   | { kind: 'provider'; stage: string; decision: ProviderDecision }
   /** A training stage executed as a cluster job changed state (job: `<array>_<task>`; log: its absolute path). */
-  | { kind: 'task'; stage: string; state: TaskState; job: string; node: string | null; log: string };
+  | { kind: 'task'; stage: string; state: TaskState; job: string; node: string | null; log: string }
+  /** What the cluster executor tells the user: where the run store is, what it submitted, that it cancels. */
+  | { kind: 'executor'; message: string };
 
 export interface PipelineHooks {
   signal?: AbortSignal;

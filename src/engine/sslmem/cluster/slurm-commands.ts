@@ -50,10 +50,18 @@ export function parseTaskLines(text: string, jobId: string): Map<number, TaskSta
   return tasks;
 }
 
-/** The array's tasks as the scheduler knows them now (squeue keeps finished ones for MinJobAge; sacct after). */
+/**
+ * The array's tasks as the scheduler knows them now (squeue keeps finished ones for MinJobAge; sacct after).
+ * Throws when squeue itself fails (controller down, no config): the caller decides how long to tolerate that.
+ */
 export async function arrayTasks(jobId: string): Promise<Map<number, TaskStatus>> {
-  // A pending array shows as one line "<first>-<last>" in %K unless -r splits it: -r.
-  const queued = parseTaskLines(await run('squeue', ['-h', '-r', '-t', 'all', '-j', jobId, '-o', '%K|%T|%N']).catch(() => ''), jobId);
+  // A pending array shows as one line "<first>-<last>" in %K unless -r splits it: -r. A job squeue no longer
+  // knows is an error on some versions ("Invalid job id specified"): that is an empty answer, not a failure.
+  const text = await run('squeue', ['-h', '-r', '-t', 'all', '-j', jobId, '-o', '%K|%T|%N']).catch((e: Error) => {
+    if (/Invalid job id/i.test(e.message)) return '';
+    throw e;
+  });
+  const queued = parseTaskLines(text, jobId);
   let accounted = new Map<number, TaskStatus>();
   try { accounted = parseTaskLines(await run('sacct', ['-n', '-P', '-X', '-j', jobId, '-o', 'JobID,State,NodeList']), jobId); } catch { /* no accounting on this cluster */ }
   return new Map([...accounted, ...queued]);

@@ -17,7 +17,8 @@ export interface SlurmTrainingInput {
   /** Flags for every task's `stage` command (provider, threads, confirmed paths). */
   flags: readonly string[];
   signal?: AbortSignal;
-  log?: (message: string) => void;
+  /** Notices for the user (shown by every front door, unlike a log line). */
+  notify?: (message: string) => void;
   onTask?: (event: { stage: string; state: TaskState; job: string; node: string | null; log: string }) => void;
   /** How often to ask the scheduler (ms). */
   pollMs?: number;
@@ -32,11 +33,11 @@ export async function trainOnSlurm(run: RunHandle, input: SlurmTrainingInput): P
   await run.reload();
   const unfinished = stages.filter((s) => !run.isDone(s));
   if (unfinished.length === 0) return 'done';
-  input.log?.(checkSharedFs(run.dir).message);
+  input.notify?.(checkSharedFs(run.dir).message);
 
   const previous = run.manifest.executor;
   if (previous && await stillActive(previous.jobId, previous.tasks)) {
-    input.log?.(`Slurm job ${previous.jobId} of this run is still active: following it`);
+    input.notify?.(`Slurm job ${previous.jobId} of this run is still active: following it`);
   } else {
     // The earlier array is over: its tasks' stage locks (another host's, perhaps) are left by ended processes.
     if (previous) for (const s of unfinished) if ((await stageHolder(run.dir, s))?.job?.startsWith(`${previous.jobId}_`)) await breakStageLock(run.dir, s);
@@ -46,7 +47,7 @@ export async function trainOnSlurm(run: RunHandle, input: SlurmTrainingInput): P
 }
 
 async function stillActive(jobId: string, tasks: Record<string, ExecutorTask>): Promise<boolean> {
-  const now = await arrayTasks(jobId);
+  const now = await arrayTasks(jobId).catch(() => new Map());
   return Object.values(tasks).some((t) => { const s = now.get(t.taskId)?.state; return s === 'pending' || s === 'running'; });
 }
 
@@ -60,7 +61,8 @@ async function submit(run: RunHandle, stages: readonly string[], unfinished: rea
     runDir: run.dir, runId: run.id, stages, indices, command: input.command, flags: input.flags, options: input.options, template,
   }));
   const jobId = await sbatch(run.path(script));
-  input.log?.(`submitted ${unfinished.join(', ')} as Slurm job array ${jobId} (${run.path(script)})`);
+  input.notify?.(`submitted ${unfinished.join(', ')} as Slurm job array ${jobId} (${run.path(script)})`);
+  for (const s of unfinished) input.onTask?.({ stage: s, state: 'pending', job: `${jobId}_${stages.indexOf(s)}`, node: null, log: run.path(taskLog(jobId, stages.indexOf(s))) });
   await run.update((m) => {
     const before = m.executor ? [...(m.executor.previousJobIds ?? []), m.executor.jobId] : undefined;
     const tasks: Record<string, ExecutorTask> = {};
@@ -83,13 +85,24 @@ async function follow(run: RunHandle, input: SlurmTrainingInput): Promise<'done'
   const jobId = run.manifest.executor!.jobId;
   let cancelling = false;
   let unseenPolls = 0;
+  let failedPolls = 0;
   for (;;) {
     if (input.signal?.aborted && !cancelling) {
       cancelling = true;
-      input.log?.(`cancelling: scancel ${jobId}`);
+      input.notify?.(`cancelling: scancel ${jobId}`);
       await scancel(jobId);
     }
-    const scheduler = await arrayTasks(jobId);
+    let scheduler: Awaited<ReturnType<typeof arrayTasks>>;
+    try {
+      scheduler = await arrayTasks(jobId);
+      failedPolls = 0;
+    } catch (err) {
+      // A scheduler that does not answer for a while (restart, network): keep asking, then give up; the
+      // tasks go on without us and a resume follows them again.
+      if (++failedPolls >= 10) throw new Error(`cannot follow Slurm job ${jobId}: ${(err as Error).message}. Resume the run to follow it again`);
+      await sleep(input.pollMs ?? 2000);
+      continue;
+    }
     await run.reload();
     const tasks = run.manifest.executor!.tasks;
     const mine = Object.entries(tasks).filter(([, t]) => t.log?.startsWith(`slurm/${jobId}_`));

@@ -50,7 +50,7 @@ export function sbatchScript(input: ScriptInput): string {
     'stage=${stages[$SLURM_ARRAY_TASK_ID]}',
     `echo "sslmem stage $stage on $(hostname) (job \${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID})"`,
     // exec: the task's process is the stage itself, so scancel's SIGTERM reaches it and it checkpoints.
-    `exec ${input.command.map(shellQuote).join(' ')} stage ${shellQuote(input.runDir)} "$stage" --in-process ${input.flags.map(shellQuote).join(' ')}`,
+    `exec ${input.command.map(shellQuote).join(' ')} stage ${shellQuote(input.runDir)} "$stage" --in-process --verbose ${input.flags.map(shellQuote).join(' ')}`,
     '',
   ].join('\n');
 }

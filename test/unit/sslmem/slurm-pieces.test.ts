@@ -30,7 +30,8 @@ test('sbatch script: directives, template #SBATCH lines only, and task i runs tr
     assert.doesNotMatch(script, /not a directive/);
     // Every directive comes before the first command (sbatch stops reading them there).
     const lines = script.split('\n');
-    assert.ok(lines.findLastIndex((l) => l.startsWith('#SBATCH')) < lines.findIndex((l) => l && !l.startsWith('#')));
+    const lastDirective = lines.map((l) => l.startsWith('#SBATCH')).lastIndexOf(true);
+    assert.ok(lastDirective < lines.findIndex((l) => l && !l.startsWith('#')));
     writeFileSync(join(dir, 'job.sh'), script);
     execFileSync('bash', [join(dir, 'job.sh')], { env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_JOB_ID: '7' }, stdio: 'ignore' });
     assert.deepEqual(readFileSync(args, 'utf8').trimEnd().split('\n'),

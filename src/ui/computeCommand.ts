@@ -8,7 +8,7 @@ import type { BackendHost } from './backendHost';
 import { PRESET_INFO, PRESET_NAMES, isPresetName, plannedStages } from '../engine/sslmem/presets';
 import { pipelineStages } from '../engine/runs/manifest';
 import { readManifest } from '../engine/runs/store';
-import { defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
+import { defaultPreset, executionProvider, executor, runStoreFolders, storeFor, threads } from './config';
 import { listRuns } from './runIndex';
 import { TrainingPanel } from './trainingPanel';
 import { describeChosen } from '../engine/runtime/providers';
@@ -43,7 +43,7 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
   const { storeDir, cacheDir } = storeFor(dataset);
   const title = `SSLMem: ${preset} run on ${path.basename(dataset.fsPath)}`;
   return runJob(deps, title, preset, dataset.fsPath, plannedStages(preset, options.overrides), options, (token, onProgress) => deps.backend.request('runSslmem', {
-    data: dataset.fsPath, preset, storeDir, cacheDir, provider: executionProvider(), threads: threads(), overrides: options.overrides,
+    data: dataset.fsPath, preset, storeDir, cacheDir, provider: executionProvider(), threads: threads(), executor: executor(), overrides: options.overrides,
   }, { token, onProgress, label: title }));
 }
 
@@ -77,7 +77,7 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
     // The live view's rows are the run's own stages, as its manifest records them.
     const stages = await readManifest(runFolder).then((m) => m.stageOrder, () => pipelineStages());
     return await runJob(deps, title, 'resume', runFolder, stages, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
-      runDir: runFolder, provider: executionProvider(), threads: threads(), confirmed: [...confirmed],
+      runDir: runFolder, provider: executionProvider(), threads: threads(), executor: executor(), confirmed: [...confirmed],
     }, { token, onProgress, label: title }));
   } catch (err) {
     if (!(err instanceof BackendError && err.code === 'untrusted-path' && err.path && !confirmed.includes(err.path))) throw err;

@@ -2,8 +2,9 @@
 // slurmd as root and stops them by PID afterwards): (1) a tiny run whose training stages run as an sbatch
 // array gives byte-identical scores.csv to the same run executed locally (same seed, provider and threads);
 // (2) train_f's task scancel'd mid-training makes the controller fail with the task named, and a resume
-// resubmits train_f alone, which continues from its checkpoint to the same scores.csv; (3) Ctrl-C of the
-// controller scancels the array. Needs root (it installs and starts the daemons); skipped otherwise.
+// resubmits train_f alone, which continues from its checkpoint to the same scores.csv; (3) a controller killed
+// while its tasks run is replaced by a resume that follows the same array; (4) Ctrl-C of the controller
+// scancels the array. Needs root (it installs and starts the daemons); skipped otherwise.
 import { describe, test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync, execSync, type ChildProcess } from 'node:child_process';
@@ -118,6 +119,31 @@ describe('Slurm executor on a real single-node Slurm', { skip: isRoot ? false : 
     assert.ok(from && Number(from[1]) >= 10 && Number(from[1]) < Number(from[2]), `train_f did not continue from its checkpoint (cancelled at ${cancelledAt}):\n${log}`);
     assert.equal(readFileSync(path.join(runDir, 'scores.csv'), 'utf8'), reference);
     assert.equal(m.status, 'done');
+  });
+
+  test('the controller killed while its tasks run: resume follows the same array (no resubmission), same scores.csv', async () => {
+    const workspace = path.join(root, 'd');
+    const run = cli(['run', '--data', data, ...FLAGS, '--workspace', workspace, '--executor', 'slurm', '--in-process']);
+    let job = '';
+    const watcher = setInterval(() => {
+      const runDir = onlyRun(workspace);
+      const m = runDir ? manifestNow(runDir) : null;
+      if (job || !m?.executor || m.stages.train_f.status !== 'running') return;
+      job = m.executor.jobId;
+      run.child.kill('SIGKILL');
+    }, 20);
+    const killed = await run.done;
+    clearInterval(watcher);
+    assert.equal(killed.signal, 'SIGKILL', `the run ended before it could be killed: ${killed.stderr}`);
+    const runDir = onlyRun(workspace)!;
+    const resumed = await cli(['resume', runDir, '--data', data, '--ep', 'cpu', '--threads', '1', '--executor', 'slurm']).done;
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`Slurm job ${job} of this run is still active: following it`));
+    assert.doesNotMatch(resumed.stderr, /submitted/);
+    const m = manifestOf(runDir);
+    assert.equal(m.executor.jobId, job);
+    assert.equal(m.executor.previousJobIds, undefined);
+    assert.equal(readFileSync(path.join(runDir, 'scores.csv'), 'utf8'), reference);
   });
 
   test('Ctrl-C of the controller scancels the array; the run is interrupted and resumable', async () => {

@@ -72,7 +72,14 @@ export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: 
   await assertProviderUsable(runtime.provider);
   const run = await openRun(runDir);
   // A killed process leaves 'running' behind; say so (and refuse a run a live process is still executing).
-  if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
+  try {
+    if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
+  } catch (err) {
+    // The live writer may be one of this run's Slurm tasks (on this node): a Slurm resume follows them (each
+    // stage's lock keeps two processes off one stage), anything else waits.
+    if (!(runtime.executor && run.manifest.executor)) throw err;
+    hooks.log?.(`${(err as Error).message}: following the run's Slurm tasks`);
+  }
   if (run.manifest.preset === IMPORTED_PRESET) return resumeImportedRun(run, runtime, hooks, options);
   const stored = trustedStoredConfig(run, options, hooks);
   await reopenDamagedReport(run, 'report', hooks.log);

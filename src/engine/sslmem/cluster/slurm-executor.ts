@@ -126,7 +126,7 @@ async function follow(run: RunHandle, input: SlurmTrainingInput): Promise<'done'
       if (cancelling) return 'cancelled';
       const bad = Object.entries(run.manifest.executor!.tasks).filter(([, t]) => t.state !== 'done');
       const logs = bad.map(([s, t]) => `${s}: ${t.state}${existsSync(run.path(t.log!)) ? ` (log ${run.path(t.log!)})` : ''}`);
-      throw new Error(`training on Slurm did not finish: ${logs.join('; ')}. Resume the run to resubmit the unfinished stages; each continues from its checkpoint`);
+      throw new Error(`training on Slurm did not finish: ${logs.join('; ')}. Resume the run with the Slurm executor (sslmem resume <run> --executor slurm; in the editor, Resume Run with sslmem.executor = slurm) to resubmit the unfinished stages; each continues from its checkpoint`);
     }
     await sleep(input.pollMs ?? 2000);
   }

@@ -100,17 +100,19 @@ if (needsHost) {
 }
 if (setup.code !== 0) console.log(`test host setup failed (exit ${setup.code}); the in-host suites will fail`);
 
+// Slurm's packages for the slurm suite and the slurm-runs-tree UI scenario (apt-get the first time only; outside
+// every suite's limit, after the test host's own apt-get).
+let slurmSetup = { code: 0, secs: 0 };
+if (selected.has('slurm') || selected.has('ui')) {
+  banner('Slurm packages (scripts/test-host/slurm.sh install)');
+  slurmSetup = await run('bash', ['scripts/test-host/slurm.sh', 'install']);
+}
+
 // The in-host runner also has its own limit (TEST_TIMEOUT_MS, 600 s), and each UI scenario its own.
 await suite('integration', node, ['scripts/test-host/run-integration-tests.js'], parsers.mocha, 900);
 await suite('ui', node, ['scripts/test-host/run-ui-tests.js'], parsers.ui, 1500);
 
-// ~60 s on a quiet 2-core machine (three tiny runs through sbatch, one local reference run); the package
-// install (first time only, apt-get) is outside the limit.
-let slurmSetup = { code: 0, secs: 0 };
-if (selected.has('slurm')) {
-  banner('Slurm packages (scripts/test-host/slurm.sh install)');
-  slurmSetup = await run('bash', ['scripts/test-host/slurm.sh', 'install']);
-}
+// ~50 s on a quiet 2-core machine (four tiny runs through sbatch, one local reference run).
 await suite('slurm', node, ['--test', '--test-reporter=spec', 'dist/test/slurm/'], parsers.node, 300);
 
 banner('summary');

@@ -44,10 +44,13 @@ if (withTests) {
   const rel = (p) => p.slice(root.length);
   const unit = filesUnder(join(root, 'test/unit'), /\.test\.ts$/).map(rel);
   const integration = filesUnder(join(root, 'test/integration'), /\.ts$/).map(rel);
+  // Tests against a real Slurm (their own suite in test-all.mjs: they start daemons as root).
+  const slurm = filesUnder(join(root, 'test/slurm'), /\.test\.ts$/).map(rel);
   const bench = filesUnder(join(root, 'bench'), /\.ts$/).map(rel);
   // UI scenarios run in plain Node next to playwright-core (scripts/test-host/run-ui-tests.js requires them).
   const ui = filesUnder(join(root, 'test/ui'), /\.ui\.ts$/).map(rel);
   if (unit.length) builds.push({ ...nodeOptions, entryPoints: unit, outdir: 'dist/test/unit', outbase: 'test/unit' });
+  if (slurm.length) builds.push({ ...nodeOptions, entryPoints: slurm, outdir: 'dist/test/slurm', outbase: 'test/slurm' });
   if (integration.length) builds.push({ ...nodeOptions, entryPoints: integration, outdir: 'dist/test/integration', outbase: 'test/integration', external: [...external, 'mocha'] });
   if (ui.length) builds.push({ ...nodeOptions, entryPoints: ui, outdir: 'dist/test/ui', outbase: 'test/ui', external: [...external, 'playwright-core'] });
   if (bench.length) builds.push({ ...nodeOptions, entryPoints: bench, outdir: 'dist/bench', outbase: 'bench' });

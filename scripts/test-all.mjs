@@ -4,10 +4,12 @@
 //   unit         node's test runner over dist/test/unit/ (engine code, no VS Code)
 //   integration  mocha inside a real VS Code extension host (code-server + chromium; see scripts/test-host/)
 //   ui           workbench scenarios driven through chromium, screenshots in test-results/ui/
+//   slurm        the Slurm executor against a real single-node Slurm (test/slurm/; its daemons are started and
+//                stopped by the tests through scripts/test-host/slurm.sh, which installs Debian's packages)
 // The test host is installed first by scripts/test-host/setup.sh (idempotent; seconds when already there).
 // Prints each suite's summary and ends with a plain `N passed, N failed` line (totals over all suites; a suite
 // that crashed or ran no tests counts as one failure). Exit code non-zero if anything failed.
-// SSLMEM_TEST_SUITES=unit,integration,ui (default all) runs only the named suites, e.g. while iterating.
+// SSLMEM_TEST_SUITES=unit,integration,ui,slurm (default all) runs only the named suites, e.g. while iterating.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -63,7 +65,7 @@ const parsers = {
 // What Prettier formats: the code (docs and data stay as written).
 const FORMATTED = ['src', 'webview', 'test', 'scripts', 'bench', 'media/*.css', '*.mjs'];
 
-const selected = new Set((process.env.SSLMEM_TEST_SUITES || 'unit,integration,ui').split(',').map((x) => x.trim()));
+const selected = new Set((process.env.SSLMEM_TEST_SUITES || 'unit,integration,ui,slurm').split(',').map((x) => x.trim()));
 const banner = (s) => console.log(`\n${'='.repeat(20)} ${s} ${'='.repeat(20)}`);
 const suites = [];
 
@@ -110,17 +112,28 @@ if (needsHost) {
 }
 if (setup.code !== 0) console.log(`test host setup failed (exit ${setup.code}); the in-host suites will fail`);
 
+// Slurm's packages for the slurm suite and the slurm-runs-tree UI scenario (apt-get the first time only; outside
+// every suite's limit, after the test host's own apt-get).
+let slurmSetup = { code: 0, secs: 0 };
+if (selected.has('slurm') || selected.has('ui')) {
+  banner('Slurm packages (scripts/test-host/slurm.sh install)');
+  slurmSetup = await run('bash', ['scripts/test-host/slurm.sh', 'install']);
+}
+
 // The in-host runner also has its own limit (TEST_TIMEOUT_MS, 600 s), and each UI scenario its own.
 await suite('integration', node, ['scripts/test-host/run-integration-tests.js'], parsers.mocha, 900);
 await suite('ui', node, ['scripts/test-host/run-ui-tests.js'], parsers.ui, 1500);
 
+// ~50 s on a quiet 2-core machine (four tiny runs through sbatch, one local reference run).
+await suite('slurm', node, ['--test', '--test-reporter=spec', 'dist/test/slurm/'], parsers.node, 300);
+
 banner('summary');
-console.log(`build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} (${typecheck.secs.toFixed(1)}s), lint ${lint.code === 0 ? 'ok' : 'FAILED'}, format ${format.code === 0 ? 'ok' : 'FAILED'}, test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s)`);
+console.log(`build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} (${typecheck.secs.toFixed(1)}s), lint ${lint.code === 0 ? 'ok' : 'FAILED'}, format ${format.code === 0 ? 'ok' : 'FAILED'}, test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s), Slurm packages ${slurmSetup.code === 0 ? 'ok' : 'FAILED'} (${slurmSetup.secs.toFixed(1)}s)`);
 for (const s of suites) {
   console.log(`${s.name.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(4)} failed  ${s.secs.toFixed(1).padStart(6)}s${s.problems.length ? '  (' + s.problems.join('; ') + ')' : ''}`);
 }
 const passed = suites.reduce((n, s) => n + s.passed, 0);
-const failed = suites.reduce((n, s) => n + s.failed, 0) + (build.code !== 0 ? 1 : 0) + (typecheck.code !== 0 ? 1 : 0) + (lint.code !== 0 ? 1 : 0) + (format.code !== 0 ? 1 : 0) + (setup.code !== 0 ? 1 : 0);
+const failed = suites.reduce((n, s) => n + s.failed, 0) + (build.code !== 0 ? 1 : 0) + (typecheck.code !== 0 ? 1 : 0) + (lint.code !== 0 ? 1 : 0) + (format.code !== 0 ? 1 : 0) + (setup.code !== 0 ? 1 : 0) + (slurmSetup.code !== 0 ? 1 : 0);
 if (suites.length === 0) console.log(`no suites selected by SSLMEM_TEST_SUITES=${process.env.SSLMEM_TEST_SUITES}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || suites.length === 0 ? 1 : 0);

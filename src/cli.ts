@@ -3,10 +3,14 @@
 import { runCli } from './cli/main';
 
 const interruptHandlers = new Set<() => void>();
-process.on('SIGINT', () => {
-  if (interruptHandlers.size === 0) process.exit(130); // nothing to cancel: behave like any CLI
-  for (const h of [...interruptHandlers]) h();
-});
+// SIGTERM is how Slurm cancels or preempts a task (scancel, then SIGKILL after KillWait): like Ctrl-C, the
+// stage stops after its current step and keeps its checkpoint for the resubmission.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    if (interruptHandlers.size === 0) process.exit(code); // nothing to cancel: behave like any CLI
+    for (const h of [...interruptHandlers]) h();
+  });
+}
 
 runCli(process.argv.slice(2), {
   out: (t) => process.stdout.write(t),

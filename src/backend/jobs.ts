@@ -6,7 +6,7 @@ import type { MethodName, ParamsOf, ProgressOf, ResultOf } from '../protocol/bac
 import type { JobContext } from './job-context';
 import { BackendError } from '../protocol/backend';
 import { versionInfo } from './versionInfo';
-import { resumeSslmemJob, runSslmemJob, validateResumeParams, validateRunParams } from './sslmemJobs';
+import { resumeSslmemJob, runSslmemJob, stageSslmemJob, validateResumeParams, validateRunParams, validateStageParams } from './sslmemJobs';
 import { retrainSslmemJob, validateRetrainParams } from './retrainJob';
 import { scoreImportedJob, validateScoreImportedParams } from './scoreJob';
 import { historySslmemJob, layersSslmemJob, unitsSslmemJob, validateHistoryParams, validateLayersParams, validateUnitsParams } from './layersJob';
@@ -73,6 +73,7 @@ export const jobs: JobTable = {
 
   runSslmem: defineJob<'runSslmem'>(validateRunParams, runSslmemJob),
   resumeSslmem: defineJob<'resumeSslmem'>(validateResumeParams, resumeSslmemJob),
+  stageSslmem: defineJob<'stageSslmem'>(validateStageParams, stageSslmemJob),
   retrainSslmem: defineJob<'retrainSslmem'>(validateRetrainParams, retrainSslmemJob),
   scoreImported: defineJob<'scoreImported'>(validateScoreImportedParams, scoreImportedJob),
   layersSslmem: defineJob<'layersSslmem'>(validateLayersParams, layersSslmemJob),

@@ -1,7 +1,10 @@
 // The SSLMem jobs of the backend: validate untrusted wire params, then hand over to the engine's pipeline.
 // This file is the only place the backend knows about SSLMem; the engine knows nothing of the protocol.
-import { BackendError, type ResumeSslmemParams, type RunSslmemParams, type RunProgress, type RunResult, type RuntimeParams } from '../protocol/backend';
-import { resumeRun, startRun } from '../engine/sslmem/pipeline';
+import * as path from 'node:path';
+import { BackendError, type ExecutorSetting, type ResumeSslmemParams, type RunSslmemParams, type RunProgress, type RunResult, type RuntimeParams, type StageSslmemParams } from '../protocol/backend';
+import { resumeRun, runStage, startRun } from '../engine/sslmem/pipeline';
+import { slurmOptionsProblem, type SlurmOptions } from '../engine/sslmem/cluster/slurm-options';
+import type { RuntimeOptions } from '../engine/sslmem/run-hooks';
 import { resolvePreset } from '../engine/sslmem/config';
 import { PRESET_NAMES, isPresetName } from '../engine/sslmem/presets';
 import { type SslmemConfig } from '../engine/sslmem/config-types';
@@ -48,6 +51,33 @@ export function runtimeParams(p: Record<string, unknown>): RuntimeParams {
   return { provider, threads: threads as number | undefined };
 }
 
+const SLURM_KEYS = ['kind', 'partition', 'account', 'time', 'gres', 'cpusPerTask', 'template'];
+
+export function executorParam(p: Record<string, unknown>): ExecutorSetting | undefined {
+  const e = p.executor;
+  if (e === undefined) return undefined;
+  if (typeof e !== 'object' || e === null) invalid('executor must be an object');
+  const x = e as Record<string, unknown>;
+  if (x.kind === 'local') return { kind: 'local' };
+  if (x.kind !== 'slurm') invalid("executor.kind must be 'local' or 'slurm'");
+  const extra = Object.keys(x).filter((k) => !SLURM_KEYS.includes(k));
+  if (extra.length) invalid(`unknown executor field ${extra.join(', ')}`);
+  const problem = slurmOptionsProblem(x as SlurmOptions);
+  if (problem) invalid(problem);
+  return x as ExecutorSetting;
+}
+
+/**
+ * The engine's runtime: the executor gets the command each Slurm task runs, this same bundle's CLI (dist/cli.js
+ * next to dist/backend.js, or this very file when the CLI runs the backend in its process) under this node.
+ */
+function runtimeOf(p: RuntimeParams & { executor?: ExecutorSetting }): RuntimeOptions {
+  const runtime = { provider: p.provider, threads: p.threads };
+  if (p.executor?.kind !== 'slurm') return runtime;
+  const { kind: _kind, ...options } = p.executor;
+  return { ...runtime, executor: { kind: 'slurm', options, command: [process.execPath, path.join(__dirname, 'cli.js')] } };
+}
+
 export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
   const preset = str(p, 'preset')!;
   if (!isPresetName(preset)) invalid(`unknown preset '${preset}' (known: ${PRESET_NAMES.join(', ')})`);
@@ -65,14 +95,19 @@ export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
   return {
     data: str(p, 'data')!, preset, storeDir: str(p, 'storeDir')!, seed: seed as number | undefined,
     splitFile: str(p, 'splitFile', false), cacheDir: str(p, 'cacheDir', false), overrides: overrides as Record<string, unknown>,
-    ...runtimeParams(p),
+    ...runtimeParams(p), executor: executorParam(p),
   };
 }
 
 export function validateResumeParams(p: Record<string, unknown>): ResumeSslmemParams {
   const confirmed = p.confirmed ?? [];
   if (!Array.isArray(confirmed) || !confirmed.every((c) => typeof c === 'string' && c.length > 0)) invalid('confirmed must be a list of paths');
-  return { runDir: str(p, 'runDir')!, confirmed: confirmed as string[], ...runtimeParams(p) };
+  return { runDir: str(p, 'runDir')!, confirmed: confirmed as string[], ...runtimeParams(p), executor: executorParam(p) };
+}
+
+export function validateStageParams(p: Record<string, unknown>): StageSslmemParams {
+  const { executor: _executor, ...resume } = validateResumeParams({ ...p, executor: undefined });
+  return { ...resume, stage: str(p, 'stage')! };
 }
 
 export function hooks(ctx: JobContext<RunProgress>) {
@@ -80,10 +115,14 @@ export function hooks(ctx: JobContext<RunProgress>) {
 }
 
 export function runSslmemJob(p: RunSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
-  const { provider, threads, overrides, ...request } = p;
-  return startRun({ ...request, overrides: overrides as Partial<SslmemConfig> }, { provider, threads }, hooks(ctx));
+  const { provider, threads, overrides, executor, ...request } = p;
+  return startRun({ ...request, overrides: overrides as Partial<SslmemConfig> }, runtimeOf({ provider, threads, executor }), hooks(ctx));
 }
 
 export function resumeSslmemJob(p: ResumeSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
-  return resumeRun(p.runDir, { provider: p.provider, threads: p.threads }, hooks(ctx), { confirmed: p.confirmed });
+  return resumeRun(p.runDir, runtimeOf(p), hooks(ctx), { confirmed: p.confirmed });
+}
+
+export function stageSslmemJob(p: StageSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
+  return runStage(p.runDir, p.stage, { provider: p.provider, threads: p.threads }, hooks(ctx), { confirmed: p.confirmed });
 }

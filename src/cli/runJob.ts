@@ -27,6 +27,8 @@ export function describeProgress(p: RunProgress): { done: number; total: number;
     case 'train': return { done: p.step, total: p.total, message: `${p.stage} step ${p.step}/${p.total} loss ${p.loss.toFixed(4)} ${Math.round(p.imagesPerSec)} img/s` };
     case 'score': return { done: p.done, total: p.total, message: `${p.stage} batch ${p.done}/${p.total}` };
     case 'provider': return `${p.stage}: execution provider ${describeDecision(p.decision)}\n`;
+    case 'executor': return `${p.message}\n`;
+    case 'task': return `${p.stage}: ${p.state} (Slurm job ${p.job}${p.node ? ` on ${p.node}` : ''}; log ${p.log})\n`;
   }
 }
 

@@ -30,6 +30,8 @@ export type { RuntimeParams } from './runtime-params';
 import { isObject } from './guards';
 import type { PipelineEvent, RunOutcome } from '../engine/sslmem/run-hooks';
 export type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';
+import type { ExecutorSetting } from '../engine/sslmem/cluster/slurm-options';
+export type { ExecutorSetting, SlurmOptions } from '../engine/sslmem/cluster/slurm-options';
 
 /** Start an SSLMem run: train f and g on a dataset folder/file, score every subset, write the report. */
 export interface RunSslmemParams extends RuntimeParams {
@@ -43,10 +45,19 @@ export interface RunSslmemParams extends RuntimeParams {
   cacheDir?: string;
   /** Preset fields to override, e.g. { epochs: 5 } (validated by the engine). */
   overrides?: Record<string, unknown>;
+  /** Where the training stages execute (default local; slurm: one job array, the rest here). */
+  executor?: ExecutorSetting;
 }
 export interface ResumeSslmemParams extends RuntimeParams {
   runDir: string;
   /** Paths outside the run's workspace the user confirms for this resume (dataset, split, encoders named by the manifest). */
+  confirmed?: string[];
+  executor?: ExecutorSetting;
+}
+/** Execute exactly one stage of an existing run in the backend (what a Slurm array task runs). */
+export interface StageSslmemParams extends RuntimeParams {
+  runDir: string;
+  stage: string;
   confirmed?: string[];
 }
 /** Score with imported ONNX encoders f and g (images [B,C,H,W] -> [B,D]) on a dataset and a given split. */
@@ -76,6 +87,7 @@ export interface BackendMethods {
   selfCheck: { kind: 'job'; params: SelfCheckParams; result: SelfCheckResult; progress: SelfCheckProgress };
   runSslmem: { kind: 'job'; params: RunSslmemParams; result: RunResult; progress: RunProgress };
   resumeSslmem: { kind: 'job'; params: ResumeSslmemParams; result: RunResult; progress: RunProgress };
+  stageSslmem: { kind: 'job'; params: StageSslmemParams; result: RunResult; progress: RunProgress };
   retrainSslmem: { kind: 'job'; params: RetrainSslmemParams; result: RetrainResult; progress: RetrainProgress };
   scoreImported: { kind: 'job'; params: ScoreImportedParams; result: RunResult; progress: RunProgress };
   layersSslmem: { kind: 'job'; params: LayersSslmemParams; result: AnalysisResult; progress: AnalysisProgress };
@@ -95,6 +107,7 @@ export const METHOD_KINDS: { [M in MethodName]: BackendMethods[M]['kind'] } = {
   selfCheck: 'job',
   runSslmem: 'job',
   resumeSslmem: 'job',
+  stageSslmem: 'job',
   retrainSslmem: 'job',
   scoreImported: 'job',
   layersSslmem: 'job',

@@ -8,7 +8,7 @@ import type { BackendHost } from './backendHost';
 import { PRESET_INFO, PRESET_NAMES, isPresetName, plannedStages } from '../engine/sslmem/presets';
 import { pipelineStages } from '../engine/runs/manifest';
 import { readManifest } from '../engine/runs/store';
-import { defaultPreset, executionProvider, runStoreFolders, storeFor, threads } from './config';
+import { defaultPreset, executionProvider, executor, runStoreFolders, storeFor, threads } from './config';
 import { listRuns } from './runIndex';
 import { TrainingPanel, type TrainingHandlers } from './trainingPanel';
 import { readRunLossHistory, thinLossHistory } from '../engine/runs/loss-history';
@@ -48,7 +48,7 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
   const { storeDir, cacheDir } = storeFor(dataset);
   const title = `SSLMem: ${preset} run on ${path.basename(dataset.fsPath)}`;
   return runJob(deps, title, preset, dataset.fsPath, plannedStages(preset, options.overrides), options, (token, onProgress) => deps.backend.request('runSslmem', {
-    data: dataset.fsPath, preset, storeDir, cacheDir, provider: executionProvider(), threads: threads(), overrides: options.overrides,
+    data: dataset.fsPath, preset, storeDir, cacheDir, provider: executionProvider(), threads: threads(), executor: executor(), overrides: options.overrides,
   }, { token, onProgress, label: title }));
 }
 
@@ -87,7 +87,7 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
     // Named like the run it continues (not "resume <id>"): a reused tab keeps its title anyway.
     const title = manifest ? `SSLMem: ${manifest.preset ?? 'custom'} run on ${path.basename(manifest.dataset.path)} (resumed)` : `SSLMem: resume ${path.basename(runFolder)}`;
     return await runJob(deps, title, manifest?.preset ?? 'resume', manifest?.dataset.path ?? runFolder, stages, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
-      runDir: runFolder, provider: executionProvider(), threads: threads(), confirmed: [...confirmed],
+      runDir: runFolder, provider: executionProvider(), threads: threads(), executor: executor(), confirmed: [...confirmed],
     }, { token, onProgress, label: title }), { runDir: runFolder, history });
   } catch (err) {
     if (!(err instanceof BackendError && err.code === 'untrusted-path' && err.path && !confirmed.includes(err.path))) throw err;
@@ -161,5 +161,7 @@ function reportProgress(progress: vscode.Progress<{ message?: string; increment?
     case 'train': progress.report({ message: `${p.stage} step ${p.step}/${p.total} · loss ${p.loss.toFixed(3)} · ${p.imagesPerSec.toFixed(0)} img/s` }); break;
     case 'score': progress.report({ message: `${p.stage} ${p.done}/${p.total}` }); break;
     case 'provider': progress.report({ message: `${p.stage} on ${describeChosen(p.decision)}` }); break;
+    case 'executor': progress.report({ message: p.message }); break;
+    case 'task': progress.report({ message: `${p.stage}: ${p.state} (Slurm job ${p.job}${p.node ? ` on ${p.node}` : ''})` }); break;
   }
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { resolveRunStoreFolders } from './runIndex';
 import type { ViewerScope } from './viewerPaths';
+import type { ExecutorSetting } from '../protocol/backend';
 
 // The engine's plain provider list (providers.ts imports no onnxruntime-node, so the extension host may use it).
 import { PROVIDER_SETTINGS, isProviderSetting, type ProviderSetting } from '../engine/runtime/providers';
@@ -50,4 +51,15 @@ export function storeFor(dataset: vscode.Uri): { storeDir: string; cacheDir: str
   const setting = vscode.workspace.getConfiguration('sslmem', folder?.uri).get<string>('runStoreFolder', '.sslmem/runs');
   const [storeDir] = resolveRunStoreFolders(setting, [base]);
   return { storeDir, cacheDir: path.join(base, '.sslmem', 'cache'), workspaceFolder: folder };
+}
+
+/** `sslmem.executor` and the `sslmem.slurm.*` options, as the backend's run and resume jobs take them. */
+export function executor(): ExecutorSetting | undefined {
+  const c = vscode.workspace.getConfiguration('sslmem');
+  if (c.get<string>('executor', 'local') !== 'slurm') return undefined;
+  const text = (key: string) => c.get<string>(`slurm.${key}`, '').trim() || undefined;
+  const cpus = c.get<number>('slurm.cpusPerTask', 0);
+  const setting = { kind: 'slurm' as const, partition: text('partition'), account: text('account'), time: text('time'), gres: text('gres'),
+    cpusPerTask: Number.isInteger(cpus) && cpus > 0 ? cpus : undefined, template: text('sbatchTemplate') };
+  return Object.fromEntries(Object.entries(setting).filter(([, v]) => v !== undefined)) as ExecutorSetting;
 }

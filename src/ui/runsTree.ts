@@ -4,11 +4,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runStoreFolders } from './config';
 import { listRuns, type RunSummary } from './runIndex';
+import type { SlurmTaskSummary } from '../engine/runs/list';
+
+/** A training stage of a run executed as a Slurm array task: a child of its run, opening its log. */
+export interface SlurmTaskNode { run: RunSummary; task: SlurmTaskSummary }
+type RunsNode = RunSummary | SlurmTaskNode;
+const isTaskNode = (n: RunsNode): n is SlurmTaskNode => 'task' in n;
 
 /** Which runs decorate the workspace (from the score index), to mark them in the tree. */
 export interface BadgeRuns { decorating(): readonly string[]; pinned(): string | undefined }
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vscode.Disposable {
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly storeChanged = new vscode.EventEmitter<void>();
@@ -45,12 +51,23 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
 
   list(): Promise<RunSummary[]> { return listRuns(runStoreFolders()); }
 
-  async getChildren(element?: RunSummary): Promise<RunSummary[]> {
-    return element ? [] : this.list();
+  /** The top level: the runs (what callers and tests list); below a run: its Slurm tasks. */
+  getChildren(): Promise<RunSummary[]>;
+  getChildren(element?: RunsNode): Promise<RunsNode[]>;
+  async getChildren(element?: RunsNode): Promise<RunsNode[]> {
+    if (!element) return this.list();
+    return isTaskNode(element) ? [] : (element.slurm?.tasks ?? []).map((task) => ({ run: element, task }));
   }
 
-  getTreeItem(run: RunSummary): vscode.TreeItem {
-    const item = new vscode.TreeItem(run.id, vscode.TreeItemCollapsibleState.None);
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    return isTaskNode(node) ? taskItem(node) : this.runItem(node);
+  }
+
+  private runItem(run: RunSummary): vscode.TreeItem {
+    // A run with Slurm tasks unfolds into them (expanded while it may still be running).
+    const folding = !run.slurm?.tasks.length ? vscode.TreeItemCollapsibleState.None
+      : run.status === 'done' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
+    const item = new vscode.TreeItem(run.id, folding);
     item.id = run.dir;
     const dataset = run.dataset ? path.basename(run.dataset) : undefined;
     const unfinished = !run.problem && run.status !== 'done';
@@ -96,6 +113,18 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
     this.storeChanged.dispose();
     for (const d of this.watchers) d.dispose();
   }
+}
+
+/** "train_f · running · job 4711_0 · gpu017"; a click opens the task's log. */
+function taskItem({ run, task }: SlurmTaskNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(task.stage, vscode.TreeItemCollapsibleState.None);
+  item.id = `${run.dir}#${task.stage}`;
+  item.description = [task.state, `job ${task.job}`, task.node].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon(task.state === 'pending' ? 'clock' : statusIcon(task.state === 'cancelled' ? 'cancelled' : task.state));
+  item.tooltip = `Slurm task ${task.job} (${task.state}${task.node ? ` on ${task.node}` : ''})${task.log ? `\nlog: ${task.log}` : ''}`;
+  item.contextValue = 'sslmem.run.slurmTask';
+  if (task.log) item.command = { command: 'vscode.open', title: 'Open Task Log', arguments: [vscode.Uri.file(task.log)] };
+  return item;
 }
 
 function statusIcon(status: string | undefined): string {

@@ -5,6 +5,7 @@ import { selfCheckCommand } from './selfCheck';
 import { versionCommand } from './version';
 import { runCommand } from './run';
 import { resumeCommand } from './resume';
+import { stageCommand } from './stage';
 import { demoCommand } from './demo';
 import { scoreCommand } from './score';
 import { reportCommand } from './report';
@@ -15,6 +16,7 @@ import { historyCommand, layersCommand, unitsCommand } from './layers';
 export const commands: readonly CliCommand[] = [
   runCommand,
   resumeCommand,
+  stageCommand,
   scoreCommand,
   reportCommand,
   exportCommand,

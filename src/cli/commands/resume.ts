@@ -4,13 +4,14 @@ import { backendOptions } from '../backend';
 import { defineCommand } from '../command';
 import { UsageError } from '../args';
 import { runtimeFrom, runtimeOptions, runWithProgress } from '../runJob';
+import { executorFrom, executorOptions } from '../executor';
 
 export const resumeCommand = defineCommand({
   name: 'resume',
   summary: 'continue an interrupted run where it stopped',
   args: '<run-folder>',
   options: {
-    ...backendOptions, ...runtimeOptions,
+    ...backendOptions, ...runtimeOptions, ...executorOptions,
     // A run's manifest is not trusted to point outside its workspace; these confirm such paths (docs/reliability.md).
     data: { type: 'string', description: 'confirm the dataset the manifest names, when it lies outside the workspace', placeholder: 'path' },
     split: { type: 'string', description: 'confirm the split file the manifest names, when it lies outside the workspace', placeholder: 'file' },
@@ -22,6 +23,6 @@ export const resumeCommand = defineCommand({
     const runDir = path.resolve(positionals[0]);
     const confirmed = [options.data, options.split, options.f, options.g].filter((p): p is string => !!p).map((p) => path.resolve(p));
     return runWithProgress(options, io, (client, signal, onProgress) =>
-      client.request('resumeSslmem', { runDir, confirmed, ...runtimeFrom(options) }, { signal, onProgress }));
+      client.request('resumeSslmem', { runDir, confirmed, ...runtimeFrom(options), executor: executorFrom(options) }, { signal, onProgress }));
   },
 });

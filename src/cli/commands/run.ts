@@ -6,10 +6,12 @@ import { defineCommand } from '../command';
 import { UsageError } from '../args';
 import { PRESET_NAMES } from '../../engine/sslmem/presets';
 import { runtimeFrom, runtimeOptions, runWithProgress } from '../runJob';
+import { executorFrom, executorOptions } from '../executor';
 
 export const runOptions = {
   ...backendOptions,
   ...runtimeOptions,
+  ...executorOptions,
   data: { type: 'string', description: 'dataset: an image folder (class subfolders = labels), IDX files or CIFAR batches', placeholder: 'path' },
   preset: { type: 'string', description: `${PRESET_NAMES.join(' | ')} (default quick)`, placeholder: 'name' },
   split: { type: 'string', description: 'a split file (JSON: lists of paths or indices per subset S_S, S_C, S_I, S_E)', placeholder: 'file' },
@@ -52,6 +54,7 @@ export const runCommand = defineCommand({
       splitFile: options.split ? path.resolve(options.split) : undefined,
       overrides: overridesFrom(options),
       ...runtimeFrom(options),
+      executor: executorFrom(options),
     }, { signal, onProgress }));
   },
 });

@@ -34,7 +34,11 @@ export interface RunSummary {
   /** First stage not done (where a resume starts), for runs that stopped early. */
   nextStage?: string;
   error?: string;
+  /** Training stages run as a Slurm job array: the array's id and each task (log: absolute path). */
+  slurm?: { jobId: string; tasks: SlurmTaskSummary[] };
 }
+
+export interface SlurmTaskSummary { stage: string; taskId: number; job: string; state: string; node?: string; log?: string }
 
 export async function listRuns(storeFolders: string | readonly string[]): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
@@ -81,7 +85,26 @@ function summarize(folderName: string, dir: string, manifestPath: string, text: 
     stagesTotal: order.length || undefined,
     nextStage: order.find((s) => stages[s]?.status !== 'done'),
     error: str(o.error),
+    slurm: slurmOf(o.executor, dir),
   };
+}
+
+/** The manifest's `executor` record, each field used only when it has the expected type. */
+function slurmOf(x: unknown, dir: string): RunSummary['slurm'] {
+  if (typeof x !== 'object' || x === null || (x as { kind?: unknown }).kind !== 'slurm') return undefined;
+  const e = x as { jobId?: unknown; tasks?: unknown };
+  if (typeof e.jobId !== 'string' || typeof e.tasks !== 'object' || e.tasks === null) return undefined;
+  const tasks: SlurmTaskSummary[] = [];
+  for (const [stage, t] of Object.entries(e.tasks as Record<string, unknown>)) {
+    if (typeof t !== 'object' || t === null) continue;
+    const { taskId, state, node, log } = t as Record<string, unknown>;
+    if (typeof taskId !== 'number' || typeof state !== 'string') continue;
+    // The task's own array: the log is named <array>_<task>.log (a resubmission is a new array).
+    const safeLog = typeof log === 'string' && /^slurm\/[\w.-]+\.log$/.test(log) ? log : undefined;
+    const job = safeLog ? path.basename(safeLog, '.log') : `${e.jobId}_${taskId}`;
+    tasks.push({ stage, taskId, job, state, ...(typeof node === 'string' ? { node } : {}), ...(safeLog ? { log: path.join(dir, safeLog) } : {}) });
+  }
+  return { jobId: e.jobId, tasks };
 }
 
 function numberRecord(x: unknown): Record<string, number> | undefined {

@@ -21,6 +21,21 @@ export interface StageRecord {
   error?: string;
 }
 
+/** Where a task of a cluster executor stands (the controller's view, from the scheduler and the stage records). */
+export type TaskState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+export interface ExecutorTask { taskId: number; state: TaskState; node?: string; /** The task's log, relative to the run folder. */ log?: string }
+/** The training stages of a run submitted as one Slurm job array (sslmem/cluster/). */
+export interface ExecutorRecord {
+  kind: 'slurm';
+  jobId: string;
+  submittedAt: string;
+  /** The sbatch script, relative to the run folder. */
+  script: string;
+  tasks: Record<string, ExecutorTask>;
+  /** Earlier arrays of this run (a resume resubmits the unfinished stages as a new one). */
+  previousJobIds?: string[];
+}
+
 export interface RunManifest {
   format: 'sslmem-run';
   version: 1;
@@ -48,7 +63,12 @@ export interface RunManifest {
   timings: Record<string, number>;
   stageOrder: string[];
   stages: Record<string, StageRecord>;
+  /** Set when training stages ran as cluster jobs. */
+  executor?: ExecutorRecord;
 }
+
+/** Training stages (train_f, train_g#1, train#3, …) are independent of each other: one cluster job each. */
+export const isTrainingStage = (stage: string): boolean => stage.startsWith('train');
 
 /** The pipeline's stages; with several (f, g) seed pairs the per-pair stages carry a "#<pair>" suffix. */
 export function pipelineStages(seedPairs = 1): string[] {

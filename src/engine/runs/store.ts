@@ -1,11 +1,14 @@
 // The on-disk run store: <storeDir>/<id>/ with manifest.json and the run's files. Ids sort by creation
-// time (UTC, millisecond, then a random suffix against collisions). Every write is atomic. One process
-// writes a run at a time (the backend); updates within the process are serialised here.
+// time (UTC, millisecond, then a random suffix against collisions). Every write is atomic. Updates within a
+// process are serialised here; across processes (a run's stages executed as cluster jobs, beside the
+// controller that follows them) each update re-reads the manifest under a lock file (file-lock.ts), so no
+// process overwrites another's stage records with its older copy.
 import { promises as fs } from 'node:fs';
 import { join, normalize, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
+import { withLock } from './file-lock';
 import { isManifest, pendingStages, pipelineStages, type RunManifest, type StageRecord } from './manifest';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -68,16 +71,30 @@ export class RunHandle {
     return join(this.dir, clean);
   }
 
-  /** Apply `change` to the manifest and write it atomically; calls are serialised. */
+  /** Apply `change` to the manifest as it is on disk now and write it atomically; calls are serialised. */
   update(change: (m: RunManifest) => void): Promise<RunManifest> {
-    const next = this.queue.then(async () => {
-      const copy: RunManifest = structuredClone(this.current);
+    return this.serialised(() => withLock(join(this.dir, `${MANIFEST_FILE}.lock`), async () => {
+      const copy: RunManifest = structuredClone(await this.onDisk());
       change(copy);
       copy.updatedAt = new Date().toISOString();
       await writeJsonAtomic(join(this.dir, MANIFEST_FILE), copy);
       this.current = copy;
       return copy;
-    });
+    }));
+  }
+
+  /** Catch up with what other processes recorded (stages run elsewhere). */
+  reload(): Promise<RunManifest> {
+    return this.serialised(async () => (this.current = await this.onDisk()));
+  }
+
+  /** The manifest on disk; this process's copy when the file cannot be read as one (it is rewritten whole). */
+  private async onDisk(): Promise<RunManifest> {
+    try { return await readManifest(this.dir); } catch { return this.current; }
+  }
+
+  private serialised<T>(body: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(body);
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { LoadedDataset } from '../data';
-import { createRun, openRun, runStages, manifestStageStore, type RunHandle, type StageResult } from '../runs';
+import { createRun, openRun, runStages, manifestStageStore, isTrainingStage, type RunHandle, type StageResult } from '../runs';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import { isProvider, type ProviderSetting } from '../runtime/providers';
 import { drawSplit, trainingIndices } from './split';
@@ -31,6 +31,7 @@ import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from '.
 import { confinedCacheDir } from '../runs/containment';
 import { recordChosenPaths } from '../runs/chosen-paths';
 import { datasetRelative, existingDatasetPath } from '../runs/dataset-path';
+import { trainOnSlurm } from './cluster/slurm-executor';
 
 export interface RunRequest {
   data: string;
@@ -71,7 +72,14 @@ export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: 
   await assertProviderUsable(runtime.provider);
   const run = await openRun(runDir);
   // A killed process leaves 'running' behind; say so (and refuse a run a live process is still executing).
-  if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
+  try {
+    if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);
+  } catch (err) {
+    // The live writer may be one of this run's Slurm tasks (on this node): a Slurm resume follows them (each
+    // stage's lock keeps two processes off one stage), anything else waits.
+    if (!(runtime.executor && run.manifest.executor)) throw err;
+    hooks.log?.(`${(err as Error).message}: following the run's Slurm tasks`);
+  }
   if (run.manifest.preset === IMPORTED_PRESET) return resumeImportedRun(run, runtime, hooks, options);
   const stored = trustedStoredConfig(run, options, hooks);
   await reopenDamagedReport(run, 'report', hooks.log);
@@ -81,6 +89,30 @@ export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: 
   }
   hooks.log?.(`resuming run ${run.id}: pending ${run.pendingStages().join(', ')}`);
   return execute(run, stored, loaded, runtime, hooks);
+}
+
+/**
+ * Exactly one stage of an existing run, in this process (what a Slurm array task runs): resumable from its
+ * checkpoint, refused while another live process holds the stage's lock, refused when what it needs is not done.
+ */
+export async function runStage(runDir: string, stage: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
+  await assertProviderUsable(runtime.provider);
+  const run = await openRun(runDir);
+  // No run-level recoverIfStale: other stages of this run may be executing in other processes right now.
+  if (run.manifest.preset === IMPORTED_PRESET) throw new Error(`run ${run.id} scores imported encoders; resume it instead (it has no training stages)`);
+  if (!run.manifest.stageOrder.includes(stage)) throw new Error(`unknown stage "${stage}" (stages: ${run.manifest.stageOrder.join(', ')})`);
+  const stored = trustedStoredConfig(run, options, hooks);
+  const loaded = await loadRunDataset({ ...stored, decode: stored.sslmem.decode }, hooks);
+  if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
+    throw new Error(`the dataset at ${stored.data} changed since this run started (fingerprint differs); start a new run`);
+  }
+  return execute(run, stored, loaded, runtime, hooks, null, [stage]);
+}
+
+/** A training stage needs what precedes the first training stage, not the other training stages. */
+function stageRequirements(order: readonly string[]): (stage: string) => readonly string[] {
+  const firstTraining = order.findIndex(isTrainingStage);
+  return (stage) => order.slice(0, isTrainingStage(stage) && firstTraining >= 0 ? firstTraining : order.indexOf(stage));
 }
 
 /** The manifest's config with every path it names checked (manifest-paths.ts) and the cache confined. */
@@ -103,7 +135,7 @@ async function splitFor(stored: TrainedRunConfig, loaded: LoadedDataset): Promis
 }
 
 async function execute(run: RunHandle, stored: TrainedRunConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks,
-  initialSplit: Split | null = null): Promise<RunOutcome> {
+  initialSplit: Split | null = null, only?: readonly string[]): Promise<RunOutcome> {
   const { dataset } = loaded;
   const config = stored.sslmem;
   let split: Split | null = null;
@@ -164,10 +196,44 @@ async function execute(run: RunHandle, stored: TrainedRunConfig, loaded: LoadedD
     }
   };
 
-  const status = await runStages(run.manifest.stageOrder, manifestStageStore(run), work, { signal: hooks.signal, onEvent: hooks.onEvent });
+  const order = run.manifest.stageOrder;
+  if (runtime.executor && !only) {
+    const trained = await trainAsJobs(run, stored, runtime, hooks, (before) => runStages(order, manifestStageStore(run), work,
+      { signal: hooks.signal, onEvent: hooks.onEvent, only: { stages: before } }));
+    if (trained === 'cancelled') return { runDir: run.dir, status: 'cancelled', reportFile: null };
+  }
+  const status = await runStages(order, manifestStageStore(run), work, {
+    signal: hooks.signal, onEvent: hooks.onEvent, ...(only ? { only: { stages: only, requires: stageRequirements(order) } } : {}),
+  });
   if (status === 'cancelled') return { runDir: run.dir, status, reportFile: null };
+  if (only) return { runDir: run.dir, status: 'done', reportFile: null };
   const reportFile = run.path('report.json');
   return { runDir: run.dir, status: 'done', reportFile: existsSync(reportFile) ? reportFile : null };
+}
+
+/**
+ * The cluster executor: the stages before training run here (`runBefore`), the training stages as one Slurm
+ * array whose tasks run `sslmem stage` with this run's provider, threads and confirmed paths; then the caller
+ * runs the rest here (training stages done by then are skipped).
+ */
+async function trainAsJobs(run: RunHandle, stored: TrainedRunConfig, runtime: RuntimeOptions, hooks: PipelineHooks,
+  runBefore: (stages: string[]) => Promise<'done' | 'cancelled'>): Promise<'done' | 'cancelled'> {
+  const order = run.manifest.stageOrder;
+  const first = order.findIndex(isTrainingStage);
+  if (first < 0 || !runtime.executor) return 'done';
+  if (await runBefore(order.slice(0, first)) === 'cancelled') return 'cancelled';
+  const flags = [
+    '--ep', runtime.provider ?? 'auto', ...(runtime.threads !== undefined ? ['--threads', String(runtime.threads)] : []),
+    // The controller already trusts these paths (trustedStoredConfig); each task confirms them the same way.
+    '--data', stored.data, ...(stored.splitFile ? ['--split', stored.splitFile] : []),
+  ];
+  const status = await trainOnSlurm(run, {
+    options: runtime.executor.options, command: runtime.executor.command, flags, signal: hooks.signal,
+    // Logged too: progress stops reaching the caller once it cancelled, and the scancel is worth a trace.
+    notify: (message) => { hooks.log?.(message); hooks.onEvent?.({ kind: 'executor', message }); }, onTask: (e) => hooks.onEvent?.({ kind: 'task', ...e }),
+  });
+  if (status === 'cancelled') await run.update((m) => { m.status = 'interrupted'; });
+  return status;
 }
 
 /**

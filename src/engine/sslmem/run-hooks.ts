@@ -1,8 +1,18 @@
 // What a caller passes to, and hears from, a run of the method (trained: pipeline.ts, imported:
 // imported/import-encoders.ts): its own file so both orchestrators share it without importing each other.
 import type { ProviderDecision, ProviderSetting } from '../runtime/providers';
+import type { TaskState } from '../runs/manifest';
+import type { SlurmOptions } from './cluster/slurm-options';
 
-export interface RuntimeOptions { provider?: ProviderSetting; threads?: number }
+/** Training stages as Slurm array tasks, each running `command… stage <run> <stage>` (cluster/slurm-executor.ts). */
+export interface SlurmExecutor { kind: 'slurm'; options: SlurmOptions; command: readonly string[] }
+
+export interface RuntimeOptions {
+  provider?: ProviderSetting;
+  threads?: number;
+  /** Where training stages execute: here (absent) or as cluster jobs. */
+  executor?: SlurmExecutor;
+}
 
 /** What the user said on this resume: paths outside the run's workspace they confirm (manifest-paths.ts). */
 export interface ResumeOptions { confirmed?: readonly string[] }
@@ -13,7 +23,11 @@ export type PipelineEvent =
   | { kind: 'train'; stage: string; step: number; total: number; loss: number; imagesPerSec: number }
   | { kind: 'score'; stage: string; done: number; total: number }
   /** The train step's execution provider: what runs, with how many threads, and why not the others. */
-  | { kind: 'provider'; stage: string; decision: ProviderDecision };
+  | { kind: 'provider'; stage: string; decision: ProviderDecision }
+  /** A training stage executed as a cluster job changed state (job: `<array>_<task>`; log: its absolute path). */
+  | { kind: 'task'; stage: string; state: TaskState; job: string; node: string | null; log: string }
+  /** What the cluster executor tells the user: where the run store is, what it submitted, that it cancels. */
+  | { kind: 'executor'; message: string };
 
 export interface PipelineHooks {
   signal?: AbortSignal;

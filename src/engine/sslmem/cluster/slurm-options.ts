@@ -1,0 +1,32 @@
+// What a user may say about the Slurm jobs of a run (CLI flags, the `sslmem.slurm.*` settings, the protocol):
+// plain data with one check, so the backend refuses a bad value before anything is submitted.
+
+export interface SlurmOptions {
+  partition?: string;
+  account?: string;
+  /** Time limit per task, [D-]HH:MM:SS or MM:SS (sbatch --time). */
+  time?: string;
+  /** Generic resources per task, e.g. gpu:1 (sbatch --gres). */
+  gres?: string;
+  cpusPerTask?: number;
+  /** A file whose `#SBATCH` lines are added to the script (site-specific: --qos, --mem, --constraint, …). */
+  template?: string;
+}
+
+export type ExecutorSetting = { kind: 'local' } | ({ kind: 'slurm' } & SlurmOptions);
+export const EXECUTOR_KINDS = ['local', 'slurm'] as const;
+
+const WORD = /^[A-Za-z0-9_.,:=+-]+$/; // partition, account and gres values: no spaces, quotes or newlines
+const TIME = /^(\d+-)?(\d{1,2}:)?\d{1,2}:\d{2}$|^\d+$/;
+
+/** The first thing wrong with these options, or null. */
+export function slurmOptionsProblem(o: SlurmOptions): string | null {
+  for (const key of ['partition', 'account', 'gres'] as const) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== 'string' || !WORD.test(v))) return `slurm ${key} must be a plain word (letters, digits, _.,:=+-), got ${JSON.stringify(v)}`;
+  }
+  if (o.time !== undefined && (typeof o.time !== 'string' || !TIME.test(o.time))) return `slurm time must look like HH:MM:SS, D-HH:MM:SS or minutes, got ${JSON.stringify(o.time)}`;
+  if (o.cpusPerTask !== undefined && (!Number.isInteger(o.cpusPerTask) || o.cpusPerTask < 1 || o.cpusPerTask > 1024)) return `slurm cpus per task must be an integer in [1, 1024], got ${o.cpusPerTask}`;
+  if (o.template !== undefined && (typeof o.template !== 'string' || o.template.length === 0)) return 'slurm template must be a file path';
+  return null;
+}

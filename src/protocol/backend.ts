@@ -43,6 +43,12 @@ export interface RunSslmemParams extends RuntimeParams {
   cacheDir?: string;
   /** Preset fields to override, e.g. { epochs: 5 } (validated by the engine). */
   overrides?: Record<string, unknown>;
+  /** 'paper' (default): f and g on the four-subset split. 'whole': every image scored by m encoders (sslmem/whole/). */
+  mode?: 'paper' | 'whole';
+  /** Whole mode: the number of encoders m (even, 2..16; default 4), the control set size, the FDR of the count (default 0.1). */
+  encoders?: number;
+  control?: number;
+  fdr?: number;
 }
 export interface ResumeSslmemParams extends RuntimeParams {
   runDir: string;

@@ -1,5 +1,5 @@
 // report.md of a whole-dataset run. Everything in it comes from report.json (whole-report.ts).
-import type { WholeReport } from './whole-report';
+import type { WholeReport } from './whole-report-types';
 import { markdownText } from '../../runs/escape';
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));

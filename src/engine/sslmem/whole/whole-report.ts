@@ -9,42 +9,15 @@ import { writeScoresBin } from '../../runs/scores-bin';
 import { writeScoresCsv } from '../../runs/scores-csv';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic';
 import { loadLosses } from '../losses-file';
-import { describe, observedTauGrid, thresholdCurve, topK, welchTTest, type Summary, type ThresholdPoint, type WelchResult } from '../report/stats';
+import { describe, observedTauGrid, thresholdCurve, topK, welchTTest } from '../report/stats';
 import { RESULT_FILES } from '../report/write-results';
 import type { RuntimeOptions } from '../run-hooks';
 import type { WholeRunConfig } from '../run-config';
-import { computeWholeScores, type WholeScores } from './whole-scores';
+import { computeWholeScores } from './whole-scores';
 import type { WholeDesign } from './design';
 import { renderWholeMarkdown } from './whole-report-md';
-
-export interface WholeTopEntry { index: number; path: string; label: number; score: number; stderr: number; p: number; q: number }
-
-/** report.json of a whole-dataset run (`mode: 'whole'`; the paper's `subsets`/`tests` blocks are absent). */
-export interface WholeReport {
-  format: 'sslmem-report';
-  version: 1;
-  mode: 'whole';
-  runId: string;
-  normalisation: WholeScores['normalisation'];
-  whole: {
-    encoders: number; control: number; scored: number; fdr: number;
-    /** Images whose Benjamini–Hochberg adjusted p-value is ≤ fdr. */
-    memorized: number;
-    preset: string | null; seed: number; epochs: number;
-    provider: string | null; threads: number | null; threadsAsked: number | null;
-  };
-  /** Scores of the scored images and of the control set (the null). */
-  scored: Summary;
-  null: Summary & { p95: number; p99: number; max: number };
-  /** Welch t-test scored vs control: do the non-control images score higher on average than the null? */
-  scoredVsControl: WelchResult;
-  /** Median of the per-image standard error of the score over the scored images. */
-  medianStderr: number;
-  threshold_curve: ThresholdPoint[];
-  top_k: { scored: WholeTopEntry[] };
-  skipped: Dataset['skipped'];
-  timings: Record<string, number>;
-}
+import type { WholeReport } from './whole-report-types';
+export type { WholeReport, WholeTopEntry } from './whole-report-types';
 
 function quantile(values: number[], q: number): number {
   const sorted = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);

@@ -40,7 +40,15 @@ export interface GalleryRow {
   /** Webview URI of the image or its rendered thumbnail; empty when none can be shown. */
   thumb: string;
   mark?: Mark;
+  /** Whole-dataset runs: the score's standard error, its p-value against the control set, the BH q-value
+   *  (absent for controls' q). lf/lg hold L_in/L_out there. */
+  stderr?: number;
+  p?: number;
+  q?: number;
 }
+
+/** A whole-dataset run's summary for the panel: rows are S_C "scored" and S_E "control" (engine runs/subsets.ts). */
+export interface WholeSummary { encoders: number; control: number; scored: number; fdr: number; memorized: number }
 
 export interface Histogram { lo: number; hi: number; counts: Record<SubsetName, number[]> }
 export interface TestSummary { name: string; t: number | null; p: number | null; meanDifference: number | null; expected: string; holds: boolean }
@@ -65,6 +73,8 @@ export interface InitMessage {
   /** 95th percentile of the control subsets' scores (S_S and S_E: f and g saw them alike): scores below it are
    *  within noise. The threshold starts here. Absent when the run has no control scores. */
   noiseLevel?: number;
+  /** Present for whole-dataset runs (every image scored, p-values against a control set). */
+  whole?: WholeSummary;
   /** The dataset is not where the run recorded it (a moved or cloned project); candidate: a workspace folder holding its files. */
   datasetMissing?: { recorded: string; candidate?: string };
 }

@@ -24,7 +24,13 @@ interface ReportJson {
   normalisation?: string;
   tests?: Record<string, { t: number | null; p: number | null; meanDifference: number | null; expected: string; holds: boolean }>;
   threshold_curve?: { tau: number; fraction: number }[];
+  /** Whole-dataset runs (engine sslmem/whole/whole-report-types.ts). */
+  mode?: string;
+  whole?: { encoders: number; control: number; scored: number; fdr: number; memorized: number };
 }
+
+/** The panel's part of a whole-dataset report (report.json holds more: preset, provider, threads, …). */
+const wholeSummary = (w: NonNullable<ReportJson['whole']>) => ({ encoders: w.encoders, control: w.control, scored: w.scored, fdr: w.fdr, memorized: w.memorized });
 
 export class RunData {
   /** Rows in rank order (most memorised first). */
@@ -141,6 +147,7 @@ export class RunData {
       classNames: this.classNames, subsetCounts, histogram: this.histogram(), candidateScores: thin(candidates, MAX_CANDIDATE_SCORES).map((x) => Number(x.toPrecision(6))), // float32 data: 6 digits say it all
       thresholdCurve: this.report.threshold_curve ?? [], tests, normalisation: this.report.normalisation ?? 'unknown',
       noiseLevel: controls.length ? Number(quantile(controls, 0.95).toPrecision(6)) : undefined,
+      ...(this.report.mode === 'whole' && this.report.whole ? { whole: wholeSummary(this.report.whole) } : {}),
     };
   }
 

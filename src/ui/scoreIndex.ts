@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { ScoreRow } from '../engine/runs/scores-bin';
 import type { SubsetName } from '../protocol/scorePanel';
+import { subsetCaption } from '../engine/runs/subsets';
 import { listRuns, type RunSummary } from './runIndex';
 import { RunData } from './runData';
 
@@ -37,6 +38,8 @@ export interface SampleScore {
   band: ScoreBand;
   /** Rank among S_C (the candidates, the only points f alone trained on), for S_C samples. */
   candidateRank?: number;
+  /** Whole-dataset runs: p-value against the control set (S_C = scored, S_E = control there). */
+  p?: number;
 }
 
 export function bandOf(rank: number, n: number): ScoreBand {
@@ -115,10 +118,13 @@ function toSampleScore(data: RunData, row: ScoreRow, file: string): SampleScore 
   return {
     file, runId: data.id, runDir: data.dir, n: data.n, index: row.index, rank: row.rank, score: row.normalised, raw: row.raw,
     lf: row.lf, lg: row.lg, subset: row.subset, label: row.label, className: data.classNames[row.label], band: bandOf(row.rank, data.n),
+    ...(row.pValue !== undefined ? { p: row.pValue } : {}),
   };
 }
 
 /** One line for tooltips (file decorations take plain text). */
 export function describeScore(s: SampleScore): string {
-  return `SSLMem score ${s.score.toFixed(3)} · rank ${s.rank} of ${s.n} · ${s.subset}${s.className ? ` · ${s.className}` : ''} · ${BAND_TEXT[s.band]} · run ${s.runId}`;
+  const whole = s.p !== undefined ? ` · p ${s.p < 1e-3 ? s.p.toExponential(1) : s.p.toFixed(3)} (vs controls)` : '';
+  const set = s.p !== undefined ? subsetCaption(s.subset, 'whole') : s.subset;
+  return `SSLMem score ${s.score.toFixed(3)}${whole} · rank ${s.rank} of ${s.n} · ${set}${s.className ? ` · ${s.className}` : ''} · ${BAND_TEXT[s.band]} · run ${s.runId}`;
 }

@@ -152,6 +152,7 @@ export class ScorePanels implements vscode.Disposable {
         const rows: GalleryRow[] = slice.map((r) => ({
           index: r.index, rank: r.rank, score: r.normalised, raw: r.raw, lf: r.lf, lg: r.lg, subset: r.subset, label: r.label,
           path: r.path, thumb: thumbs.get(r.index) ?? '', mark: data.marks.get(r.index),
+          ...(r.pValue !== undefined ? { stderr: r.scoreStderr, p: r.pValue, q: Number.isNaN(r.qValue) ? undefined : r.qValue } : {}),
         }));
         await this.post(entry, { type: 'page', requestId: msg.requestId, total: matching.length, start: msg.start, rows });
         this.paged.fire({ runDir: data.dir, requestId: msg.requestId, start: msg.start, rows: rows.length, total: matching.length, hostMs: performance.now() - started });

@@ -32,7 +32,7 @@ export interface GalleryHost<R extends CellRow = GalleryRow> {
 /** The score panel's caption: rank, score, subset. */
 export function defaultDescribe(row: GalleryRow): CellDescription {
   return {
-    title: `${row.path}\nrank ${row.rank} · score ${fmt(row.score)} · ${row.subset}`,
+    title: `${row.path}\nrank ${row.rank} · score ${fmt(row.score)}${row.p !== undefined ? ` · p ${fmt(row.p)}` : ''} · ${row.subset}`,
     caption: [el('span', { className: 'rank', text: `#${row.rank}` }), el('span', { className: 'score', text: row.score.toFixed(2).replace(/^-0\.00$/, '0.00') }),
       el('span', { className: `subset subset-${row.subset}`, text: row.subset.slice(2) })],
   };

@@ -162,7 +162,7 @@ export class Sidebar {
     });
     const noise = this.init.noiseLevel;
     const noiseHint = noise === undefined ? [] : [el('div', { id: 'noise-hint', className: 'hint',
-      text: `τ starts at ${formatTau(this.scale, noise)}: 95% of the control images (S_S, S_E — f and g saw them alike) score below it, so lower scores are within noise. ` }, )];
+      text: `τ starts at ${formatTau(this.scale, noise)}: 95% of the control images (${this.init.whole ? 'no encoder trained on them' : 'S_S, S_E — f and g saw them alike'}) score below it, so lower scores are within noise. ` }, )];
     return el('section', {}, el('h3', { text: 'Threshold' }), this.slider, ends, this.fraction, ...noiseHint, above,
       el('div', { className: 'chart small' }, canvas), el('div', { className: 'hint', text: 'Fraction of S_C with score > τ (dots: report.json).' }));
   }
@@ -182,6 +182,12 @@ export class Sidebar {
   }
 
   private testsSection(): HTMLElement {
+    const w = this.init.whole;
+    if (w) {
+      // A whole-dataset run has no subset tests: its statistic is the count at a false-discovery rate.
+      return el('section', {}, el('h3', { text: 'Memorized at FDR ' + String(w.fdr) }),
+        el('p', { id: 'fdr-count', text: `${w.memorized} of ${w.scored} images (Benjamini–Hochberg over p-values against ${w.control} control images no encoder trained on; ${w.encoders} encoders).` }));
+    }
     const table = el('table', { className: 'tests' },
       el('tr', {}, ...['test', 't', 'p', 'Δ mean', ''].map((h) => el('th', { text: h }))));
     const names: Record<string, string> = { C_vs_S: 'S_C > S_S', C_vs_E: 'S_C > S_E', I_vs_S: 'S_I < S_S' };

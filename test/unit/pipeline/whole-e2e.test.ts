@@ -9,6 +9,8 @@ import { existsSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { demoSubset, lastLine, readScoresCsv, spawnCli } from './helpers';
+import { RunData } from '../../../src/ui/runData';
+import { describeScore, ScoreIndex } from '../../../src/ui/scoreIndex';
 
 // 100 images, 10 controls: each encoder trains on 45, batch 8 -> 5 steps per epoch; 8 epochs = 40 steps, so
 // the trainer checkpoints at steps 10, 20, 30 and a cancel lands mid-training.
@@ -58,6 +60,22 @@ describe('whole-dataset mode through the CLI', () => {
     const manifest = JSON.parse(readFileSync(path.join(refDir, 'manifest.json'), 'utf8'));
     assert.deepEqual(manifest.stageOrder, ['design', 'train#0', 'train#1', 'train#2', 'train#3', 'score#0', 'score#1', 'score#2', 'score#3', 'report']);
     assert.equal(manifest.config.kind, 'whole');
+  });
+
+  test('the UI reads it: every image a row with its p-value, the FDR count in the panel\'s init, controls outside the top list', async () => {
+    const data = await RunData.open(refDir);
+    const report = JSON.parse(readFileSync(path.join(refDir, 'report.json'), 'utf8'));
+    const init = data.init();
+    assert.deepEqual(init.whole, report.whole && { encoders: 4, control: 10, scored: 90, fdr: 0.1, memorized: report.whole.memorized });
+    assert.equal(init.subsetCounts.S_C, 90); assert.equal(init.subsetCounts.S_E, 10);
+    assert.equal(data.byRank.length, 100);
+    for (const r of data.byRank) assert.ok(r.pValue !== undefined && r.pValue > 0 && r.pValue <= 1 && Number.isFinite(r.scoreStderr), `${r.path}: ${r.pValue}`);
+    const index = new ScoreIndex();
+    await index.rebuild([path.dirname(refDir)]);
+    const top = index.top(100);
+    assert.equal(top.length, 90, 'the top list ranks every scored image and no control');
+    assert.ok(top.every((s) => s.subset === 'S_C' && s.p !== undefined));
+    assert.match(describeScore(top[0]), /· p [0-9.e-]+ \(vs controls\) · rank \d+ of 100 · scored/);
   });
 
   test('SIGINT during train#1, then `sslmem resume`: train#0 skipped, train#1 continues from its checkpoint, same scores.csv', async () => {

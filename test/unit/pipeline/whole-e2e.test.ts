@@ -121,6 +121,21 @@ describe('whole-dataset mode through the CLI', () => {
     const mixed = await spawnCli(['run', '--data', data, '--encoders', '4', '--workspace', workspace]).done;
     assert.equal(mixed.code, 2);
     assert.match(mixed.stderr, /--encoders, --control and --fdr need --mode whole/);
+    const pairs = await spawnCli(['run', '--data', data, '--seed-pairs', '0', '--workspace', workspace]).done;
+    assert.equal(pairs.code, 2);
+    assert.match(pairs.stderr, /--seed-pairs must be a whole number from 1 to 16, got 0/);
+    const wholePairs = await spawnCli(['run', ...RUN, '--seed-pairs', '2', '--workspace', workspace]).done;
+    assert.equal(wholePairs.code, 2);
+    assert.match(wholePairs.stderr, /--seed-pairs belongs to --mode paper/);
     assert.ok(!existsSync(path.join(workspace, '.sslmem', 'runs')) || readdirSync(path.join(workspace, '.sslmem', 'runs')).length === 0);
+  });
+
+  test('paper mode: --seed-pairs 2 trains and scores two (f, g) pairs', async () => {
+    const r = await spawnCli(['run', '--data', data, '--preset', 'tiny', '--epochs', '1', '--seed-pairs', '2', '--ep', 'cpu', '--threads', '1',
+      '--workspace', path.join(root, 'd'), '--in-process']).done;
+    assert.equal(r.code, 0, r.stderr);
+    const manifest = JSON.parse(readFileSync(path.join(lastLine(r.stdout), 'manifest.json'), 'utf8'));
+    assert.equal(manifest.config.sslmem.seedPairs, 2);
+    assert.ok(manifest.stageOrder.includes('train_f#1') && manifest.stageOrder.includes('score_g#1'), manifest.stageOrder.join(' '));
   });
 });

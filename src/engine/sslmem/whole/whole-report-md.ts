@@ -21,6 +21,10 @@ export function renderWholeMarkdown(r: WholeReport, classNames: string[]): strin
     + ' L_out = of those that did not. High score = the image\'s views align much better in the encoders that saw it: memorised.'
     + ' Standard error: from the spread over encoders. p-value: (1 + #controls scoring ≥ the image) / (1 + #controls).', '');
   out.push(`**${w.memorized} of ${w.scored} images are memorized at a false-discovery rate of ${w.fdr}** (Benjamini–Hochberg over the p-values).`, '');
+  // The control set bounds what BH can find: no p-value is below 1/(1 + c), and BH's first step needs p ≤ fdr·k/N.
+  const floor = 1 / (1 + w.control), needed = Math.ceil((floor * w.scored) / w.fdr);
+  out.push(`With ${w.control} control images no p-value is below ${fmtP(floor)}, so at this FDR the count stays 0 unless at least ${needed}`
+    + ` images beat every control; a larger control set (--control) resolves smaller p-values.`, '');
   out.push('## Scores', '', '| set | n | mean | median | std |', '|---|---|---|---|---|');
   out.push(`| scored | ${r.scored.n} | ${fmt(r.scored.mean)} | ${fmt(r.scored.median)} | ${fmt(r.scored.std)} |`);
   out.push(`| control (null) | ${r.null.n} | ${fmt(r.null.mean)} | ${fmt(r.null.median)} | ${fmt(r.null.std)} |`, '');

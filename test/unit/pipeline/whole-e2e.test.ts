@@ -78,6 +78,18 @@ describe('whole-dataset mode through the CLI', () => {
     assert.match(describeScore(top[0]), /· p [0-9.e-]+ \(vs controls\) · rank \d+ of 100 · scored/);
   });
 
+  test('export reads a whole run\'s columns; paper-only commands refuse it with a reason', async () => {
+    const out = path.join(root, 'export.json');
+    const r = await spawnCli(['export', refDir, '--format', 'json', '--out', out]).done;
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    assert.deepEqual(json.columns.slice(-3), ['score_stderr', 'p_value', 'q_value']);
+    assert.equal(json.rows.length, 100);
+    const retrain = await spawnCli(['retrain', '--run', refDir, '--k', '5', '--in-process', '--ep', 'cpu']).done;
+    assert.notEqual(retrain.code, 0);
+    assert.match(retrain.stderr, /needs a paper-protocol run \(f and g\); this is a whole-dataset run/);
+  });
+
   test('SIGINT during train#1, then `sslmem resume`: train#0 skipped, train#1 continues from its checkpoint, same scores.csv', async () => {
     const workspace = path.join(root, 'b');
     const store = path.join(workspace, '.sslmem', 'runs');

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: build with tests, then run the three suites, each even if an earlier one failed:
+// `npm test`: build with tests, type-check, lint and check formatting, then run the suites, each even if an
+// earlier one failed:
 //   unit         node's test runner over dist/test/unit/ (engine code, no VS Code)
 //   integration  mocha inside a real VS Code extension host (code-server + chromium; see scripts/test-host/)
 //   ui           workbench scenarios driven through chromium, screenshots in test-results/ui/
@@ -59,6 +60,9 @@ const parsers = {
   ui: (t) => ({ passed: lastNumber(t, /^(\d+) passed, \d+ failed$/gm), failed: lastNumber(t, /^\d+ passed, (\d+) failed$/gm) ?? 0 }),
 };
 
+// What Prettier formats: the code (docs and data stay as written).
+const FORMATTED = ['src', 'webview', 'test', 'scripts', 'bench', 'media/*.css', '*.mjs'];
+
 const selected = new Set((process.env.SSLMEM_TEST_SUITES || 'unit,integration,ui').split(',').map((x) => x.trim()));
 const banner = (s) => console.log(`\n${'='.repeat(20)} ${s} ${'='.repeat(20)}`);
 const suites = [];
@@ -87,6 +91,14 @@ banner('typecheck (tsc --noEmit, strict)');
 const typecheck = await run(node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
 console.log(`typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} in ${typecheck.secs.toFixed(1)}s`);
 
+// Lint rules (eslint.config.mjs) and formatting (Prettier, .prettierrc.json): a finding fails the run like a
+// type error. `npm run format` fixes formatting; `npm run lint` lists the findings.
+banner('lint (eslint) and format check (prettier)');
+const lint = await run(node, ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '.']);
+console.log(`lint ${lint.code === 0 ? 'ok' : 'FAILED'} in ${lint.secs.toFixed(1)}s`);
+const format = await run(node, ['node_modules/prettier/bin/prettier.cjs', '--check', ...FORMATTED]);
+console.log(`format ${format.code === 0 ? 'ok' : 'FAILED (npm run format fixes it)'} in ${format.secs.toFixed(1)}s`);
+
 // Limits: quiet-machine times (unit ~90 s, integration ~75 s, ui ~300 s for six scenarios) times three or more.
 await suite('unit', node, ['--test', '--test-reporter=spec', 'dist/test/unit/'], parsers.node, 900);
 
@@ -103,12 +115,12 @@ await suite('integration', node, ['scripts/test-host/run-integration-tests.js'],
 await suite('ui', node, ['scripts/test-host/run-ui-tests.js'], parsers.ui, 1500);
 
 banner('summary');
-console.log(`build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} (${typecheck.secs.toFixed(1)}s), test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s)`);
+console.log(`build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} (${typecheck.secs.toFixed(1)}s), lint ${lint.code === 0 ? 'ok' : 'FAILED'}, format ${format.code === 0 ? 'ok' : 'FAILED'}, test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s)`);
 for (const s of suites) {
   console.log(`${s.name.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(4)} failed  ${s.secs.toFixed(1).padStart(6)}s${s.problems.length ? '  (' + s.problems.join('; ') + ')' : ''}`);
 }
 const passed = suites.reduce((n, s) => n + s.passed, 0);
-const failed = suites.reduce((n, s) => n + s.failed, 0) + (build.code !== 0 ? 1 : 0) + (typecheck.code !== 0 ? 1 : 0) + (setup.code !== 0 ? 1 : 0);
+const failed = suites.reduce((n, s) => n + s.failed, 0) + (build.code !== 0 ? 1 : 0) + (typecheck.code !== 0 ? 1 : 0) + (lint.code !== 0 ? 1 : 0) + (format.code !== 0 ? 1 : 0) + (setup.code !== 0 ? 1 : 0);
 if (suites.length === 0) console.log(`no suites selected by SSLMEM_TEST_SUITES=${process.env.SSLMEM_TEST_SUITES}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || suites.length === 0 ? 1 : 0);

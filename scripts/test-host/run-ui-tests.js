@@ -30,7 +30,7 @@ const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, ''
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The ctx a scenario gets (see test/ui/ui-context.ts for the typed view of it). */
-function makeContext({ page, context, cs, scenarioName, log }) {
+function makeContext({ page, context, cs, log }) {
   return {
     page, context, log,
     workspaceDir: cs.ws,
@@ -116,7 +116,7 @@ async function runScenario(file) {
     // The explorer shows the folder once the remote connection (and with it the extension host) is up.
     await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60000 });
     log('workbench ready');
-    const ctx = makeContext({ page, context, cs, scenarioName: name, log });
+    const ctx = makeContext({ page, context, cs, log });
     const limit = Number(mod.timeoutMs || 180000);
     let timer;
     await Promise.race([

@@ -9,7 +9,7 @@ import { versionInfo } from './versionInfo';
 import { resumeSslmemJob, runSslmemJob, validateResumeParams, validateRunParams } from './sslmemJobs';
 import { retrainSslmemJob, validateRetrainParams } from './retrainJob';
 import { scoreImportedJob, validateScoreImportedParams } from './scoreJob';
-import { layersSslmemJob, unitsSslmemJob, validateLayersParams, validateUnitsParams } from './layersJob';
+import { historySslmemJob, layersSslmemJob, unitsSslmemJob, validateHistoryParams, validateLayersParams, validateUnitsParams } from './layersJob';
 
 export interface JobDefinition<M extends MethodName> {
   /** Turns untrusted wire params into typed params, or throws BackendError('invalid-params'). */
@@ -77,4 +77,5 @@ export const jobs: JobTable = {
   scoreImported: defineJob<'scoreImported'>(validateScoreImportedParams, scoreImportedJob),
   layersSslmem: defineJob<'layersSslmem'>(validateLayersParams, layersSslmemJob),
   unitsSslmem: defineJob<'unitsSslmem'>(validateUnitsParams, unitsSslmemJob),
+  historySslmem: defineJob<'historySslmem'>(validateHistoryParams, historySslmemJob),
 };

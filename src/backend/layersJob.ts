@@ -1,7 +1,7 @@
-// The `layersSslmem` and `unitsSslmem` backend jobs (issue 16): validate untrusted wire params, then run the
+// The `layersSslmem`, `unitsSslmem` and `historySslmem` backend jobs (issue 16): validate untrusted wire params, then run the
 // engine's layer analyses (src/engine/layers/) with progress events and cancellation.
-import { BackendError, type AnalysisProgress, type AnalysisResult, type LayersSslmemParams, type UnitsSslmemParams } from '../protocol/backend';
-import { computeLayerMem, computeUnitMem, parsePointSet } from '../engine/layers';
+import { BackendError, type AnalysisProgress, type AnalysisResult, type HistorySslmemParams, type LayersSslmemParams, type UnitsSslmemParams } from '../protocol/backend';
+import { computeLayerMem, computeOverTraining, computeUnitMem, parsePointSet } from '../engine/layers';
 import type { JobContext } from './job-context';
 import { runtimeParams, str } from './sslmemJobs';
 
@@ -35,6 +35,10 @@ export function validateUnitsParams(p: Record<string, unknown>): UnitsSslmemPara
   };
 }
 
+export function validateHistoryParams(p: Record<string, unknown>): HistorySslmemParams {
+  return { runDir: str(p, 'runDir')!, ...runtimeParams(p) };
+}
+
 const hooks = (ctx: JobContext<AnalysisProgress>) => ({
   signal: ctx.signal, log: (m: string) => ctx.log('info', m),
   onProgress: (stage: string, done: number, total: number) => ctx.progress({ stage, done, total }),
@@ -49,4 +53,8 @@ export function unitsSslmemJob(p: UnitsSslmemParams, ctx: JobContext<AnalysisPro
     runDir: p.runDir, encoder: p.encoder, set: p.set ? parsePointSet(p.set) : undefined,
     augmentations: p.augmentations, rest: p.rest, negative: p.negative,
   }, { provider: p.provider, threads: p.threads }, hooks(ctx));
+}
+
+export function historySslmemJob(p: HistorySslmemParams, ctx: JobContext<AnalysisProgress>): Promise<AnalysisResult> {
+  return computeOverTraining({ runDir: p.runDir }, { provider: p.provider, threads: p.threads }, hooks(ctx));
 }

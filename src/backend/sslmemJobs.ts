@@ -24,6 +24,7 @@ const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
   model: (v) => typeof v === 'object' && v !== null && isModelKind((v as { kind?: unknown }).kind) && numericOptions((v as { options?: unknown }).options),
   method: (v) => typeof v === 'object' && v !== null && isMethodKind((v as { kind?: unknown }).kind) && numericOptions((v as { options?: unknown }).options),
   augment: (v) => RECIPE_NAMES.includes(v as RecipeName),
+  snapshots: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1000,
 };
 
 /** Model and method options are numbers only (widths, sizes); the model builders check their ranges. */

@@ -28,7 +28,7 @@ import type { RuntimeParams } from './runtime-params';
 export type { RuntimeParams } from './runtime-params';
 // The provider list and the decision record are plain data owned by the engine (no onnxruntime import there).
 import { isObject } from './guards';
-import type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';
+import type { PipelineEvent, RunOutcome } from '../engine/sslmem/run-hooks';
 export type { ProviderDecision, ProviderSetting } from '../engine/runtime/providers';
 
 /** Start an SSLMem run: train f and g on a dataset folder/file, score every subset, write the report. */
@@ -61,21 +61,15 @@ export interface ScoreImportedParams extends RuntimeParams {
   cacheDir?: string; pairs?: number; seed?: number; augment?: 'simclr' | 'fashion-mnist' | 'mild' | 'weak' | 'none'; batch?: number;
 }
 
-/** Progress of a run, as the engine reports it (plain JSON). */
-export type RunProgress =
-  | { kind: 'dataset'; n: number; skipped: number; cache: string }
-  | { kind: 'stage'; stage: string; status: 'start' | 'done' | 'skip' }
-  | { kind: 'train'; stage: string; step: number; total: number; loss: number; imagesPerSec: number }
-  | { kind: 'score'; stage: string; done: number; total: number }
-  /** Once per training stage: the train step's provider, threads, and why not the others. */
-  | { kind: 'provider'; stage: string; decision: ProviderDecision };
-export interface RunResult { runDir: string; status: 'done' | 'cancelled'; reportFile: string | null }
+/** Progress of a run, as the engine reports it (plain JSON): the pipeline's events as they are. */
+export type RunProgress = PipelineEvent;
+export type RunResult = RunOutcome;
 /** Retrain after removal (issue 6): plain types owned by the engine's experiment. */
 export type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
 import type { RetrainSslmemParams, RetrainEvent as RetrainProgress, RetrainOutcome as RetrainResult } from '../engine/sslmem/removal/types';
 /** Layer analyses (issue 16): src/protocol/layers.ts. */
-export type { LayersSslmemParams, UnitsSslmemParams, AnalysisProgress, AnalysisResult } from './layers';
-import type { LayersSslmemParams, UnitsSslmemParams, AnalysisProgress, AnalysisResult } from './layers';
+export type { LayersSslmemParams, UnitsSslmemParams, HistorySslmemParams, AnalysisProgress, AnalysisResult } from './layers';
+import type { LayersSslmemParams, UnitsSslmemParams, HistorySslmemParams, AnalysisProgress, AnalysisResult } from './layers';
 
 /**
  * method -> { params, result, progress }. `kind` separates quick queries from long-running jobs: jobs
@@ -92,6 +86,7 @@ export interface BackendMethods {
   scoreImported: { kind: 'job'; params: ScoreImportedParams; result: RunResult; progress: RunProgress };
   layersSslmem: { kind: 'job'; params: LayersSslmemParams; result: AnalysisResult; progress: AnalysisProgress };
   unitsSslmem: { kind: 'job'; params: UnitsSslmemParams; result: AnalysisResult; progress: AnalysisProgress };
+  historySslmem: { kind: 'job'; params: HistorySslmemParams; result: AnalysisResult; progress: AnalysisProgress };
 }
 
 export type MethodName = keyof BackendMethods;
@@ -110,6 +105,7 @@ export const METHOD_KINDS: { [M in MethodName]: BackendMethods[M]['kind'] } = {
   scoreImported: 'job',
   layersSslmem: 'job',
   unitsSslmem: 'job',
+  historySslmem: 'job',
 };
 
 export type ErrorCode =

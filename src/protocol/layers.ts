@@ -1,6 +1,7 @@
 // Host/CLI ↔ backend messages of the layer analyses (issue 16): LayerMem (`layersSslmem`) and UnitMem
-// (`unitsSslmem`) of a finished run. Point sets travel as text ('S_C', 'S_C,S_S', 'top:50', 'train', 'all')
-// and are parsed by the engine; the backend validates every field before a job starts.
+// (`unitsSslmem`) of a finished run, and memorization over training (`historySslmem`). Point sets travel as
+// text ('S_C', 'S_C,S_S', 'top:50', 'train', 'all') and are parsed by the engine; the backend validates every
+// field before a job starts.
 import type { RuntimeParams } from './runtime-params';
 
 export interface LayersSslmemParams extends RuntimeParams {
@@ -17,5 +18,8 @@ export interface UnitsSslmemParams extends RuntimeParams {
   rest?: 'mean' | 'median';
   negative?: 'exclude' | 'shift';
 }
+/** Memorization over training: scores of a fixed sample at the run's training snapshots (over-training.json). */
+export interface HistorySslmemParams extends RuntimeParams { runDir: string }
 export interface AnalysisProgress { stage: string; done: number; total: number }
-export interface AnalysisResult { runDir: string; status: 'done' | 'cancelled'; file: string | null }
+/** `note`: to show with the result (e.g. an imported run's LayerMem has the final layer only). */
+export interface AnalysisResult { runDir: string; status: 'done' | 'cancelled'; file: string | null; note?: string }

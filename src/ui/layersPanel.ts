@@ -1,7 +1,8 @@
 // The "Layers & Units" panel (issue 16), one per run: LayerMem / ΔLayerMem bars per layer, the L_f vs L_g
 // scatter of one layer, a UnitMem histogram per layer and, for a clicked unit, its most-selective images in
-// pages. Opened by "SSLMem: Open Layers & Units" (command palette, Runs tree, the score panel's title bar).
-// Its buttons run the backend jobs `layersSslmem` / `unitsSslmem` (cancellable notification). Messages from the
+// pages, and memorization over training (scores, loss and kNN accuracy per snapshot step). Opened by
+// "SSLMem: Open Layers & Units" (command palette, Runs tree, the score panel's title bar). Its buttons run the
+// backend jobs `layersSslmem` / `unitsSslmem` / `historySslmem` (cancellable notification). Messages from the
 // page are validated (src/protocol/layersPanel.ts); images are served only from inside the run's dataset folder.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,7 +15,7 @@ import { executionProvider, threads, viewerScope } from './config';
 import { datasetRootOf } from './runData';
 import { pickRun, runDirOf, type RunArg } from './runCommands';
 import { servableDatasetRoot } from './viewerPaths';
-import { readLayersData, summariseLayers, summariseUnits, unitImagesPage } from './layersData';
+import { readLayersData, summariseLayers, summariseOverTraining, summariseUnits, unitImagesPage } from './layersData';
 import { computeLocalResourceRoots, makeNonce, webviewPage } from './webviewHtml';
 import type { ScorePanels } from './scorePanel';
 
@@ -53,13 +54,14 @@ export class LayersPanels implements vscode.Disposable {
     }
   }
 
-  private async compute(runDir: string, what: 'layers' | 'units'): Promise<void> {
-    const title = `SSLMem: ${what === 'layers' ? 'LayerMem' : 'UnitMem'} of ${path.basename(runDir)}`;
+  private async compute(runDir: string, what: 'layers' | 'units' | 'history'): Promise<void> {
+    const title = `SSLMem: ${{ layers: 'LayerMem', units: 'UnitMem', history: 'memorization over training' }[what]} of ${path.basename(runDir)}`;
     void this.post(runDir, { type: 'busy', message: `${title}…` });
     const runtime = { provider: executionProvider(), threads: threads() };
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (report, token) => {
         const opts = { token, label: title, onProgress: (p: { stage: string; done: number; total: number }) => report.report({ message: `${p.stage} ${p.done}/${p.total}` }) };
+        if (what === 'history') return this.backend.request('historySslmem', { runDir, ...runtime }, opts);
         return what === 'layers' ? this.backend.request('layersSslmem', { runDir, ...runtime }, opts) : this.backend.request('unitsSslmem', { runDir, ...runtime }, opts);
       });
     } catch (err) {
@@ -72,7 +74,8 @@ export class LayersPanels implements vscode.Disposable {
     const d = await readLayersData(runDir);
     return {
       type: 'data', title: `Layers & Units — ${path.basename(runDir)}`,
-      layers: d.layers ? summariseLayers(d.layers) : null, units: d.units ? summariseUnits(d.units) : null, notes: d.notes,
+      layers: d.layers ? summariseLayers(d.layers) : null, units: d.units ? summariseUnits(d.units) : null,
+      overTraining: d.overTraining ? summariseOverTraining(d.overTraining) : null, notes: d.notes,
     };
   }
 

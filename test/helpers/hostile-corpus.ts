@@ -55,7 +55,6 @@ export function bmpDeclaring(width: number, height: number): Buffer {
 
 /** Names the listing cannot use as files, made in `dir`: a name with invalid UTF-8, a symlink loop, a dangling link. */
 export function unreadableNames(dir: string): { invalidUtf8: string; loop: string[]; dangling: string } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fs = require('node:fs') as typeof import('node:fs');
   fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.png')]), 'x');
   fs.symlinkSync('loop-b.png', `${dir}/loop-a.png`);

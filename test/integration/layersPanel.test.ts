@@ -1,7 +1,8 @@
 // The "Layers & Units" panel inside the real extension host, on a tiny real run of the fixture dataset:
 // LayerMem and UnitMem computed through the backend job table, the panel opened by its command, its data
 // message read through the same handler the page's messages use, a unit's most-selective images paged
-// (each with a webview URI inside the dataset folder), and an invalid page message dropped.
+// (each with a webview URI inside the dataset folder), an invalid page message dropped, and memorization over
+// training (the run is trained with 2 snapshots) computed through the panel's own compute message.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -19,7 +20,7 @@ describe('Layers & Units panel on a tiny real run', function () {
 
   before(async () => {
     const dataset = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'fashion-mini');
-    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false, showTraining: false });
+    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false, showTraining: false, overrides: { snapshots: 2 } });
     assert.strictEqual(result?.status, 'done', 'the tiny run did not finish (see the backend log)');
     runDir = result.runDir;
   });
@@ -72,5 +73,25 @@ describe('Layers & Units panel on a tiny real run', function () {
     assert.deepStrictEqual(await api.layers.handle(runDir, { type: 'openFile', path: '/etc/passwd' }), []);
     const [bad] = await api.layers.handle(runDir, { type: 'unitImages', layer: 'nope', unit: 0, page: 0 });
     assert.strictEqual(bad.type, 'error');
+  });
+
+  it('computes memorization over training from the run\'s snapshots and sends it to the page', async () => {
+    const { api } = await activeApi();
+    const [before] = await api.layers.handle(runDir, { type: 'ready' });
+    assert.strictEqual((before as Extract<HostToLayersPanel, { type: 'data' }>).overTraining, null);
+    // The page's "Compute over training" button: the backend job, then a fresh data message.
+    const [after] = await api.layers.handle(runDir, { type: 'compute', what: 'history' });
+    assert.ok(fs.existsSync(path.join(runDir, 'over-training.json')));
+    const o = (after as Extract<HostToLayersPanel, { type: 'data' }>).overTraining;
+    assert.ok(o, 'the data message carries the over-training summary');
+    // tiny preset: 2 epochs of a few steps each; 2 snapshots, evenly spaced, the last at the final step.
+    assert.ok(o.totalSteps >= 4 && o.totalSteps % 2 === 0, `total steps ${o.totalSteps}`);
+    assert.deepStrictEqual(o.rows.map((r) => r.step), [o.totalSteps / 2, o.totalSteps]);
+    assert.strictEqual(o.sampleSS, o.sampleSC);
+    for (const r of o.rows) {
+      for (const x of [r.lossF, r.lossG, r.scoreSC, r.scoreSS]) assert.ok(x !== null && Number.isFinite(x));
+      for (const a of [r.knnF, r.knnG]) assert.ok(a !== null && a >= 0 && a <= 1);
+    }
+    assert.deepStrictEqual(await api.layers.handle(runDir, { type: 'compute', what: 'everything' }), []);
   });
 });

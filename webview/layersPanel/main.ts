@@ -1,14 +1,15 @@
 // "Layers & Units" panel (browser bundle dist/webview/layersPanel.js): LayerMem and ΔLayerMem bars per layer,
 // the L_f vs L_g scatter of one layer (points coloured by the run's score), a UnitMem histogram per layer, the
-// layer's units ranked by UnitMem, and a clicked unit's most-selective images in pages. Everything arrives as
+// layer's units ranked by UnitMem, a clicked unit's most-selective images in pages, and memorization over
+// training (mean score of S_C and S_S per snapshot step; training loss and kNN accuracy at the same steps). Everything arrives as
 // validated plain data from the host; text goes in with textContent only; only UI state is persisted.
 import {
-  BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, PointElement, ScatterController, Tooltip,
+  BarController, BarElement, CategoryScale, Chart, type ChartOptions, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip,
 } from 'chart.js';
-import { isHostToLayersPanel, type HostToLayersPanel, type LayersPanelToHost, type LayersSummary, type UnitsSummary } from '../../src/protocol/layersPanel';
+import { isHostToLayersPanel, type HostToLayersPanel, type LayersPanelToHost, type LayersSummary, type OverTrainingSummary, type UnitsSummary } from '../../src/protocol/layersPanel';
 import { el, themeColor, vscodeApi } from '../shared/dom';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, PointElement, ScatterController, Tooltip, Legend);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip, Legend);
 const vscode = vscodeApi();
 const post = (m: LayersPanelToHost) => vscode.postMessage(m);
 
@@ -17,7 +18,7 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
 h1 { font-size: 1.3em; } h2 { font-size: 1.1em; margin-top: 1.6em; }
 .row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .chart { position: relative; width: min(560px, 100%); height: 260px; }
-.muted { opacity: 0.75; } .error { color: var(--vscode-errorForeground); }
+.muted { opacity: 0.75; } .note { border-left: 3px solid var(--vscode-charts-yellow); padding-left: 8px; } .error { color: var(--vscode-errorForeground); }
 button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 3px 10px; cursor: pointer; }
 button:hover { background: var(--vscode-button-secondaryHoverBackground); }
 button:disabled { opacity: 0.5; cursor: default; }
@@ -55,6 +56,7 @@ function layersSection(l: LayersSummary | null): HTMLElement {
   compute.addEventListener('click', () => { compute.disabled = true; post({ type: 'compute', what: 'layers' }); });
   if (!l) { section.append(el('p', { className: 'muted', text: 'No LayerMem yet for this run (needs f and g; CLI: sslmem layers <run>).' }), compute); return section; }
   section.append(el('p', { className: 'muted', text: `Normalised score (L_g − L_f)/(L_g + L_f) on each layer's output, mean over ${l.setLabel} (${l.points} points, K = ${l.pairs}, outputs ${l.reduce === 'flatten' ? 'flattened' : 'as unit means'}). ΔLayerMem = LayerMem(l) − LayerMem(l−1).` }));
+  if (l.finalLayerOnly) section.append(el('p', { id: 'final-layer-only', className: 'note', text: `Final layer only: ${l.finalLayerOnly}.` }));
   const bars = chartBox();
   section.append(el('div', { className: 'row' }, bars.box, table(l)), compute);
   charts.push(new Chart(bars.canvas, {
@@ -100,11 +102,59 @@ function table(l: LayersSummary): HTMLElement {
   return t;
 }
 
-let unitsData: UnitsSummary | null = null;
+/** Memorization over training: two charts on the same x axis (training step) and the numbers as a table. */
+function overTrainingSection(o: OverTrainingSummary | null): HTMLElement {
+  const section = el('section', { id: 'over-training' }, el('h2', { text: 'Memorization over training' }));
+  const compute = el('button', { id: 'compute-history', text: o ? 'Recompute over training' : 'Compute over training' });
+  compute.addEventListener('click', () => { compute.disabled = true; post({ type: 'compute', what: 'history' }); });
+  if (!o) {
+    section.append(el('p', { className: 'muted', text: 'No over-training results yet. Needs a run trained with snapshots (CLI: sslmem run … --snapshots 10; then sslmem history <run>).' }), compute);
+    return section;
+  }
+  section.append(el('p', { className: 'muted', text: `Mean score (L_g − L_f)/(L_g + L_f) of a fixed sample (${o.sampleSC} points of S_C, ${o.sampleSS} of S_S; K = ${o.pairs}) at each f/g snapshot of the ${o.totalSteps} training steps. Right: training loss (mean since the previous snapshot) and kNN accuracy${o.knn ? ` (${o.knn})` : ' (not measured: no labels)'}. Does the score keep rising while the loss plateaus?` }));
+  const fg = color('--vscode-foreground', '#ccc');
+  const axis = (title: string, position?: 'left' | 'right') => ({ type: 'linear' as const, position, title: { display: true, text: title, color: fg }, ticks: { color: fg } });
+  const stepAxis = { type: 'category' as const, title: { display: true, text: 'training step', color: fg }, ticks: { color: fg } };
+  const labels = o.rows.map((r) => String(r.step));
+  const line = (label: string, data: (number | null)[], c: string, yAxisID?: string, dash?: number[]) => ({ label, data, borderColor: c, backgroundColor: c, yAxisID, borderDash: dash, spanGaps: true, pointRadius: 3 });
+  const scores = chartBox(), train = chartBox();
+  section.append(el('div', { className: 'row' }, scores.box, train.box), overTrainingTable(o), compute);
+  const options = (scales: NonNullable<ChartOptions<'line'>['scales']>): ChartOptions<'line'> => ({ responsive: true, maintainAspectRatio: false, animation: false as const, plugins: { legend: { labels: { color: fg } } }, scales });
+  charts.push(new Chart(scores.canvas, {
+    type: 'line',
+    data: { labels, datasets: [
+      line('score S_C', o.rows.map((r) => r.scoreSC), color('--vscode-charts-red', '#f14c4c')),
+      line('score S_S', o.rows.map((r) => r.scoreSS), color('--vscode-charts-blue', '#3794ff')),
+      line('S_C − S_S', o.rows.map((r) => r.scoreSC - r.scoreSS), color('--vscode-charts-purple', '#b180d7'), undefined, [4, 3]),
+    ] },
+    options: options({ x: stepAxis, y: axis('mean score') }),
+  }));
+  charts.push(new Chart(train.canvas, {
+    type: 'line',
+    data: { labels, datasets: [
+      line('loss f', o.rows.map((r) => r.lossF), color('--vscode-charts-orange', '#d18616'), 'loss'),
+      line('loss g', o.rows.map((r) => r.lossG), color('--vscode-charts-yellow', '#cca700'), 'loss', [4, 3]),
+      line('kNN f', o.rows.map((r) => r.knnF), color('--vscode-charts-green', '#89d185'), 'acc'),
+      line('kNN g', o.rows.map((r) => r.knnG), color('--vscode-charts-green', '#89d185'), 'acc', [4, 3]),
+    ] },
+    options: options({ x: stepAxis, loss: axis('training loss', 'left'), acc: { ...axis('kNN accuracy', 'right'), grid: { drawOnChartArea: false } } }),
+  }));
+  return section;
+}
+
+function overTrainingTable(o: OverTrainingSummary): HTMLElement {
+  const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
+  const t = el('table', { id: 'over-training-table' }, el('tr', {}, ...['step', 'epoch', 'loss f', 'loss g', 'kNN f', 'kNN g', 'score S_C', 'score S_S'].map((h) => el('th', { text: h }))));
+  for (const r of o.rows) {
+    t.append(el('tr', {}, ...[String(r.step), r.epoch.toFixed(1), f3(r.lossF), f3(r.lossG), pct(r.knnF), pct(r.knnG),
+      `${f3(r.scoreSC)} ± ${f3(r.scoreSCStderr)}`, `${f3(r.scoreSS)} ± ${f3(r.scoreSSStderr)}`].map((x) => el('td', { text: x }))));
+  }
+  return t;
+}
+
 let imagesBox: HTMLElement | null = null;
 
 function unitsSection(u: UnitsSummary | null): HTMLElement {
-  unitsData = u;
   const section = el('section', { id: 'units' }, el('h2', { text: 'UnitMem per layer' }));
   const compute = el('button', { id: 'compute-units', text: u ? 'Recompute UnitMem (f)' : 'Compute UnitMem (f)' });
   compute.addEventListener('click', () => { compute.disabled = true; post({ type: 'compute', what: 'units' }); });
@@ -167,7 +217,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
   switch (m.type) {
     case 'data':
       for (const c of charts.splice(0)) c.destroy();
-      app.replaceChildren(el('h1', { text: m.title }), ...m.notes.map((n) => el('p', { className: 'error', text: n })), layersSection(m.layers), unitsSection(m.units));
+      app.replaceChildren(el('h1', { text: m.title }), ...m.notes.map((n) => el('p', { className: 'error', text: n })), layersSection(m.layers), unitsSection(m.units), overTrainingSection(m.overTraining));
       break;
     case 'unitImages': showImages(m); break;
     case 'busy': app.prepend(el('p', { className: 'muted', id: 'busy', text: m.message })); break;

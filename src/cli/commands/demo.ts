@@ -2,13 +2,20 @@
 import * as path from 'node:path';
 import { backendOptions } from '../backend';
 import { defineCommand } from '../command';
+import { UsageError } from '../args';
 import { runtimeFrom, runtimeOptions, runWithProgress } from '../runJob';
 
 export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'run SSLMem (quick preset) on the shipped demo dataset (3000 Fashion-MNIST images)',
-  options: { ...backendOptions, ...runtimeOptions, workspace: { type: 'string', description: 'where .sslmem/ goes (default: the repository)', placeholder: 'dir' } },
+  options: {
+    ...backendOptions, ...runtimeOptions,
+    workspace: { type: 'string', description: 'where .sslmem/ goes (default: the repository)', placeholder: 'dir' },
+    snapshots: { type: 'number', description: 'save f and g at n evenly spaced training steps, for `sslmem history` (default 0: none)', placeholder: 'n' },
+  },
   async run({ options }, io) {
+    const n = options.snapshots;
+    if (n !== undefined && (!Number.isInteger(n) || n < 0)) throw new UsageError(`--snapshots must be a whole number >= 0, got ${n}`);
     const repo = path.resolve(io.distDir, '..');
     const workspace = path.resolve(options.workspace ?? repo);
     io.err('SSLMem demo: training f and g (small CNN, SimCLR) on demo/fashion-mnist, then scoring every image.\n');
@@ -17,6 +24,7 @@ export const demoCommand = defineCommand({
       preset: 'quick',
       storeDir: path.join(workspace, '.sslmem', 'runs'),
       cacheDir: path.join(workspace, '.sslmem', 'cache'),
+      ...(n ? { overrides: { snapshots: n } } : {}),
       ...runtimeFrom(options),
     }, { signal, onProgress }));
   },

@@ -10,7 +10,7 @@ import { scoreCommand } from './score';
 import { reportCommand } from './report';
 import { exportCommand } from './export';
 import { retrainCommand } from './retrain';
-import { layersCommand, unitsCommand } from './layers';
+import { historyCommand, layersCommand, unitsCommand } from './layers';
 
 export const commands: readonly CliCommand[] = [
   runCommand,
@@ -21,6 +21,7 @@ export const commands: readonly CliCommand[] = [
   retrainCommand,
   layersCommand,
   unitsCommand,
+  historyCommand,
   demoCommand,
   versionCommand,
   selfCheckCommand,

@@ -1,7 +1,8 @@
 // `sslmem layers <run>` and `sslmem units <run> [--encoder f|g|file.onnx]` (issue 16): LayerMem / ΔLayerMem
 // of a finished run's f and g, and UnitMem of one encoder. Results go to <run>/layers.json or units.json
 // (written atomically) and to a section of report.md; the last line on stdout is the result file. Ctrl-C
-// cancels after the current batch (nothing is written then).
+// cancels after the current batch (nothing is written then). `sslmem history <run>`: memorization over
+// training, from the snapshots a run saves with --snapshots N (over-training.json).
 import * as path from 'node:path';
 import { BackendError, type AnalysisProgress, type AnalysisResult } from '../../protocol/backend';
 import type { BackendClient } from '../../backend/client';
@@ -20,6 +21,7 @@ async function runAnalysis(options: { 'in-process'?: boolean; verbose?: boolean 
     const result = await withBackend(options, io, (client) => send(client, signal, (p) => bar.update(p.done, p.total, `${p.stage} batch ${p.done}/${p.total}`)));
     bar.finish();
     if (result.status === 'cancelled' || !result.file) { io.err('cancelled; nothing was written\n'); return EXIT.cancelled; }
+    if (result.note) io.err(`note: ${result.note}\n`);
     io.err(`report section added to ${path.join(result.runDir, 'report.md')}\n`);
     io.out(`${result.file}\n`);
     return EXIT.ok;
@@ -78,5 +80,16 @@ export const unitsCommand = defineCommand({
       runDir, encoder, set: options.set, augmentations: a, rest: options.median ? 'median' : 'mean',
       negative: options.shift ? 'shift' : 'exclude', ...runtimeFrom(options),
     }, { signal, onProgress }));
+  },
+});
+
+export const historyCommand = defineCommand({
+  name: 'history',
+  summary: 'memorization over training: scores of S_C and an S_S sample at the run\'s f/g snapshots, with training loss and kNN accuracy (over-training.json, report.md; needs a run made with --snapshots N)',
+  args: '<run-folder>',
+  options: { ...backendOptions, ...runtimeOptions },
+  async run({ options, positionals }, io) {
+    const runDir = path.resolve(oneRunFolder(positionals));
+    return runAnalysis(options, io, (client, signal, onProgress) => client.request('historySslmem', { runDir, ...runtimeFrom(options) }, { signal, onProgress }));
   },
 });

@@ -15,6 +15,7 @@ export const runOptions = {
   split: { type: 'string', description: 'a split file (JSON: lists of paths or indices per subset S_S, S_C, S_I, S_E)', placeholder: 'file' },
   seed: { type: 'number', description: 'seed of the split, the encoders and the scoring views (default 0)', placeholder: 'n' },
   epochs: { type: 'number', description: 'override the preset\'s number of epochs', placeholder: 'n' },
+  snapshots: { type: 'number', description: 'save f and g at n evenly spaced training steps, for `sslmem history` (default 0: none)', placeholder: 'n' },
   workspace: { type: 'string', description: 'workspace folder holding .sslmem/ (default: current folder)', placeholder: 'dir' },
   mode: { type: 'string', description: 'paper (default: f and g on the four-subset split) | whole (every image scored by m encoders)', placeholder: 'mode' },
   encoders: { type: 'number', description: 'whole mode: number of encoders m, even, 2..16 (default 4)', placeholder: 'm' },
@@ -24,7 +25,7 @@ export const runOptions = {
   set: { type: 'string', description: 'preset fields to override, as JSON, e.g. \'{"epochs":100,"augment":"mild"}\'', placeholder: 'json' },
 } as const;
 
-function overridesFrom(options: { epochs?: number; set?: string; 'seed-pairs'?: number }): Record<string, unknown> {
+function overridesFrom(options: { epochs?: number; snapshots?: number; set?: string; 'seed-pairs'?: number }): Record<string, unknown> {
   let extra: unknown = {};
   if (options.set) {
     try { extra = JSON.parse(options.set); } catch { throw new UsageError(`--set is not valid JSON: ${options.set}`); }
@@ -32,13 +33,19 @@ function overridesFrom(options: { epochs?: number; set?: string; 'seed-pairs'?: 
   }
   // 0 is a value, not "not given": --epochs 0 is refused (a run that trains nothing has no scores).
   if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) throw new UsageError(`--epochs must be a whole number >= 1, got ${options.epochs}`);
+  if (options.snapshots !== undefined && (!Number.isInteger(options.snapshots) || options.snapshots < 0)) throw new UsageError(`--snapshots must be a whole number >= 0, got ${options.snapshots}`);
   const pairs = options['seed-pairs'];
   if (pairs !== undefined && (!Number.isInteger(pairs) || pairs < 1 || pairs > 16)) throw new UsageError(`--seed-pairs must be a whole number from 1 to 16, got ${pairs}`);
-  return { ...(extra as Record<string, unknown>), ...(options.epochs !== undefined ? { epochs: options.epochs } : {}), ...(pairs !== undefined ? { seedPairs: pairs } : {}) };
+  return {
+    ...(extra as Record<string, unknown>),
+    ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+    ...(options.snapshots !== undefined ? { snapshots: options.snapshots } : {}),
+    ...(pairs !== undefined ? { seedPairs: pairs } : {}),
+  };
 }
 
 /** --mode and its whole-mode options; the backend checks the values (sslmemJobs.ts). */
-function modeFrom(options: { mode?: string; encoders?: number; control?: number; fdr?: number; 'seed-pairs'?: number; split?: string }) {
+function modeFrom(options: { mode?: string; encoders?: number; control?: number; fdr?: number; 'seed-pairs'?: number; snapshots?: number; split?: string }) {
   const mode = options.mode ?? 'paper';
   if (mode !== 'paper' && mode !== 'whole') throw new UsageError(`--mode must be paper or whole, got ${mode}`);
   if (mode === 'paper') {
@@ -47,6 +54,7 @@ function modeFrom(options: { mode?: string; encoders?: number; control?: number;
   }
   if (options.split) throw new UsageError('--split belongs to --mode paper (a whole-dataset run draws its own design)');
   if (options['seed-pairs'] !== undefined) throw new UsageError('--seed-pairs belongs to --mode paper (whole mode averages over --encoders)');
+  if (options.snapshots) throw new UsageError('--snapshots belongs to --mode paper (`sslmem history` reads f and g)');
   return { mode, encoders: options.encoders, control: options.control, fdr: options.fdr } as const;
 }
 

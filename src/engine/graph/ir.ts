@@ -77,6 +77,7 @@ export class Value implements ValueType {
 export class Node {
   constructor(
     readonly id: number,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a node holds any op; its attrs type is the op's business
     readonly op: OpDef<any>,
     readonly inputs: readonly Value[],
     readonly attrs: unknown,

@@ -10,7 +10,9 @@
 // token-averaged features), L2-normalised first when the run's scoring normalises.
 import { readCheckpoint } from '../artifacts/checkpoint';
 import { writeJsonAtomic } from '../util/atomic';
-import type { ProviderSetting } from '../runtime/providers';
+import { openRun } from '../runs';
+import type { AnalysisHooks, AnalysisOutcome, AnalysisRuntime } from './analysis';
+import { importedLayerMem, isImportedRun } from './imported-run';
 import { readRunInputs, type RunInputs } from '../sslmem/removal/inputs';
 import { AlignmentAccumulator, averageSeedPairs, computeScores, type PointLosses } from '../sslmem/scores';
 import { forEachLayerBatch } from './activations';
@@ -25,13 +27,7 @@ export interface LayersRequest {
   set?: PointSet;
   reduce?: LayerReduce;
 }
-export interface AnalysisRuntime { provider?: ProviderSetting; threads?: number }
-export interface AnalysisHooks {
-  signal?: AbortSignal;
-  log?: (m: string) => void;
-  onProgress?: (stage: string, done: number, total: number) => void;
-}
-export interface AnalysisOutcome { runDir: string; status: 'done' | 'cancelled'; file: string | null }
+export type { AnalysisRuntime, AnalysisHooks, AnalysisOutcome } from './analysis';
 
 const isAbort = (e: unknown) => (e as Error)?.name === 'AbortError';
 
@@ -63,9 +59,10 @@ export async function layerLosses(inputs: RunInputs, who: string, rows: Int32Arr
 }
 
 export async function computeLayerMem(req: LayersRequest, runtime: AnalysisRuntime = {}, hooks: AnalysisHooks = {}): Promise<AnalysisOutcome> {
-  const inputs = await readRunInputs(req.runDir, hooks.log);
-  const set = req.set ?? { kind: 'subset', subsets: ['S_C'] };
+  const set: PointSet = req.set ?? { kind: 'subset', subsets: ['S_C'] };
   const reduce = req.reduce ?? 'flatten';
+  if (isImportedRun(await openRun(req.runDir))) return importedLayerMem(req.runDir, set, reduce, hooks);
+  const inputs = await readRunInputs(req.runDir, hooks.log);
   const config = inputs.stored.sslmem;
   const rows = resolvePointSet(set, inputs.split, inputs.scoreByIndex);
   const seedPairs = inputs.run.manifest.seeds.pairs.length || 1;

@@ -52,6 +52,8 @@ export interface LayersFile {
   pairs: number;
   seed: number;
   seedPairs: number;
+  /** Set when the run's encoders show only their output (imported ONNX files): why there is one layer. */
+  finalLayerOnly?: string;
   layers: LayerMemEntry[];
   /** Per point of the set (dataset index order of `index`), per layer (outer index = layer). */
   points: { index: number[]; path: string[]; runScore: (number | null)[]; score: (number | null)[][]; lf: number[][]; lg: number[][] };
@@ -100,3 +102,48 @@ export interface UnitsFile {
 
 export const LAYERS_FILE = 'layers.json';
 export const UNITS_FILE = 'units.json';
+
+/** Mean of the per-point score over one subset of the fixed sample, with its standard error. */
+export interface SubsetMean { mean: number; stderr: number; n: number }
+
+/** One snapshot pair of f and g (the same training step). */
+export interface OverTrainingRow {
+  step: number;
+  /** step / steps per epoch (fractional when a snapshot falls inside an epoch). */
+  epoch: number;
+  /** Training loss of f and g: mean of the per-step losses after the previous snapshot up to this step (null: no history). */
+  lossF: number | null;
+  lossG: number | null;
+  /** kNN accuracy of f's and g's frozen representation (null: the dataset has no labels). */
+  knnF: number | null;
+  knnG: number | null;
+  /** Mean normalised score (L_g − L_f)/(L_g + L_f) over S_C and over S_S of the sample. */
+  scoreSC: SubsetMean;
+  scoreSS: SubsetMean;
+  /** Per point of the sample (order of `sample.index`). */
+  score: (number | null)[];
+  lf: number[];
+  lg: number[];
+}
+
+export interface OverTrainingFile {
+  version: 1;
+  kind: 'over-training';
+  run: string;
+  createdAt: string;
+  model: string;
+  totalSteps: number;
+  stepsPerEpoch: number;
+  /** K view pairs per point and the scoring seed: the run's scoring views. */
+  pairs: number;
+  seed: number;
+  seedPairs: number;
+  /** The fixed sample: all of S_C and a seeded sample of S_S of the same size (dataset index order). */
+  /** runScore: the run's own final score of each point, in the run's normalisation. */
+  sample: { index: number[]; subset: ('S_C' | 'S_S')[]; path: string[]; sampleSeed: number; normalisation: string; runScore: (number | null)[] };
+  /** How the kNN accuracy is measured, or null without labels. */
+  knn: { k: number; train: string; testF: string; testG: string } | null;
+  rows: OverTrainingRow[];
+}
+
+export const OVER_TRAINING_FILE = 'over-training.json';

@@ -19,7 +19,8 @@ import { openImportedEncoder } from '../sslmem/imported/encoder';
 import { readRunInputs } from '../sslmem/removal/inputs';
 import { forEachViewBatch } from '../sslmem/view-batches';
 import { forEachLayerBatch, REPR_LAYER } from './activations';
-import type { AnalysisHooks, AnalysisOutcome, AnalysisRuntime } from './layermem';
+import { refuseImportedRun } from './imported-run';
+import type { AnalysisHooks, AnalysisOutcome, AnalysisRuntime } from './analysis';
 import { histogram, layerShape, summarise, topPoints, unitMeans, unitMem } from './math';
 import { unitsMarkdown } from './markdown';
 import { resolvePointSet } from './points';
@@ -63,6 +64,7 @@ class UnitSums {
 }
 
 export async function computeUnitMem(req: UnitsRequest, runtime: AnalysisRuntime = {}, hooks: AnalysisHooks = {}): Promise<AnalysisOutcome> {
+  await refuseImportedRun(req.runDir, 'UnitMem needs a trained run\'s config and views; for an imported encoder use `sslmem units <a trained run on the same data> --encoder file.onnx`');
   const inputs = await readRunInputs(req.runDir, hooks.log);
   const A = req.augmentations ?? 10;
   if (!Number.isInteger(A) || A < 1 || A > 1000) throw new Error(`augmentations must be a whole number in [1, 1000], got ${A}`);

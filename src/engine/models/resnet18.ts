@@ -70,10 +70,12 @@ export function resnet18(options: ResNet18Options = {}): Encoder {
     reprDim: 8 * width,
     forward(ctx, x) {
       let a = relu(applyBatchNorm(ctx, 'bn1', applyConv(ctx, 'conv1', x, 1, 1, false)));
+      // Every residual block's output (after its final ReLU), in depth order, for LayerMem at block granularity:
+      // finer than the 4 stages (a stage's output is its second block's output: layer1.1, …).
       const layers = [{ name: 'conv1', value: a }];
       for (const b of blocks) {
         a = block(ctx, b, a);
-        if (b.prefix.endsWith('.1')) layers.push({ name: b.prefix.slice(0, -2), value: a });
+        layers.push({ name: b.prefix, value: a });
       }
       return { repr: spatialMean(a), layers };
     },

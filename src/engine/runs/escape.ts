@@ -11,6 +11,7 @@ export function markdownText(s: string): string {
     // Inline text only (always after "- " or "| "): . + - need no escape, they matter only at a line start.
     .replace(/[\\`*_{}[\]()#!|~]/g, (c) => `\\${c}`)
     // Line breaks and other controls would end the list item / table row; show them as \n, \r, \u0007.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
     .replace(/[&<>"']/g, (c) => HTML[c]);
 }

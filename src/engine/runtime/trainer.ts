@@ -48,6 +48,17 @@ export interface TrainOptions {
   onProgress?: (p: Progress) => void;
   checkpointEvery?: number;
   checkpointPath?: string;
+  /**
+   * Called just BEFORE each checkpoint is written (the final one too), with its step: for files that must cover
+   * every step the checkpoint has. A kill between the two leaves them ahead of the checkpoint (the reader drops
+   * the extra steps), never behind it.
+   */
+  beforeCheckpoint?: (step: number) => Promise<void>;
+  /**
+   * Extra weight copies after these steps (1-based: after `step` steps), for analyses over training; they hold
+   * parameters and buffers only, so nothing resumes from them. Written atomically like a checkpoint.
+   */
+  snapshots?: { steps: ReadonlySet<number>; path: (step: number) => string };
 }
 export interface TrainResult { step: number; lastLoss: number; cancelled: boolean }
 
@@ -204,21 +215,29 @@ export class Trainer {
       lastLoss = await this.step(images, index);
       const seconds = (performance.now() - t0) / 1000;
       o.onProgress?.({ step: this.stepIndex, loss: lastLoss, imagesPerSec: this.config.batch / seconds });
+      if (o.snapshots?.steps.has(this.stepIndex)) await writeCheckpoint(o.snapshots.path(this.stepIndex), await this.snapshot({}, 'weights'));
       if (o.checkpointPath && o.checkpointEvery && this.stepIndex % o.checkpointEvery === 0) {
+        await o.beforeCheckpoint?.(this.stepIndex);
         await this.save(o.checkpointPath);
         lastSaved = this.stepIndex;
       }
     }
     // Always leave a checkpoint of where we stopped (cancelled or finished), unless it is already written.
-    if (o.checkpointPath && lastSaved !== this.stepIndex) await this.save(o.checkpointPath);
+    if (o.checkpointPath && lastSaved !== this.stepIndex) {
+      await o.beforeCheckpoint?.(this.stepIndex);
+      await this.save(o.checkpointPath);
+    }
     return { step: this.stepIndex, lastLoss, cancelled: this.stepIndex < o.steps };
   }
 
-  /** The state as host arrays (reads GPU tensors back through a CPU-output session). */
-  async snapshot(meta: Record<string, unknown> = {}): Promise<Checkpoint> {
+  /**
+   * The state as host arrays (reads GPU tensors back through a CPU-output session); 'weights': parameters and
+   * buffers only (what an encode graph needs), without the optimizer slots.
+   */
+  async snapshot(meta: Record<string, unknown> = {}, only: 'all' | 'weights' = 'all'): Promise<Checkpoint> {
     const host = await this.hostState();
     const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const s of this.artifact.state) tensors.set(s.input, { shape: s.shape, data: host.get(s.input)! });
+    for (const s of this.artifact.state) if (only === 'all' || s.role === 'param' || s.role === 'buffer') tensors.set(s.input, { shape: s.shape, data: host.get(s.input)! });
     return { step: this.stepIndex, seed: this.seed, tensors, meta: { ...this.config.problem.describe, optimizer: this.config.optimizer, learningRate: this.config.learningRate, augment: this.config.augment, ...meta } };
   }
 

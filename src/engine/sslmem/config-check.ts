@@ -67,6 +67,7 @@ export function checkConfig(config: SslmemConfig): void {
   if (!isInt(config.epochs, 1, 100_000)) throw new Error(`epochs must be a whole number >= 1, got ${JSON.stringify(config.epochs)}`);
   if (!isInt(config.batch, 2, 65536)) throw new Error(`batch must be a whole number in [2, 65536], got ${JSON.stringify(config.batch)}`);
   if (!isInt(config.seedPairs, 1, 64)) throw new Error(`seedPairs must be a whole number in [1, 64], got ${JSON.stringify(config.seedPairs)}`);
+  if (config.snapshots !== undefined && !isInt(config.snapshots, 0, 1000)) throw new Error(`snapshots must be a whole number in [0, 1000], got ${JSON.stringify(config.snapshots)}`);
   const rules = MODEL_OPTIONS[config.model?.kind];
   if (!rules) throw new Error(`model.kind must be one of ${Object.keys(MODEL_OPTIONS).join(', ')}, got ${JSON.stringify(config.model?.kind)}`);
   if (config.model.options !== undefined) checkObject(`model.options (${config.model.kind})`, config.model.options, rules, false);

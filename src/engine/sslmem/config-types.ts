@@ -24,4 +24,9 @@ export interface SslmemConfig {
   scoring: { pairs: number; batch: number; normalise: boolean; normalisation: Normalisation };
   /** Number of (f, g) seed pairs whose losses are averaged (the expectation over training runs). */
   seedPairs: number;
+  /**
+   * Weight copies of f and g at this many evenly spaced training steps (<encoder>/snapshots/step-NNNNNN.bin),
+   * for `sslmem history` (memorization over training). Absent or 0: none.
+   */
+  snapshots?: number;
 }

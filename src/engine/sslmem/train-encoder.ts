@@ -1,8 +1,11 @@
 // Trains one encoder (f or g) of a run on its subset, resumably: the checkpoint written every few steps
 // holds parameters, optimizer state, buffers and the step index, and batches and augmentations are pure
 // functions of (seed, step), so a resumed run continues exactly where the killed one stopped.
+// Along with each checkpoint goes <dir>/train-loss.csv (the loss of every step so far); with `snapshots: N`
+// in the config, weight copies at N evenly spaced steps go to <dir>/snapshots/ (snapshots.ts).
 
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Dataset } from '../data/types';
 import { Trainer, type Progress } from '../runtime/trainer';
 import { datasetBatchSource } from '../runtime/batches';
@@ -13,6 +16,7 @@ import { writeArtifacts } from '../artifacts/manifest';
 import type { ProviderDecision, ProviderSetting } from '../runtime/providers';
 import { augmentationOf, buildProblem, scheduleFor } from './config';
 import { type SslmemConfig } from './config-types';
+import { LOSS_HISTORY_FILE, readLossHistory, snapshotFile, snapshotSteps, writeLossHistory } from './snapshots';
 
 export interface TrainEncoderJob {
   config: SslmemConfig;
@@ -60,15 +64,23 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
     const t0 = performance.now();
     // About 20 checkpoints per encoder: a kill loses at most 5% of the training.
     const checkpointEvery = Math.max(10, Math.round(total / 20));
+    // The loss history is written just before each checkpoint and read back only up to the checkpoint's step:
+    // a kill in between leaves extra steps in the file, which a resume drops (and retrains).
+    const historyFile = path.join(job.dir, LOSS_HISTORY_FILE);
+    const losses = await readLossHistory(historyFile, total, trainer.stepIndex);
+    const snapshots = new Set(snapshotSteps(total, config.snapshots ?? 0));
     const result = await trainer.train({
       steps: total,
       batchSource: datasetBatchSource(job.dataset, config.batch, job.seed, job.indices),
       signal: job.signal,
       checkpointEvery,
       checkpointPath: job.checkpointPath,
+      beforeCheckpoint: (step) => writeLossHistory(historyFile, losses, step),
+      snapshots: snapshots.size ? { steps: snapshots, path: (step) => snapshotFile(job.dir, step) } : undefined,
       onProgress: (p) => {
         // A NaN/Inf loss poisons every weight from this step on: stop now, before it is checkpointed.
         if (!Number.isFinite(p.loss)) throw new Error(`training stopped: the loss became ${p.loss} at step ${p.step} of ${total} (try a lower learning rate; check the data and model options)`);
+        losses[p.step - 1] = p.loss;
         job.onProgress?.({ ...p, total });
       },
     });

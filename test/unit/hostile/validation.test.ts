@@ -33,6 +33,11 @@ test('scoring and model options are checked field by field; {"scoring":{}} keeps
   refused({ model: { kind: 'smallCnn', options: { fcDim: 1e9 } } }, /fcDim must be a whole number in \[0, 65536\]/);
   refused({ model: { kind: 'smallCnn', options: { width: 16, fcDim: 65536 } } }, /model too large: about \d+ M parameters/);
   refused({ split: { candidates: -1 } }, /split\.candidates must be 0, a fraction/);
+  refused({ snapshots: -1 }, /invalid value for 'snapshots'/);
+  refused({ snapshots: 2.5 }, /invalid value for 'snapshots'/);
+  refused({ snapshots: '10' }, /invalid value for 'snapshots'/);
+  assert.throws(() => resolvePreset('tiny', { snapshots: 5000 }), /snapshots must be a whole number in \[0, 1000\], got 5000/);
+  assert.equal(resolvePreset('tiny', { snapshots: 10 }).snapshots, 10);
 });
 
 test('NaN losses: a score stays NaN (never 0), and a scoring stage with NaN fails naming encoder and sample', () => {
@@ -55,6 +60,9 @@ test('CLI: --epochs 0 is a usage error (exit 2); a bad --set or an unusable spli
   let r = await cli(['run', '--data', data, '--preset', 'tiny', '--epochs', '0', '--workspace', dir, '--in-process']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--epochs must be a whole number >= 1, got 0/);
+  r = await cli(['run', '--data', data, '--preset', 'tiny', '--snapshots', '-2', '--workspace', dir, '--in-process']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--snapshots must be a whole number >= 0, got -2/);
   r = await cli(['run', '--data', data, '--preset', 'tiny', '--set', '{"scoring":{"pairs":-5}}', '--workspace', dir, '--in-process']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /scoring\.pairs must be a whole number/);

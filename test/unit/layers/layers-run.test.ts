@@ -1,7 +1,8 @@
 // `sslmem layers` and `sslmem units` on a tiny finished run (60 images, 1 epoch), through the CLI and the
 // in-process backend job table: result files and report sections, the last layer equal to the run's own
 // score (same views, same graph), UnitMem of f's exported encode.onnx equal to f's pooled last conv layer,
-// options, bad input, and cancellation (nothing written).
+// options, bad input, and cancellation (nothing written). An imported-encoder run of the same f and g (their
+// encode.onnx, same split, same views): LayerMem of its output only, equal to the trained run's last layer.
 import { describe, test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { computeLayerMem, computeUnitMem, type LayersFile, type UnitsFile } from '../../../src/engine/layers';
 import { cli, demoSubset, lastLine } from '../pipeline/helpers';
+import { scoringSeedOf } from '../../../src/engine/sslmem/view-batches';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sslmem-layers-'));
 let runDir = '';
@@ -79,6 +81,36 @@ describe('layers and units of a tiny run', () => {
     assert.equal(uf.layers.length, 1);
     assert.equal(uf.layers[0].units, conv3.units);
     uf.layers[0].score.forEach((s, i) => assert.ok(Math.abs(s! - conv3.score[i]!) < 1e-4, `unit ${i}: ${s} vs ${conv3.score[i]}`));
+  });
+
+  test('an imported-encoder run: LayerMem of the final layer only, said so; UnitMem and history refused clearly', async () => {
+    const r = await cli(['layers', runDir, ...common]); // the defaults again (the first test ended with top:5, mean)
+    assert.equal(r.code, 0, r.stderr);
+    const ref = readJson<LayersFile>(path.join(runDir, 'layers.json'));
+    const data = readJson<{ config: { data: string } }>(path.join(runDir, 'manifest.json')).config.data;
+    const s = await cli(['score', '--f', path.join(runDir, 'f', 'encode.onnx'), '--g', path.join(runDir, 'g', 'encode.onnx'), '--data', data,
+      '--split', path.join(runDir, 'split.json'), '--pairs', String(ref.pairs), '--seed', String(scoringSeedOf(0)), '--augment', 'fashion-mnist',
+      '--workspace', path.join(root, 'imported'), ...common]);
+    assert.equal(s.code, 0, s.stderr);
+    const imported = lastLine(s.stdout);
+    const l = await cli(['layers', imported, ...common]);
+    assert.equal(l.code, 0, l.stderr);
+    assert.match(l.stderr, /note: imported encoders: only their output is visible/);
+    const o = readJson<LayersFile>(path.join(imported, 'layers.json'));
+    assert.match(o.finalLayerOnly ?? '', /final layer only/);
+    assert.deepEqual(o.layers.map((x) => [x.name, x.shape]), [['output', [ref.layers[ref.layers.length - 1].units]]]);
+    assert.deepEqual(o.points.index, ref.points.index);
+    // Same encoders, same views: the imported output's score is the trained run's last layer, point by point.
+    const last = ref.points.score.length - 1;
+    o.points.score[0].forEach((x, i) => assert.ok(Math.abs(x! - ref.points.score[last][i]!) < 1e-4, `point ${i}: ${x} vs ${ref.points.score[last][i]}`));
+    assert.ok(Math.abs(o.layers[0].layerMem - ref.layers[last].layerMem) < 1e-4);
+    assert.match(readFileSync(path.join(imported, 'report.md'), 'utf8'), /\*\*Final layer only\*\*/);
+    const u = await cli(['units', imported, ...common]);
+    assert.notEqual(u.code, 0);
+    assert.match(u.stderr, /imported encoders.*--encoder file\.onnx/);
+    const h = await cli(['history', imported, ...common]);
+    assert.notEqual(h.code, 0);
+    assert.match(h.stderr, /no training snapshots/);
   });
 
   test('bad input is refused before any work; a cancelled analysis writes nothing', async () => {

@@ -33,11 +33,12 @@ describe('layers per model', () => {
     assert.deepEqual(layersOf(config({ kind: 'smallCnn', options: { fcDim: 16 } })).map((l) => l.name), ['conv1', 'conv2', 'conv3', 'fc']);
   });
 
-  test('ResNet-18 (narrow): stem, four stages, pooled representation; one real pass', async () => {
+  test('ResNet-18 (narrow): stem, eight residual blocks depth-first, pooled representation; one real pass', async () => {
     const c = config({ kind: 'resnet18', options: { width: 8 } });
     const layers = layersOf(c);
-    assert.deepEqual(layers.map((l) => l.name), ['conv1', 'layer1', 'layer2', 'layer3', 'layer4', 'repr']);
-    assert.ok(layers.slice(0, 5).every((l) => l.kind === 'conv'));
+    assert.deepEqual(layers.map((l) => l.name), ['conv1', 'layer1.0', 'layer1.1', 'layer2.0', 'layer2.1', 'layer3.0', 'layer3.1', 'layer4.0', 'layer4.1', 'repr']);
+    assert.deepEqual(layers.map((l) => l.units), [8, 8, 8, 16, 16, 32, 32, 64, 64, 64]);
+    assert.ok(layers.slice(0, 9).every((l) => l.kind === 'conv'));
     let batches = 0;
     await forEachLayerBatch({ config: c, dataset: dataset(4), rows: Int32Array.from([0, 1, 2, 3]), checkpoint: checkpointOf(c), seed: 1, pairs: 1, provider: 'cpu', threads: 1 }, (b, ls) => {
       batches++;

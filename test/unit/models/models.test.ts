@@ -61,7 +61,8 @@ test('resnet18: torchvision resnet18 minus fc with a 3x3 stem has 11,168,832 par
   assert.ok(!e.params.some((p) => p.name.endsWith('conv1.bias')), 'convs before BatchNorm have no bias');
   const s = shapes(e, 2, true);
   assert.deepEqual(s.repr, [2, 512]);
-  assert.deepEqual(s.layers, ['conv1:2x64x32x32', 'layer1:2x64x32x32', 'layer2:2x128x16x16', 'layer3:2x256x8x8', 'layer4:2x512x4x4']);
+  assert.deepEqual(s.layers, ['conv1:2x64x32x32', 'layer1.0:2x64x32x32', 'layer1.1:2x64x32x32', 'layer2.0:2x128x16x16', 'layer2.1:2x128x16x16',
+    'layer3.0:2x256x8x8', 'layer3.1:2x256x8x8', 'layer4.0:2x512x4x4', 'layer4.1:2x512x4x4']);
   assert.equal(s.used, e.params.length + e.buffers.length);
   // eval mode reads the same parameters and running statistics
   assert.equal(shapes(e, 2, false).used, e.params.length + e.buffers.length);

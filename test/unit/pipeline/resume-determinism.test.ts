@@ -1,7 +1,8 @@
 // Reproducibility on CPU: (1) the same run twice with the same seed gives byte-identical scores.csv; (2) a run
 // SIGKILLed in the middle of training (a real `node dist/cli.js run` process, killed once its first
 // mid-training checkpoint exists) and then `sslmem resume`d continues from that checkpoint and ends with
-// the same scores.csv as the uninterrupted run: "a run killed mid-way resumes where it stopped".
+// the same scores.csv as the uninterrupted run: "a run killed mid-way resumes where it stopped". Both runs save
+// 3 snapshots (steps 6, 12, 18): the resumed run's snapshots and loss histories equal the uninterrupted run's.
 import { describe, test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -20,12 +21,14 @@ const root = mkdtempSync(path.join(tmpdir(), 'sslmem-resume-'));
 const data = path.join(root, 'data');
 const cacheDir = path.join(root, 'cache');
 let reference = '';
+let referenceDir = '';
 
 describe('determinism and resume after SIGKILL', () => {
   before(async () => {
     demoSubset(data, 12);
-    const out = await startRun({ data, preset: 'tiny', storeDir: path.join(root, 'a', 'runs'), cacheDir, seed: SEED, overrides: { epochs: EPOCHS } }, { provider: 'cpu' });
+    const out = await startRun({ data, preset: 'tiny', storeDir: path.join(root, 'a', 'runs'), cacheDir, seed: SEED, overrides: { epochs: EPOCHS, snapshots: 3 } }, { provider: 'cpu' });
     assert.equal(out.status, 'done');
+    referenceDir = out.runDir;
     reference = readFileSync(path.join(out.runDir, 'scores.csv'), 'utf8');
   });
   process.on('exit', () => rmSync(root, { recursive: true, force: true }));
@@ -45,7 +48,7 @@ describe('determinism and resume after SIGKILL', () => {
     const workspace = path.join(root, 'c');
     const store = path.join(workspace, '.sslmem', 'runs');
     const run = spawnCli(['run', '--data', data, '--preset', 'tiny', '--epochs', String(EPOCHS), '--seed', String(SEED),
-      '--workspace', workspace, '--in-process', '--ep', 'cpu']);
+      '--snapshots', '3', '--workspace', workspace, '--in-process', '--ep', 'cpu']);
     // Watch the run folder: kill as soon as f's first mid-training checkpoint is on disk.
     let killedAt = '';
     const watcher = setInterval(() => {
@@ -77,5 +80,14 @@ describe('determinism and resume after SIGKILL', () => {
     assert.match(r.stderr, /split: already done/);
     assert.equal(readFileSync(path.join(runDir, 'scores.csv'), 'utf8'), reference);
     assert.equal(JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'utf8')).status, 'done');
+    // The loss history was cut back to the checkpoint and retrained; the snapshots are the same weights.
+    for (const who of ['f', 'g']) {
+      const history = readFileSync(path.join(runDir, who, 'train-loss.csv'), 'utf8');
+      assert.equal(history, readFileSync(path.join(referenceDir, who, 'train-loss.csv'), 'utf8'), `${who}/train-loss.csv`);
+      assert.equal(history.trim().split('\n').length, 1 + 18);
+      const snaps = readdirSync(path.join(runDir, who, 'snapshots')).sort();
+      assert.deepEqual(snaps, ['step-000006.bin', 'step-000012.bin', 'step-000018.bin']);
+      for (const s of snaps) assert.ok(readFileSync(path.join(runDir, who, 'snapshots', s)).equals(readFileSync(path.join(referenceDir, who, 'snapshots', s))), `${who}/${s}`);
+    }
   });
 });

@@ -14,7 +14,6 @@ import { join, resolve } from 'node:path';
 import { loadDataset } from '../../data';
 import { readCheckpoint } from '../../artifacts/checkpoint';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic';
-import type { ProviderSetting } from '../../runtime/providers';
 import { assertProviderUsable } from '../../runtime/session';
 import { stepsFor, trainEncoder } from '../train-encoder';
 import { trainingIndices } from '../split';
@@ -26,7 +25,7 @@ import { evaluateEncoder, runProbeSet, transferProbeSet, PROBE_TEST_DESCRIPTION,
 import { LINEAR_PROBE_DEFAULTS } from '../probes/linear';
 import { conclusionLines, renderRetrainMarkdown } from './report';
 import { rescoreRetrained } from './rescore';
-import type { RetrainRequest, RetrainHooks, RetrainRuntime, ProbeProtocol, RetrainEvent, RetrainOutcome, RetrainResults, RetrainRow } from './types';
+import type { RetrainRequest, RetrainHooks, RetrainRuntime, ProbeProtocol, RetrainOutcome, RetrainResults, RetrainRow } from './types';
 
 export type { RetrainEvent, RetrainOutcome } from './types';
 import type { SslmemConfig } from '../config-types';
@@ -58,7 +57,8 @@ export async function runRemovalExperiment(req: RetrainRequestWithProbes, runtim
   const dataset = loaded.dataset;
   const pool = trainingIndices(split, 'f');
   const kResolved = [...new Set(req.k.map((k) => resolveK(k, pool.length)))].sort((a, b) => a - b);
-  const config: SslmemConfig = { ...stored.sslmem, epochs: req.epochs ?? stored.sslmem.epochs };
+  // Retrained encoders are compared by accuracy only: no snapshots for the over-training analysis (14 MB each).
+  const config: SslmemConfig = { ...stored.sslmem, epochs: req.epochs ?? stored.sslmem.epochs, snapshots: 0 };
   const baseline = config.epochs !== stored.sslmem.epochs;
   const specs = planRetrains(kResolved, req.seeds, baseline);
   const files = experimentFiles(baseline ? config.epochs : null);

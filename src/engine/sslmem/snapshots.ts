@@ -1,0 +1,48 @@
+// Snapshots for the over-training analysis (issue 16 item 3, the SSLMem paper's Fig. 2b): with
+// `snapshots: N` in the config, f's and g's training save a copy of their weights at N evenly spaced steps
+// (the same steps for f and g: they share the schedule) as <encoder>/snapshots/step-000400.bin, and the
+// per-step training loss as <encoder>/train-loss.csv. Snapshots hold parameters and buffers only (no
+// optimizer state: nothing resumes from them, and Adam's moments would triple their size).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../util/atomic';
+
+export const SNAPSHOT_DIR = 'snapshots';
+export const LOSS_HISTORY_FILE = 'train-loss.csv';
+
+/** N evenly spaced steps in 1..total, the last one `total` itself (duplicates dropped when N > total). */
+export function snapshotSteps(total: number, n: number): number[] {
+  if (!(n > 0) || !(total > 0)) return [];
+  return [...new Set(Array.from({ length: n }, (_, i) => Math.max(1, Math.round(((i + 1) * total) / n))))];
+}
+
+export const snapshotFile = (encoderDir: string, step: number) => path.join(encoderDir, SNAPSHOT_DIR, `step-${String(step).padStart(6, '0')}.bin`);
+
+/** Steps that have a snapshot file in an encoder folder, ascending ([] when there is no snapshot folder). */
+export async function listSnapshots(encoderDir: string): Promise<number[]> {
+  const names = await fs.readdir(path.join(encoderDir, SNAPSHOT_DIR)).catch(() => [] as string[]);
+  return names.map((n) => /^step-(\d{6,})\.bin$/.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+}
+
+/**
+ * The training loss of every step taken so far: losses[s − 1] is the loss of step s (NaN: not recorded).
+ * Written just before every checkpoint and read back up to the checkpoint's step, so after a resume it holds
+ * exactly the steps the checkpoint has.
+ */
+export async function writeLossHistory(file: string, losses: Float32Array, upTo: number): Promise<void> {
+  const lines = ['step,loss'];
+  for (let s = 1; s <= Math.min(upTo, losses.length); s++) if (Number.isFinite(losses[s - 1])) lines.push(`${s},${losses[s - 1]}`);
+  await writeFileAtomic(file, lines.join('\n') + '\n');
+}
+
+/** Reads a loss history into an array of `total` steps (NaN where absent); steps after `upTo` are dropped. */
+export async function readLossHistory(file: string, total: number, upTo = total): Promise<Float32Array> {
+  const out = new Float32Array(total).fill(NaN);
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  for (const line of text.split('\n').slice(1)) {
+    const [s, l] = line.split(',');
+    const step = Number(s), loss = Number(l);
+    if (Number.isInteger(step) && step >= 1 && step <= Math.min(total, upTo) && l !== undefined && l !== '') out[step - 1] = loss;
+  }
+  return out;
+}

@@ -4,6 +4,12 @@ import { SUBSET_NAMES, type InitMessage, type RowFilter, type SubsetName } from 
 import { distinctDecimals, fixed } from '../../src/engine/sslmem/report/tau-labels';
 import { el, fmt } from '../shared/dom';
 import { SUBSET_LABELS, ScoreHistogram, ThresholdCurve, subsetColor } from './charts';
+import { subsetCaption } from '../../src/engine/runs/subsets';
+
+const WHOLE_TITLES: Record<SubsetName, string> = {
+  S_C: 'scored: in the training data of half the encoders', S_E: 'control: no encoder trained on it (the null distribution)',
+  S_S: 'not used in whole-dataset runs', S_I: 'not used in whole-dataset runs',
+};
 import { applyThresholdFilter, subsetShown, subsetsFromChecks } from './filter';
 import { clampPosition, formatTau, fractionAbove, headline, positionOf, tauAt, tauScale, type TauScale } from './threshold';
 
@@ -65,7 +71,9 @@ export class Sidebar {
   private filters(): HTMLElement {
     const subsetBoxes = el('div', { className: 'subset-boxes' });
     for (const s of SUBSET_NAMES) {
-      const box = el('vscode-checkbox', { id: `subset-${s}`, attrs: { label: `${s} (${this.init.subsetCounts[s]})`, title: SUBSET_LABELS[s] } });
+      // A whole-dataset run's rows are S_C "scored" and S_E "control" (engine runs/subsets.ts WHOLE_SUBSETS).
+      const name = this.init.whole ? subsetCaption(s, 'whole') : s;
+      const box = el('vscode-checkbox', { id: `subset-${s}`, attrs: { label: `${name} (${this.init.subsetCounts[s]})`, title: this.init.whole ? WHOLE_TITLES[s] : SUBSET_LABELS[s] } });
       (box as unknown as { checked: boolean }).checked = subsetShown(this.filter, s);
       box.style.setProperty('--swatch', subsetColor(s));
       box.addEventListener('change', () => {

@@ -5,6 +5,8 @@ import { BackendError, type ExecutorSetting, type ResumeSslmemParams, type RunSs
 import { resumeRun, runStage, startRun } from '../engine/sslmem/pipeline';
 import { slurmOptionsProblem, type SlurmOptions } from '../engine/sslmem/cluster/slurm-options';
 import type { RuntimeOptions } from '../engine/sslmem/run-hooks';
+import { startWholeRun } from '../engine/sslmem/whole/whole-run';
+import { MAX_ENCODERS, MIN_ENCODERS } from '../engine/sslmem/whole/design';
 import { resolvePreset } from '../engine/sslmem/config';
 import { PRESET_NAMES, isPresetName } from '../engine/sslmem/presets';
 import { type SslmemConfig } from '../engine/sslmem/config-types';
@@ -95,8 +97,26 @@ export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
   return {
     data: str(p, 'data')!, preset, storeDir: str(p, 'storeDir')!, seed: seed as number | undefined,
     splitFile: str(p, 'splitFile', false), cacheDir: str(p, 'cacheDir', false), overrides: overrides as Record<string, unknown>,
-    ...runtimeParams(p), executor: executorParam(p),
+    ...wholeParams(p), ...runtimeParams(p), executor: executorParam(p),
   };
+}
+
+/** The whole-dataset fields: only with mode 'whole', and never with a split file (that run has no split). */
+function wholeParams(p: Record<string, unknown>): Pick<RunSslmemParams, 'mode' | 'encoders' | 'control' | 'fdr'> {
+  const mode = p.mode ?? 'paper';
+  if (mode !== 'paper' && mode !== 'whole') invalid(`mode must be 'paper' or 'whole', got ${JSON.stringify(mode)}`);
+  const { encoders, control, fdr } = p;
+  if (mode === 'paper') {
+    if (encoders !== undefined || control !== undefined || fdr !== undefined) invalid('encoders, control and fdr belong to mode \'whole\'');
+    return { mode };
+  }
+  if (p.splitFile !== undefined) invalid('a whole-dataset run draws its own design; it takes no split file');
+  if (encoders !== undefined && (!Number.isInteger(encoders) || (encoders as number) < MIN_ENCODERS || (encoders as number) > MAX_ENCODERS || (encoders as number) % 2 !== 0)) {
+    invalid(`encoders must be an even number from ${MIN_ENCODERS} to ${MAX_ENCODERS}`);
+  }
+  if (control !== undefined && (!Number.isInteger(control) || (control as number) < 2)) invalid('control must be a whole number >= 2');
+  if (fdr !== undefined && !(typeof fdr === 'number' && fdr > 0 && fdr < 1)) invalid('fdr must be a number in (0, 1)');
+  return { mode, encoders: encoders as number | undefined, control: control as number | undefined, fdr: fdr as number | undefined };
 }
 
 export function validateResumeParams(p: Record<string, unknown>): ResumeSslmemParams {
@@ -115,7 +135,12 @@ export function hooks(ctx: JobContext<RunProgress>) {
 }
 
 export function runSslmemJob(p: RunSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
-  const { provider, threads, overrides, executor, ...request } = p;
+  const { provider, threads, overrides, executor, mode, encoders, control, fdr, ...request } = p;
+  if (mode === 'whole') {
+    // Whole-dataset runs train their m encoders here; the Slurm executor knows the paper protocol's stages only.
+    if (executor?.kind === 'slurm') throw new BackendError('the Slurm executor runs paper-mode runs only (for now); run whole-dataset mode locally', 'invalid-params');
+    return startWholeRun({ ...request, overrides: overrides as Partial<SslmemConfig>, encoders, control, fdr }, { provider, threads }, hooks(ctx));
+  }
   return startRun({ ...request, overrides: overrides as Partial<SslmemConfig> }, runtimeOf({ provider, threads, executor }), hooks(ctx));
 }
 

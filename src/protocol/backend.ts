@@ -47,6 +47,12 @@ export interface RunSslmemParams extends RuntimeParams {
   overrides?: Record<string, unknown>;
   /** Where the training stages execute (default local; slurm: one job array, the rest here). */
   executor?: ExecutorSetting;
+  /** 'paper' (default): f and g on the four-subset split. 'whole': every image scored by m encoders (sslmem/whole/). */
+  mode?: 'paper' | 'whole';
+  /** Whole mode: the number of encoders m (even, 2..16; default 4), the control set size, the FDR of the count (default 0.1). */
+  encoders?: number;
+  control?: number;
+  fdr?: number;
 }
 export interface ResumeSslmemParams extends RuntimeParams {
   runDir: string;

@@ -61,7 +61,14 @@ export interface GalleryRow {
   /** Webview URI of the image or its rendered thumbnail; empty when none can be shown. */
   thumb: string;
   mark?: Mark;
+  /** Whole-dataset runs: the p-value against the control set and the BH q-value (absent for controls' q); lf/lg
+   *  hold L_in/L_out there, and `stderr` is the encoder-level standard error the run stored. */
+  p?: number;
+  q?: number;
 }
+
+/** A whole-dataset run's summary for the panel: rows are S_C "scored" and S_E "control" (engine runs/subsets.ts). */
+export interface WholeSummary { encoders: number; control: number; scored: number; fdr: number; memorized: number }
 
 export interface Histogram { lo: number; hi: number; counts: Record<SubsetName, number[]> }
 export interface TestSummary { name: string; t: number | null; p: number | null; meanDifference: number | null; expected: string; holds: boolean }
@@ -90,6 +97,8 @@ export interface InitMessage {
   noiseBand?: { lo: number; hi: number };
   /** The subsets rankings are about (S_C; every subset in a run without candidates); the rest are controls. */
   question: SubsetName[];
+  /** Present for whole-dataset runs (every image scored, p-values against a control set). */
+  whole?: WholeSummary;
   /** The dataset is not where the run recorded it (a moved or cloned project); candidate: a workspace folder holding its files. */
   datasetMissing?: { recorded: string; candidate?: string };
 }

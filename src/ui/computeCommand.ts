@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { BackendError, type RunProgress, type RunResult } from '../protocol/backend';
 import type { BackendHost } from './backendHost';
 import { PRESET_INFO, PRESET_NAMES, isPresetName, plannedStages } from '../engine/sslmem/presets';
+import { wholeStages } from '../engine/runs/manifest';
 import { pipelineStages } from '../engine/runs/manifest';
 import { readManifest } from '../engine/runs/store';
 import { defaultPreset, executionProvider, executor, runStoreFolders, storeFor, threads } from './config';
@@ -23,7 +24,14 @@ export interface ComputeDeps {
 }
 
 /** Options a script or test may pass instead of answering the pickers. */
-export interface ComputeOptions { preset?: string; openPanel?: boolean; showTraining?: boolean; overrides?: Record<string, unknown> }
+export interface ComputeOptions {
+  preset?: string; openPanel?: boolean; showTraining?: boolean; overrides?: Record<string, unknown>;
+  /** 'paper' (f and g on the four-subset split) or 'whole' (every image scored by m encoders). Asked when neither
+   *  it nor a preset is given; a caller that names a preset alone gets 'paper', as before. */
+  mode?: 'paper' | 'whole';
+  /** Whole mode: number of encoders m (default 4). */
+  encoders?: number;
+}
 
 /** Most points per training stage sent to the live view: a chart is a few hundred pixels wide. */
 const HISTORY_POINTS = 2000;
@@ -43,20 +51,34 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, openLabel: 'Compute Scores',
   }))?.[0];
   if (!dataset) return undefined;
-  const preset = options.preset ?? await pickPreset(dataset);
+  const mode = options.mode ?? (options.preset ? 'paper' : await pickMode(dataset));
+  if (!mode) return undefined;
+  const preset = options.preset ?? await pickPreset(dataset, mode);
   if (!preset) return undefined;
   const { storeDir, cacheDir } = storeFor(dataset);
-  const title = `SSLMem: ${preset} run on ${path.basename(dataset.fsPath)}`;
-  return runJob(deps, title, preset, dataset.fsPath, plannedStages(preset, options.overrides), options, (token, onProgress) => deps.backend.request('runSslmem', {
+  const title = `SSLMem: ${preset}${mode === 'whole' ? ' whole-dataset' : ''} run on ${path.basename(dataset.fsPath)}`;
+  const stages = mode === 'whole' ? wholeStages(options.encoders ?? WHOLE_ENCODERS_DEFAULT) : plannedStages(preset, options.overrides);
+  return runJob(deps, title, preset, dataset.fsPath, stages, options, (token, onProgress) => deps.backend.request('runSslmem', {
     data: dataset.fsPath, preset, storeDir, cacheDir, provider: executionProvider(), threads: threads(), executor: executor(), overrides: options.overrides,
+    ...(mode === 'whole' ? { mode, encoders: options.encoders } : {}),
   }, { token, onProgress, label: title }));
 }
 
-async function pickPreset(dataset: vscode.Uri): Promise<string | undefined> {
-  const dflt = defaultPreset(dataset);
+const WHOLE_ENCODERS_DEFAULT = 4;
+
+async function pickMode(dataset: vscode.Uri): Promise<'paper' | 'whole' | undefined> {
+  const picked = await vscode.window.showQuickPick([
+    { label: 'paper', mode: 'paper' as const, detail: 'The paper\'s protocol: f and g on a four-subset split; scores the subsets (S_C = the candidates) and tests their ordering.' },
+    { label: 'whole dataset', mode: 'whole' as const, detail: `Every image scored: ${WHOLE_ENCODERS_DEFAULT} encoders, each on half of the images; p-values against a control set no encoder saw, and how many are memorized at FDR 0.1.` },
+  ], { title: `SSLMem: what to score in ${path.basename(dataset.fsPath)}`, placeHolder: 'Which images get a memorization score' });
+  return picked?.mode;
+}
+
+async function pickPreset(dataset: vscode.Uri, mode: 'paper' | 'whole'): Promise<string | undefined> {
+  const dflt = mode === 'whole' ? 'whole-quick' : defaultPreset(dataset);
   const order = [dflt, ...PRESET_NAMES.filter((p) => p !== dflt)];
-  const picked = await vscode.window.showQuickPick(order.map((p) => ({ label: p, description: p === dflt ? 'default (sslmem.defaultPreset)' : undefined, detail: isPresetName(p) ? PRESET_INFO[p] : undefined })), {
-    title: `SSLMem: preset for ${path.basename(dataset.fsPath)}`, placeHolder: 'How long to train the encoders f and g',
+  const picked = await vscode.window.showQuickPick(order.map((p) => ({ label: p, description: p === dflt ? (mode === 'whole' ? 'default for whole-dataset runs' : 'default (sslmem.defaultPreset)') : undefined, detail: isPresetName(p) ? PRESET_INFO[p] : undefined })), {
+    title: `SSLMem: preset for ${path.basename(dataset.fsPath)}`, placeHolder: mode === 'whole' ? 'How long to train each encoder' : 'How long to train the encoders f and g',
   });
   return picked?.label;
 }

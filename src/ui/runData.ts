@@ -25,7 +25,13 @@ interface ReportJson {
   normalisation?: string;
   tests?: Record<string, { t: number | null; p: number | null; meanDifference: number | null; expected: string; holds: boolean }>;
   threshold_curve?: { tau: number; fraction: number }[];
+  /** Whole-dataset runs (engine sslmem/whole/whole-report-types.ts). */
+  mode?: string;
+  whole?: { encoders: number; control: number; scored: number; fdr: number; memorized: number };
 }
+
+/** The panel's part of a whole-dataset report (report.json holds more: preset, provider, threads, …). */
+const wholeSummary = (w: NonNullable<ReportJson['whole']>) => ({ encoders: w.encoders, control: w.control, scored: w.scored, fdr: w.fdr, memorized: w.memorized });
 
 export class RunData {
   /** Rows in rank order (most memorised first). */
@@ -62,8 +68,9 @@ export class RunData {
   /** How many rows are question points (the denominator of questionRank). */
   get questionSize(): number { return this.questionRank.size; }
   isControl(row: Pick<ScoreRow, 'subset'>): boolean { return !this.question.includes(row.subset); }
-  /** Standard error of a row's normalised score (ranking.ts scoreStderr). */
-  stderrOf(row: ScoreRow): number { return scoreStderr(row, this.normalisation, this.spread); }
+  /** Standard error of a row's normalised score: the encoder-level one a whole-dataset run stored, else from the
+   *  stored L_f/L_g standard errors (ranking.ts scoreStderr). */
+  stderrOf(row: ScoreRow): number { return row.scoreStderr ?? scoreStderr(row, this.normalisation, this.spread); }
   /** Whether a row's score is within noise (ranking.ts withinNoise: the one rule). */
   isNoise(row: Pick<ScoreRow, 'normalised'>): boolean { return withinNoise(row.normalised, this.noise); }
 
@@ -167,6 +174,7 @@ export class RunData {
       noiseLevel: this.noise ? round(this.noise.hi) : undefined,
       noiseBand: this.noise ? { lo: round(this.noise.lo), hi: round(this.noise.hi) } : undefined,
       question: [...this.question],
+      ...(this.report.mode === 'whole' && this.report.whole ? { whole: wholeSummary(this.report.whole) } : {}),
     };
   }
 

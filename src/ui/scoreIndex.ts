@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { ScoreRow } from '../engine/runs/scores-bin';
 import { SUBSET_MEANING, type SubsetName } from '../protocol/scorePanel';
+import { subsetCaption } from '../engine/runs/subsets';
 import { listRuns, type RunSummary } from './runIndex';
 import { RunData } from './runData';
 
@@ -50,6 +51,8 @@ export interface SampleScore {
   noise: boolean;
   /** Standard error of the score (ranking.ts scoreStderr). */
   stderr: number;
+  /** Whole-dataset runs: p-value against the control set (S_C = scored, S_E = control there). */
+  p?: number;
 }
 
 /** The band of the rank-th of n question points. */
@@ -131,6 +134,7 @@ function toSampleScore(data: RunData, row: ScoreRow, file: string): SampleScore 
     lf: row.lf, lg: row.lg, subset: row.subset, label: row.label, className: data.classNames[row.label],
     band: candidateRank === undefined ? 'control' : bandOf(candidateRank, data.questionSize),
     candidateRank, candidates: data.questionSize, question: data.question, noise: data.isNoise(row), stderr: data.stderrOf(row),
+    ...(row.pValue !== undefined ? { p: row.pValue } : {}),
   };
 }
 
@@ -144,6 +148,8 @@ export function standing(s: SampleScore): string {
 
 /** One line for tooltips (file decorations take plain text). */
 export function describeScore(s: SampleScore): string {
-  return `SSLMem score ${s.score.toFixed(3)}${s.noise ? ' (within noise)' : ''} · ${standing(s)} · ${s.subset}${s.className ? ` · ${s.className}` : ''}`
+  const whole = s.p !== undefined ? ` · p ${s.p < 1e-3 ? s.p.toExponential(1) : s.p.toFixed(3)} (vs controls)` : '';
+  const set = s.p !== undefined ? subsetCaption(s.subset, 'whole') : s.subset;
+  return `SSLMem score ${s.score.toFixed(3)}${s.noise ? ' (within noise)' : ''}${whole} · ${standing(s)} · ${set}${s.className ? ` · ${s.className}` : ''}`
     + `${s.band === 'control' ? '' : ` · ${BAND_TEXT[s.band]}`} · rank ${s.rank} of ${s.n} over all subsets · run ${s.runId}`;
 }

@@ -153,6 +153,7 @@ export class ScorePanels implements vscode.Disposable {
           index: r.index, rank: r.rank, questionRank: data.questionRank.get(r.index), score: r.normalised, stderr: data.stderrOf(r),
           noise: data.isNoise(r), raw: r.raw, lf: r.lf, lg: r.lg, subset: r.subset, label: r.label,
           path: r.path, thumb: thumbs.get(r.index) ?? '', mark: data.marks.get(r.index),
+          ...(r.pValue !== undefined ? { p: r.pValue, q: Number.isNaN(r.qValue) ? undefined : r.qValue } : {}),
         }));
         await this.post(entry, { type: 'page', requestId: msg.requestId, total: matching.length, start: msg.start, rows });
         this.paged.fire({ runDir: data.dir, requestId: msg.requestId, start: msg.start, rows: rows.length, total: matching.length, hostMs: performance.now() - started });

@@ -30,14 +30,16 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
   file.addEventListener('click', (e) => { e.preventDefault(); actions.openFile(row); });
   const losses = lossLabels(row.subset);
   const fields: [string, string, string?][] = [
-    ['score', `${fmt(row.score, 4)} ± ${fmt(row.stderr, 4)} (normalised ± standard error)`],
-    ['noise', row.noise ? 'within noise (as the control images score)' : 'outside the noise band', 'detail-noise'],
-    ['rank', row.questionRank === undefined ? `control: not ranked for memorization (#${row.rank} over all subsets)`
-      : `#${row.questionRank} by memorization (#${row.rank} over all subsets)`, 'detail-rank'],
-    ['raw L_g − L_f', fmt(row.raw, 4)],
-    [losses.lf, fmt(row.lf, 4)],
-    [losses.lg, fmt(row.lg, 4)],
-    ['subset', SUBSET_LABELS[row.subset]],
+    ...(row.p !== undefined ? wholeFields(row) : [
+      ['score', `${fmt(row.score, 4)} ± ${fmt(row.stderr, 4)} (normalised ± standard error)`],
+      ['noise', row.noise ? 'within noise (as the control images score)' : 'outside the noise band', 'detail-noise'],
+      ['rank', row.questionRank === undefined ? `control: not ranked for memorization (#${row.rank} over all subsets)`
+        : `#${row.questionRank} by memorization (#${row.rank} over all subsets)`, 'detail-rank'],
+      ['raw L_g − L_f', fmt(row.raw, 4)],
+      [losses.lf, fmt(row.lf, 4)],
+      [losses.lg, fmt(row.lg, 4)],
+      ['subset', SUBSET_LABELS[row.subset]],
+    ] as [string, string, string?][]),
     ['label', row.label >= 0 ? `${classNames[row.label] ?? row.label} (${row.label})` : 'unlabeled'],
     ['mark', row.mark ?? '—', 'detail-mark'],
   ];
@@ -68,4 +70,21 @@ export function showViews(root: HTMLElement, index: number, uris: string[]): voi
   const box = root.querySelector<HTMLElement>('#detail-views');
   if (!box || root.dataset.index !== String(index)) return;
   box.replaceChildren(...uris.map((u) => { const i = el('img', { attrs: { alt: 'augmented view' } }); i.src = u; return i; }));
+}
+
+/** A whole-dataset run's numbers (rows with a p-value): L_in/L_out, the standard error, p against the controls, BH q. */
+function wholeFields(row: GalleryRow): [string, string, string?][] {
+  const control = row.subset === 'S_E';
+  const p = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x < 1e-3 ? x.toExponential(1) : x.toFixed(3));
+  return [
+    ['score', `${fmt(row.score, 4)} ± ${fmt(row.stderr ?? NaN, 4)} (normalised; ± s.e. over the encoders)`],
+    ['noise', row.noise ? 'within noise (as the control images score)' : 'outside the noise band', 'detail-noise'],
+    ['rank', row.questionRank === undefined ? `control: not ranked for memorization (#${row.rank} over all images)`
+      : `#${row.questionRank} by memorization (#${row.rank} over all images)`, 'detail-rank'],
+    ['p-value', `${p(row.p)} (against the control images)`],
+    ['q (Benjamini–Hochberg)', control ? '— (a control)' : p(row.q)],
+    ['L_in (encoders trained on it)', `${fmt(row.lf, 4)}${control ? ' (pseudo: no encoder trained on a control)' : ''}`],
+    ['L_out (encoders that never saw it)', fmt(row.lg, 4)],
+    ['set', control ? 'control: no encoder trained on it (the null)' : 'scored: in the training data of half the encoders'],
+  ];
 }

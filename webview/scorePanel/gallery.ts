@@ -38,7 +38,7 @@ export function defaultDescribe(row: GalleryRow): CellDescription {
   const score = row.score.toFixed(2).replace(/^-0\.00$/, '0.00');
   const where = control ? `control (${row.subset}): not ranked for memorization` : `#${row.questionRank} by memorization`;
   return {
-    title: `${row.path}\n${where} · rank ${row.rank} over all subsets\nscore ${fmt(row.score)} ± ${fmt(row.stderr)}${row.noise ? ' · within noise' : ''} · ${row.subset}`,
+    title: `${row.path}\n${where} · rank ${row.rank} over all subsets\nscore ${fmt(row.score)} ± ${fmt(row.stderr)}${row.noise ? ' · within noise' : ''}${row.p !== undefined ? ` · p ${fmt(row.p)}` : ''} · ${row.subset}`,
     caption: [el('span', { className: 'rank', text: control ? 'ctrl' : `#${row.questionRank}` }),
       el('span', { className: row.noise ? 'score noise' : 'score', text: row.noise ? `≈${score}` : score }),
       el('span', { className: `subset subset-${row.subset}`, text: row.subset.slice(2) })],

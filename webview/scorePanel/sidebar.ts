@@ -4,6 +4,12 @@ import { SUBSET_NAMES, type InitMessage, type RowFilter, type SubsetName } from 
 import { distinctDecimals, fixed } from '../../src/engine/sslmem/report/tau-labels';
 import { el, fmt } from '../shared/dom';
 import { SUBSET_LABELS, ScoreHistogram, ThresholdCurve, subsetColor } from './charts';
+import { subsetCaption } from '../../src/engine/runs/subsets';
+
+const WHOLE_TITLES: Record<SubsetName, string> = {
+  S_C: 'scored: in the training data of half the encoders', S_E: 'control: no encoder trained on it (the null distribution)',
+  S_S: 'not used in whole-dataset runs', S_I: 'not used in whole-dataset runs',
+};
 import { applyThresholdFilter, subsetShown, subsetsFromChecks } from './filter';
 import { clampPosition, formatTau, fractionAbove, headline, positionOf, tauAt, tauScale, type TauScale } from './threshold';
 
@@ -65,7 +71,9 @@ export class Sidebar {
   private filters(): HTMLElement {
     const subsetBoxes = el('div', { className: 'subset-boxes' });
     for (const s of SUBSET_NAMES) {
-      const box = el('vscode-checkbox', { id: `subset-${s}`, attrs: { label: `${s} (${this.init.subsetCounts[s]})`, title: SUBSET_LABELS[s] } });
+      // A whole-dataset run's rows are S_C "scored" and S_E "control" (engine runs/subsets.ts WHOLE_SUBSETS).
+      const name = this.init.whole ? subsetCaption(s, 'whole') : s;
+      const box = el('vscode-checkbox', { id: `subset-${s}`, attrs: { label: `${name} (${this.init.subsetCounts[s]})`, title: this.init.whole ? WHOLE_TITLES[s] : SUBSET_LABELS[s] } });
       (box as unknown as { checked: boolean }).checked = subsetShown(this.filter, s);
       box.style.setProperty('--swatch', subsetColor(s));
       box.addEventListener('change', () => {
@@ -162,7 +170,7 @@ export class Sidebar {
     });
     const noise = this.init.noiseLevel;
     const noiseHint = noise === undefined ? [] : [el('div', { id: 'noise-hint', className: 'hint',
-      text: `τ starts at ${formatTau(this.scale, noise)}: 95% of the control images (S_S, S_E — f and g saw them alike) score below it, so lower scores are within noise. ` }, )];
+      text: `τ starts at ${formatTau(this.scale, noise)}: 95% of the control images (${this.init.whole ? 'no encoder trained on them' : 'S_S, S_E — f and g saw them alike'}) score below it, so lower scores are within noise. ` }, )];
     return el('section', {}, el('h3', { text: 'Threshold' }), this.slider, ends, this.fraction, ...noiseHint, above,
       el('div', { className: 'chart small' }, canvas), el('div', { className: 'hint', text: 'Fraction of S_C with score > τ (dots: report.json).' }));
   }
@@ -182,6 +190,12 @@ export class Sidebar {
   }
 
   private testsSection(): HTMLElement {
+    const w = this.init.whole;
+    if (w) {
+      // A whole-dataset run has no subset tests: its statistic is the count at a false-discovery rate.
+      return el('section', {}, el('h3', { text: 'Memorized at FDR ' + String(w.fdr) }),
+        el('p', { id: 'fdr-count', text: `${w.memorized} of ${w.scored} images (Benjamini–Hochberg over p-values against ${w.control} control images no encoder trained on; ${w.encoders} encoders).` }));
+    }
     const table = el('table', { className: 'tests' },
       el('tr', {}, ...['test', 't', 'p', 'Δ mean', ''].map((h) => el('th', { text: h }))));
     const names: Record<string, string> = { C_vs_S: 'S_C > S_S', C_vs_E: 'S_C > S_E', I_vs_S: 'S_I < S_S' };

@@ -2,7 +2,11 @@
 // elapsed time and ETA, and a loss axis that means something from the first point on.
 
 /** Rough share of a run's time per stage: training dominates; scoring and the rest are short. */
-const STAGE_WEIGHT: Record<string, number> = { split: 0.01, train_f: 0.42, train_g: 0.42, score_f: 0.06, score_g: 0.06, report: 0.03 };
+const STAGE_WEIGHT: Record<string, number> = {
+  split: 0.01, train_f: 0.42, train_g: 0.42, score_f: 0.06, score_g: 0.06, report: 0.03,
+  // Whole-dataset runs (train#j, score#j per encoder): each encoder trains on half the images, scores all of them.
+  design: 0.01, train: 0.42, score: 0.12,
+};
 /** A per-pair stage (train_f#1, with seedPairs > 1) weighs as its stage: each pair repeats the same work. */
 const weightOf = (stage: string) => STAGE_WEIGHT[stage.replace(/#\d+$/, '')] ?? 0.05;
 

@@ -77,6 +77,16 @@ export function pipelineStages(seedPairs = 1): string[] {
   return ['split', ...perPair('train_f'), ...perPair('train_g'), ...perPair('score_f'), ...perPair('score_g'), 'report'];
 }
 
+/**
+ * The stages of a whole-dataset run (sslmem/whole/): the design, then each of the m encoders trained, then
+ * each scored on every image, then the report. Training all before scoring any keeps one ORT training
+ * session alive at a time and lets a resumed run skip straight to the encoders still to train.
+ */
+export function wholeStages(encoders: number): string[] {
+  const each = (name: string) => Array.from({ length: encoders }, (_, j) => `${name}#${j}`);
+  return ['design', ...each('train'), ...each('score'), 'report'];
+}
+
 /** The stages of a run that scores imported encoders (sslmem/imported/): no training. */
 export const IMPORTED_STAGES = ['split', 'score_f', 'score_g', 'report'];
 

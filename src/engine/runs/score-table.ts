@@ -18,7 +18,12 @@ export interface ScoreTable {
   /** 1 = highest normalised score among all rows. */
   rank: Int32Array;
   classNames: string[];
+  /** Whole-dataset runs only (sslmem/whole/): L_f/L_g hold L_in/L_out; per row the score's standard error, its
+   *  p-value against the control set and the Benjamini–Hochberg adjusted p-value (NaN for controls). */
+  whole?: WholeColumns;
 }
+
+export interface WholeColumns { fdr: number; scoreStderr: Float64Array; pValue: Float64Array; qValue: Float64Array }
 
 /** Per-row losses (aligned with `rows`, the dataset indices scored, ascending as scoredIndices gives them). */
 export interface RowScores {
@@ -27,7 +32,7 @@ export interface RowScores {
 }
 
 export function buildScoreTable(dataset: Pick<Dataset, 'paths' | 'labels' | 'classNames'>, split: Split,
-  rows: Int32Array, scores: RowScores): ScoreTable {
+  rows: Int32Array, scores: RowScores, whole?: WholeColumns): ScoreTable {
   const expected = scoredIndices(split);
   if (rows.length !== expected.length || rows.some((r, i) => r !== expected[i])) {
     throw new Error('score rows must be exactly the split\'s scored samples, ascending (use scoredIndices(split))');
@@ -46,6 +51,7 @@ export function buildScoreTable(dataset: Pick<Dataset, 'paths' | 'labels' | 'cla
     lf: f64(scores.lf, 'lf'), lg: f64(scores.lg, 'lg'), lfStderr: f64(scores.lfStderr, 'lfStderr'),
     lgStderr: f64(scores.lgStderr, 'lgStderr'), raw: f64(scores.raw, 'raw'), normalised,
     rank: rankDescending(normalised), classNames: dataset.classNames,
+    ...(whole ? { whole: { fdr: whole.fdr, scoreStderr: f64(whole.scoreStderr, 'scoreStderr'), pValue: f64(whole.pValue, 'pValue'), qValue: f64(whole.qValue, 'qValue') } } : {}),
   };
 }
 

@@ -53,9 +53,12 @@ export async function openScoresBin(file: string): Promise<ScoresBinReader> {
     const [index, subset, label, lf, lg, raw, normalised, rank, lfSe, lgSe] = await Promise.all(
       ['index', 'subset', 'label', 'lf', 'lg', 'raw', 'normalised', 'rank', 'lf_stderr', 'lg_stderr'].map((c) => readSlice(c, start, end)));
     const paths = await readPaths(start, end);
+    const whole = header.mode === 'whole'
+      ? await Promise.all(['score_stderr', 'p_value', 'q_value'].map((c) => readSlice(c, start, end))) : null;
     return paths.map((path, i) => ({
       row: start + i, index: index[i], path, subset: header.subsets[subset[i]], label: label[i], lf: lf[i], lg: lg[i],
       raw: raw[i], normalised: normalised[i], rank: rank[i], lfStderr: lfSe[i], lgStderr: lgSe[i],
+      ...(whole ? { scoreStderr: whole[0][i], pValue: whole[1][i], qValue: whole[2][i] } : {}),
     }));
   };
   return {

@@ -7,6 +7,7 @@
 //   columns      each column n values, 8-byte aligned: index i32, subset u8 (position in header.subsets),
 //                label i32, lf/lg/raw/normalised/lf_stderr/lg_stderr f32, rank i32, by_rank i32 (row ids in
 //                rank order: by_rank[r] = row whose rank is r + 1)
+//                whole-dataset runs add score_stderr/p_value/q_value f32 and say `mode: 'whole'`, `fdr` in the header
 //   paths        u32[n + 1] byte offsets into the utf8 blob, then the blob (path of row i = blob[off[i]..off[i+1]))
 // A range read touches only the bytes of that range of each column.
 import { writeFileAtomic } from '../util/atomic';
@@ -25,10 +26,15 @@ export interface ScoresBinHeader {
   subsets: SubsetName[];
   columns: ColumnInfo[];
   paths: { offsets: number; blob: number; blobBytes: number };
+  /** Absent in paper-protocol runs (and in every file written before whole-dataset runs existed). */
+  mode?: 'whole';
+  fdr?: number;
 }
 export interface ScoreRow {
   row: number; index: number; path: string; subset: SubsetName; label: number;
   lf: number; lg: number; raw: number; normalised: number; rank: number; lfStderr: number; lgStderr: number;
+  /** Whole-dataset runs only: the score's standard error, its p-value against the controls, the BH-adjusted p. */
+  scoreStderr?: number; pValue?: number; qValue?: number;
 }
 
 const WIDTH: Record<ColumnType, number> = { i32: 4, f32: 4, u8: 1 };
@@ -41,6 +47,7 @@ function columnsOf(t: ScoreTable): [string, ColumnType, ArrayLike<number>][] {
     ['index', 'i32', t.index], ['subset', 'u8', t.subset.map((s) => SUBSETS.indexOf(s))], ['label', 'i32', t.label],
     ['lf', 'f32', t.lf], ['lg', 'f32', t.lg], ['raw', 'f32', t.raw], ['normalised', 'f32', t.normalised],
     ['lf_stderr', 'f32', t.lfStderr], ['lg_stderr', 'f32', t.lgStderr], ['rank', 'i32', t.rank], ['by_rank', 'i32', byRank],
+    ...(t.whole ? [['score_stderr', 'f32', t.whole.scoreStderr], ['p_value', 'f32', t.whole.pValue], ['q_value', 'f32', t.whole.qValue]] as [string, ColumnType, ArrayLike<number>][] : []),
   ];
 }
 
@@ -50,7 +57,7 @@ export function encodeScoresBin(t: ScoreTable): Buffer {
   const blobBytes = pathBytes.reduce((s, b) => s + b.length, 0);
   // The header holds the offsets, and its own length moves them: lay out with a placeholder length, then
   // repeat until the header text is stable (offsets only grow with it, so this settles in a few passes).
-  let header: ScoresBinHeader = { version: 1, n: t.n, normalisation: t.normalisation, classNames: t.classNames, subsets: [...SUBSETS], columns: [], paths: { offsets: 0, blob: 0, blobBytes } };
+  let header: ScoresBinHeader = { version: 1, n: t.n, normalisation: t.normalisation, classNames: t.classNames, subsets: [...SUBSETS], columns: [], paths: { offsets: 0, blob: 0, blobBytes }, ...(t.whole ? { mode: 'whole' as const, fdr: t.whole.fdr } : {}) };
   let headerJson = '';
   for (let pass = 0; ; pass++) {
     if (pass === 10) throw new Error('internal: scores.bin header layout did not settle');

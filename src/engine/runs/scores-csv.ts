@@ -6,6 +6,9 @@ import { csvText } from './escape';
 import type { ScoreTable } from './score-table';
 
 export const CSV_COLUMNS = ['path', 'index', 'subset', 'label', 'L_f', 'L_g', 'raw', 'normalised', 'rank', 'L_f_stderr', 'L_g_stderr'] as const;
+/** A whole-dataset run's extra columns, after the paper's (whose L_f/L_g hold L_in/L_out there): a reader of the
+ *  paper's columns reads both kinds of file. */
+export const WHOLE_CSV_COLUMNS = ['score_stderr', 'p_value', 'q_value'] as const;
 
 
 function num(x: number): string {
@@ -13,10 +16,13 @@ function num(x: number): string {
 }
 
 export function scoresToCsv(t: ScoreTable): string {
-  const lines = [CSV_COLUMNS.join(',')];
+  const w = t.whole;
+  const lines = [[...CSV_COLUMNS, ...(w ? WHOLE_CSV_COLUMNS : [])].join(',')];
   for (let r = 0; r < t.n; r++) {
-    lines.push([csvText(t.path[r]), t.index[r], t.subset[r], t.label[r], num(t.lf[r]), num(t.lg[r]), num(t.raw[r]),
-      num(t.normalised[r]), t.rank[r], num(t.lfStderr[r]), num(t.lgStderr[r])].join(','));
+    const cells = [csvText(t.path[r]), t.index[r], t.subset[r], t.label[r], num(t.lf[r]), num(t.lg[r]), num(t.raw[r]),
+      num(t.normalised[r]), t.rank[r], num(t.lfStderr[r]), num(t.lgStderr[r])];
+    if (w) cells.push(num(w.scoreStderr[r]), num(w.pValue[r]), num(w.qValue[r]));
+    lines.push(cells.join(','));
   }
   return lines.join('\n') + '\n';
 }
@@ -26,7 +32,8 @@ export function scoresToCsv(t: ScoreTable): string {
  * known, e.g. from scores.bin or report.json). A truncated or edited file must not pass for results.
  */
 export function checkScoresCsv(text: string, expectedRows?: number, name = 'scores.csv'): void {
-  const header = CSV_COLUMNS.join(',');
+  const paper = CSV_COLUMNS.join(','), whole = [...CSV_COLUMNS, ...WHOLE_CSV_COLUMNS].join(',');
+  const header = text.startsWith(`${whole}\n`) ? whole : paper;
   if (!text.startsWith(`${header}\n`)) throw new Error(`${name} does not start with the scores.csv header (${header})`);
   if (!text.endsWith('\n')) throw new Error(`${name} is truncated (its last line is incomplete)`);
   if (expectedRows !== undefined) {

@@ -10,7 +10,6 @@ import * as ort from 'onnxruntime-node';
 import type { LoadedDataset } from '../data';
 import { createRun, openRun, runStages, manifestStageStore, isTrainingStage, type RunHandle, type StageResult } from '../runs';
 import { readCheckpoint } from '../artifacts/checkpoint';
-import { isProvider, type ProviderSetting } from '../runtime/providers';
 import { drawSplit, trainingIndices } from './split';
 import { loadSplit, checkSplitUsable } from './split-load';
 import { scoredIndices, type Split } from '../runs/subsets';
@@ -20,12 +19,12 @@ import { scoringSeedOf } from './view-batches';
 import { saveLosses } from './losses-file';
 import { resolvePreset } from './config';
 import { type SslmemConfig } from './config-types';
-import { trainEncoder } from './train-encoder';
 import { assertProviderUsable } from '../runtime/session';
 import { scoreEncoder } from './score-encoder';
 import { resumeImportedRun } from './imported/import-encoders';
-import { IMPORTED_PRESET, RUN_CONFIG_VERSION, trainedRunConfigOf, type TrainedRunConfig } from './run-config';
-import { loadRunDataset, lossesFile, reportStage, splitStage } from './run-stages';
+import { resumeWholeRun } from './whole/whole-run';
+import { IMPORTED_PRESET, RUN_CONFIG_VERSION, runConfigOf, trainedRunConfigOf, type TrainedRunConfig } from './run-config';
+import { loadRunDataset, lossesFile, reportStage, scoringProvider, splitStage, trainStage } from './run-stages';
 import { trustedManifestPath } from './manifest-paths';
 import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from './run-hooks';
 import { confinedCacheDir } from '../runs/containment';
@@ -81,6 +80,7 @@ export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: 
     hooks.log?.(`${(err as Error).message}: following the run's Slurm tasks`);
   }
   if (run.manifest.preset === IMPORTED_PRESET) return resumeImportedRun(run, runtime, hooks, options);
+  if (runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json')).kind === 'whole') return resumeWholeRun(run, runtime, hooks, options);
   const stored = trustedStoredConfig(run, options, hooks);
   await reopenDamagedReport(run, 'report', hooks.log);
   const loaded = await loadRunDataset({ ...stored, decode: stored.sslmem.decode }, hooks);
@@ -142,30 +142,8 @@ async function execute(run: RunHandle, stored: TrainedRunConfig, loaded: LoadedD
   const readSplit = async () => (split ??= await loadSplit(run.path('split.json'), dataset));
   const pairs = run.manifest.seeds.pairs;
 
-  const train = async (stage: string, who: 'f' | 'g', p: number, suffix: string): Promise<StageResult> => {
-    const checkpoint = `${who}${suffix}/checkpoint.bin`;
-    let lastRecorded = 0;
-    const result = await trainEncoder({
-      config, dataset, indices: trainingIndices(await readSplit(), who), seed: pairs[p][who], dir: run.path(`${who}${suffix}`),
-      checkpointPath: run.path(checkpoint), ...runtime, signal: hooks.signal, log: hooks.log,
-      onProvider: (decision) => hooks.onEvent?.({ kind: 'provider', stage, decision }), // the Trainer logged it
-      onProgress: (ev) => {
-        hooks.onEvent?.({ kind: 'train', stage, ...ev });
-        if (ev.step - lastRecorded >= Math.max(1, Math.round(ev.total / 50))) {
-          lastRecorded = ev.step;
-          run.progressStage(stage, { done: ev.step, total: ev.total, unit: 'steps' }, checkpoint)
-            .catch((e) => hooks.log?.(`could not record progress: ${(e as Error).message}`));
-        }
-      },
-    });
-    if (result.cancelled) {
-      // The resume point: the runner leaves the stage pending, the next resume continues from this checkpoint.
-      await run.progressStage(stage, { done: result.steps, total: run.manifest.stages[stage].progress?.total ?? 0, unit: 'steps' }, checkpoint);
-      return 'cancelled';
-    }
-    await run.update((m) => { m.executionProvider = result.provider; m.providerDecision = result.decision; });
-    return { checkpoint, outputs: { artifacts: `${who}${suffix}/manifest.json` } };
-  };
+  const train = (stage: string, who: 'f' | 'g', p: number, suffix: string): Promise<StageResult> =>
+    trainStage(run, stage, { config, dataset, indices: trainingIndices(split!, who), seed: pairs[p][who], folder: `${who}${suffix}` }, runtime, hooks);
 
   const score = async (stage: string, who: 'f' | 'g', p: number, suffix: string): Promise<StageResult> => {
     const rows = scoredIndices(await readSplit());
@@ -189,7 +167,7 @@ async function execute(run: RunHandle, stored: TrainedRunConfig, loaded: LoadedD
       case 'split':
         split = initialSplit ?? await splitFor(stored, loaded);
         return splitStage(run, split, loaded, stored.splitFile ? null : stored.seed);
-      case 'train_f': case 'train_g': return train(stage, name === 'train_f' ? 'f' : 'g', p, suffix);
+      case 'train_f': case 'train_g': await readSplit(); return train(stage, name === 'train_f' ? 'f' : 'g', p, suffix);
       case 'score_f': case 'score_g': return score(stage, name === 'score_f' ? 'f' : 'g', p, suffix);
       case 'report': return reportStage(run, loaded, await readSplit(), pairs.length, config.scoring.normalisation);
       default: throw new Error(`unknown stage "${stage}"`);
@@ -234,17 +212,4 @@ async function trainAsJobs(run: RunHandle, stored: TrainedRunConfig, runtime: Ru
   });
   if (status === 'cancelled') await run.update((m) => { m.status = 'interrupted'; });
   return status;
-}
-
-/**
- * Scoring runs where training ran: `auto` takes the provider the train step chose (recorded in the manifest,
- * also by an earlier process of a resumed run); with no training recorded, `auto` means the CPU.
- */
-function scoringProvider(runtime: RuntimeOptions, run: RunHandle, hooks: PipelineHooks): ProviderSetting {
-  const setting = runtime.provider ?? 'auto';
-  if (setting !== 'auto') return setting;
-  const trained = run.manifest.executionProvider;
-  if (isProvider(trained)) return trained;
-  hooks.log?.('scoring on cpu: auto has no training measurement to follow in this run');
-  return 'cpu';
 }

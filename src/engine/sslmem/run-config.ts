@@ -44,7 +44,27 @@ export interface ImportedRunConfig {
 /** How an imported encoder is recorded: its file, a fingerprint of it and its graph's names (imported/encoder.ts). */
 export interface ImportedEncoderRecord { file: string; sha256: string; input: string; output: string; batch: number | null }
 
-export type RunConfig = TrainedRunConfig | ImportedRunConfig;
+/**
+ * A whole-dataset run (whole/): m encoders, each trained on a seeded half of the non-control images (every
+ * such image is in exactly m/2 training sets), scored on every image; a control set no encoder trains on gives
+ * the null distribution of the score. `sslmem.split` is not used (design.json holds who trains on what).
+ */
+export interface WholeRunConfig {
+  kind: 'whole';
+  version: 1;
+  sslmem: SslmemConfig;
+  data: string;
+  seed: number;
+  /** m, the number of encoders: even, 2..16 (whole/design.ts). */
+  encoders: number;
+  /** Size of the control set (images no encoder trains on). */
+  control: number;
+  /** False-discovery rate of the Benjamini–Hochberg count in the report. */
+  fdr: number;
+  cacheDir: string | null;
+}
+
+export type RunConfig = TrainedRunConfig | ImportedRunConfig | WholeRunConfig;
 
 /** What both kinds share, for readers that only need the data and its views (thumbnails, layer analyses). */
 export interface ViewSettings {
@@ -85,6 +105,14 @@ export function runConfigOf(config: unknown, preset: string | null, where: strin
       cacheDir: (config.cacheDir as string | null | undefined) ?? null,
     };
   }
+  if (kind === 'whole') {
+    need(isObject(config.sslmem) && isObject(config.sslmem.decode) && isObject(config.sslmem.scoring), 'sslmem');
+    need(Number.isInteger(config.seed), 'seed');
+    need(Number.isInteger(config.encoders) && (config.encoders as number) >= 2, 'encoders');
+    need(Number.isInteger(config.control) && (config.control as number) >= 1, 'control');
+    need(typeof config.fdr === 'number' && config.fdr > 0 && config.fdr < 1, 'fdr');
+    return { ...(config as unknown as Omit<WholeRunConfig, 'kind' | 'version'>), kind: 'whole', version: 1, cacheDir: (config.cacheDir as string | null | undefined) ?? null };
+  }
   if (kind === 'imported') {
     const encoders = config.encoders;
     need(isObject(encoders) && isObject(encoders.f) && isObject(encoders.g)
@@ -99,13 +127,14 @@ export function runConfigOf(config: unknown, preset: string | null, where: strin
 /** The config of a trained run; a clear error for any other kind (e.g. "retrain needs a trained run"). */
 export function trainedRunConfigOf(config: unknown, preset: string | null, where: string, purpose: string): TrainedRunConfig {
   const c = runConfigOf(config, preset, where);
+  if (c.kind === 'whole') throw new RunConfigError(`${purpose} needs a paper-protocol run (f and g); this is a whole-dataset run`);
   if (c.kind !== 'trained') throw new RunConfigError(`${purpose} needs a run whose encoders SSLMem Studio trained; this run scores imported encoders`);
   return c;
 }
 
 /** The data and view settings of either kind. */
 export function viewSettingsOf(c: RunConfig): ViewSettings {
-  if (c.kind === 'trained') {
+  if (c.kind === 'trained' || c.kind === 'whole') {
     const s = c.sslmem;
     return { data: c.data, cacheDir: c.cacheDir, decode: s.decode, augment: s.augment, scoring: s.scoring, scoringSeed: scoringSeedOf(c.seed) };
   }

@@ -11,6 +11,12 @@ import { writeReportStage } from './report/report-stage';
 import type { Normalisation } from '../runs/subsets';
 import type { PipelineHooks } from './run-hooks';
 import type { ViewSettings } from './run-config';
+import type { SslmemConfig } from './config-types';
+import type { Dataset } from '../data/types';
+import type { StageResult } from '../runs';
+import type { RuntimeOptions } from './run-hooks';
+import { isProvider, type ProviderSetting } from '../runtime/providers';
+import { trainEncoder } from './train-encoder';
 
 /** The run's dataset, decoded (cached); refused when no image is usable. */
 export async function loadRunDataset(settings: Pick<ViewSettings, 'data' | 'decode' | 'cacheDir'>, hooks: PipelineHooks): Promise<LoadedDataset> {
@@ -45,4 +51,49 @@ export async function readRunLosses(run: RunHandle, pairs: number): Promise<Poin
 /** The report stage: losses → scores → scores.csv / scores.bin / report.json / report.md. */
 export async function reportStage(run: RunHandle, loaded: LoadedDataset, split: Split, pairs: number, normalisation: Normalisation): Promise<StageDone> {
   return writeReportStage(run, loaded.dataset, split, await readRunLosses(run, pairs), normalisation);
+}
+
+/** One encoder to train: its recipe, its training indices, its seed and its folder inside the run. */
+export interface TrainStageJob { config: SslmemConfig; dataset: Dataset; indices: Int32Array; seed: number; folder: string }
+
+/**
+ * A training stage (train_f, train#2, …): trains one encoder resumably from `<folder>/checkpoint.bin`, records
+ * progress in the manifest about 50 times, and on cancel records the resume point and returns 'cancelled'.
+ */
+export async function trainStage(run: RunHandle, stage: string, job: TrainStageJob, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<StageResult> {
+  const checkpoint = `${job.folder}/checkpoint.bin`;
+  let lastRecorded = 0;
+  const result = await trainEncoder({
+    config: job.config, dataset: job.dataset, indices: job.indices, seed: job.seed, dir: run.path(job.folder),
+    checkpointPath: run.path(checkpoint), ...runtime, signal: hooks.signal, log: hooks.log,
+    onProvider: (decision) => hooks.onEvent?.({ kind: 'provider', stage, decision }), // the Trainer logged it
+    onProgress: (ev) => {
+      hooks.onEvent?.({ kind: 'train', stage, ...ev });
+      if (ev.step - lastRecorded >= Math.max(1, Math.round(ev.total / 50))) {
+        lastRecorded = ev.step;
+        run.progressStage(stage, { done: ev.step, total: ev.total, unit: 'steps' }, checkpoint)
+          .catch((e) => hooks.log?.(`could not record progress: ${(e as Error).message}`));
+      }
+    },
+  });
+  if (result.cancelled) {
+    // The resume point: the runner leaves the stage pending, the next resume continues from this checkpoint.
+    await run.progressStage(stage, { done: result.steps, total: run.manifest.stages[stage].progress?.total ?? 0, unit: 'steps' }, checkpoint);
+    return 'cancelled';
+  }
+  await run.update((m) => { m.executionProvider = result.provider; m.providerDecision = result.decision; });
+  return { checkpoint, outputs: { artifacts: `${job.folder}/manifest.json` } };
+}
+
+/**
+ * Scoring runs where training ran: `auto` takes the provider the train step chose (recorded in the manifest,
+ * also by an earlier process of a resumed run); with no training recorded, `auto` means the CPU.
+ */
+export function scoringProvider(runtime: RuntimeOptions, run: RunHandle, hooks: PipelineHooks): ProviderSetting {
+  const setting = runtime.provider ?? 'auto';
+  if (setting !== 'auto') return setting;
+  const trained = run.manifest.executionProvider;
+  if (isProvider(trained)) return trained;
+  hooks.log?.('scoring on cpu: auto has no training measurement to follow in this run');
+  return 'cpu';
 }

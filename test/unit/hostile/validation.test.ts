@@ -89,3 +89,17 @@ test('CLI: when every file is bad, the error itself summarises the skip reasons 
   assert.match(r.stderr, /--verbose to list every file/);
   assert.equal(existsSync(path.join(dir, '.sslmem', 'runs')) && readdirSync(path.join(dir, '.sslmem', 'runs')).length > 0, false);
 });
+
+test('whole-dataset params: mode, even encoders in 2..16, control >= 2, fdr in (0, 1); none of them in paper mode', () => {
+  const invalid = (p: Record<string, unknown>, pattern: RegExp) => assert.throws(() => validateRunParams({ ...base, ...p }),
+    (e: unknown) => e instanceof BackendError && e.code === 'invalid-params' && pattern.test(e.message), JSON.stringify(p));
+  invalid({ mode: 'subset' }, /mode must be 'paper' or 'whole'/);
+  for (const encoders of [3, 0, 18, 2.5, '4']) invalid({ mode: 'whole', encoders }, /even number from 2 to 16/);
+  for (const control of [1, -3, 0.5]) invalid({ mode: 'whole', control }, /control must be a whole number >= 2/);
+  for (const fdr of [0, 1, -0.1, '0.1']) invalid({ mode: 'whole', fdr }, /fdr must be a number in \(0, 1\)/);
+  invalid({ encoders: 4 }, /belong to mode 'whole'/);
+  invalid({ mode: 'whole', splitFile: '/s.json' }, /takes no split file/);
+  const ok = validateRunParams({ ...base, mode: 'whole', encoders: 6, control: 30, fdr: 0.05 });
+  assert.deepEqual([ok.mode, ok.encoders, ok.control, ok.fdr], ['whole', 6, 30, 0.05]);
+  assert.equal(validateRunParams({ ...base }).mode, 'paper');
+});

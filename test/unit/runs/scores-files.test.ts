@@ -92,3 +92,36 @@ describe('scores.csv and scores.bin', () => {
     assert.ok(readFileSync(file).subarray(0, 8).equals(Buffer.from('SSLMSCB1')));
   });
 });
+
+describe('whole-dataset columns', () => {
+  test('a paper table writes the paper files unchanged (no mode, no extra columns); a whole table adds three', async (t) => {
+    const dir = tempDir(t);
+    const paper = syntheticTable(60);
+    assert.equal(scoresToCsv(paper).split('\n')[0], CSV_COLUMNS.join(','));
+    await writeScoresBin(join(dir, 'paper.bin'), paper);
+    const p = await openScoresBin(join(dir, 'paper.bin'));
+    try {
+      assert.equal(p.header.mode, undefined);
+      assert.deepEqual(p.header.columns.map((c) => c.name), ['index', 'subset', 'label', 'lf', 'lg', 'raw', 'normalised', 'lf_stderr', 'lg_stderr', 'rank', 'by_rank']);
+      assert.equal((await p.readRange(0, 1))[0].pValue, undefined);
+    } finally { await p.close(); }
+
+    const n = paper.n;
+    const pValue = Float64Array.from({ length: n }, (_, r) => (r + 1) / (n + 1));
+    const whole = { ...paper, whole: { fdr: 0.05, scoreStderr: new Float64Array(n).fill(0.25), pValue, qValue: Float64Array.from(pValue, (x, r) => (r % 2 ? NaN : x)) } };
+    const csv = scoresToCsv(whole).split('\n');
+    assert.equal(csv[0], [...CSV_COLUMNS, 'score_stderr', 'p_value', 'q_value'].join(','));
+    assert.match(csv[2], /,0\.25,[0-9.e-]+,NaN$/, 'odd rows: q NaN (a control)');
+    await writeScoresBin(join(dir, 'whole.bin'), whole);
+    const w = await openScoresBin(join(dir, 'whole.bin'));
+    try {
+      assert.equal(w.header.mode, 'whole'); assert.equal(w.header.fdr, 0.05);
+      const rows = await w.readRange(0, n);
+      rows.forEach((row, r) => {
+        assert.ok(Math.abs(row.pValue! - pValue[r]) < 1e-6, `p of row ${r}`);
+        assert.equal(row.scoreStderr, 0.25);
+        assert.equal(Number.isNaN(row.qValue!), r % 2 === 1);
+      });
+    } finally { await w.close(); }
+  });
+});

@@ -55,9 +55,11 @@ class ResNet18(nn.Module):
             setattr(self, f'layer{i + 1}', nn.Sequential(*blocks))
 
     def forward(self, x):
+        # Every residual block's output, depth-first (layer1.0 … layer4.1), as the TS model reports them.
         a = F.relu(self.bn1(self.conv1(x))); layers = [('conv1', a)]
         for i in range(1, 5):
-            a = getattr(self, f'layer{i}')(a); layers.append((f'layer{i}', a))
+            for j, block in enumerate(getattr(self, f'layer{i}')):
+                a = block(a); layers.append((f'layer{i}.{j}', a))
         return {'repr': a.mean((2, 3)), 'layers': layers}
 
 

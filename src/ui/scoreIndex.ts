@@ -140,6 +140,11 @@ function toSampleScore(data: RunData, row: ScoreRow, file: string): SampleScore 
 
 /** Where a sample stands, in words: its rank among the question's points, or that it is a control. */
 export function standing(s: SampleScore): string {
+  // A whole-dataset run (it has p-values) ranks every scored image; its controls are in no encoder's training data.
+  if (s.p !== undefined) {
+    return s.candidateRank !== undefined ? `#${s.candidateRank} of ${s.candidates} scored images by memorization`
+      : 'control image (in no encoder\'s training data): the null, not ranked for memorization';
+  }
   const among = s.question.length === 1 ? s.question[0] : 'all scored images';
   return s.candidateRank !== undefined
     ? `#${s.candidateRank} of ${s.candidates} in ${among} by memorization`

@@ -75,7 +75,7 @@ describe('whole-dataset mode through the CLI', () => {
     const top = index.top(100);
     assert.equal(top.length, 90, 'the top list ranks every scored image and no control');
     assert.ok(top.every((s) => s.subset === 'S_C' && s.p !== undefined));
-    assert.match(describeScore(top[0]), /· p [0-9.e-]+ \(vs controls\) · rank \d+ of 100 · scored/);
+    assert.match(describeScore(top[0]), /· p [0-9.e-]+ \(vs controls\) · #1 of 90 scored images by memorization · scored · .* · rank \d+ of 100 over all subsets/);
   });
 
   test('export reads a whole run\'s columns; paper-only commands refuse it with a reason', async () => {

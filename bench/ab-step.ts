@@ -14,33 +14,50 @@ async function main() {
   const batch = Number(batchArg ?? (model === 'resnet18' ? 16 : model === 'quick' ? 128 : 256));
   const rounds = Number(roundsArg ?? 8);
   const threads = Number(process.env.BENCH_THREADS ?? 2);
-  const v = process.env.AB_VAR!, vals = [process.env.AB_A ?? '', process.env.AB_B ?? ''];
+  const v = process.env.AB_VAR!,
+    vals = [process.env.AB_A ?? '', process.env.AB_B ?? ''];
   const make = async (val: string) => {
     process.env[v] = val;
-    const problem = model === 'resnet18' ? simclr(resnet18({ inChannels: 3, imageSize: 32 }))
-      : model === 'quick' ? buildProblem(PRESETS.quick) : simclr(smallCnn({ inChannels: 1, imageSize: 28 }));
-    const augment = model === 'resnet18' ? simclrRecipe(3, [32, 32]) : model === 'quick' ? augmentationOf(PRESETS.quick) : fashionMnistRecipe([28, 28]);
+    const problem =
+      model === 'resnet18'
+        ? simclr(resnet18({ inChannels: 3, imageSize: 32 }))
+        : model === 'quick'
+          ? buildProblem(PRESETS.quick)
+          : simclr(smallCnn({ inChannels: 1, imageSize: 28 }));
+    const augment =
+      model === 'resnet18' ? simclrRecipe(3, [32, 32]) : model === 'quick' ? augmentationOf(PRESETS.quick) : fashionMnistRecipe([28, 28]);
     const t = await Trainer.create({ problem, batch, augment, provider: 'cpu', threads, optimizer: { kind: 'adam' }, learningRate: 1e-3 });
     t.init(0);
     return { t, problem };
   };
-  const A = await make(vals[0]), B = await make(vals[1]);
+  const A = await make(vals[0]),
+    B = await make(vals[1]);
   const [c, h, w] = A.problem.inputShape;
   const images = new Float32Array(batch * c * h * w).map((_, i) => ((i * 2654435761) >>> 0) / 4294967296);
-  const ms: number[][] = [[], []], losses: number[][] = [[], []];
+  const ms: number[][] = [[], []],
+    losses: number[][] = [[], []];
   for (let r = -2; r < rounds; r++) {
     for (const [i, x] of [A, B].entries()) {
       const s = performance.now();
-      const res = await x.t.step(images) as unknown as { loss?: number } | number;
+      const res = (await x.t.step(images)) as unknown as { loss?: number } | number;
       const e = performance.now() - s;
-      if (r >= 0) { ms[i].push(e); losses[i].push(typeof res === 'number' ? res : res?.loss ?? NaN); }
+      if (r >= 0) {
+        ms[i].push(e);
+        losses[i].push(typeof res === 'number' ? res : (res?.loss ?? NaN));
+      }
     }
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ratios = ms[0].map((a, i) => a / ms[1][i]);
-  console.log(`${model} batch ${batch}: ${v}=${vals[0]} ${med(ms[0]).toFixed(0)} ms, ${v}=${vals[1]} ${med(ms[1]).toFixed(0)} ms; A/B per round median ${med(ratios).toFixed(3)}`);
+  console.log(
+    `${model} batch ${batch}: ${v}=${vals[0]} ${med(ms[0]).toFixed(0)} ms, ${v}=${vals[1]} ${med(ms[1]).toFixed(0)} ms; A/B per round median ${med(ratios).toFixed(3)}`,
+  );
   console.log(`  A ${ms[0].map((x) => x.toFixed(0)).join(' ')}\n  B ${ms[1].map((x) => x.toFixed(0)).join(' ')}`);
   console.log(`  losses A ${losses[0].slice(0, 3).join(' ')}\n  losses B ${losses[1].slice(0, 3).join(' ')}`);
-  await A.t.release(); await B.t.release();
+  await A.t.release();
+  await B.t.release();
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

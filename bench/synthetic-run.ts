@@ -21,17 +21,29 @@ function rng(seed: number): () => number {
 }
 
 export async function writeSyntheticRun(storeDir: string, imageRoot: string, n: number, seed = 42): Promise<string> {
-  const classNames = readdirSync(imageRoot).filter((c) => !c.startsWith('.')).sort();
-  const files = classNames.flatMap((c, label) => readdirSync(join(imageRoot, c)).filter((f) => f.endsWith('.png')).map((f) => ({ path: `${c}/${f}`, label })));
+  const classNames = readdirSync(imageRoot)
+    .filter((c) => !c.startsWith('.'))
+    .sort();
+  const files = classNames.flatMap((c, label) =>
+    readdirSync(join(imageRoot, c))
+      .filter((f) => f.endsWith('.png'))
+      .map((f) => ({ path: `${c}/${f}`, label })),
+  );
   const paths = Array.from({ length: n }, (_, i) => files[i % files.length].path);
   const labels = Int32Array.from({ length: n }, (_, i) => files[i % files.length].label);
   // 80% shared, 10% candidates, 5% independent, 5% extra — the paper's proportions, roughly.
   const cut = (f: number) => Math.floor(f * n);
   const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
-  const split: Split = { S_S: range(0, cut(0.8)), S_C: range(cut(0.8), cut(0.9)), S_I: range(cut(0.9), cut(0.95)), S_E: range(cut(0.95), n) };
+  const split: Split = {
+    S_S: range(0, cut(0.8)),
+    S_C: range(cut(0.8), cut(0.9)),
+    S_I: range(cut(0.9), cut(0.95)),
+    S_E: range(cut(0.95), n),
+  };
   const rand = rng(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const lf = new Float64Array(n), lg = new Float64Array(n);
+  const lf = new Float64Array(n),
+    lg = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const shift = i >= cut(0.8) && i < cut(0.9) ? -0.08 : i >= cut(0.9) && i < cut(0.95) ? 0.05 : 0;
     lg[i] = 0.3 + 0.05 * gauss();
@@ -41,11 +53,22 @@ export async function writeSyntheticRun(storeDir: string, imageRoot: string, n: 
   const normalised = raw.map((r, i) => r / Math.max(lf[i], lg[i]));
   const rows = range(0, n);
   const table = buildScoreTable({ paths, labels, classNames }, split, rows, {
-    lf, lg, lfStderr: new Float64Array(n).fill(0.01), lgStderr: new Float64Array(n).fill(0.01), raw, normalised, normalisation: 'symmetric',
+    lf,
+    lg,
+    lfStderr: new Float64Array(n).fill(0.01),
+    lgStderr: new Float64Array(n).fill(0.01),
+    raw,
+    normalised,
+    normalisation: 'symmetric',
   });
   const run = await createRun(storeDir, {
-    preset: 'synthetic', dataset: { path: imageRoot, kind: 'image-folder', fingerprint: null, n }, config: {}, seeds: { split: 0, pairs: [{ f: 0, g: 0 }] },
-    versions: {}, executionProvider: 'cpu', stageOrder: ['report'],
+    preset: 'synthetic',
+    dataset: { path: imageRoot, kind: 'image-folder', fingerprint: null, n },
+    config: {},
+    seeds: { split: 0, pairs: [{ f: 0, g: 0 }] },
+    versions: {},
+    executionProvider: 'cpu',
+    stageOrder: ['report'],
   });
   await writeRunResults(run.dir, table, { runId: run.id });
   await run.startStage('report');

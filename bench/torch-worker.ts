@@ -22,7 +22,9 @@ export class TorchWorker {
     const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
     if (blas) env.LD_LIBRARY_PATH = [blas, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
     this.proc = spawn('/usr/bin/python3', [join(root, 'scripts/oracle/torch_bench.py')], { env });
-    this.proc.stderr.on('data', (d) => { this.stderr += d; });
+    this.proc.stderr.on('data', (d) => {
+      this.stderr += d;
+    });
     this.lines = createInterface({ input: this.proc.stdout });
     this.lines.on('line', (l) => this.pending.shift()?.resolve(l));
     this.proc.on('exit', (code) => {

@@ -34,8 +34,14 @@ const roundsScale = Number(process.env.BENCH_ROUNDS ?? 1);
 const profile = process.env.BENCH_PROFILE === '1';
 
 interface Case {
-  name: string; model: string; method: string; batch: number; rounds: number;
-  problem: SslProblem; augment: AugConfig; torch: Record<string, unknown>;
+  name: string;
+  model: string;
+  method: string;
+  batch: number;
+  rounds: number;
+  problem: SslProblem;
+  augment: AugConfig;
+  torch: Record<string, unknown>;
 }
 
 function cases(): Case[] {
@@ -47,39 +53,93 @@ function cases(): Case[] {
   const vit = { inChannels: 3, imageSize: 32, patch: 4, dim: 192, depth: 12, heads: 3 };
   const maeOpts = { maskRatio: 0.75, decoderDim: 128, decoderDepth: 2, decoderHeads: 4, normPixLoss: true };
   return [
-    { name: 'smallCnn-simclr', model: 'smallCnn (1×28×28)', method: 'SimCLR', batch: 256, rounds: 10,
-      problem: simclr(small), augment: fashionMnistRecipe([28, 28]),
-      torch: { encoder: { kind: 'smallCnn', inChannels: 1 }, method: { kind: 'simclr', hiddenDim: 128, projDim: 128, temperature: 0.5 },
-        inputShape: [1, 28, 28], augment: { channels: 1, inputSize: [28, 28] } } },
-    { name: 'resnet18-simclr', model: 'ResNet-18 CIFAR stem (3×32×32)', method: 'SimCLR', batch: 16, rounds: 6,
-      problem: simclr(resnet), augment: simclrRecipe(3, [32, 32]),
-      torch: { encoder: { kind: 'resnet18', inChannels: 3, width: 64 }, method: { kind: 'simclr', hiddenDim: 512, projDim: 128, temperature: 0.5 },
-        inputShape: [3, 32, 32], augment: { channels: 3, inputSize: [32, 32] } } },
-    { name: 'quick-simclr', model: 'quick preset: smallCnn + fc512 (1×28×28)', method: 'SimCLR (weak aug.)', batch: quick.batch, rounds: 10,
-      problem: buildProblem(quick), augment: weakRecipe(1, [28, 28]),
-      torch: { encoder: { kind: 'smallCnn', inChannels: 1, fcDim: 512 }, method: { kind: 'simclr', hiddenDim: 512, projDim: 64, temperature: 0.5 },
-        inputShape: [1, 28, 28], augment: { channels: 1, inputSize: [28, 28], minScale: 0.8, strength: 0.1 } } },
+    {
+      name: 'smallCnn-simclr',
+      model: 'smallCnn (1×28×28)',
+      method: 'SimCLR',
+      batch: 256,
+      rounds: 10,
+      problem: simclr(small),
+      augment: fashionMnistRecipe([28, 28]),
+      torch: {
+        encoder: { kind: 'smallCnn', inChannels: 1 },
+        method: { kind: 'simclr', hiddenDim: 128, projDim: 128, temperature: 0.5 },
+        inputShape: [1, 28, 28],
+        augment: { channels: 1, inputSize: [28, 28] },
+      },
+    },
+    {
+      name: 'resnet18-simclr',
+      model: 'ResNet-18 CIFAR stem (3×32×32)',
+      method: 'SimCLR',
+      batch: 16,
+      rounds: 6,
+      problem: simclr(resnet),
+      augment: simclrRecipe(3, [32, 32]),
+      torch: {
+        encoder: { kind: 'resnet18', inChannels: 3, width: 64 },
+        method: { kind: 'simclr', hiddenDim: 512, projDim: 128, temperature: 0.5 },
+        inputShape: [3, 32, 32],
+        augment: { channels: 3, inputSize: [32, 32] },
+      },
+    },
+    {
+      name: 'quick-simclr',
+      model: 'quick preset: smallCnn + fc512 (1×28×28)',
+      method: 'SimCLR (weak aug.)',
+      batch: quick.batch,
+      rounds: 10,
+      problem: buildProblem(quick),
+      augment: weakRecipe(1, [28, 28]),
+      torch: {
+        encoder: { kind: 'smallCnn', inChannels: 1, fcDim: 512 },
+        method: { kind: 'simclr', hiddenDim: 512, projDim: 64, temperature: 0.5 },
+        inputShape: [1, 28, 28],
+        augment: { channels: 1, inputSize: [28, 28], minScale: 0.8, strength: 0.1 },
+      },
+    },
     // MAE's usual augmentation: crops and flips only.
-    { name: 'vit-mae', model: 'ViT-tiny (3×32×32, patch 4)', method: 'MAE (mask 0.75)', batch: 64, rounds: 6,
-      problem: mae(vitTiny(vit), maeOpts), augment: { ...simclrRecipe(3, [32, 32]), jitter: null, grayscaleP: 0 },
-      torch: { encoder: { kind: 'vitTiny', ...vit }, method: { kind: 'mae', views: 1, ...maeOpts },
-        inputShape: [3, 32, 32], augment: { channels: 3, inputSize: [32, 32], jitter: false, grayscale: false } } },
+    {
+      name: 'vit-mae',
+      model: 'ViT-tiny (3×32×32, patch 4)',
+      method: 'MAE (mask 0.75)',
+      batch: 64,
+      rounds: 6,
+      problem: mae(vitTiny(vit), maeOpts),
+      augment: { ...simclrRecipe(3, [32, 32]), jitter: null, grayscaleP: 0 },
+      torch: {
+        encoder: { kind: 'vitTiny', ...vit },
+        method: { kind: 'mae', views: 1, ...maeOpts },
+        inputShape: [3, 32, 32],
+        augment: { channels: 3, inputSize: [32, 32], jitter: false, grayscale: false },
+      },
+    },
   ].filter((c) => !process.env.BENCH_CASES || process.env.BENCH_CASES.split(',').includes(c.name));
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 /** Seeded uniform [0,1) images, so both sides see the same kind of input (content does not change the work). */
 function randomImages(n: number): Float32Array {
   let s = 12345;
-  return Float32Array.from({ length: n }, () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; });
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 4294967296;
+  });
 }
 
 /** A 2048³ float32 MatMul session: one run per benchmark round, so its rate sees the same load as the steps. */
 async function matmulProbe(n = 2048): Promise<{ run: () => Promise<number>; release: () => Promise<void> }> {
   const g = new Graph('mm');
   g.output('c', matmul(g.input('a', [n, n]), g.input('b', [n, n])));
-  const session = await ort.InferenceSession.create(toOnnxBytes(g), { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(toOnnxBytes(g), {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
   const a = new ort.Tensor('float32', randomImages(n * n), [n, n]);
   const b = new ort.Tensor('float32', randomImages(n * n).reverse(), [n, n]);
   const run = async () => {
@@ -95,51 +155,83 @@ async function runCase(c: Case, worker: TorchWorker, mm: Awaited<ReturnType<type
   const rounds = Math.max(3, Math.round(c.rounds * roundsScale));
   const t0 = performance.now();
   const trainer = await Trainer.create({
-    problem: c.problem, batch: c.batch, augment: c.augment, provider: 'cpu', threads,
-    optimizer: { kind: 'adam' }, learningRate: 1e-3, profilePrefix: profile ? `ort-profile-${c.name}` : undefined,
+    problem: c.problem,
+    batch: c.batch,
+    augment: c.augment,
+    provider: 'cpu',
+    threads,
+    optimizer: { kind: 'adam' },
+    learningRate: 1e-3,
+    profilePrefix: profile ? `ort-profile-${c.name}` : undefined,
   });
   const createMs = performance.now() - t0;
   trainer.init(0);
   const [C, H, W] = [c.augment.channels, ...c.augment.inputSize];
   const images = randomImages(c.batch * C * H * W);
   const setup = await worker.call<{ torch: string; blas: string[] }>({ cmd: 'setup', batch: c.batch, threads, ...c.torch });
-  const engineMs: number[] = [], torchMs: number[] = [], matmulRates: number[] = [];
+  const engineMs: number[] = [],
+    torchMs: number[] = [],
+    matmulRates: number[] = [];
   const load0 = loadavg()[0];
-  for (let r = -2; r < rounds; r++) { // two warm-up rounds
+  for (let r = -2; r < rounds; r++) {
+    // two warm-up rounds
     const s = performance.now();
     await trainer.step(images);
     const e = performance.now() - s;
     const { ms } = await worker.call<{ ms: number[] }>({ cmd: 'steps', n: 1 });
     const rate = await mm.run();
-    if (r >= 0) { engineMs.push(e); torchMs.push(ms[0]); matmulRates.push(rate); }
-    process.stderr.write(`  ${c.name} round ${r}: engine ${e.toFixed(0)} ms, torch ${ms[0].toFixed(0)} ms, MatMul ${rate.toFixed(1)} GFLOP/s\n`);
+    if (r >= 0) {
+      engineMs.push(e);
+      torchMs.push(ms[0]);
+      matmulRates.push(rate);
+    }
+    process.stderr.write(
+      `  ${c.name} round ${r}: engine ${e.toFixed(0)} ms, torch ${ms[0].toFixed(0)} ms, MatMul ${rate.toFixed(1)} GFLOP/s\n`,
+    );
   }
   let topOps: { op: string; msPerStep: number; share: number }[] | undefined;
   if (profile) {
     // endProfiling() writes `<prefix>_<timestamp>.json` in the working directory; its name is not returned.
     trainer.opened.session.endProfiling();
     const prefix = `ort-profile-${c.name}`;
-    const file = readdirSync('.').filter((f) => f.startsWith(prefix) && f.endsWith('.json')).sort().pop();
+    const file = readdirSync('.')
+      .filter((f) => f.startsWith(prefix) && f.endsWith('.json'))
+      .sort()
+      .pop();
     if (file) topOps = opTimes(file, rounds + 2).slice(0, 12);
   }
   await trainer.release();
   const flops = trainStepFlops(c.problem, c.batch);
-  const e = median(engineMs), t = median(torchMs);
+  const e = median(engineMs),
+    t = median(torchMs);
   const engineGflops = flops.total / (e / 1000) / 1e9;
   const matmulRate = median(matmulRates);
   return {
-    case: c.name, model: c.model, method: c.method, batch: c.batch, views: c.problem.viewsPerImage, threads, steps: rounds,
-    engineMsPerStep: +e.toFixed(1), torchMsPerStep: +t.toFixed(1),
-    engineImagesPerSec: +((c.batch * 1000) / e).toFixed(1), torchImagesPerSec: +((c.batch * 1000) / t).toFixed(1),
+    case: c.name,
+    model: c.model,
+    method: c.method,
+    batch: c.batch,
+    views: c.problem.viewsPerImage,
+    threads,
+    steps: rounds,
+    engineMsPerStep: +e.toFixed(1),
+    torchMsPerStep: +t.toFixed(1),
+    engineImagesPerSec: +((c.batch * 1000) / e).toFixed(1),
+    torchImagesPerSec: +((c.batch * 1000) / t).toFixed(1),
     ratio: +(t / e).toFixed(3),
     // Under varying background load the per-round ratio (both steps taken back to back) is steadier.
     ratioMedianOfRounds: +median(engineMs.map((x, i) => torchMs[i] / x)).toFixed(3),
-    gflopPerStep: +(flops.total / 1e9).toFixed(2), engineGflops: +engineGflops.toFixed(1),
+    gflopPerStep: +(flops.total / 1e9).toFixed(2),
+    engineGflops: +engineGflops.toFixed(1),
     matmulGflops: +matmulRate.toFixed(1),
     fractionOfMatmul: +(engineGflops / matmulRate).toFixed(3),
-    engineMsAll: engineMs.map((x) => +x.toFixed(1)), torchMsAll: torchMs.map((x) => +x.toFixed(1)),
-    sessionCreateMs: Math.round(createMs), loadAvg: [+load0.toFixed(2), +loadavg()[0].toFixed(2)],
-    torchVersion: setup.torch, torchBlas: setup.blas, ...(topOps ? { topOps } : {}),
+    engineMsAll: engineMs.map((x) => +x.toFixed(1)),
+    torchMsAll: torchMs.map((x) => +x.toFixed(1)),
+    sessionCreateMs: Math.round(createMs),
+    loadAvg: [+load0.toFixed(2), +loadavg()[0].toFixed(2)],
+    torchVersion: setup.torch,
+    torchBlas: setup.blas,
+    ...(topOps ? { topOps } : {}),
   };
 }
 
@@ -154,9 +246,22 @@ async function main() {
   }
   await mm.release();
   await worker.close();
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1),
-    node: process.versions.node, onnxruntimeNode: ort.env.versions.node ?? 'unknown', torchBlasDir: torchBlasDir() };
-  await writeReport(root, { date: new Date().toISOString(), machine, matmulGflops: Math.max(...rows.map((r) => r.matmulGflops)), rows }, { profiled: profile });
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    node: process.versions.node,
+    onnxruntimeNode: ort.env.versions.node ?? 'unknown',
+    torchBlasDir: torchBlasDir(),
+  };
+  await writeReport(
+    root,
+    { date: new Date().toISOString(), machine, matmulGflops: Math.max(...rows.map((r) => r.matmulGflops)), rows },
+    { profiled: profile },
+  );
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -5,13 +5,23 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../src/engine/util/atomic';
 
 export interface BenchRow {
-  case: string; model: string; method: string; batch: number; views: number; threads: number; steps: number;
-  engineMsPerStep: number; torchMsPerStep: number; engineImagesPerSec: number; torchImagesPerSec: number;
+  case: string;
+  model: string;
+  method: string;
+  batch: number;
+  views: number;
+  threads: number;
+  steps: number;
+  engineMsPerStep: number;
+  torchMsPerStep: number;
+  engineImagesPerSec: number;
+  torchImagesPerSec: number;
   /** PyTorch ms / engine ms: > 1 means the engine is faster. */
   ratio: number;
   /** Median over rounds of (PyTorch ms / engine ms) of the two back-to-back steps of each round. */
   ratioMedianOfRounds: number;
-  gflopPerStep: number; engineGflops: number;
+  gflopPerStep: number;
+  engineGflops: number;
   /** Median rate of the reference MatMul, one run per round between the steps. */
   matmulGflops: number;
   fractionOfMatmul: number;
@@ -42,8 +52,11 @@ export function markdown(r: BenchReport): string {
     '',
     '| model | method | batch | threads | engine img/s | PyTorch img/s | ratio | ratio (median of rounds) | GFLOP/step | engine GFLOP/s | MatMul GFLOP/s | % of MatMul | load avg (start→end) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...r.rows.map((x) => `| ${x.model} | ${x.method} | ${x.batch} | ${x.threads} | ${x.engineImagesPerSec} | ${x.torchImagesPerSec} | ` +
-      `**${x.ratio}×** | ${x.ratioMedianOfRounds}× | ${x.gflopPerStep} | ${x.engineGflops} | ${x.matmulGflops} | ${(100 * x.fractionOfMatmul).toFixed(0)}% | ${(x.loadAvg as number[]).join(' → ')} |`),
+    ...r.rows.map(
+      (x) =>
+        `| ${x.model} | ${x.method} | ${x.batch} | ${x.threads} | ${x.engineImagesPerSec} | ${x.torchImagesPerSec} | ` +
+        `**${x.ratio}×** | ${x.ratioMedianOfRounds}× | ${x.gflopPerStep} | ${x.engineGflops} | ${x.matmulGflops} | ${(100 * x.fractionOfMatmul).toFixed(0)}% | ${(x.loadAvg as number[]).join(' → ')} |`,
+    ),
     '',
     'Goals (issue 13): small CNN and quick-preset model ≥ 75% of the MatMul rate (≈ 2× PyTorch); ResNet-18 ≥ 85% (≥ 1.0×); ViT-tiny + MAE ≥ 1.0×.',
     END,
@@ -69,8 +82,11 @@ export async function writeReport(root: string, r: BenchReport, opts: { profiled
   await writeJsonAtomic(jsonPath, r);
   const path = join(root, 'docs', 'benchmarks.md');
   const table = markdown(r);
-  let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\nRun `npm run bench:train` on a quiet machine; it rewrites the section below.\n\n';
-  const a = doc.indexOf(BEGIN), b = doc.indexOf(END);
+  let doc = existsSync(path)
+    ? readFileSync(path, 'utf8')
+    : '# Benchmarks\n\nRun `npm run bench:train` on a quiet machine; it rewrites the section below.\n\n';
+  const a = doc.indexOf(BEGIN),
+    b = doc.indexOf(END);
   doc = a >= 0 && b > a ? doc.slice(0, a) + table + doc.slice(b + END.length) : doc.trimEnd() + '\n\n' + table + '\n';
   await writeFileAtomic(path, doc);
 }

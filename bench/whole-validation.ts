@@ -22,12 +22,24 @@ import { readManifest } from '../src/engine/runs';
 
 const K = 10;
 
-async function representations(runDir: string, j: number, dataset: Dataset, config: Parameters<typeof buildProblem>[0], threads?: number): Promise<{ repr: Float32Array; dim: number }> {
+async function representations(
+  runDir: string,
+  j: number,
+  dataset: Dataset,
+  config: Parameters<typeof buildProblem>[0],
+  threads?: number,
+): Promise<{ repr: Float32Array; dim: number }> {
   const problem = buildProblem(config);
   const B = 100;
-  const artifact = buildEncode(problem, { batch: B, weights: weightsOf(await readCheckpoint(path.join(runDir, `e${j}`, 'checkpoint.bin'))) });
+  const artifact = buildEncode(problem, {
+    batch: B,
+    weights: weightsOf(await readCheckpoint(path.join(runDir, `e${j}`, 'checkpoint.bin'))),
+  });
   const { session } = await openSession(artifact.onnx, [io.REPR], { provider: 'cpu', threads });
-  const dim = artifact.outputs.find((o) => o.name === io.REPR)!.shape.slice(1).reduce((a, b) => a * b, 1);
+  const dim = artifact.outputs
+    .find((o) => o.name === io.REPR)!
+    .shape.slice(1)
+    .reduce((a, b) => a * b, 1);
   const size = dataset.channels * dataset.height * dataset.width;
   const repr = new Float32Array(dataset.n * dim);
   try {
@@ -35,7 +47,9 @@ async function representations(runDir: string, j: number, dataset: Dataset, conf
       const images = new Float32Array(B * size);
       const real = Math.min(B, dataset.n - start);
       for (let i = 0; i < real * size; i++) images[i] = dataset.images[start * size + i] / 255;
-      const out = await session.run({ [io.IMAGES]: new ort.Tensor('float32', images, [B, dataset.channels, dataset.height, dataset.width]) });
+      const out = await session.run({
+        [io.IMAGES]: new ort.Tensor('float32', images, [B, dataset.channels, dataset.height, dataset.width]),
+      });
       repr.set((out[io.REPR].data as Float32Array).subarray(0, real * dim), start * dim);
     }
   } finally {
@@ -47,18 +61,26 @@ async function representations(runDir: string, j: number, dataset: Dataset, conf
 /** Mean distance to the K nearest other rows (rows L2-normalised first when `normalise`). */
 function knnDistance(x: Float32Array, n: number, dim: number, normalise: boolean): Float64Array {
   const v = Float64Array.from(x);
-  if (normalise) for (let i = 0; i < n; i++) {
+  if (normalise)
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += v[i * dim + d] ** 2;
+      const norm = Math.sqrt(s) || 1;
+      for (let d = 0; d < dim; d++) v[i * dim + d] /= norm;
+    }
+  const sq = Float64Array.from({ length: n }, (_, i) => {
     let s = 0;
     for (let d = 0; d < dim; d++) s += v[i * dim + d] ** 2;
-    const norm = Math.sqrt(s) || 1;
-    for (let d = 0; d < dim; d++) v[i * dim + d] /= norm;
-  }
-  const sq = Float64Array.from({ length: n }, (_, i) => { let s = 0; for (let d = 0; d < dim; d++) s += v[i * dim + d] ** 2; return s; });
+    return s;
+  });
   const out = new Float64Array(n);
   const dist = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      if (j === i) { dist[j] = Infinity; continue; }
+      if (j === i) {
+        dist[j] = Infinity;
+        continue;
+      }
       let dot = 0;
       for (let d = 0; d < dim; d++) dot += v[i * dim + d] * v[j * dim + d];
       dist[j] = Math.sqrt(Math.max(0, sq[i] + sq[j] - 2 * dot));
@@ -82,10 +104,18 @@ function ranks(values: number[]): number[] {
 }
 
 function spearman(a: number[], b: number[]): number {
-  const ra = ranks(a), rb = ranks(b);
-  const ma = ra.reduce((s, x) => s + x, 0) / ra.length, mb = rb.reduce((s, x) => s + x, 0) / rb.length;
-  let num = 0, da = 0, db = 0;
-  for (let i = 0; i < ra.length; i++) { num += (ra[i] - ma) * (rb[i] - mb); da += (ra[i] - ma) ** 2; db += (rb[i] - mb) ** 2; }
+  const ra = ranks(a),
+    rb = ranks(b);
+  const ma = ra.reduce((s, x) => s + x, 0) / ra.length,
+    mb = rb.reduce((s, x) => s + x, 0) / rb.length;
+  let num = 0,
+    da = 0,
+    db = 0;
+  for (let i = 0; i < ra.length; i++) {
+    num += (ra[i] - ma) * (rb[i] - mb);
+    da += (ra[i] - ma) ** 2;
+    db += (rb[i] - mb) ** 2;
+  }
   return num / Math.sqrt(da * db);
 }
 
@@ -110,32 +140,64 @@ async function main(): Promise<void> {
   const plantedPct = planted.map((r) => percentile(Number(r.normalised))).sort((a, b) => a - b);
   const memorized = scored.filter((r) => Number(r.q_value) <= config.fdr);
 
-  const pixel = knnDistance(Float32Array.from(dataset.images, (x) => x / 255), dataset.n, dataset.channels * dataset.height * dataset.width, false);
+  const pixel = knnDistance(
+    Float32Array.from(dataset.images, (x) => x / 255),
+    dataset.n,
+    dataset.channels * dataset.height * dataset.width,
+    false,
+  );
   const reprKnn = new Float64Array(dataset.n);
   for (let j = 0; j < config.encoders; j++) {
     const { repr, dim } = await representations(runDir, j, dataset, config.sslmem, threads);
-    knnDistance(repr, dataset.n, dim, true).forEach((d, i) => { reprKnn[i] += d / config.encoders; });
+    knnDistance(repr, dataset.n, dim, true).forEach((d, i) => {
+      reprKnn[i] += d / config.encoders;
+    });
   }
   const corr = (atyp: Float64Array, keep: (i: number) => boolean) => {
     const idx = scored.map((r) => Number(r.index)).filter(keep);
-    return spearman(idx.map((i) => score.get(i)!), idx.map((i) => atyp[i]));
+    return spearman(
+      idx.map((i) => score.get(i)!),
+      idx.map((i) => atyp[i]),
+    );
   };
-  const median = (xs: number[]) => xs.length ? (xs.length % 2 ? xs[(xs.length - 1) / 2] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2) : NaN;
-  const byKind = (prefix: string) => planted.filter((r) => path.basename(r.path).startsWith(prefix)).map((r) => percentile(Number(r.normalised))).sort((a, b) => a - b);
-  console.log(JSON.stringify({
-    run: manifest.id, n: dataset.n, scored: scored.length, control: rows.length - scored.length,
-    planted: { total: dataset.paths.filter((_, i) => isPlanted(i)).length, scored: planted.length,
-      percentile: { median: median(plantedPct), min: plantedPct[0], max: plantedPct[plantedPct.length - 1] },
-      inverted: { median: median(byKind('planted-inv')), min: byKind('planted-inv')[0] },
-      noise: { median: median(byKind('planted-noise')), min: byKind('planted-noise')[0] },
-      inTop5pct: plantedPct.filter((p) => p >= 95).length, inTop10pct: plantedPct.filter((p) => p >= 90).length,
-      memorizedAtFdr: memorized.filter((r) => isPlanted(Number(r.index))).length },
-    memorizedAtFdr: memorized.length, fdr: config.fdr,
-    spearman: {
-      reprKnn: { all: corr(reprKnn, () => true), withoutPlanted: corr(reprKnn, (i) => !isPlanted(i)) },
-      pixelKnn: { all: corr(pixel, () => true), withoutPlanted: corr(pixel, (i) => !isPlanted(i)) },
-    },
-  }, null, 2));
+  const median = (xs: number[]) =>
+    xs.length ? (xs.length % 2 ? xs[(xs.length - 1) / 2] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2) : NaN;
+  const byKind = (prefix: string) =>
+    planted
+      .filter((r) => path.basename(r.path).startsWith(prefix))
+      .map((r) => percentile(Number(r.normalised)))
+      .sort((a, b) => a - b);
+  console.log(
+    JSON.stringify(
+      {
+        run: manifest.id,
+        n: dataset.n,
+        scored: scored.length,
+        control: rows.length - scored.length,
+        planted: {
+          total: dataset.paths.filter((_, i) => isPlanted(i)).length,
+          scored: planted.length,
+          percentile: { median: median(plantedPct), min: plantedPct[0], max: plantedPct[plantedPct.length - 1] },
+          inverted: { median: median(byKind('planted-inv')), min: byKind('planted-inv')[0] },
+          noise: { median: median(byKind('planted-noise')), min: byKind('planted-noise')[0] },
+          inTop5pct: plantedPct.filter((p) => p >= 95).length,
+          inTop10pct: plantedPct.filter((p) => p >= 90).length,
+          memorizedAtFdr: memorized.filter((r) => isPlanted(Number(r.index))).length,
+        },
+        memorizedAtFdr: memorized.length,
+        fdr: config.fdr,
+        spearman: {
+          reprKnn: { all: corr(reprKnn, () => true), withoutPlanted: corr(reprKnn, (i) => !isPlanted(i)) },
+          pixelKnn: { all: corr(pixel, () => true), withoutPlanted: corr(pixel, (i) => !isPlanted(i)) },
+        },
+      },
+      null,
+      2,
+    ),
+  );
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -29,16 +29,28 @@ const nodeOptions = { ...common, platform: 'node', format: 'cjs', target: 'node2
 
 const builds = [];
 const nodeEntries = { extension: 'src/extension.ts', backend: 'src/backend/main.ts', cli: 'src/cli.ts' };
-builds.push({ ...nodeOptions, entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, f]) => existsSync(join(root, f)))),
-  outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+builds.push({
+  ...nodeOptions,
+  entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, f]) => existsSync(join(root, f)))),
+  outdir: 'dist',
+  banner: { js: '#!/usr/bin/env node' },
+});
 
 const webviewEntries = {};
 for (const name of existsSync(join(root, 'webview')) ? readdirSync(join(root, 'webview')) : []) {
   const main = join('webview', name, 'main.ts');
   if (existsSync(join(root, main))) webviewEntries[name] = main;
 }
-if (Object.keys(webviewEntries).length) builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022',
-  entryPoints: webviewEntries, outdir: 'dist/webview', loader: { '.css': 'text' } });
+if (Object.keys(webviewEntries).length)
+  builds.push({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: webviewEntries,
+    outdir: 'dist/webview',
+    loader: { '.css': 'text' },
+  });
 
 if (withTests) {
   const rel = (p) => p.slice(root.length);
@@ -51,8 +63,22 @@ if (withTests) {
   const ui = filesUnder(join(root, 'test/ui'), /\.ui\.ts$/).map(rel);
   if (unit.length) builds.push({ ...nodeOptions, entryPoints: unit, outdir: 'dist/test/unit', outbase: 'test/unit' });
   if (slurm.length) builds.push({ ...nodeOptions, entryPoints: slurm, outdir: 'dist/test/slurm', outbase: 'test/slurm' });
-  if (integration.length) builds.push({ ...nodeOptions, entryPoints: integration, outdir: 'dist/test/integration', outbase: 'test/integration', external: [...external, 'mocha'] });
-  if (ui.length) builds.push({ ...nodeOptions, entryPoints: ui, outdir: 'dist/test/ui', outbase: 'test/ui', external: [...external, 'playwright-core'] });
+  if (integration.length)
+    builds.push({
+      ...nodeOptions,
+      entryPoints: integration,
+      outdir: 'dist/test/integration',
+      outbase: 'test/integration',
+      external: [...external, 'mocha'],
+    });
+  if (ui.length)
+    builds.push({
+      ...nodeOptions,
+      entryPoints: ui,
+      outdir: 'dist/test/ui',
+      outbase: 'test/ui',
+      external: [...external, 'playwright-core'],
+    });
   if (bench.length) builds.push({ ...nodeOptions, entryPoints: bench, outdir: 'dist/bench', outbase: 'bench' });
 }
 

@@ -12,7 +12,10 @@ const sharp = require('sharp');
 const root = new URL('..', import.meta.url).pathname;
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
 const perClass = Number(option('--per-class', '300'));
 const source = option('--source', '/usr/share/datasets/fashion-mnist');
 const out = option('--out', join(root, 'demo/fashion-mnist'));
@@ -44,7 +47,9 @@ for (const [label, indices] of chosen.entries()) {
   for (const i of indices) {
     const pixels = images.data.subarray(i * h * w, (i + 1) * h * w);
     const png = await sharp(Buffer.from(pixels), { raw: { width: w, height: h, channels: 1 } })
-      .toColourspace('b-w').png({ compressionLevel: 9, adaptiveFiltering: false }).toBuffer();
+      .toColourspace('b-w')
+      .png({ compressionLevel: 9, adaptiveFiltering: false })
+      .toBuffer();
     writeFileSync(join(dir, `${String(i).padStart(5, '0')}.png`), png);
     bytesWritten += png.length;
   }

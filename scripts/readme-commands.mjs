@@ -12,7 +12,10 @@ export function quickstartCommands(markdown) {
   if (!section) throw new Error('README has no "## Quickstart" section');
   const block = /```bash\n([\s\S]*?)```/.exec(section);
   if (!block) throw new Error('the Quickstart section has no ```bash block');
-  return block[1].split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter((line) => line && !line.startsWith('#'));
+  return block[1]
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line && !line.startsWith('#'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -24,7 +24,15 @@ const node = process.execPath;
  */
 let current = null; // the running suite's process group, ended with us on Ctrl-C (it is detached)
 for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => { if (current) try { process.kill(-current.pid, 'SIGKILL'); } catch { /* gone */ } process.exit(130); });
+  process.on(sig, () => {
+    if (current)
+      try {
+        process.kill(-current.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    process.exit(130);
+  });
 }
 
 function run(cmd, args, limitSecs = 0) {
@@ -34,16 +42,31 @@ function run(cmd, args, limitSecs = 0) {
     current = child;
     let text = '';
     let timedOut = false;
-    const timer = limitSecs > 0 ? setTimeout(() => {
-      timedOut = true;
-      text += `\nkilled after its limit of ${limitSecs} s\n`;
-      console.log(`[test-all] ${cmd} ${args.join(' ')}: killed after its limit of ${limitSecs} s`);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-    }, limitSecs * 1000) : null;
-    for (const [stream, sink] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
-      stream.on('data', (d) => { text += d; sink.write(d); });
+    const timer =
+      limitSecs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            text += `\nkilled after its limit of ${limitSecs} s\n`;
+            console.log(`[test-all] ${cmd} ${args.join(' ')}: killed after its limit of ${limitSecs} s`);
+            try {
+              process.kill(-child.pid, 'SIGKILL');
+            } catch {
+              /* already gone */
+            }
+          }, limitSecs * 1000)
+        : null;
+    for (const [stream, sink] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ]) {
+      stream.on('data', (d) => {
+        text += d;
+        sink.write(d);
+      });
     }
-    child.on('error', (e) => { text += String(e); });
+    child.on('error', (e) => {
+      text += String(e);
+    });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       current = null;
@@ -52,12 +75,18 @@ function run(cmd, args, limitSecs = 0) {
   });
 }
 
-const lastNumber = (text, re) => { const all = [...text.matchAll(re)]; return all.length ? Number(all.at(-1)[1]) : undefined; };
+const lastNumber = (text, re) => {
+  const all = [...text.matchAll(re)];
+  return all.length ? Number(all.at(-1)[1]) : undefined;
+};
 
 // How each suite reports its counts: node's test runner (`ℹ pass N` in spec, `# pass N` in TAP), mocha's spec
 // reporter (`N passing`, `N failing`), and the UI runner (`N passed, N failed`).
 const parsers = {
-  node: (t) => ({ passed: lastNumber(t, /^[#ℹ]\s*pass (\d+)/gm), failed: (lastNumber(t, /^[#ℹ]\s*fail (\d+)/gm) ?? 0) + (lastNumber(t, /^[#ℹ]\s*cancelled (\d+)/gm) ?? 0) }),
+  node: (t) => ({
+    passed: lastNumber(t, /^[#ℹ]\s*pass (\d+)/gm),
+    failed: (lastNumber(t, /^[#ℹ]\s*fail (\d+)/gm) ?? 0) + (lastNumber(t, /^[#ℹ]\s*cancelled (\d+)/gm) ?? 0),
+  }),
   mocha: (t) => ({ passed: lastNumber(t, /^\s*(\d+) passing\b/gm), failed: lastNumber(t, /^\s*(\d+) failing\b/gm) ?? 0 }),
   ui: (t) => ({ passed: lastNumber(t, /^(\d+) passed, \d+ failed$/gm), failed: lastNumber(t, /^\d+ passed, (\d+) failed$/gm) ?? 0 }),
 };
@@ -85,7 +114,9 @@ async function suite(name, cmd, args, parse, limitSecs) {
   if (r.code !== 0 && !failed) problems.push(`exited with code ${r.code}`);
   const s = { name, passed: passed ?? 0, failed: failed + (problems.length ? 1 : 0), secs: r.secs, problems, code: r.code };
   suites.push(s);
-  console.log(`[${name}] ${s.passed} passed, ${failed} failed in ${r.secs.toFixed(1)}s${problems.length ? ` — SUITE PROBLEM: ${problems.join('; ')}` : ''}`);
+  console.log(
+    `[${name}] ${s.passed} passed, ${failed} failed in ${r.secs.toFixed(1)}s${problems.length ? ` — SUITE PROBLEM: ${problems.join('; ')}` : ''}`,
+  );
 }
 
 // esbuild does not type-check; `tsc --noEmit` (strict) does, and a type error fails the run.
@@ -128,12 +159,23 @@ await suite('ui', node, ['scripts/test-host/run-ui-tests.js'], parsers.ui, 1500)
 await suite('slurm', node, ['--test', '--test-reporter=spec', 'dist/test/slurm/'], parsers.node, 300);
 
 banner('summary');
-console.log(`build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} (${typecheck.secs.toFixed(1)}s), lint ${lint.code === 0 ? 'ok' : 'FAILED'}, format ${format.code === 0 ? 'ok' : 'FAILED'}, test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s), Slurm packages ${slurmSetup.code === 0 ? 'ok' : 'FAILED'} (${slurmSetup.secs.toFixed(1)}s)`);
+console.log(
+  `build ${build.code === 0 ? 'ok' : 'FAILED'} (${build.secs.toFixed(1)}s), typecheck ${typecheck.code === 0 ? 'ok' : 'FAILED'} (${typecheck.secs.toFixed(1)}s), lint ${lint.code === 0 ? 'ok' : 'FAILED'}, format ${format.code === 0 ? 'ok' : 'FAILED'}, test host setup ${setup.code === 0 ? 'ok' : 'FAILED'} (${setup.secs.toFixed(1)}s), Slurm packages ${slurmSetup.code === 0 ? 'ok' : 'FAILED'} (${slurmSetup.secs.toFixed(1)}s)`,
+);
 for (const s of suites) {
-  console.log(`${s.name.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(4)} failed  ${s.secs.toFixed(1).padStart(6)}s${s.problems.length ? '  (' + s.problems.join('; ') + ')' : ''}`);
+  console.log(
+    `${s.name.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(4)} failed  ${s.secs.toFixed(1).padStart(6)}s${s.problems.length ? '  (' + s.problems.join('; ') + ')' : ''}`,
+  );
 }
 const passed = suites.reduce((n, s) => n + s.passed, 0);
-const failed = suites.reduce((n, s) => n + s.failed, 0) + (build.code !== 0 ? 1 : 0) + (typecheck.code !== 0 ? 1 : 0) + (lint.code !== 0 ? 1 : 0) + (format.code !== 0 ? 1 : 0) + (setup.code !== 0 ? 1 : 0) + (slurmSetup.code !== 0 ? 1 : 0);
+const failed =
+  suites.reduce((n, s) => n + s.failed, 0) +
+  (build.code !== 0 ? 1 : 0) +
+  (typecheck.code !== 0 ? 1 : 0) +
+  (lint.code !== 0 ? 1 : 0) +
+  (format.code !== 0 ? 1 : 0) +
+  (setup.code !== 0 ? 1 : 0) +
+  (slurmSetup.code !== 0 ? 1 : 0);
 if (suites.length === 0) console.log(`no suites selected by SSLMEM_TEST_SUITES=${process.env.SSLMEM_TEST_SUITES}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || suites.length === 0 ? 1 : 0);

@@ -34,7 +34,12 @@ try {
     vscodeExecutablePath: process.env.VSCODE_EXECUTABLE || undefined,
     extensionDevelopmentPath: repo,
     extensionTestsPath: testsPath,
-    extensionTestsEnv: { ...passOn, SSLMEM_REPO_ROOT: repo, SSLMEM_TEST_FIXTURES: join(repo, 'test/fixtures'), SSLMEM_TEST_WORKSPACE: workspace },
+    extensionTestsEnv: {
+      ...passOn,
+      SSLMEM_REPO_ROOT: repo,
+      SSLMEM_TEST_FIXTURES: join(repo, 'test/fixtures'),
+      SSLMEM_TEST_WORKSPACE: workspace,
+    },
     // Open the workspace copy; keep other installed extensions out; throwaway user data.
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(tmp, 'user-data')],
   });

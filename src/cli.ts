@@ -5,7 +5,10 @@ import { runCli } from './cli/main';
 const interruptHandlers = new Set<() => void>();
 // SIGTERM is how Slurm cancels or preempts a task (scancel, then SIGKILL after KillWait): like Ctrl-C, the
 // stage stops after its current step and keeps its checkpoint for the resubmission.
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.on(signal, () => {
     if (interruptHandlers.size === 0) process.exit(code); // nothing to cancel: behave like any CLI
     for (const h of [...interruptHandlers]) h();
@@ -22,6 +25,11 @@ runCli(process.argv.slice(2), {
     return () => interruptHandlers.delete(handler);
   },
 }).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => { process.stderr.write(`sslmem: ${err instanceof Error ? err.stack : String(err)}\n`); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`sslmem: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  },
 );

@@ -61,19 +61,29 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   runs.badgeRuns = { decorating: () => scoreIndex.decoratingRuns, pinned: () => scoreIndex.pinned?.dir };
 
   // One rebuild at a time; a change during a rebuild schedules exactly one more.
-  let rebuilding: Promise<void> | undefined, again = false;
+  let rebuilding: Promise<void> | undefined,
+    again = false;
   const refreshScores = async (): Promise<void> => {
-    if (rebuilding) { again = true; return rebuilding; }
+    if (rebuilding) {
+      again = true;
+      return rebuilding;
+    }
     rebuilding = (async () => {
       do {
         again = false;
-        try { await scoreIndex.rebuild(runStoreFolders(), badgeRun.get()); } catch (err) { backend.log.warn(`score index: ${(err as Error).message}`); }
+        try {
+          await scoreIndex.rebuild(runStoreFolders(), badgeRun.get());
+        } catch (err) {
+          backend.log.warn(`score index: ${(err as Error).message}`);
+        }
       } while (again);
       decorations.refresh();
       topSamples.refresh();
       void relinks.tellMissing(scoreIndex.runs); // a moved project: say so (log + notification), offer the folder
       runs.redraw(); // "· badges" moves to the run that now decorates
-    })().finally(() => { rebuilding = undefined; });
+    })().finally(() => {
+      rebuilding = undefined;
+    });
     return rebuilding;
   };
 
@@ -89,23 +99,47 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   const scoresView = vscode.window.createTreeView('sslmem.scores', { treeDataProvider: topSamples });
   topSamples.attach(scoresView);
   context.subscriptions.push(
-    backend, runs, runsOverview, scorePanels, decorations, inspector, topSamples, galleries, badgeRun, scoresView,
+    backend,
+    runs,
+    runsOverview,
+    scorePanels,
+    decorations,
+    inspector,
+    topSamples,
+    galleries,
+    badgeRun,
+    scoresView,
     vscode.window.registerTreeDataProvider('sslmem.runs', runs),
-    badgeRun.onDidChange(() => { void refreshScores(); }),
+    badgeRun.onDidChange(() => {
+      void refreshScores();
+    }),
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], hovers),
     vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, inspector, { supportsMultipleEditorsPerDocument: true }),
     ...registerCommands({ backend, runs, runsOverview, scorePanels, galleries, compute, badgeRun, refreshScores }),
     // The overview panel and the score previews follow the run store: whenever the tree re-reads it, so do they.
-    runs.onDidChangeRuns(() => { void runsOverview.refresh(); void refreshScores(); }),
+    runs.onDidChangeRuns(() => {
+      void runsOverview.refresh();
+      void refreshScores();
+    }),
     // Granting trust enables jobs; refresh so the panel's empty state stops saying they are disabled.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => { void runsOverview.refresh(); }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void runsOverview.refresh();
+    }),
     relinks,
-    relinks.onDidRelink(async (runDir) => { await scorePanels.relocated(runDir); runs.refresh(); await refreshScores(); }),
+    relinks.onDidRelink(async (runDir) => {
+      await scorePanels.relocated(runDir);
+      runs.refresh();
+      await refreshScores();
+    }),
     vscode.commands.registerCommand('sslmem.relinkDataset', async (run?: unknown, target?: unknown) => {
       try {
-        const runDir = typeof run === 'string' ? run : run instanceof vscode.Uri ? run.fsPath
-          : (run as { dir?: unknown } | undefined)?.dir ?? await pickMovedRun(scoreIndex.runs);
+        const runDir =
+          typeof run === 'string'
+            ? run
+            : run instanceof vscode.Uri
+              ? run.fsPath
+              : ((run as { dir?: unknown } | undefined)?.dir ?? (await pickMovedRun(scoreIndex.runs)));
         if (typeof runDir !== 'string') return undefined;
         return await relinks.relink(runDir, typeof target === 'string' ? target : undefined);
       } catch (err) {
@@ -121,14 +155,34 @@ export function activate(context: vscode.ExtensionContext): SslmemApi {
   void refreshScores();
   backend.log.info(`SSLMem Studio activated (VS Code ${vscode.version}, extension host node ${process.version})`);
   const trainingViews = { ofRun: (runDir: string) => TrainingPanel.ofRun(runDir) };
-  return { backend, runs, runsOverview, scorePanels, scoreIndex, decorations, hovers, inspector, topSamples, galleries, retrain, layers, badgeRun, relinks, trainingViews, refreshScores };
+  return {
+    backend,
+    runs,
+    runsOverview,
+    scorePanels,
+    scoreIndex,
+    decorations,
+    hovers,
+    inspector,
+    topSamples,
+    galleries,
+    retrain,
+    layers,
+    badgeRun,
+    relinks,
+    trainingViews,
+    refreshScores,
+  };
 }
 
 /** The run to relink when the command names none: the runs whose dataset is missing (else all indexed runs). */
 async function pickMovedRun(indexed: readonly RunData[]): Promise<string | undefined> {
   const moved = indexed.filter((d) => d.location.state === 'missing');
   const list = moved.length ? moved : indexed;
-  const pick = await vscode.window.showQuickPick(list.map((d) => ({ label: d.id, detail: d.location.recorded, dir: d.dir })), { title: 'SSLMem: relink the dataset of which run?' });
+  const pick = await vscode.window.showQuickPick(
+    list.map((d) => ({ label: d.id, detail: d.location.recorded, dir: d.dir })),
+    { title: 'SSLMem: relink the dataset of which run?' },
+  );
   return pick?.dir;
 }
 

@@ -11,14 +11,19 @@ const path = require('path');
 const { REPO } = require('./harness');
 
 const vsix = path.resolve(process.argv[2] || path.join(REPO, 'sslmem-studio.vsix'));
-if (!fs.existsSync(vsix)) { console.error(`${vsix} not found: run \`npm run package\` first`); process.exit(2); }
+if (!fs.existsSync(vsix)) {
+  console.error(`${vsix} not found: run \`npm run package\` first`);
+  process.exit(2);
+}
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sslmem-vsix-'));
 try {
   execFileSync('unzip', ['-q', vsix, 'extension/*', '-d', tmp]);
   const extension = path.join(tmp, 'extension');
   console.log(`[vsix] ${path.relative(REPO, vsix)} unpacked to ${extension}`);
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'run-integration-tests.js')],
-    { stdio: 'inherit', env: { ...process.env, SSLMEM_TEST_EXTENSION_PATH: extension } });
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'run-integration-tests.js')], {
+    stdio: 'inherit',
+    env: { ...process.env, SSLMEM_TEST_EXTENSION_PATH: extension },
+  });
   process.exitCode = r.status ?? 2;
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });

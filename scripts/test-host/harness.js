@@ -19,15 +19,26 @@ const DEFAULT_FIXTURE_WORKSPACE = path.join(REPO, 'test/fixtures/workspace');
 
 // Quiet, offline-friendly user settings: no AI/chat, no welcome page, no gallery or update look-ups.
 const USER_SETTINGS = {
-  'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false, 'update.mode': 'none', 'telemetry.telemetryLevel': 'off',
-  'workbench.enableExperiments': false, 'git.enabled': false, 'security.workspace.trust.enabled': false,
-  'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true,
+  'workbench.startupEditor': 'none',
+  'chat.disableAIFeatures': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'workbench.enableExperiments': false,
+  'git.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'workbench.tips.enabled': false,
+  'extensions.ignoreRecommendations': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden', // the (empty, AI-less) chat side bar
 };
 
 function assertInstalled() {
-  for (const [what, p] of [['Node 24', path.join(NODE24_BIN, 'node')], ['code-server', CODE_SERVER], ['chromium', CHROMIUM]]) {
+  for (const [what, p] of [
+    ['Node 24', path.join(NODE24_BIN, 'node')],
+    ['code-server', CODE_SERVER],
+    ['chromium', CHROMIUM],
+  ]) {
     if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}: run \`bash scripts/test-host/setup.sh\` first`);
   }
 }
@@ -38,7 +49,10 @@ function freePort() {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
   });
 }
 
@@ -46,13 +60,12 @@ function freePort() {
  * fixtures through these; any SSLMEM_* variable of the runner's own environment is passed on as well. */
 function extensionEnvironment(ws, extra = {}) {
   const passOn = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('SSLMEM_')));
-  return { ...passOn, SSLMEM_REPO_ROOT: REPO, SSLMEM_TEST_FIXTURES: path.join(REPO, 'test/fixtures'),
-    SSLMEM_TEST_WORKSPACE: ws, ...extra };
+  return { ...passOn, SSLMEM_REPO_ROOT: REPO, SSLMEM_TEST_FIXTURES: path.join(REPO, 'test/fixtures'), SSLMEM_TEST_WORKSPACE: ws, ...extra };
 }
 
 async function startCodeServer({ port, fixtureWorkspace, verbose = false } = {}) {
   assertInstalled();
-  port = port || await freePort();
+  port = port || (await freePort());
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sslmem-vsc-'));
   const ws = path.join(tmp, 'ws');
   const fixture = fixtureWorkspace || process.env.SSLMEM_TEST_WORKSPACE_FIXTURE || DEFAULT_FIXTURE_WORKSPACE;
@@ -62,16 +75,30 @@ async function startCodeServer({ port, fixtureWorkspace, verbose = false } = {})
   fs.mkdirSync(path.join(tmp, 'ud/User'), { recursive: true });
   fs.writeFileSync(path.join(tmp, 'ud/User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   const env = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}` };
-  delete env.NODE_OPTIONS; delete env.ELECTRON_RUN_AS_NODE; delete env.VSCODE_IPC_HOOK_CLI;
-  const args = [CODE_SERVER,
-    '--config', path.join(tmp, 'config.yaml'), // else code-server writes ~/.config/code-server/config.yaml
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--user-data-dir', path.join(tmp, 'ud'), '--extensions-dir', path.join(tmp, 'exts'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened',
+  delete env.NODE_OPTIONS;
+  delete env.ELECTRON_RUN_AS_NODE;
+  delete env.VSCODE_IPC_HOOK_CLI;
+  const args = [
+    CODE_SERVER,
+    '--config',
+    path.join(tmp, 'config.yaml'), // else code-server writes ~/.config/code-server/config.yaml
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--user-data-dir',
+    path.join(tmp, 'ud'),
+    '--extensions-dir',
+    path.join(tmp, 'exts'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
     // A built web client ignores the URL payload's extensionDevelopmentPath / extensionTestsPath unless the
     // server enables the smoke-test driver (developmentOptions.enableSmokeTestDriver).
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--vscode-option',
+    'enable-smoke-test-driver',
   ];
   // detached => own process group, so stop() ends code-server's helpers (file watcher, extension host,
   // pty host) together instead of leaving them orphaned.
@@ -80,23 +107,40 @@ async function startCodeServer({ port, fixtureWorkspace, verbose = false } = {})
   const logFile = fs.createWriteStream(logPath);
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s (log: ${logPath})`)), 60000);
-    for (const s of [proc.stdout, proc.stderr]) s.on('data', (d) => {
-      logFile.write(d);
-      if (verbose) process.stdout.write('[code-server] ' + d);
-      if (/HTTP server listening/.test(String(d))) { clearTimeout(timer); resolve(); }
+    for (const s of [proc.stdout, proc.stderr])
+      s.on('data', (d) => {
+        logFile.write(d);
+        if (verbose) process.stdout.write('[code-server] ' + d);
+        if (/HTTP server listening/.test(String(d))) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    proc.on('exit', (c) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited early (${c}); log: ${logPath}`));
     });
-    proc.on('exit', (c) => { clearTimeout(timer); reject(new Error(`code-server exited early (${c}); log: ${logPath}`)); });
   });
   const authority = `127.0.0.1:${port}`;
   return {
-    proc, tmp, ws, authority, logPath,
+    proc,
+    tmp,
+    ws,
+    authority,
+    logPath,
     remoteUri: (p) => `vscode-remote://${authority}${p}`,
     /** Workbench URL; payload = [[key, value], ...] (extensionDevelopmentPath, extensionTestsPath, ...). */
     url(payload) {
       return `http://${authority}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     },
     async stop({ keep = false } = {}) {
-      const group = (sig) => { try { process.kill(-proc.pid, sig); } catch { /* already gone */ } };
+      const group = (sig) => {
+        try {
+          process.kill(-proc.pid, sig);
+        } catch {
+          /* already gone */
+        }
+      };
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         group('SIGTERM');
@@ -113,15 +157,26 @@ async function launchBrowser(profileDir) {
   const { chromium } = require('playwright-core');
   // playwright refuses '--user-data-dir' in args: launchPersistentContext gets the fresh profile dir instead.
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
-  const page = context.pages()[0] || await context.newPage();
+  const page = context.pages()[0] || (await context.newPage());
   return { context, page };
 }
 
 /** Log lines from the workbench that are expected offline and say nothing about the extension. */
-const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|connection token|Creating a socket|builtin extensions cache|authentication provider|open-vsx\.org|No signed-in session|ENOTFOUND/;
+const NOISE =
+  /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|connection token|Creating a socket|builtin extensions cache|authentication provider|open-vsx\.org|No signed-in session|ENOTFOUND/;
 
 module.exports = { startCodeServer, launchBrowser, extensionEnvironment, freePort, REPO, HOST_DIR, NOISE };

@@ -42,17 +42,27 @@ async function main() {
       if (verbose || !NOISE.test(line)) console.log(type === 'error' ? `[ERR] ${line}` : line);
     });
     // Called by the workbench when the extension host has run the tests (code 0 = all passed).
-    await page.exposeFunction('codeAutomationExit', (code) => { log('extension host finished the tests, code', code); exitCode = code; finish(); });
+    await page.exposeFunction('codeAutomationExit', (code) => {
+      log('extension host finished the tests, code', code);
+      exitCode = code;
+      finish();
+    });
     const testsDir = path.dirname(testsPath);
-    await page.goto(cs.url([
-      ['extensionDevelopmentPath', cs.remoteUri(extensionPath)],
-      ['extensionTestsPath', cs.remoteUri(testsPath)],
-      ['extensionEnvironment', JSON.stringify(extensionEnvironment(cs.ws, { SSLMEM_TESTS_DIR: testsDir }))],
-      ['skipWelcome', 'true'],
-    ]));
+    await page.goto(
+      cs.url([
+        ['extensionDevelopmentPath', cs.remoteUri(extensionPath)],
+        ['extensionTestsPath', cs.remoteUri(testsPath)],
+        ['extensionEnvironment', JSON.stringify(extensionEnvironment(cs.ws, { SSLMEM_TESTS_DIR: testsDir }))],
+        ['skipWelcome', 'true'],
+      ]),
+    );
     log('workbench opened; running tests in the extension host');
     const limit = Number(process.env.TEST_TIMEOUT_MS || 600000);
-    const timer = setTimeout(() => { log(`TIMEOUT: no result after ${limit / 1000} s`); exitCode = 2; finish(); }, limit);
+    const timer = setTimeout(() => {
+      log(`TIMEOUT: no result after ${limit / 1000} s`);
+      exitCode = 2;
+      finish();
+    }, limit);
     await finished;
     clearTimeout(timer);
   } finally {
@@ -64,4 +74,10 @@ async function main() {
   return exitCode;
 }
 
-main().then((code) => process.exit(code), (e) => { console.error('[integration] harness error:', e); process.exit(2); });
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error('[integration] harness error:', e);
+    process.exit(2);
+  },
+);

@@ -20,10 +20,13 @@ const verbose = !!process.env.VERBOSE;
 
 function scenarioFiles(dir) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    return e.isDirectory() ? scenarioFiles(full) : e.name.endsWith('.ui.js') ? [full] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const full = path.join(dir, e.name);
+      return e.isDirectory() ? scenarioFiles(full) : e.name.endsWith('.ui.js') ? [full] : [];
+    })
+    .sort();
 }
 
 const safeName = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '');
@@ -32,7 +35,9 @@ const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The ctx a scenario gets (see test/ui/ui-context.ts for the typed view of it). */
 function makeContext({ page, context, cs, log }) {
   return {
-    page, context, log,
+    page,
+    context,
+    log,
     workspaceDir: cs.ws,
     repoDir: REPO,
     resultsDir: RESULTS_DIR,
@@ -41,8 +46,10 @@ function makeContext({ page, context, cs, log }) {
     async runCommand(title, { timeoutMs = 60000 } = {}) {
       const input = page.locator('.quick-input-widget input');
       // Only a row whose label is exactly the title, not a longer command that starts with it.
-      const row = page.locator('.quick-input-list .monaco-list-row')
-        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) }).first();
+      const row = page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) })
+        .first();
       const end = Date.now() + timeoutMs;
       // The palette does not refresh when the remote extension host registers its contributions later:
       // close and reopen it until the command is listed.
@@ -56,7 +63,8 @@ function makeContext({ page, context, cs, log }) {
           await row.waitFor({ timeout: 2500 });
           break;
         } catch (e) {
-          if (Date.now() > end) throw new Error(`command "${title}" never appeared in the palette (${attempt} tries): ${e.message.split('\n')[0]}`);
+          if (Date.now() > end)
+            throw new Error(`command "${title}" never appeared in the palette (${attempt} tries): ${e.message.split('\n')[0]}`);
           // Keyboard focus inside a webview's frame may keep F1 from the workbench: clicking the active editor
           // tab (or, with none, the status bar) gives the focus back to the workbench.
           if (!(await input.isVisible())) {
@@ -97,7 +105,8 @@ async function runScenario(file) {
   const cs = await startCodeServer({ fixtureWorkspace: fixture, verbose });
   const logLines = [];
   let browser;
-  let ok = false, error;
+  let ok = false,
+    error;
   try {
     browser = await launchBrowser(path.join(cs.tmp, 'chromium'));
     const { page, context } = browser;
@@ -107,11 +116,13 @@ async function runScenario(file) {
       logLines.push(line);
       if (verbose) console.log('   ', line);
     });
-    await page.goto(cs.url([
-      ['extensionDevelopmentPath', cs.remoteUri(REPO)],
-      ['extensionEnvironment', JSON.stringify(extensionEnvironment(cs.ws))],
-      ['skipWelcome', 'true'],
-    ]));
+    await page.goto(
+      cs.url([
+        ['extensionDevelopmentPath', cs.remoteUri(REPO)],
+        ['extensionEnvironment', JSON.stringify(extensionEnvironment(cs.ws))],
+        ['skipWelcome', 'true'],
+      ]),
+    );
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     // The explorer shows the folder once the remote connection (and with it the extension host) is up.
     await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60000 });
@@ -121,7 +132,9 @@ async function runScenario(file) {
     let timer;
     await Promise.race([
       mod.run(ctx),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`scenario timed out after ${limit / 1000} s`)), limit); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`scenario timed out after ${limit / 1000} s`)), limit);
+      }),
     ]).finally(() => clearTimeout(timer));
     ok = true;
   } catch (e) {
@@ -155,7 +168,9 @@ async function main() {
     // Workbench scenarios race against panels that take focus as runs finish; a failed scenario gets one
     // more attempt in a fresh workbench (as Playwright's `retries: 1`). The retry is reported, never hidden.
     if (!r.ok && UI_RETRIES > 0) {
-      console.log(`  ✘ ${r.name} (${r.secs.toFixed(1)}s) failed on the first attempt: ${String(r.error?.message || r.error).split('\n')[0]}; retrying once`);
+      console.log(
+        `  ✘ ${r.name} (${r.secs.toFixed(1)}s) failed on the first attempt: ${String(r.error?.message || r.error).split('\n')[0]}; retrying once`,
+      );
       r = await runScenario(file).catch((error) => ({ name: path.basename(file), ok: false, error, secs: 0 }));
       if (r.ok) r.name += ' (passed on retry)';
     }
@@ -169,4 +184,11 @@ async function main() {
   return failed ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (e) => { console.error('[ui] harness error:', e); console.log('0 passed, 1 failed'); process.exit(2); });
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error('[ui] harness error:', e);
+    console.log('0 passed, 1 failed');
+    process.exit(2);
+  },
+);

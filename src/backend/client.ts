@@ -3,8 +3,15 @@
 // the extension host (CancellationToken, output channel, workspace trust).
 import { fork, type ChildProcess } from 'node:child_process';
 import {
-  BackendError, isBackendToHost,
-  type BackendToHost, type HostToBackend, type LogMessage, type MethodName, type ParamsOf, type ProgressOf, type ResultOf,
+  BackendError,
+  isBackendToHost,
+  type BackendToHost,
+  type HostToBackend,
+  type LogMessage,
+  type MethodName,
+  type ParamsOf,
+  type ProgressOf,
+  type ResultOf,
 } from '../protocol/backend';
 
 /** How messages reach a backend: a forked child process, or (CLI --in-process) a BackendServer in this process. */
@@ -37,13 +44,22 @@ export function childProcessTransport(backendPath: string, env: NodeJS.ProcessEn
     child.on('message', (m) => events.onMessage(m));
     child.on('exit', (code, signal) => events.onExit(code, signal));
     // A failed spawn emits 'error' without 'exit'; report it as an exit so pending requests are released.
-    child.on('error', (err) => { events.onOutput('stderr', `backend process error: ${err.message}\n`); if (child.exitCode === null && child.pid === undefined) events.onExit(null, null); });
+    child.on('error', (err) => {
+      events.onOutput('stderr', `backend process error: ${err.message}\n`);
+      if (child.exitCode === null && child.pid === undefined) events.onExit(null, null);
+    });
     child.stdout?.setEncoding('utf8').on('data', (t: string) => events.onOutput('stdout', t));
     child.stderr?.setEncoding('utf8').on('data', (t: string) => events.onOutput('stderr', t));
     return {
-      get pid() { return child.pid; },
-      send: (msg) => { if (child.connected) child.send(msg); },
-      kill: () => { child.kill(); },
+      get pid() {
+        return child.pid;
+      },
+      send: (msg) => {
+        if (child.connected) child.send(msg);
+      },
+      kill: () => {
+        child.kill();
+      },
     };
   };
 }
@@ -76,10 +92,15 @@ export class BackendClient {
   /** How many times a backend process has been started (1 after the first request). */
   starts = 0;
 
-  constructor(private readonly factory: TransportFactory, private readonly events: BackendClientEvents = {}) {}
+  constructor(
+    private readonly factory: TransportFactory,
+    private readonly events: BackendClientEvents = {},
+  ) {}
 
   /** The running backend's pid, if one is running (the process starts lazily on the first request). */
-  get pid(): number | undefined { return this.transport?.pid; }
+  get pid(): number | undefined {
+    return this.transport?.pid;
+  }
 
   request<M extends MethodName>(method: M, params: ParamsOf<M>, opts: RequestOptions<ProgressOf<M>> = {}): Promise<ResultOf<M>> {
     if (opts.signal?.aborted) return Promise.reject(new BackendError('cancelled', 'cancelled'));
@@ -115,7 +136,8 @@ export class BackendClient {
       onMessage: (m) => this.onMessage(m),
       onExit: (code, signal) => this.onExit(transport, code, signal),
       onOutput: (stream, text) => {
-        for (const line of text.split(/\r?\n/)) if (line) this.events.onLog?.({ kind: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `[${stream}] ${line}` });
+        for (const line of text.split(/\r?\n/))
+          if (line) this.events.onLog?.({ kind: 'log', level: stream === 'stderr' ? 'warn' : 'info', message: `[${stream}] ${line}` });
       },
     });
     this.transport = transport;
@@ -128,10 +150,16 @@ export class BackendClient {
       return;
     }
     const msg: BackendToHost = raw;
-    if (msg.kind === 'log') { this.events.onLog?.(msg); return; }
+    if (msg.kind === 'log') {
+      this.events.onLog?.(msg);
+      return;
+    }
     const p = this.pending.get(msg.id);
     if (!p) return; // a late message for a request we already gave up on
-    if (msg.kind === 'progress') { p.onProgress?.(msg.data); return; }
+    if (msg.kind === 'progress') {
+      p.onProgress?.(msg.data);
+      return;
+    }
     this.pending.delete(msg.id);
     p.detach();
     if (msg.ok) p.resolve(msg.result);
@@ -145,12 +173,17 @@ export class BackendClient {
     const pendingMethods = [...this.pending.values()].map((p) => p.method);
     this.events.onUnexpectedExit?.({ code, signal, pendingMethods });
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    this.rejectAll(new BackendError(`The SSLMem backend process stopped unexpectedly (${how}); it will restart on the next request.`, 'backend-exited'));
+    this.rejectAll(
+      new BackendError(`The SSLMem backend process stopped unexpectedly (${how}); it will restart on the next request.`, 'backend-exited'),
+    );
   }
 
   private rejectAll(err: Error): void {
     const all = [...this.pending.values()];
     this.pending.clear();
-    for (const p of all) { p.detach(); p.reject(err); }
+    for (const p of all) {
+      p.detach();
+      p.reject(err);
+    }
   }
 }

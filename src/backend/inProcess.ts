@@ -7,11 +7,20 @@ import { BackendServer } from './server';
 export function inProcessTransport(): TransportFactory {
   return (events) => {
     let alive = true;
-    const server = new BackendServer((msg) => { if (alive) queueMicrotask(() => events.onMessage(structuredClone(msg))); });
+    const server = new BackendServer((msg) => {
+      if (alive) queueMicrotask(() => events.onMessage(structuredClone(msg)));
+    });
     return {
       pid: process.pid,
-      send: (msg) => { if (alive) server.handle(structuredClone(msg)); },
-      kill: () => { if (!alive) return; alive = false; server.cancelAll(); events.onExit(0, null); },
+      send: (msg) => {
+        if (alive) server.handle(structuredClone(msg));
+      },
+      kill: () => {
+        if (!alive) return;
+        alive = false;
+        server.cancelAll();
+        events.onExit(0, null);
+      },
     };
   };
 }

@@ -9,7 +9,14 @@ import { versionInfo } from './versionInfo';
 import { resumeSslmemJob, runSslmemJob, stageSslmemJob, validateResumeParams, validateRunParams, validateStageParams } from './sslmemJobs';
 import { retrainSslmemJob, validateRetrainParams } from './retrainJob';
 import { scoreImportedJob, validateScoreImportedParams } from './scoreJob';
-import { historySslmemJob, layersSslmemJob, unitsSslmemJob, validateHistoryParams, validateLayersParams, validateUnitsParams } from './layersJob';
+import {
+  historySslmemJob,
+  layersSslmemJob,
+  unitsSslmemJob,
+  validateHistoryParams,
+  validateLayersParams,
+  validateUnitsParams,
+} from './layersJob';
 
 export interface JobDefinition<M extends MethodName> {
   /** Turns untrusted wire params into typed params, or throws BackendError('invalid-params'). */
@@ -19,10 +26,7 @@ export interface JobDefinition<M extends MethodName> {
 
 export type JobTable = { [M in MethodName]: JobDefinition<M> };
 
-function defineJob<M extends MethodName>(
-  validate: JobDefinition<M>['validate'],
-  run: JobDefinition<M>['run'],
-): JobDefinition<M> {
+function defineJob<M extends MethodName>(validate: JobDefinition<M>['validate'], run: JobDefinition<M>['run']): JobDefinition<M> {
   return { validate, run };
 }
 
@@ -42,14 +46,23 @@ function intParam(params: Record<string, unknown>, name: string, dflt: number, m
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new BackendError('cancelled', 'cancelled'));
-    const onAbort = () => { clearTimeout(timer); reject(new BackendError('cancelled', 'cancelled')); };
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new BackendError('cancelled', 'cancelled'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
 export const jobs: JobTable = {
-  version: defineJob<'version'>(() => ({}), async () => versionInfo()),
+  version: defineJob<'version'>(
+    () => ({}),
+    async () => versionInfo(),
+  ),
 
   ping: defineJob<'ping'>(
     (p) => (p.echo === undefined || typeof p.echo === 'string' ? { echo: p.echo as string | undefined } : invalid('echo must be a string')),

@@ -1,6 +1,13 @@
 // The `layersSslmem`, `unitsSslmem` and `historySslmem` backend jobs (issue 16): validate untrusted wire params, then run the
 // engine's layer analyses (src/engine/layers/) with progress events and cancellation.
-import { BackendError, type AnalysisProgress, type AnalysisResult, type HistorySslmemParams, type LayersSslmemParams, type UnitsSslmemParams } from '../protocol/backend';
+import {
+  BackendError,
+  type AnalysisProgress,
+  type AnalysisResult,
+  type HistorySslmemParams,
+  type LayersSslmemParams,
+  type UnitsSslmemParams,
+} from '../protocol/backend';
 import { computeLayerMem, computeOverTraining, computeUnitMem, parsePointSet } from '../engine/layers';
 import type { JobContext } from './job-context';
 import { runtimeParams, str } from './sslmemJobs';
@@ -18,7 +25,13 @@ function oneOf<T extends string>(p: Record<string, unknown>, name: string, allow
 
 function pointSet(p: Record<string, unknown>): string | undefined {
   const set = str(p, 'set', false);
-  if (set !== undefined) { try { parsePointSet(set); } catch (e) { invalid((e as Error).message); } }
+  if (set !== undefined) {
+    try {
+      parsePointSet(set);
+    } catch (e) {
+      invalid((e as Error).message);
+    }
+  }
   return set;
 }
 
@@ -28,10 +41,16 @@ export function validateLayersParams(p: Record<string, unknown>): LayersSslmemPa
 
 export function validateUnitsParams(p: Record<string, unknown>): UnitsSslmemParams {
   const a = p.augmentations;
-  if (a !== undefined && (!Number.isInteger(a) || (a as number) < 1 || (a as number) > 1000)) invalid('augmentations must be an integer in [1, 1000]');
+  if (a !== undefined && (!Number.isInteger(a) || (a as number) < 1 || (a as number) > 1000))
+    invalid('augmentations must be an integer in [1, 1000]');
   return {
-    runDir: str(p, 'runDir')!, encoder: str(p, 'encoder', false), set: pointSet(p), augmentations: a as number | undefined,
-    rest: oneOf(p, 'rest', ['mean', 'median'] as const), negative: oneOf(p, 'negative', ['exclude', 'shift'] as const), ...runtimeParams(p),
+    runDir: str(p, 'runDir')!,
+    encoder: str(p, 'encoder', false),
+    set: pointSet(p),
+    augmentations: a as number | undefined,
+    rest: oneOf(p, 'rest', ['mean', 'median'] as const),
+    negative: oneOf(p, 'negative', ['exclude', 'shift'] as const),
+    ...runtimeParams(p),
   };
 }
 
@@ -40,19 +59,32 @@ export function validateHistoryParams(p: Record<string, unknown>): HistorySslmem
 }
 
 const hooks = (ctx: JobContext<AnalysisProgress>) => ({
-  signal: ctx.signal, log: (m: string) => ctx.log('info', m),
+  signal: ctx.signal,
+  log: (m: string) => ctx.log('info', m),
   onProgress: (stage: string, done: number, total: number) => ctx.progress({ stage, done, total }),
 });
 
 export function layersSslmemJob(p: LayersSslmemParams, ctx: JobContext<AnalysisProgress>): Promise<AnalysisResult> {
-  return computeLayerMem({ runDir: p.runDir, set: p.set ? parsePointSet(p.set) : undefined, reduce: p.reduce }, { provider: p.provider, threads: p.threads }, hooks(ctx));
+  return computeLayerMem(
+    { runDir: p.runDir, set: p.set ? parsePointSet(p.set) : undefined, reduce: p.reduce },
+    { provider: p.provider, threads: p.threads },
+    hooks(ctx),
+  );
 }
 
 export function unitsSslmemJob(p: UnitsSslmemParams, ctx: JobContext<AnalysisProgress>): Promise<AnalysisResult> {
-  return computeUnitMem({
-    runDir: p.runDir, encoder: p.encoder, set: p.set ? parsePointSet(p.set) : undefined,
-    augmentations: p.augmentations, rest: p.rest, negative: p.negative,
-  }, { provider: p.provider, threads: p.threads }, hooks(ctx));
+  return computeUnitMem(
+    {
+      runDir: p.runDir,
+      encoder: p.encoder,
+      set: p.set ? parsePointSet(p.set) : undefined,
+      augmentations: p.augmentations,
+      rest: p.rest,
+      negative: p.negative,
+    },
+    { provider: p.provider, threads: p.threads },
+    hooks(ctx),
+  );
 }
 
 export function historySslmemJob(p: HistorySslmemParams, ctx: JobContext<AnalysisProgress>): Promise<AnalysisResult> {

@@ -8,7 +8,9 @@ if (!process.send) {
   process.exit(2);
 }
 const send = process.send.bind(process);
-const server = new BackendServer((msg) => { send(msg); });
+const server = new BackendServer((msg) => {
+  send(msg);
+});
 
 process.on('message', (msg) => server.handle(msg));
 
@@ -16,7 +18,10 @@ process.on('message', (msg) => server.handle(msg));
 // CLI's child would die before the CLI could cancel its job cleanly: ignore SIGINT here, and exit when the
 // parent goes away (IPC disconnect) instead.
 process.on('SIGINT', () => server.log('debug', 'SIGINT ignored; the parent cancels jobs over IPC'));
-process.on('disconnect', () => { server.cancelAll(); process.exit(0); });
+process.on('disconnect', () => {
+  server.cancelAll();
+  process.exit(0);
+});
 
 process.on('uncaughtException', (err) => {
   // Report, then die: the host restarts a fresh process on its next request rather than trusting this one.

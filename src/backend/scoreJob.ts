@@ -21,11 +21,20 @@ function optionalInt(p: Record<string, unknown>, name: string, min: number, max:
 
 export function validateScoreImportedParams(p: Record<string, unknown>): ScoreImportedParams {
   const augment = p.augment;
-  if (augment !== undefined && !AUGMENTS.includes(augment as (typeof AUGMENTS)[number])) invalid(`augment must be one of ${AUGMENTS.join(', ')}`);
+  if (augment !== undefined && !AUGMENTS.includes(augment as (typeof AUGMENTS)[number]))
+    invalid(`augment must be one of ${AUGMENTS.join(', ')}`);
   return {
-    f: str(p, 'f')!, g: str(p, 'g')!, data: str(p, 'data')!, splitFile: str(p, 'splitFile')!, storeDir: str(p, 'storeDir')!,
-    cacheDir: str(p, 'cacheDir', false), pairs: optionalInt(p, 'pairs', 1, 1000), seed: optionalInt(p, 'seed', 0, 2 ** 32 - 1),
-    augment: augment as ScoreImportedParams['augment'], batch: optionalInt(p, 'batch', 1, 65_536), ...runtimeParams(p),
+    f: str(p, 'f')!,
+    g: str(p, 'g')!,
+    data: str(p, 'data')!,
+    splitFile: str(p, 'splitFile')!,
+    storeDir: str(p, 'storeDir')!,
+    cacheDir: str(p, 'cacheDir', false),
+    pairs: optionalInt(p, 'pairs', 1, 1000),
+    seed: optionalInt(p, 'seed', 0, 2 ** 32 - 1),
+    augment: augment as ScoreImportedParams['augment'],
+    batch: optionalInt(p, 'batch', 1, 65_536),
+    ...runtimeParams(p),
   };
 }
 

@@ -1,8 +1,13 @@
 // The backend's message loop, independent of how messages travel: main.ts wires it to Node's IPC
 // channel (child process); the CLI's --in-process mode wires it to a direct function call.
 import {
-  BackendError, isHostToBackend, isMethodName,
-  type BackendToHost, type LogLevel, type MethodName, type WireError,
+  BackendError,
+  isHostToBackend,
+  isMethodName,
+  type BackendToHost,
+  type LogLevel,
+  type MethodName,
+  type WireError,
 } from '../protocol/backend';
 import { jobs, type JobDefinition } from './jobs';
 import { ProviderUnavailableError } from '../engine/runtime/providers';
@@ -26,7 +31,10 @@ export class BackendServer {
     }
     if (msg.kind === 'cancel') {
       const ctl = this.running.get(msg.id);
-      if (ctl) { this.log('info', `cancel requested`, msg.id); ctl.abort(); }
+      if (ctl) {
+        this.log('info', `cancel requested`, msg.id);
+        ctl.abort();
+      }
       return; // cancelling a finished request is normal (a race), not an error
     }
     if (this.running.has(msg.id)) {
@@ -49,7 +57,9 @@ export class BackendServer {
     try {
       const params = job.validate(rawParams);
       const result = await job.run(params, {
-        progress: (data) => { if (!ctl.signal.aborted) this.send({ kind: 'progress', id, data }); },
+        progress: (data) => {
+          if (!ctl.signal.aborted) this.send({ kind: 'progress', id, data });
+        },
         signal: ctl.signal,
         log: (level, message) => this.log(level, message, id),
       });
@@ -72,11 +82,14 @@ export class BackendServer {
   private fail(id: number, err: unknown): void {
     // A provider the user asked for that cannot run keeps its own code, so the CLI can exit 2 (a setting to
     // change, not a crash) even when the job ran in the forked backend process.
-    const error: WireError = err instanceof BackendError
-      ? { message: err.message, code: err.code }
-      : err instanceof ProviderUnavailableError ? { message: err.message, code: 'provider-unavailable' }
-        : err instanceof UntrustedManifestPathError ? { message: err.message, code: 'untrusted-path', path: err.path }
-        : { message: errorText(err), code: 'job-failed' };
+    const error: WireError =
+      err instanceof BackendError
+        ? { message: err.message, code: err.code }
+        : err instanceof ProviderUnavailableError
+          ? { message: err.message, code: 'provider-unavailable' }
+          : err instanceof UntrustedManifestPathError
+            ? { message: err.message, code: 'untrusted-path', path: err.path }
+            : { message: errorText(err), code: 'job-failed' };
     this.send({ kind: 'response', id, ok: false, error });
   }
 
@@ -91,5 +104,9 @@ function errorText(err: unknown): string {
 }
 
 function safeJson(x: unknown): string {
-  try { return JSON.stringify(x)?.slice(0, 200) ?? String(x); } catch { return String(x); }
+  try {
+    return JSON.stringify(x)?.slice(0, 200) ?? String(x);
+  } catch {
+    return String(x);
+  }
 }

@@ -1,7 +1,16 @@
 // The SSLMem jobs of the backend: validate untrusted wire params, then hand over to the engine's pipeline.
 // This file is the only place the backend knows about SSLMem; the engine knows nothing of the protocol.
 import * as path from 'node:path';
-import { BackendError, type ExecutorSetting, type ResumeSslmemParams, type RunSslmemParams, type RunProgress, type RunResult, type RuntimeParams, type StageSslmemParams } from '../protocol/backend';
+import {
+  BackendError,
+  type ExecutorSetting,
+  type ResumeSslmemParams,
+  type RunSslmemParams,
+  type RunProgress,
+  type RunResult,
+  type RuntimeParams,
+  type StageSslmemParams,
+} from '../protocol/backend';
 import { resumeRun, runStage, startRun } from '../engine/sslmem/pipeline';
 import { slurmOptionsProblem, type SlurmOptions } from '../engine/sslmem/cluster/slurm-options';
 import type { RuntimeOptions } from '../engine/sslmem/run-hooks';
@@ -24,15 +33,25 @@ const OVERRIDABLE: Record<string, (v: unknown) => boolean> = {
   seedPairs: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 16,
   scoring: (v) => typeof v === 'object' && v !== null,
   split: (v) => typeof v === 'object' && v !== null,
-  model: (v) => typeof v === 'object' && v !== null && isModelKind((v as { kind?: unknown }).kind) && numericOptions((v as { options?: unknown }).options),
-  method: (v) => typeof v === 'object' && v !== null && isMethodKind((v as { kind?: unknown }).kind) && numericOptions((v as { options?: unknown }).options),
+  model: (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    isModelKind((v as { kind?: unknown }).kind) &&
+    numericOptions((v as { options?: unknown }).options),
+  method: (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    isMethodKind((v as { kind?: unknown }).kind) &&
+    numericOptions((v as { options?: unknown }).options),
   augment: (v) => RECIPE_NAMES.includes(v as RecipeName),
   snapshots: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1000,
 };
 
 /** Model and method options are numbers only (widths, sizes); the model builders check their ranges. */
 function numericOptions(o: unknown): boolean {
-  return o === undefined || (typeof o === 'object' && o !== null && Object.values(o).every((x) => typeof x === 'number' && Number.isFinite(x)));
+  return (
+    o === undefined || (typeof o === 'object' && o !== null && Object.values(o).every((x) => typeof x === 'number' && Number.isFinite(x)))
+  );
 }
 
 function invalid(message: string): never {
@@ -49,7 +68,8 @@ export function runtimeParams(p: Record<string, unknown>): RuntimeParams {
   const provider = p.provider ?? 'auto';
   if (!isProviderSetting(provider)) invalid(`provider must be one of ${PROVIDERS.join(', ')}`);
   const threads = p.threads;
-  if (threads !== undefined && (!Number.isInteger(threads) || (threads as number) < 0 || (threads as number) > 256)) invalid('threads must be an integer in [0, 256]');
+  if (threads !== undefined && (!Number.isInteger(threads) || (threads as number) < 0 || (threads as number) > 256))
+    invalid('threads must be an integer in [0, 256]');
   return { provider, threads: threads as number | undefined };
 }
 
@@ -93,11 +113,22 @@ export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
   const seed = p.seed;
   if (seed !== undefined && (!Number.isInteger(seed) || (seed as number) < 0)) invalid('seed must be a non-negative integer');
   // The merged config's full check (scoring fields, split sizes, model options and size) answers here, before a job starts.
-  try { resolvePreset(preset, overrides as Partial<SslmemConfig>); } catch (e) { invalid((e as Error).message); }
+  try {
+    resolvePreset(preset, overrides as Partial<SslmemConfig>);
+  } catch (e) {
+    invalid((e as Error).message);
+  }
   return {
-    data: str(p, 'data')!, preset, storeDir: str(p, 'storeDir')!, seed: seed as number | undefined,
-    splitFile: str(p, 'splitFile', false), cacheDir: str(p, 'cacheDir', false), overrides: overrides as Record<string, unknown>,
-    ...wholeParams(p), ...runtimeParams(p), executor: executorParam(p),
+    data: str(p, 'data')!,
+    preset,
+    storeDir: str(p, 'storeDir')!,
+    seed: seed as number | undefined,
+    splitFile: str(p, 'splitFile', false),
+    cacheDir: str(p, 'cacheDir', false),
+    overrides: overrides as Record<string, unknown>,
+    ...wholeParams(p),
+    ...runtimeParams(p),
+    executor: executorParam(p),
   };
 }
 
@@ -107,11 +138,17 @@ function wholeParams(p: Record<string, unknown>): Pick<RunSslmemParams, 'mode' |
   if (mode !== 'paper' && mode !== 'whole') invalid(`mode must be 'paper' or 'whole', got ${JSON.stringify(mode)}`);
   const { encoders, control, fdr } = p;
   if (mode === 'paper') {
-    if (encoders !== undefined || control !== undefined || fdr !== undefined) invalid('encoders, control and fdr belong to mode \'whole\'');
+    if (encoders !== undefined || control !== undefined || fdr !== undefined) invalid("encoders, control and fdr belong to mode 'whole'");
     return { mode };
   }
   if (p.splitFile !== undefined) invalid('a whole-dataset run draws its own design; it takes no split file');
-  if (encoders !== undefined && (!Number.isInteger(encoders) || (encoders as number) < MIN_ENCODERS || (encoders as number) > MAX_ENCODERS || (encoders as number) % 2 !== 0)) {
+  if (
+    encoders !== undefined &&
+    (!Number.isInteger(encoders) ||
+      (encoders as number) < MIN_ENCODERS ||
+      (encoders as number) > MAX_ENCODERS ||
+      (encoders as number) % 2 !== 0)
+  ) {
     invalid(`encoders must be an even number from ${MIN_ENCODERS} to ${MAX_ENCODERS}`);
   }
   if (control !== undefined && (!Number.isInteger(control) || (control as number) < 2)) invalid('control must be a whole number >= 2');
@@ -121,7 +158,8 @@ function wholeParams(p: Record<string, unknown>): Pick<RunSslmemParams, 'mode' |
 
 export function validateResumeParams(p: Record<string, unknown>): ResumeSslmemParams {
   const confirmed = p.confirmed ?? [];
-  if (!Array.isArray(confirmed) || !confirmed.every((c) => typeof c === 'string' && c.length > 0)) invalid('confirmed must be a list of paths');
+  if (!Array.isArray(confirmed) || !confirmed.every((c) => typeof c === 'string' && c.length > 0))
+    invalid('confirmed must be a list of paths');
   return { runDir: str(p, 'runDir')!, confirmed: confirmed as string[], ...runtimeParams(p), executor: executorParam(p) };
 }
 
@@ -138,8 +176,13 @@ export function runSslmemJob(p: RunSslmemParams, ctx: JobContext<RunProgress>): 
   const { provider, threads, overrides, executor, mode, encoders, control, fdr, ...request } = p;
   if (mode === 'whole') {
     // Whole-dataset runs train their m encoders here; the Slurm executor knows the paper protocol's stages only.
-    if (executor?.kind === 'slurm') throw new BackendError('the Slurm executor runs paper-mode runs only (for now); run whole-dataset mode locally', 'invalid-params');
-    return startWholeRun({ ...request, overrides: overrides as Partial<SslmemConfig>, encoders, control, fdr }, { provider, threads }, hooks(ctx));
+    if (executor?.kind === 'slurm')
+      throw new BackendError('the Slurm executor runs paper-mode runs only (for now); run whole-dataset mode locally', 'invalid-params');
+    return startWholeRun(
+      { ...request, overrides: overrides as Partial<SslmemConfig>, encoders, control, fdr },
+      { provider, threads },
+      hooks(ctx),
+    );
   }
   return startRun({ ...request, overrides: overrides as Partial<SslmemConfig> }, runtimeOf({ provider, threads, executor }), hooks(ctx));
 }

@@ -3,27 +3,48 @@
 // a usage error, so a typo never silently falls back to a default.
 
 export type OptionType = 'boolean' | 'string' | 'number';
-export interface OptionSpec { type: OptionType; short?: string; description: string; placeholder?: string }
+export interface OptionSpec {
+  type: OptionType;
+  short?: string;
+  description: string;
+  placeholder?: string;
+}
 export type OptionsSpec = Record<string, OptionSpec>;
 
 type ValueOf<T extends OptionType> = T extends 'boolean' ? boolean : T extends 'number' ? number : string;
 export type OptionValues<S extends OptionsSpec> = { [K in keyof S]?: ValueOf<S[K]['type']> };
-export interface ParsedArgs<S extends OptionsSpec> { options: OptionValues<S>; positionals: string[] }
+export interface ParsedArgs<S extends OptionsSpec> {
+  options: OptionValues<S>;
+  positionals: string[];
+}
 
 /** A mistake in how the command was called: reported with usage help and exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string) { super(message); this.name = 'UsageError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }
 
 export function parseArgs<S extends OptionsSpec>(argv: readonly string[], spec: S): ParsedArgs<S> {
   const options: Record<string, string | number | boolean> = {};
   const positionals: string[] = [];
-  const byShort = new Map(Object.entries(spec).filter(([, o]) => o.short).map(([name, o]) => [o.short as string, name]));
+  const byShort = new Map(
+    Object.entries(spec)
+      .filter(([, o]) => o.short)
+      .map(([name, o]) => [o.short as string, name]),
+  );
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--') { positionals.push(...argv.slice(i + 1)); break; }
-    if (!arg.startsWith('-') || arg === '-') { positionals.push(arg); continue; }
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
 
     let name: string;
     let inline: string | undefined;
@@ -44,7 +65,8 @@ export function parseArgs<S extends OptionsSpec>(argv: readonly string[], spec: 
     const opt = spec[name];
     if (!opt) throw new UsageError(`unknown option '--${name}'`);
     if (opt.type === 'boolean') {
-      if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`--${name} takes no value (or =true / =false)`);
+      if (inline !== undefined && inline !== 'true' && inline !== 'false')
+        throw new UsageError(`--${name} takes no value (or =true / =false)`);
       options[name] = inline !== 'false';
       continue;
     }

@@ -19,7 +19,9 @@ export async function withBackend<T>(
 ): Promise<T> {
   const factory = opts['in-process'] ? inProcessTransport() : childProcessTransport(path.join(io.distDir, 'backend.js'));
   const client = new BackendClient(factory, {
-    onLog: (m) => { if (opts.verbose || m.level === 'error') io.err(`[backend ${m.level}] ${m.message}\n`); },
+    onLog: (m) => {
+      if (opts.verbose || m.level === 'error') io.err(`[backend ${m.level}] ${m.message}\n`);
+    },
   });
   try {
     return await body(client);

@@ -38,8 +38,10 @@ export function cancelOnInterrupt(io: CliIO, message: string): { signal: AbortSi
   const abort = new AbortController();
   let interrupts = 0;
   const unsubscribe = io.onInterrupt(() => {
-    if (++interrupts === 1) { io.err(`\n${message}\n`); abort.abort(); }
-    else process.exit(EXIT.cancelled);
+    if (++interrupts === 1) {
+      io.err(`\n${message}\n`);
+      abort.abort();
+    } else process.exit(EXIT.cancelled);
   });
   return { signal: abort.signal, unsubscribe };
 }

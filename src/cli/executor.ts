@@ -5,27 +5,50 @@ import type { ExecutorSetting } from '../protocol/backend';
 import { slurmOptionsProblem } from '../engine/sslmem/cluster/slurm-options';
 
 export const executorOptions = {
-  executor: { type: 'string', description: 'where the training stages run: local (default) | slurm (one job array; split, scoring and report run here)', placeholder: 'kind' },
+  executor: {
+    type: 'string',
+    description: 'where the training stages run: local (default) | slurm (one job array; split, scoring and report run here)',
+    placeholder: 'kind',
+  },
   partition: { type: 'string', description: 'slurm: partition (sbatch --partition)', placeholder: 'name' },
   account: { type: 'string', description: 'slurm: account to charge (sbatch --account)', placeholder: 'name' },
   time: { type: 'string', description: 'slurm: time limit per training task, HH:MM:SS (sbatch --time)', placeholder: 'limit' },
   gres: { type: 'string', description: 'slurm: generic resources per task, e.g. gpu:1 (sbatch --gres)', placeholder: 'spec' },
   'cpus-per-task': { type: 'number', description: 'slurm: CPUs per task (sbatch --cpus-per-task)', placeholder: 'n' },
-  'sbatch-template': { type: 'string', description: 'slurm: a file whose #SBATCH lines are added to the job script (--qos, --mem, …)', placeholder: 'file' },
+  'sbatch-template': {
+    type: 'string',
+    description: 'slurm: a file whose #SBATCH lines are added to the job script (--qos, --mem, …)',
+    placeholder: 'file',
+  },
 } satisfies OptionsSpec;
 
-type ExecutorFlags = { executor?: string; partition?: string; account?: string; time?: string; gres?: string; 'cpus-per-task'?: number; 'sbatch-template'?: string };
+type ExecutorFlags = {
+  executor?: string;
+  partition?: string;
+  account?: string;
+  time?: string;
+  gres?: string;
+  'cpus-per-task'?: number;
+  'sbatch-template'?: string;
+};
 
 export function executorFrom(o: ExecutorFlags): ExecutorSetting | undefined {
-  const slurmFlags = (['partition', 'account', 'time', 'gres', 'cpus-per-task', 'sbatch-template'] as const).filter((k) => o[k] !== undefined);
+  const slurmFlags = (['partition', 'account', 'time', 'gres', 'cpus-per-task', 'sbatch-template'] as const).filter(
+    (k) => o[k] !== undefined,
+  );
   if (o.executor === undefined || o.executor === 'local') {
     if (slurmFlags.length) throw new UsageError(`--${slurmFlags[0]} needs --executor slurm`);
     return o.executor === 'local' ? { kind: 'local' } : undefined;
   }
   if (o.executor !== 'slurm') throw new UsageError(`--executor must be local or slurm, got '${o.executor}'`);
   const setting = {
-    kind: 'slurm' as const, partition: o.partition, account: o.account, time: o.time, gres: o.gres,
-    cpusPerTask: o['cpus-per-task'], template: o['sbatch-template'] ? path.resolve(o['sbatch-template']) : undefined,
+    kind: 'slurm' as const,
+    partition: o.partition,
+    account: o.account,
+    time: o.time,
+    gres: o.gres,
+    cpusPerTask: o['cpus-per-task'],
+    template: o['sbatch-template'] ? path.resolve(o['sbatch-template']) : undefined,
   };
   const problem = slurmOptionsProblem(setting);
   if (problem) throw new UsageError(problem);

@@ -8,13 +8,19 @@ import { BackendError } from '../protocol/backend';
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h') { io.out(overview(commands)); return EXIT.ok; }
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.out(overview(commands));
+    return EXIT.ok;
+  }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
     io.err(`sslmem: unknown command '${name}'. Run 'sslmem help' for the list of commands.\n`);
     return EXIT.usage;
   }
-  if (rest.includes('--help') || rest.includes('-h')) { io.out(usageOf(cmd)); return EXIT.ok; }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(usageOf(cmd));
+    return EXIT.ok;
+  }
   try {
     return await cmd.run(parseArgs(rest, cmd.options), io);
   } catch (err) {

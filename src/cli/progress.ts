@@ -9,13 +9,22 @@ export function renderBar(done: number, total: number, width = 30): string {
 
 export class ProgressLine {
   private lastDecile = -1;
-  constructor(private readonly write: (text: string) => void, private readonly isTTY: boolean) {}
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly isTTY: boolean,
+  ) {}
 
   update(done: number, total: number, message: string): void {
     const line = `${renderBar(done, total)} ${message}`;
-    if (this.isTTY) { this.write(`\r\x1b[2K${line}`); return; }
+    if (this.isTTY) {
+      this.write(`\r\x1b[2K${line}`);
+      return;
+    }
     const decile = total > 0 ? Math.floor((10 * done) / total) : 0;
-    if (decile !== this.lastDecile) { this.lastDecile = decile; this.write(`${line}\n`); }
+    if (decile !== this.lastDecile) {
+      this.lastDecile = decile;
+      this.write(`${line}\n`);
+    }
   }
 
   /** Ends the in-place line so the next output starts on a fresh line. */

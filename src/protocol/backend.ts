@@ -7,7 +7,10 @@
 /** Bump when a message shape changes incompatibly; the backend reports it in `version`. */
 export const PROTOCOL_VERSION = 1;
 
-export interface SupportedBackend { name: string; bundled: boolean }
+export interface SupportedBackend {
+  name: string;
+  bundled: boolean;
+}
 
 export interface VersionInfo {
   protocolVersion: number;
@@ -20,9 +23,20 @@ export interface VersionInfo {
   arch: string;
 }
 
-export interface SelfCheckParams { steps: number; stepMs: number }
-export interface SelfCheckProgress { step: number; steps: number; message: string }
-export interface SelfCheckResult { stepsDone: number; elapsedMs: number; pid: number }
+export interface SelfCheckParams {
+  steps: number;
+  stepMs: number;
+}
+export interface SelfCheckProgress {
+  step: number;
+  steps: number;
+  message: string;
+}
+export interface SelfCheckResult {
+  stepsDone: number;
+  elapsedMs: number;
+  pid: number;
+}
 
 import type { RuntimeParams } from './runtime-params';
 export type { RuntimeParams } from './runtime-params';
@@ -68,8 +82,16 @@ export interface StageSslmemParams extends RuntimeParams {
 }
 /** Score with imported ONNX encoders f and g (images [B,C,H,W] -> [B,D]) on a dataset and a given split. */
 export interface ScoreImportedParams extends RuntimeParams {
-  f: string; g: string; data: string; splitFile: string; storeDir: string;
-  cacheDir?: string; pairs?: number; seed?: number; augment?: 'simclr' | 'fashion-mnist' | 'mild' | 'weak' | 'none'; batch?: number;
+  f: string;
+  g: string;
+  data: string;
+  splitFile: string;
+  storeDir: string;
+  cacheDir?: string;
+  pairs?: number;
+  seed?: number;
+  augment?: 'simclr' | 'fashion-mnist' | 'mild' | 'weak' | 'none';
+  batch?: number;
 }
 
 /** Progress of a run, as the engine reports it (plain JSON): the pipeline's events as they are. */
@@ -132,21 +154,41 @@ export type ErrorCode =
   | 'untrusted' // host side: a job was refused in an untrusted workspace
   | 'protocol'; // a malformed message
 
-export interface WireError { message: string; code: ErrorCode; /** With 'untrusted-path': the path to confirm. */ path?: string }
+export interface WireError {
+  message: string;
+  code: ErrorCode;
+  /** With 'untrusted-path': the path to confirm. */ path?: string;
+}
 
 // ---- host -> backend ----
-export interface RequestMessage<M extends MethodName = MethodName> { kind: 'request'; id: number; method: M; params: ParamsOf<M> }
-export interface CancelMessage { kind: 'cancel'; id: number }
+export interface RequestMessage<M extends MethodName = MethodName> {
+  kind: 'request';
+  id: number;
+  method: M;
+  params: ParamsOf<M>;
+}
+export interface CancelMessage {
+  kind: 'cancel';
+  id: number;
+}
 export type HostToBackend = RequestMessage | CancelMessage;
 
 // ---- backend -> host ----
 export type ResponseMessage =
-  | { kind: 'response'; id: number; ok: true; result: unknown }
-  | { kind: 'response'; id: number; ok: false; error: WireError };
-export interface ProgressMessage { kind: 'progress'; id: number; data: unknown }
+  { kind: 'response'; id: number; ok: true; result: unknown } | { kind: 'response'; id: number; ok: false; error: WireError };
+export interface ProgressMessage {
+  kind: 'progress';
+  id: number;
+  data: unknown;
+}
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 /** `id` ties a log line to the request it came from, when there is one. */
-export interface LogMessage { kind: 'log'; level: LogLevel; message: string; id?: number }
+export interface LogMessage {
+  kind: 'log';
+  level: LogLevel;
+  message: string;
+  id?: number;
+}
 export type BackendToHost = ResponseMessage | ProgressMessage | LogMessage;
 
 // ---- guards: both ends check what arrives, since a bad message must not crash either process ----
@@ -173,7 +215,9 @@ export function isBackendToHost(x: unknown): x is BackendToHost {
     case 'progress':
       return isId(x.id) && 'data' in x;
     case 'log':
-      return typeof x.level === 'string' && LOG_LEVELS.includes(x.level) && typeof x.message === 'string' && (x.id === undefined || isId(x.id));
+      return (
+        typeof x.level === 'string' && LOG_LEVELS.includes(x.level) && typeof x.message === 'string' && (x.id === undefined || isId(x.id))
+      );
     default:
       return false;
   }
@@ -181,7 +225,11 @@ export function isBackendToHost(x: unknown): x is BackendToHost {
 
 /** An error that carries a protocol error code across the process boundary. */
 export class BackendError extends Error {
-  constructor(message: string, readonly code: ErrorCode, readonly path?: string) {
+  constructor(
+    message: string,
+    readonly code: ErrorCode,
+    readonly path?: string,
+  ) {
     super(message);
     this.name = 'BackendError';
   }

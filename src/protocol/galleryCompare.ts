@@ -32,7 +32,9 @@ export interface PairSummary {
   labelA: string;
   labelB: string;
   /** Samples in both galleries, and those only one side scored (left out). */
-  shared: number; onlyA: number; onlyB: number;
+  shared: number;
+  onlyA: number;
+  onlyB: number;
   pearson: number | null;
   spearman: number | null;
   meanDelta: number | null;
@@ -59,37 +61,73 @@ const isSide = (x: unknown): x is Side => x === 'a' || x === 'b';
 export function isGalleryCompareToHost(x: unknown): x is GalleryCompareToHost {
   if (!isObject(x)) return false;
   switch (x.type) {
-    case 'ready': return Object.keys(x).length === 1;
+    case 'ready':
+      return Object.keys(x).length === 1;
     case 'getRows':
-      return isSide(x.side) && isIntIn(x.requestId, 0, MAX_INDEX) && isIntIn(x.start, 0, MAX_INDEX) && isIntIn(x.end, 0, MAX_INDEX)
-        && (x.end as number) >= (x.start as number) && (x.end as number) - (x.start as number) <= MAX_PAGE;
-    case 'locate': return isSide(x.side) && isIntIn(x.index, 0, MAX_INDEX);
-    case 'openFile': return isIntIn(x.index, 0, MAX_INDEX);
-    case 'rendered': return isSide(x.side) && isIntIn(x.rows, 0, MAX_PAGE * 10);
-    default: return false;
+      return (
+        isSide(x.side) &&
+        isIntIn(x.requestId, 0, MAX_INDEX) &&
+        isIntIn(x.start, 0, MAX_INDEX) &&
+        isIntIn(x.end, 0, MAX_INDEX) &&
+        (x.end as number) >= (x.start as number) &&
+        (x.end as number) - (x.start as number) <= MAX_PAGE
+      );
+    case 'locate':
+      return isSide(x.side) && isIntIn(x.index, 0, MAX_INDEX);
+    case 'openFile':
+      return isIntIn(x.index, 0, MAX_INDEX);
+    case 'rendered':
+      return isSide(x.side) && isIntIn(x.rows, 0, MAX_PAGE * 10);
+    default:
+      return false;
   }
 }
 
 const isNumOrNull = (x: unknown) => x === null || isFiniteNumber(x);
 
 function isPairRow(x: unknown): x is PairRow {
-  return isObject(x) && isIntIn(x.index, 0, MAX_INDEX) && typeof x.path === 'string' && typeof x.thumb === 'string'
-    && isIntIn(x.rank, 1, MAX_INDEX) && isIntIn(x.otherRank, 1, MAX_INDEX) && typeof x.subset === 'string'
-    && typeof x.score === 'number' && typeof x.other === 'number' && typeof x.delta === 'number'
-    && (x.removed === undefined || typeof x.removed === 'boolean');
+  return (
+    isObject(x) &&
+    isIntIn(x.index, 0, MAX_INDEX) &&
+    typeof x.path === 'string' &&
+    typeof x.thumb === 'string' &&
+    isIntIn(x.rank, 1, MAX_INDEX) &&
+    isIntIn(x.otherRank, 1, MAX_INDEX) &&
+    typeof x.subset === 'string' &&
+    typeof x.score === 'number' &&
+    typeof x.other === 'number' &&
+    typeof x.delta === 'number' &&
+    (x.removed === undefined || typeof x.removed === 'boolean')
+  );
 }
 
 export function isHostToGalleryCompare(x: unknown): x is HostToGalleryCompare {
   if (!isObject(x)) return false;
   switch (x.type) {
     case 'init':
-      return typeof x.title === 'string' && typeof x.labelA === 'string' && typeof x.labelB === 'string' && typeof x.note === 'string'
-        && [x.shared, x.onlyA, x.onlyB].every((n) => isIntIn(n, 0, MAX_INDEX)) && [x.pearson, x.spearman, x.meanDelta].every(isNumOrNull);
+      return (
+        typeof x.title === 'string' &&
+        typeof x.labelA === 'string' &&
+        typeof x.labelB === 'string' &&
+        typeof x.note === 'string' &&
+        [x.shared, x.onlyA, x.onlyB].every((n) => isIntIn(n, 0, MAX_INDEX)) &&
+        [x.pearson, x.spearman, x.meanDelta].every(isNumOrNull)
+      );
     case 'page':
-      return isSide(x.side) && isIntIn(x.requestId, 0, MAX_INDEX) && isIntIn(x.start, 0, MAX_INDEX) && isIntIn(x.total, 0, MAX_INDEX)
-        && Array.isArray(x.rows) && x.rows.length <= MAX_PAGE && x.rows.every(isPairRow);
-    case 'located': return isSide(x.side) && isIntIn(x.index, 0, MAX_INDEX) && isIntIn(x.pos, -1, MAX_INDEX);
-    case 'notice': return typeof x.text === 'string';
-    default: return false;
+      return (
+        isSide(x.side) &&
+        isIntIn(x.requestId, 0, MAX_INDEX) &&
+        isIntIn(x.start, 0, MAX_INDEX) &&
+        isIntIn(x.total, 0, MAX_INDEX) &&
+        Array.isArray(x.rows) &&
+        x.rows.length <= MAX_PAGE &&
+        x.rows.every(isPairRow)
+      );
+    case 'located':
+      return isSide(x.side) && isIntIn(x.index, 0, MAX_INDEX) && isIntIn(x.pos, -1, MAX_INDEX);
+    case 'notice':
+      return typeof x.text === 'string';
+    default:
+      return false;
   }
 }

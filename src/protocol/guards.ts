@@ -3,7 +3,8 @@
 
 export { isObject } from '../engine/util/guards';
 
-export const isIntIn = (x: unknown, lo: number, hi: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
+export const isIntIn = (x: unknown, lo: number, hi: number): x is number =>
+  typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
 
 export const isStringArray = (x: unknown, maxLength = 10_000): x is string[] =>
   Array.isArray(x) && x.length <= maxLength && x.every((s) => typeof s === 'string');

@@ -19,7 +19,18 @@ export interface UnitsSslmemParams extends RuntimeParams {
   negative?: 'exclude' | 'shift';
 }
 /** Memorization over training: scores of a fixed sample at the run's training snapshots (over-training.json). */
-export interface HistorySslmemParams extends RuntimeParams { runDir: string }
-export interface AnalysisProgress { stage: string; done: number; total: number }
+export interface HistorySslmemParams extends RuntimeParams {
+  runDir: string;
+}
+export interface AnalysisProgress {
+  stage: string;
+  done: number;
+  total: number;
+}
 /** `note`: to show with the result (e.g. an imported run's LayerMem has the final layer only). */
-export interface AnalysisResult { runDir: string; status: 'done' | 'cancelled'; file: string | null; note?: string }
+export interface AnalysisResult {
+  runDir: string;
+  status: 'done' | 'cancelled';
+  file: string | null;
+  note?: string;
+}

@@ -2,4 +2,7 @@
 // layers.ts) in its own file so those modules need not import each other.
 import type { ProviderSetting } from '../engine/runtime/providers';
 
-export interface RuntimeParams { provider?: ProviderSetting; threads?: number }
+export interface RuntimeParams {
+  provider?: ProviderSetting;
+  threads?: number;
+}

@@ -68,10 +68,27 @@ export interface GalleryRow {
 }
 
 /** A whole-dataset run's summary for the panel: rows are S_C "scored" and S_E "control" (engine runs/subsets.ts). */
-export interface WholeSummary { encoders: number; control: number; scored: number; fdr: number; memorized: number }
+export interface WholeSummary {
+  encoders: number;
+  control: number;
+  scored: number;
+  fdr: number;
+  memorized: number;
+}
 
-export interface Histogram { lo: number; hi: number; counts: Record<SubsetName, number[]> }
-export interface TestSummary { name: string; t: number | null; p: number | null; meanDifference: number | null; expected: string; holds: boolean }
+export interface Histogram {
+  lo: number;
+  hi: number;
+  counts: Record<SubsetName, number[]>;
+}
+export interface TestSummary {
+  name: string;
+  t: number | null;
+  p: number | null;
+  meanDifference: number | null;
+  expected: string;
+  holds: boolean;
+}
 
 // ---- host -> webview ----
 export interface InitMessage {
@@ -102,11 +119,28 @@ export interface InitMessage {
   /** The dataset is not where the run recorded it (a moved or cloned project); candidate: a workspace folder holding its files. */
   datasetMissing?: { recorded: string; candidate?: string };
 }
-export interface PageMessage { type: 'page'; requestId: number; total: number; start: number; rows: GalleryRow[] }
-export interface MarksMessage { type: 'marks'; keep: number; exclude: number }
-export interface NoticeMessage { type: 'notice'; text: string }
+export interface PageMessage {
+  type: 'page';
+  requestId: number;
+  total: number;
+  start: number;
+  rows: GalleryRow[];
+}
+export interface MarksMessage {
+  type: 'marks';
+  keep: number;
+  exclude: number;
+}
+export interface NoticeMessage {
+  type: 'notice';
+  text: string;
+}
 /** Augmented views of one sample (webview URIs), as the encoders were scored on them. */
-export interface ViewsMessage { type: 'views'; index: number; uris: string[] }
+export interface ViewsMessage {
+  type: 'views';
+  index: number;
+  uris: string[];
+}
 export type HostToScorePanel = InitMessage | PageMessage | MarksMessage | NoticeMessage | ViewsMessage;
 
 // ---- webview -> host ----
@@ -137,49 +171,90 @@ export interface ScorePanelState {
 /** At most this many rows per page request: keeps one message small whatever the page asks for. */
 export const MAX_PAGE = 500;
 const MAX_INDEX = 2 ** 31 - 1;
-const isIndexList = (x: unknown, max = 100_000): x is number[] => Array.isArray(x) && x.length <= max && x.every((v) => isIntIn(v, 0, MAX_INDEX));
+const isIndexList = (x: unknown, max = 100_000): x is number[] =>
+  Array.isArray(x) && x.length <= max && x.every((v) => isIntIn(v, 0, MAX_INDEX));
 
 export function isRowFilter(x: unknown): x is RowFilter {
   if (!isObject(x)) return false;
   const num = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
-  return isStringArray(x.subsets) && x.subsets.every((s) => (SUBSET_NAMES as readonly string[]).includes(s))
-    && isIndexList(x.classes, 10_000) && num(x.min) && num(x.max)
-    && (x.minExclusive === undefined || typeof x.minExclusive === 'boolean')
-    && (x.marks === undefined || ['any', 'keep', 'exclude', 'unmarked'].includes(x.marks as string));
+  return (
+    isStringArray(x.subsets) &&
+    x.subsets.every((s) => (SUBSET_NAMES as readonly string[]).includes(s)) &&
+    isIndexList(x.classes, 10_000) &&
+    num(x.min) &&
+    num(x.max) &&
+    (x.minExclusive === undefined || typeof x.minExclusive === 'boolean') &&
+    (x.marks === undefined || ['any', 'keep', 'exclude', 'unmarked'].includes(x.marks as string))
+  );
 }
 
 export function isScorePanelToHost(x: unknown): x is ScorePanelToHost {
   if (!isObject(x)) return false;
   switch (x.type) {
-    case 'ready': case 'relinkDataset': return true;
+    case 'ready':
+    case 'relinkDataset':
+      return true;
     case 'getRows':
-      return isIntIn(x.requestId, 0, MAX_INDEX) && isRowFilter(x.filter) && isIntIn(x.start, 0, MAX_INDEX) && isIntIn(x.end, 0, MAX_INDEX)
-        && (x.end as number) >= (x.start as number) && (x.end as number) - (x.start as number) <= MAX_PAGE
-        && (x.sort === undefined || isSortKey(x.sort));
-    case 'setMark': return isIndexList(x.indices) && ['keep', 'exclude', 'none'].includes(x.mark as string);
-    case 'exportSelection': return isIndexList(x.indices);
-    case 'openFile': case 'openInspector': case 'getViews': return isIntIn(x.index, 0, MAX_INDEX);
-    case 'rendered': return isIntIn(x.requestId, 0, MAX_INDEX) && isIntIn(x.rows, 0, MAX_PAGE * 10) && typeof x.ms === 'number';
-    default: return false;
+      return (
+        isIntIn(x.requestId, 0, MAX_INDEX) &&
+        isRowFilter(x.filter) &&
+        isIntIn(x.start, 0, MAX_INDEX) &&
+        isIntIn(x.end, 0, MAX_INDEX) &&
+        (x.end as number) >= (x.start as number) &&
+        (x.end as number) - (x.start as number) <= MAX_PAGE &&
+        (x.sort === undefined || isSortKey(x.sort))
+      );
+    case 'setMark':
+      return isIndexList(x.indices) && ['keep', 'exclude', 'none'].includes(x.mark as string);
+    case 'exportSelection':
+      return isIndexList(x.indices);
+    case 'openFile':
+    case 'openInspector':
+    case 'getViews':
+      return isIntIn(x.index, 0, MAX_INDEX);
+    case 'rendered':
+      return isIntIn(x.requestId, 0, MAX_INDEX) && isIntIn(x.rows, 0, MAX_PAGE * 10) && typeof x.ms === 'number';
+    default:
+      return false;
   }
 }
 
 export function isHostToScorePanel(x: unknown): x is HostToScorePanel {
   if (!isObject(x)) return false;
   switch (x.type) {
-    case 'init': return typeof x.runId === 'string' && typeof x.n === 'number' && isObject(x.histogram) && Array.isArray(x.candidateScores)
-      && isStringArray(x.question)
-      && (x.datasetMissing === undefined || (isObject(x.datasetMissing) && typeof x.datasetMissing.recorded === 'string'
-        && (x.datasetMissing.candidate === undefined || typeof x.datasetMissing.candidate === 'string')));
-    case 'page': return typeof x.requestId === 'number' && typeof x.total === 'number' && typeof x.start === 'number' && Array.isArray(x.rows);
-    case 'marks': return typeof x.keep === 'number' && typeof x.exclude === 'number';
-    case 'notice': return typeof x.text === 'string';
-    case 'views': return typeof x.index === 'number' && Array.isArray(x.uris) && x.uris.every((u) => typeof u === 'string');
-    default: return false;
+    case 'init':
+      return (
+        typeof x.runId === 'string' &&
+        typeof x.n === 'number' &&
+        isObject(x.histogram) &&
+        Array.isArray(x.candidateScores) &&
+        isStringArray(x.question) &&
+        (x.datasetMissing === undefined ||
+          (isObject(x.datasetMissing) &&
+            typeof x.datasetMissing.recorded === 'string' &&
+            (x.datasetMissing.candidate === undefined || typeof x.datasetMissing.candidate === 'string')))
+      );
+    case 'page':
+      return typeof x.requestId === 'number' && typeof x.total === 'number' && typeof x.start === 'number' && Array.isArray(x.rows);
+    case 'marks':
+      return typeof x.keep === 'number' && typeof x.exclude === 'number';
+    case 'notice':
+      return typeof x.text === 'string';
+    case 'views':
+      return typeof x.index === 'number' && Array.isArray(x.uris) && x.uris.every((u) => typeof u === 'string');
+    default:
+      return false;
   }
 }
 
 export function isScorePanelState(x: unknown): x is ScorePanelState {
-  return isObject(x) && typeof x.runDir === 'string' && isRowFilter(x.filter) && typeof x.threshold === 'number'
-    && typeof x.density === 'number' && isIndexList(x.selected) && (x.sort === undefined || isSortKey(x.sort));
+  return (
+    isObject(x) &&
+    typeof x.runDir === 'string' &&
+    isRowFilter(x.filter) &&
+    typeof x.threshold === 'number' &&
+    typeof x.density === 'number' &&
+    isIndexList(x.selected) &&
+    (x.sort === undefined || isSortKey(x.sort))
+  );
 }

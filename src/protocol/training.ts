@@ -4,7 +4,10 @@ import type { RunProgress } from './backend';
 import { isObject } from './guards';
 
 /** One training stage's loss curve from before a cancel (the run's train-loss.csv): [step, loss] pairs. */
-export interface StageHistory { stage: string; points: [number, number][] }
+export interface StageHistory {
+  stage: string;
+  points: [number, number][];
+}
 
 export type HostToTraining =
   /** `history`: a resumed run's losses so far, plotted before the new ones arrive. */
@@ -16,18 +19,33 @@ export type HostToTraining =
 export type TrainingToHost = { type: 'ready' } | { type: 'cancel' } | { type: 'openScores' } | { type: 'resume' };
 
 export function isTrainingToHost(x: unknown): x is TrainingToHost {
-  return isObject(x) && (x.type === 'ready' || x.type === 'cancel' || x.type === 'openScores' || x.type === 'resume') && Object.keys(x).length === 1;
+  return (
+    isObject(x) &&
+    (x.type === 'ready' || x.type === 'cancel' || x.type === 'openScores' || x.type === 'resume') &&
+    Object.keys(x).length === 1
+  );
 }
 
-const isHistory = (x: unknown): x is StageHistory[] => Array.isArray(x) && x.every((h) => isObject(h) && typeof h.stage === 'string'
-  && Array.isArray(h.points) && h.points.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number')));
+const isHistory = (x: unknown): x is StageHistory[] =>
+  Array.isArray(x) &&
+  x.every(
+    (h) =>
+      isObject(h) &&
+      typeof h.stage === 'string' &&
+      Array.isArray(h.points) &&
+      h.points.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number')),
+  );
 
 export function isHostToTraining(x: unknown): x is HostToTraining {
   if (!isObject(x)) return false;
   switch (x.type) {
-    case 'start': return typeof x.title === 'string' && Array.isArray(x.stages) && (x.history === undefined || isHistory(x.history));
-    case 'progress': return isObject(x.event) && typeof x.event.kind === 'string';
-    case 'finished': return typeof x.status === 'string' && typeof x.message === 'string';
-    default: return false;
+    case 'start':
+      return typeof x.title === 'string' && Array.isArray(x.stages) && (x.history === undefined || isHistory(x.history));
+    case 'progress':
+      return isObject(x.event) && typeof x.event.kind === 'string';
+    case 'finished':
+      return typeof x.status === 'string' && typeof x.message === 'string';
+    default:
+      return false;
   }
 }

@@ -25,16 +25,28 @@ export type HostToWebview = RunsMessage;
 
 // ---- webview -> host ----
 /** The script has loaded and wants data (sent on every load, including after a reload restore). */
-export interface ReadyMessage { type: 'ready' }
-export interface RefreshMessage { type: 'refresh' }
+export interface ReadyMessage {
+  type: 'ready';
+}
+export interface RefreshMessage {
+  type: 'refresh';
+}
 /** Open a run's manifest.json in an editor. */
-export interface OpenManifestMessage { type: 'openManifest'; runId: string }
+export interface OpenManifestMessage {
+  type: 'openManifest';
+  runId: string;
+}
 /** The page finished drawing a runs message (lets the host, and tests, know the content is on screen). */
-export interface RenderedMessage { type: 'rendered'; rows: number }
+export interface RenderedMessage {
+  type: 'rendered';
+  rows: number;
+}
 export type WebviewToHost = ReadyMessage | RefreshMessage | OpenManifestMessage | RenderedMessage;
 
 /** UI state the webview persists with vscode.setState (never data: data is refetched from the host). */
-export interface RunsOverviewState { selectedRunId?: string }
+export interface RunsOverviewState {
+  selectedRunId?: string;
+}
 
 /** Run ids become folder names; bound them so a message cannot smuggle a path. */
 const isRunId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200 && !/[\\/]|^\.\.?$/.test(x);
@@ -56,13 +68,28 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
 
 const optStr = (x: unknown) => x === undefined || typeof x === 'string';
 function isRunRow(x: unknown): x is RunRow {
-  return isObject(x) && typeof x.id === 'string' && optStr(x.status) && optStr(x.preset) && optStr(x.dataset) && optStr(x.createdAt) && optStr(x.problem);
+  return (
+    isObject(x) &&
+    typeof x.id === 'string' &&
+    optStr(x.status) &&
+    optStr(x.preset) &&
+    optStr(x.dataset) &&
+    optStr(x.createdAt) &&
+    optStr(x.problem)
+  );
 }
 
 /** The webview checks host messages too: cheap, and a version skew after an update fails visibly, not weirdly. */
 export function isHostToWebview(x: unknown): x is HostToWebview {
-  return isObject(x) && x.type === 'runs' && Array.isArray(x.runStoreFolders) && x.runStoreFolders.every((f) => typeof f === 'string')
-    && Array.isArray(x.runs) && x.runs.every(isRunRow) && typeof x.trusted === 'boolean';
+  return (
+    isObject(x) &&
+    x.type === 'runs' &&
+    Array.isArray(x.runStoreFolders) &&
+    x.runStoreFolders.every((f) => typeof f === 'string') &&
+    Array.isArray(x.runs) &&
+    x.runs.every(isRunRow) &&
+    typeof x.trusted === 'boolean'
+  );
 }
 
 export function isRunsOverviewState(x: unknown): x is RunsOverviewState {

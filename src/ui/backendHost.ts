@@ -12,7 +12,10 @@ export interface HostRequestOptions<P> {
   label?: string;
 }
 
-interface RunningJob { label: string; cancel(): void }
+interface RunningJob {
+  label: string;
+  cancel(): void;
+}
 
 export class BackendHost implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
@@ -27,16 +30,24 @@ export class BackendHost implements vscode.Disposable {
         this.log[m.level](text);
       },
       onUnexpectedExit: ({ code, signal, pendingMethods }) => {
-        this.log.error(`backend process exited unexpectedly (code ${code}, signal ${signal}); pending: ${pendingMethods.join(', ') || 'none'}. It restarts on the next request.`);
+        this.log.error(
+          `backend process exited unexpectedly (code ${code}, signal ${signal}); pending: ${pendingMethods.join(', ') || 'none'}. It restarts on the next request.`,
+        );
       },
     });
   }
 
   /** pid of the running backend process, if it is running (it starts on the first request). */
-  get pid(): number | undefined { return this.client.pid; }
+  get pid(): number | undefined {
+    return this.client.pid;
+  }
   /** How many backend processes this session has started. */
-  get starts(): number { return this.client.starts; }
-  get runningJobs(): readonly string[] { return [...this.jobs].map((j) => j.label); }
+  get starts(): number {
+    return this.client.starts;
+  }
+  get runningJobs(): readonly string[] {
+    return [...this.jobs].map((j) => j.label);
+  }
 
   async request<M extends MethodName>(method: M, params: ParamsOf<M>, opts: HostRequestOptions<ProgressOf<M>> = {}): Promise<ResultOf<M>> {
     // Jobs (self-check now; training, scoring, model import later) read and run workspace content.
@@ -67,7 +78,8 @@ export class BackendHost implements vscode.Disposable {
   }
 
   private trackJob(job: RunningJob, running: boolean): void {
-    if (running) this.jobs.add(job); else this.jobs.delete(job);
+    if (running) this.jobs.add(job);
+    else this.jobs.delete(job);
     // Drives the `when` clause that shows "Cancel Running Job" in the command palette.
     void vscode.commands.executeCommand('setContext', 'sslmem.jobRunning', this.jobs.size > 0);
   }

@@ -29,5 +29,7 @@ export class BadgeRunPin implements vscode.Disposable {
     this.changed.fire(value);
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

@@ -25,7 +25,10 @@ export interface ComputeDeps {
 
 /** Options a script or test may pass instead of answering the pickers. */
 export interface ComputeOptions {
-  preset?: string; openPanel?: boolean; showTraining?: boolean; overrides?: Record<string, unknown>;
+  preset?: string;
+  openPanel?: boolean;
+  showTraining?: boolean;
+  overrides?: Record<string, unknown>;
   /** 'paper' (f and g on the four-subset split) or 'whole' (every image scored by m encoders). Asked when neither
    *  it nor a preset is given; a caller that names a preset alone gets 'paper', as before. */
   mode?: 'paper' | 'whole';
@@ -36,50 +39,93 @@ export interface ComputeOptions {
 /** Most points per training stage sent to the live view: a chart is a few hundred pixels wide. */
 const HISTORY_POINTS = 2000;
 
-
 function requireTrust(): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage('SSLMem: computing scores trains models on workspace files; trust this workspace first.', 'Manage Workspace Trust')
-    .then((pick) => { if (pick) void vscode.commands.executeCommand('workbench.trust.manage'); });
+  void vscode.window
+    .showWarningMessage('SSLMem: computing scores trains models on workspace files; trust this workspace first.', 'Manage Workspace Trust')
+    .then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   return false;
 }
 
 export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, options: ComputeOptions = {}): Promise<RunResult | undefined> {
   if (!requireTrust()) return undefined;
-  const dataset = target instanceof vscode.Uri ? target : (await vscode.window.showOpenDialog({
-    canSelectFolders: true, canSelectFiles: true, canSelectMany: false, title: 'Dataset: a folder of images (one sub-folder per class), or an IDX / CIFAR file',
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, openLabel: 'Compute Scores',
-  }))?.[0];
+  const dataset =
+    target instanceof vscode.Uri
+      ? target
+      : (
+          await vscode.window.showOpenDialog({
+            canSelectFolders: true,
+            canSelectFiles: true,
+            canSelectMany: false,
+            title: 'Dataset: a folder of images (one sub-folder per class), or an IDX / CIFAR file',
+            defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+            openLabel: 'Compute Scores',
+          })
+        )?.[0];
   if (!dataset) return undefined;
   const mode = options.mode ?? (options.preset ? 'paper' : await pickMode(dataset));
   if (!mode) return undefined;
-  const preset = options.preset ?? await pickPreset(dataset, mode);
+  const preset = options.preset ?? (await pickPreset(dataset, mode));
   if (!preset) return undefined;
   const { storeDir, cacheDir } = storeFor(dataset);
   const title = `SSLMem: ${preset}${mode === 'whole' ? ' whole-dataset' : ''} run on ${path.basename(dataset.fsPath)}`;
   const stages = mode === 'whole' ? wholeStages(options.encoders ?? WHOLE_ENCODERS_DEFAULT) : plannedStages(preset, options.overrides);
-  return runJob(deps, title, preset, dataset.fsPath, stages, options, (token, onProgress) => deps.backend.request('runSslmem', {
-    data: dataset.fsPath, preset, storeDir, cacheDir, provider: executionProvider(), threads: threads(), executor: executor(), overrides: options.overrides,
-    ...(mode === 'whole' ? { mode, encoders: options.encoders } : {}),
-  }, { token, onProgress, label: title }));
+  return runJob(deps, title, preset, dataset.fsPath, stages, options, (token, onProgress) =>
+    deps.backend.request(
+      'runSslmem',
+      {
+        data: dataset.fsPath,
+        preset,
+        storeDir,
+        cacheDir,
+        provider: executionProvider(),
+        threads: threads(),
+        executor: executor(),
+        overrides: options.overrides,
+        ...(mode === 'whole' ? { mode, encoders: options.encoders } : {}),
+      },
+      { token, onProgress, label: title },
+    ),
+  );
 }
 
 const WHOLE_ENCODERS_DEFAULT = 4;
 
 async function pickMode(dataset: vscode.Uri): Promise<'paper' | 'whole' | undefined> {
-  const picked = await vscode.window.showQuickPick([
-    { label: 'paper', mode: 'paper' as const, detail: 'The paper\'s protocol: f and g on a four-subset split; scores the subsets (S_C = the candidates) and tests their ordering.' },
-    { label: 'whole dataset', mode: 'whole' as const, detail: `Every image scored: ${WHOLE_ENCODERS_DEFAULT} encoders, each on half of the images; p-values against a control set no encoder saw, and how many are memorized at FDR 0.1.` },
-  ], { title: `SSLMem: what to score in ${path.basename(dataset.fsPath)}`, placeHolder: 'Which images get a memorization score' });
+  const picked = await vscode.window.showQuickPick(
+    [
+      {
+        label: 'paper',
+        mode: 'paper' as const,
+        detail: "The paper's protocol: f and g on a four-subset split; scores the subsets (S_C = the candidates) and tests their ordering.",
+      },
+      {
+        label: 'whole dataset',
+        mode: 'whole' as const,
+        detail: `Every image scored: ${WHOLE_ENCODERS_DEFAULT} encoders, each on half of the images; p-values against a control set no encoder saw, and how many are memorized at FDR 0.1.`,
+      },
+    ],
+    { title: `SSLMem: what to score in ${path.basename(dataset.fsPath)}`, placeHolder: 'Which images get a memorization score' },
+  );
   return picked?.mode;
 }
 
 async function pickPreset(dataset: vscode.Uri, mode: 'paper' | 'whole'): Promise<string | undefined> {
   const dflt = mode === 'whole' ? 'whole-quick' : defaultPreset(dataset);
   const order = [dflt, ...PRESET_NAMES.filter((p) => p !== dflt)];
-  const picked = await vscode.window.showQuickPick(order.map((p) => ({ label: p, description: p === dflt ? (mode === 'whole' ? 'default for whole-dataset runs' : 'default (sslmem.defaultPreset)') : undefined, detail: isPresetName(p) ? PRESET_INFO[p] : undefined })), {
-    title: `SSLMem: preset for ${path.basename(dataset.fsPath)}`, placeHolder: mode === 'whole' ? 'How long to train each encoder' : 'How long to train the encoders f and g',
-  });
+  const picked = await vscode.window.showQuickPick(
+    order.map((p) => ({
+      label: p,
+      description: p === dflt ? (mode === 'whole' ? 'default for whole-dataset runs' : 'default (sslmem.defaultPreset)') : undefined,
+      detail: isPresetName(p) ? PRESET_INFO[p] : undefined,
+    })),
+    {
+      title: `SSLMem: preset for ${path.basename(dataset.fsPath)}`,
+      placeHolder: mode === 'whole' ? 'How long to train each encoder' : 'How long to train the encoders f and g',
+    },
+  );
   return picked?.label;
 }
 
@@ -88,13 +134,28 @@ async function pickPreset(dataset: vscode.Uri, mode: 'paper' | 'whole'): Promise
  * manifest names a dataset, split or encoder outside the workspace (a run folder that came with a clone) is
  * resumed only after the user confirms that path in a modal dialog, one path at a time.
  */
-export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: string }, confirmed: readonly string[] = []): Promise<RunResult | undefined> {
+export async function resumeRun(
+  deps: ComputeDeps,
+  runDir?: string | { dir: string },
+  confirmed: readonly string[] = [],
+): Promise<RunResult | undefined> {
   if (!requireTrust()) return undefined;
   let dir = typeof runDir === 'string' ? runDir : runDir?.dir;
   if (!dir) {
     const unfinished = (await listRuns(runStoreFolders())).filter((r) => r.status !== 'done' && !r.problem);
-    if (unfinished.length === 0) { void vscode.window.showInformationMessage('SSLMem: no interrupted runs to resume.'); return undefined; }
-    const pick = await vscode.window.showQuickPick(unfinished.map((r) => ({ label: r.id, description: `${r.status ?? '?'} · next: ${r.nextStage ?? '?'}`, detail: r.dataset, dir: r.dir })), { title: 'SSLMem: resume which run?' });
+    if (unfinished.length === 0) {
+      void vscode.window.showInformationMessage('SSLMem: no interrupted runs to resume.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      unfinished.map((r) => ({
+        label: r.id,
+        description: `${r.status ?? '?'} · next: ${r.nextStage ?? '?'}`,
+        detail: r.dataset,
+        dir: r.dir,
+      })),
+      { title: 'SSLMem: resume which run?' },
+    );
     dir = pick?.dir;
   }
   if (!dir) return undefined;
@@ -104,17 +165,47 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
     // the losses trained before the cancel (the encoders' train-loss.csv).
     const manifest = await readManifest(runFolder).catch(() => undefined);
     const stages = manifest?.stageOrder ?? pipelineStages();
-    const history: StageHistory[] = manifest ? (await readRunLossHistory(runFolder, manifest))
-      .map((h) => ({ stage: h.stage, points: thinLossHistory(h.points, HISTORY_POINTS).map((p): [number, number] => [p.step, p.loss]) })) : [];
+    const history: StageHistory[] = manifest
+      ? (await readRunLossHistory(runFolder, manifest)).map((h) => ({
+          stage: h.stage,
+          points: thinLossHistory(h.points, HISTORY_POINTS).map((p): [number, number] => [p.step, p.loss]),
+        }))
+      : [];
     // Named like the run it continues (not "resume <id>"): a reused tab keeps its title anyway.
-    const title = manifest ? `SSLMem: ${manifest.preset ?? 'custom'} run on ${path.basename(manifest.dataset.path)} (resumed)` : `SSLMem: resume ${path.basename(runFolder)}`;
-    return await runJob(deps, title, manifest?.preset ?? 'resume', manifest?.dataset.path ?? runFolder, stages, { openPanel: true }, (token, onProgress) => deps.backend.request('resumeSslmem', {
-      runDir: runFolder, provider: executionProvider(), threads: threads(), executor: executor(), confirmed: [...confirmed],
-    }, { token, onProgress, label: title }), { runDir: runFolder, history });
+    const title = manifest
+      ? `SSLMem: ${manifest.preset ?? 'custom'} run on ${path.basename(manifest.dataset.path)} (resumed)`
+      : `SSLMem: resume ${path.basename(runFolder)}`;
+    return await runJob(
+      deps,
+      title,
+      manifest?.preset ?? 'resume',
+      manifest?.dataset.path ?? runFolder,
+      stages,
+      { openPanel: true },
+      (token, onProgress) =>
+        deps.backend.request(
+          'resumeSslmem',
+          {
+            runDir: runFolder,
+            provider: executionProvider(),
+            threads: threads(),
+            executor: executor(),
+            confirmed: [...confirmed],
+          },
+          { token, onProgress, label: title },
+        ),
+      { runDir: runFolder, history },
+    );
   } catch (err) {
     if (!(err instanceof BackendError && err.code === 'untrusted-path' && err.path && !confirmed.includes(err.path))) throw err;
-    const use = await vscode.window.showWarningMessage(`Resume ${path.basename(runFolder)} with ${err.path}?`,
-      { modal: true, detail: `${err.message.split(';')[0]}. Run folders can come with a cloned repository, so SSLMem follows a path outside the workspace only when you confirm it.` }, 'Use It');
+    const use = await vscode.window.showWarningMessage(
+      `Resume ${path.basename(runFolder)} with ${err.path}?`,
+      {
+        modal: true,
+        detail: `${err.message.split(';')[0]}. Run folders can come with a cloned repository, so SSLMem follows a path outside the workspace only when you confirm it.`,
+      },
+      'Use It',
+    );
     return use === 'Use It' ? resumeRun(deps, runFolder, [...confirmed, err.path]) : undefined;
   }
 }
@@ -122,43 +213,78 @@ export async function resumeRun(deps: ComputeDeps, runDir?: string | { dir: stri
 export type Start = (token: vscode.CancellationToken, onProgress: (p: RunProgress) => void) => Promise<RunResult>;
 
 /** A job on an existing run (a resume): its folder, and the losses it trained before. */
-export interface ExistingRun { runDir: string; history: StageHistory[] }
+export interface ExistingRun {
+  runDir: string;
+  history: StageHistory[];
+}
 
 /**
  * Runs one pipeline job with a cancellable notification and the live view (unless showTraining is false). A
  * resumed run reuses the live view its earlier job left open; a job whose run folder becomes known (it was
  * cancelled, or finished) leaves its view to that run.
  */
-export async function runJob(deps: ComputeDeps, title: string, preset: string, dataset: string, stages: string[], options: ComputeOptions,
-  start: Start, existing?: ExistingRun): Promise<RunResult | undefined> {
+export async function runJob(
+  deps: ComputeDeps,
+  title: string,
+  preset: string,
+  dataset: string,
+  stages: string[],
+  options: ComputeOptions,
+  start: Start,
+  existing?: ExistingRun,
+): Promise<RunResult | undefined> {
   const cts = new vscode.CancellationTokenSource();
   let result: RunResult | undefined;
   const handlers: TrainingHandlers = {
     cancel: () => cts.cancel(),
-    openScores: () => { if (result) void deps.onRunFinished(result.runDir, true); },
-    resume: (runDir) => { void vscode.commands.executeCommand('sslmem.resumeRun', runDir); },
+    openScores: () => {
+      if (result) void deps.onRunFinished(result.runDir, true);
+    },
+    resume: (runDir) => {
+      void vscode.commands.executeCommand('sslmem.resumeRun', runDir);
+    },
   };
   const startMessage = { type: 'start' as const, title, preset, dataset, stages, history: existing?.history };
   let training: TrainingPanel | undefined;
   if (options.showTraining !== false) {
     const open = existing && TrainingPanel.ofRun(existing.runDir);
-    if (open?.reusable) { open.restart(startMessage, handlers); training = open; }
-    else training = new TrainingPanel(deps.extensionUri, startMessage, handlers);
+    if (open?.reusable) {
+      open.restart(startMessage, handlers);
+      training = open;
+    } else training = new TrainingPanel(deps.extensionUri, startMessage, handlers);
     if (existing) training.attachRun(existing.runDir);
   }
   try {
-    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const sub = token.onCancellationRequested(() => cts.cancel());
-      try {
-        return await start(cts.token, (p) => { training?.progress(p); reportProgress(progress, p); });
-      } finally { sub.dispose(); }
-    });
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const sub = token.onCancellationRequested(() => cts.cancel());
+        try {
+          return await start(cts.token, (p) => {
+            training?.progress(p);
+            reportProgress(progress, p);
+          });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
   } catch (err) {
     const cancelled = err instanceof BackendError && err.code === 'cancelled';
     // A resumed run's folder is known (its view offers Resume); a new run's is not when the backend answers "cancelled".
-    training?.finish(cancelled ? 'cancelled' : 'failed', cancelled ? `Cancelled. The run keeps its checkpoints: ${existing ? 'Resume' : '"SSLMem: Resume Run"'} continues it.` : `Failed: ${(err as Error).message}`);
+    training?.finish(
+      cancelled ? 'cancelled' : 'failed',
+      cancelled
+        ? `Cancelled. The run keeps its checkpoints: ${existing ? 'Resume' : '"SSLMem: Resume Run"'} continues it.`
+        : `Failed: ${(err as Error).message}`,
+    );
     await deps.onRunFinished('', false);
-    if (cancelled) { void vscode.window.showInformationMessage('SSLMem: run cancelled; resume it with "SSLMem: Resume Run".', 'Resume Run').then((p) => { if (p) void vscode.commands.executeCommand('sslmem.resumeRun', existing?.runDir); }); return undefined; }
+    if (cancelled) {
+      void vscode.window.showInformationMessage('SSLMem: run cancelled; resume it with "SSLMem: Resume Run".', 'Resume Run').then((p) => {
+        if (p) void vscode.commands.executeCommand('sslmem.resumeRun', existing?.runDir);
+      });
+      return undefined;
+    }
     throw err;
   } finally {
     cts.dispose();
@@ -168,7 +294,10 @@ export async function runJob(deps: ComputeDeps, title: string, preset: string, d
     training?.finish('cancelled', 'Cancelled. The run keeps its checkpoints: Resume continues it in this view.');
     await deps.onRunFinished(result.runDir, false);
     const runDir = result.runDir;
-    if (!training) void vscode.window.showInformationMessage('SSLMem: run cancelled; resume it with "SSLMem: Resume Run".', 'Resume Run').then((p) => { if (p) void vscode.commands.executeCommand('sslmem.resumeRun', runDir); });
+    if (!training)
+      void vscode.window.showInformationMessage('SSLMem: run cancelled; resume it with "SSLMem: Resume Run".', 'Resume Run').then((p) => {
+        if (p) void vscode.commands.executeCommand('sslmem.resumeRun', runDir);
+      });
     return result;
   }
   training?.finish('done', `Done: ${result.runDir}`);
@@ -178,12 +307,26 @@ export async function runJob(deps: ComputeDeps, title: string, preset: string, d
 
 function reportProgress(progress: vscode.Progress<{ message?: string; increment?: number }>, p: RunProgress): void {
   switch (p.kind) {
-    case 'dataset': progress.report({ message: `dataset: ${p.n} images` }); break;
-    case 'stage': if (p.status === 'start') progress.report({ message: p.stage }); break;
-    case 'train': progress.report({ message: `${p.stage} step ${p.step}/${p.total} · loss ${p.loss.toFixed(3)} · ${p.imagesPerSec.toFixed(0)} img/s` }); break;
-    case 'score': progress.report({ message: `${p.stage} ${p.done}/${p.total}` }); break;
-    case 'provider': progress.report({ message: `${p.stage} on ${describeChosen(p.decision)}` }); break;
-    case 'executor': progress.report({ message: p.message }); break;
-    case 'task': progress.report({ message: `${p.stage}: ${p.state} (Slurm job ${p.job}${p.node ? ` on ${p.node}` : ''})` }); break;
+    case 'dataset':
+      progress.report({ message: `dataset: ${p.n} images` });
+      break;
+    case 'stage':
+      if (p.status === 'start') progress.report({ message: p.stage });
+      break;
+    case 'train':
+      progress.report({ message: `${p.stage} step ${p.step}/${p.total} · loss ${p.loss.toFixed(3)} · ${p.imagesPerSec.toFixed(0)} img/s` });
+      break;
+    case 'score':
+      progress.report({ message: `${p.stage} ${p.done}/${p.total}` });
+      break;
+    case 'provider':
+      progress.report({ message: `${p.stage} on ${describeChosen(p.decision)}` });
+      break;
+    case 'executor':
+      progress.report({ message: p.message });
+      break;
+    case 'task':
+      progress.report({ message: `${p.stage}: ${p.state} (Slurm job ${p.job}${p.node ? ` on ${p.node}` : ''})` });
+      break;
   }
 }

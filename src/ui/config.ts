@@ -22,16 +22,21 @@ export function executionProvider(): ExecutionProviderSetting {
  */
 export function runStoreFolders(): string[] {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const all = folders.flatMap((f) => resolveRunStoreFolders(
-    vscode.workspace.getConfiguration('sslmem', f.uri).get<string>('runStoreFolder', '.sslmem/runs'),
-    [f.uri.fsPath],
-  ));
+  const all = folders.flatMap((f) =>
+    resolveRunStoreFolders(vscode.workspace.getConfiguration('sslmem', f.uri).get<string>('runStoreFolder', '.sslmem/runs'), [
+      f.uri.fsPath,
+    ]),
+  );
   return [...new Set(all)];
 }
 
 /** What the viewer may serve / open / delete is decided against this (src/ui/viewerPaths.ts). */
 export function viewerScope(): ViewerScope {
-  return { trusted: vscode.workspace.isTrusted, workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), runStores: runStoreFolders() };
+  return {
+    trusted: vscode.workspace.isTrusted,
+    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    runStores: runStoreFolders(),
+  };
 }
 
 export function defaultPreset(scope?: vscode.Uri): string {
@@ -59,7 +64,14 @@ export function executor(): ExecutorSetting | undefined {
   if (c.get<string>('executor', 'local') !== 'slurm') return undefined;
   const text = (key: string) => c.get<string>(`slurm.${key}`, '').trim() || undefined;
   const cpus = c.get<number>('slurm.cpusPerTask', 0);
-  const setting = { kind: 'slurm' as const, partition: text('partition'), account: text('account'), time: text('time'), gres: text('gres'),
-    cpusPerTask: Number.isInteger(cpus) && cpus > 0 ? cpus : undefined, template: text('sbatchTemplate') };
+  const setting = {
+    kind: 'slurm' as const,
+    partition: text('partition'),
+    account: text('account'),
+    time: text('time'),
+    gres: text('gres'),
+    cpusPerTask: Number.isInteger(cpus) && cpus > 0 ? cpus : undefined,
+    template: text('sbatchTemplate'),
+  };
   return Object.fromEntries(Object.entries(setting).filter(([, v]) => v !== undefined)) as ExecutorSetting;
 }

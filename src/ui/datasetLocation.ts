@@ -16,15 +16,22 @@ export interface DatasetLocation {
   recorded: string;
   state: DatasetState;
 }
-export interface DatasetRecord { path?: unknown; relative?: unknown; kind?: unknown }
+export interface DatasetRecord {
+  path?: unknown;
+  relative?: unknown;
+  kind?: unknown;
+}
 
 /** real run folder -> dataset path the user relinked it to (only ever set from a user's choice). */
 const relinks = new Map<string, string>();
 
 export function setRelink(runDir: string, datasetPath: string | undefined): void {
-  if (datasetPath) relinks.set(realResolve(runDir), datasetPath); else relinks.delete(realResolve(runDir));
+  if (datasetPath) relinks.set(realResolve(runDir), datasetPath);
+  else relinks.delete(realResolve(runDir));
 }
-export function relinkOf(runDir: string): string | undefined { return relinks.get(realResolve(runDir)); }
+export function relinkOf(runDir: string): string | undefined {
+  return relinks.get(realResolve(runDir));
+}
 
 export function locateDataset(runDir: string, dataset: DatasetRecord | undefined): DatasetLocation {
   const recorded = typeof dataset?.path === 'string' ? dataset.path : '';
@@ -58,14 +65,20 @@ export async function findDatasetCandidates(recorded: string, options: FindOptio
   const maxDepth = options.maxDepth ?? 6;
   let budget = options.maxFolders ?? 5000;
   const found: string[] = [];
-  const holdsSamples = (root: string) => checks.length > 0 && checks.every((p) => {
-    const file = joinInside(root, path.join(...p.split('/')));
-    return !!file && existsSync(file);
-  });
+  const holdsSamples = (root: string) =>
+    checks.length > 0 &&
+    checks.every((p) => {
+      const file = joinInside(root, path.join(...p.split('/')));
+      return !!file && existsSync(file);
+    });
   const visit = async (dir: string, depth: number): Promise<void> => {
     if (budget-- <= 0) return;
     let entries: import('node:fs').Dirent[];
-    try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const full = path.join(dir, e.name);
@@ -78,7 +91,9 @@ export async function findDatasetCandidates(recorded: string, options: FindOptio
   };
   for (const root of options.roots) await visit(root, 0);
   const depth = (p: string) => p.split(path.sep).length;
-  return [...new Set(found)].filter((p) => path.resolve(p) !== path.resolve(recorded)).sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+  return [...new Set(found)]
+    .filter((p) => path.resolve(p) !== path.resolve(recorded))
+    .sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
 }
 
 /** Up to `k` items spread over the list (both ends kept). */

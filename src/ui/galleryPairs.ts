@@ -21,7 +21,10 @@ export class GalleryPairs {
   private readonly order: Record<Side, PairedSample[]>;
   private readonly position: Record<Side, Map<number, number>>;
 
-  constructor(readonly samples: readonly PairedSample[], readonly summary: PairSummary) {
+  constructor(
+    readonly samples: readonly PairedSample[],
+    readonly summary: PairSummary,
+  ) {
     // Ties (and NaN, last) broken by index so both orders are stable across reloads.
     const by = (side: Side) => samples.slice().sort((x, y) => cmpDesc(x[side], y[side]) || x.index - y.index);
     this.order = { a: by('a'), b: by('b') };
@@ -29,17 +32,27 @@ export class GalleryPairs {
     this.position = { a: positions(this.order.a), b: positions(this.order.b) };
   }
 
-  get total(): number { return this.samples.length; }
+  get total(): number {
+    return this.samples.length;
+  }
 
   /** Position (0-based) of a sample in a side's order, or -1. */
-  positionOf(side: Side, index: number): number { return this.position[side].get(index) ?? -1; }
+  positionOf(side: Side, index: number): number {
+    return this.position[side].get(index) ?? -1;
+  }
 
   /** Rows [start, end) of one side, without thumbnails (the host adds those). */
   page(side: Side, start: number, end: number): Omit<PairRow, 'thumb'>[] {
     const other: Side = side === 'a' ? 'b' : 'a';
     return this.order[side].slice(start, end).map((s, i) => ({
-      index: s.index, path: s.path, rank: start + i + 1, otherRank: this.positionOf(other, s.index) + 1,
-      subset: side === 'a' ? s.subsetA : s.subsetB, score: s[side], other: s[other], delta: s.b - s.a,
+      index: s.index,
+      path: s.path,
+      rank: start + i + 1,
+      otherRank: this.positionOf(other, s.index) + 1,
+      subset: side === 'a' ? s.subsetA : s.subsetB,
+      score: s[side],
+      other: s[other],
+      delta: s.b - s.a,
       ...(s.removed === undefined ? {} : { removed: s.removed }),
     }));
   }
@@ -47,7 +60,8 @@ export class GalleryPairs {
 
 /** NaN sorts last; otherwise descending. */
 function cmpDesc(x: number, y: number): number {
-  const nx = Number.isNaN(x), ny = Number.isNaN(y);
+  const nx = Number.isNaN(x),
+    ny = Number.isNaN(y);
   if (nx || ny) return nx === ny ? 0 : nx ? 1 : -1;
   return y - x;
 }
@@ -55,8 +69,15 @@ function cmpDesc(x: number, y: number): number {
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
 function meanDelta(samples: readonly PairedSample[]): number | null {
-  let sum = 0, n = 0;
-  for (const s of samples) { const d = s.b - s.a; if (Number.isFinite(d)) { sum += d; n++; } }
+  let sum = 0,
+    n = 0;
+  for (const s of samples) {
+    const d = s.b - s.a;
+    if (Number.isFinite(d)) {
+      sum += d;
+      n++;
+    }
+  }
   return n ? sum / n : null;
 }
 
@@ -64,26 +85,47 @@ function meanDelta(samples: readonly PairedSample[]): number | null {
 export function pairsFromComparison(c: Comparison, labels: { a: string; b: string }): GalleryPairs {
   const samples = c.rows.map((r) => ({ index: r.indexA, path: r.pathA, subsetA: r.subsetA, subsetB: r.subsetB, a: r.a, b: r.b }));
   return new GalleryPairs(samples, {
-    title: `${labels.a} ↔ ${labels.b}`, labelA: labels.a, labelB: labels.b, shared: c.shared, onlyA: c.onlyA, onlyB: c.onlyB,
-    pearson: finite(c.pearson), spearman: finite(c.spearman), meanDelta: meanDelta(samples),
-    note: 'Samples scored in both runs, each gallery sorted by its own run\'s score. Δ = B − A.',
+    title: `${labels.a} ↔ ${labels.b}`,
+    labelA: labels.a,
+    labelB: labels.b,
+    shared: c.shared,
+    onlyA: c.onlyA,
+    onlyB: c.onlyB,
+    pearson: finite(c.pearson),
+    spearman: finite(c.spearman),
+    meanDelta: meanDelta(samples),
+    note: "Samples scored in both runs, each gallery sorted by its own run's score. Δ = B − A.",
   });
 }
 
 /** The original run (A) and a retrained f re-scored against the same g with the same views (B). */
 export function pairsFromScoreDiff(diff: ScoreDiff, runLabel: string): GalleryPairs {
   const n = diff.index.length;
-  if ([diff.path, diff.subset, diff.before, diff.after, diff.removed].some((col) => col.length !== n)) throw new Error(`${diff.dir}: score-diff columns differ in length`);
+  if ([diff.path, diff.subset, diff.before, diff.after, diff.removed].some((col) => col.length !== n))
+    throw new Error(`${diff.dir}: score-diff columns differ in length`);
   const samples: PairedSample[] = Array.from({ length: n }, (_, r) => ({
-    index: diff.index[r], path: diff.path[r], subsetA: diff.subset[r], subsetB: diff.subset[r],
-    a: numberOr(diff.before[r]), b: numberOr(diff.after[r]), removed: diff.removed[r] === true,
+    index: diff.index[r],
+    path: diff.path[r],
+    subsetA: diff.subset[r],
+    subsetB: diff.subset[r],
+    a: numberOr(diff.before[r]),
+    b: numberOr(diff.after[r]),
+    removed: diff.removed[r] === true,
   }));
   const removed = samples.filter((s) => s.removed).length;
   const kept = samples.filter((s) => !s.removed);
-  const a = kept.map((s) => s.a), b = kept.map((s) => s.b);
+  const a = kept.map((s) => s.a),
+    b = kept.map((s) => s.b);
   return new GalleryPairs(samples, {
-    title: `${runLabel}: original f ↔ ${diff.dir}`, labelA: `original f (${runLabel})`, labelB: `${diff.dir} (${diff.k} ${diff.removal} points removed)`,
-    shared: n, onlyA: 0, onlyB: 0, pearson: finite(pearson(a, b)), spearman: finite(pearson(ranks(a), ranks(b))), meanDelta: meanDelta(kept),
+    title: `${runLabel}: original f ↔ ${diff.dir}`,
+    labelA: `original f (${runLabel})`,
+    labelB: `${diff.dir} (${diff.k} ${diff.removal} points removed)`,
+    shared: n,
+    onlyA: 0,
+    onlyB: 0,
+    pearson: finite(pearson(a, b)),
+    spearman: finite(pearson(ranks(a), ranks(b))),
+    meanDelta: meanDelta(kept),
     note: `Both scored against the run's g on identical views. ${removed} points were removed from the retrained f's training data (marked); the correlations and mean Δ cover the ${kept.length} others. Δ = B − A.`,
   });
 }
@@ -95,9 +137,16 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
   const pairs = x.map((v, i) => [v, y[i]]).filter(([u, v]) => Number.isFinite(u) && Number.isFinite(v));
   const n = pairs.length;
   if (n < 2) return NaN;
-  const mx = pairs.reduce((s, [u]) => s + u, 0) / n, my = pairs.reduce((s, [, v]) => s + v, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (const [u, v] of pairs) { sxy += (u - mx) * (v - my); sxx += (u - mx) ** 2; syy += (v - my) ** 2; }
+  const mx = pairs.reduce((s, [u]) => s + u, 0) / n,
+    my = pairs.reduce((s, [, v]) => s + v, 0) / n;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
+  for (const [u, v] of pairs) {
+    sxy += (u - mx) * (v - my);
+    sxx += (u - mx) ** 2;
+    syy += (v - my) ** 2;
+  }
   return sxy / Math.sqrt(sxx * syy);
 }
 

@@ -16,7 +16,10 @@ export class ImageInspectorProvider implements vscode.CustomReadonlyEditorProvid
   /** Fires when an inspector has drawn an image (tests listen). */
   readonly onDidOpen = this.opened.event;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly index: ScoreIndex) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly index: ScoreIndex,
+  ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     return { uri, dispose: () => undefined };
@@ -28,15 +31,23 @@ export class ImageInspectorProvider implements vscode.CustomReadonlyEditorProvid
     const score = this.index.lookup(file);
     webview.options = {
       enableScripts: false,
-      localResourceRoots: [vscode.Uri.file(path.dirname(file)), vscode.Uri.joinPath(this.extensionUri, 'media'), ...(score ? [vscode.Uri.file(score.runDir)] : [])],
+      localResourceRoots: [
+        vscode.Uri.file(path.dirname(file)),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+        ...(score ? [vscode.Uri.file(score.runDir)] : []),
+      ],
     };
     // The augmented views the encoders were scored on; an image whose run cannot render them still opens.
     let views: string[] = [];
     if (score) {
       try {
         const data = await RunData.open(score.runDir);
-        views = (await new ThumbnailRenderer(score.runDir, data.manifest).views(score.index)).map((f) => webview.asWebviewUri(vscode.Uri.file(f)).toString());
-      } catch { views = []; }
+        views = (await new ThumbnailRenderer(score.runDir, data.manifest).views(score.index)).map((f) =>
+          webview.asWebviewUri(vscode.Uri.file(f)).toString(),
+        );
+      } catch {
+        views = [];
+      }
     }
     const rows = score ? inspectorRows(score) : [];
     webview.html = inspectorHtml({
@@ -47,12 +58,16 @@ export class ImageInspectorProvider implements vscode.CustomReadonlyEditorProvid
       file,
       rows,
       views,
-      note: score ? undefined : 'No finished SSLMem run has scored this image yet. Run "SSLMem: Compute Memorization Scores" on its folder.',
+      note: score
+        ? undefined
+        : 'No finished SSLMem run has scored this image yet. Run "SSLMem: Compute Memorization Scores" on its folder.',
     });
     this.opened.fire({ uri: document.uri, scored: !!score, views: views.length });
   }
 
-  dispose(): void { this.opened.dispose(); }
+  dispose(): void {
+    this.opened.dispose();
+  }
 }
 
 export { escapeHtml };

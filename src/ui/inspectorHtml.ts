@@ -6,12 +6,25 @@ import { BAND_LIMITS, BAND_TEXT, type SampleScore } from './scoreIndex';
 export function inspectorRows(s: SampleScore): [string, string][] {
   const pct = (q: number) => `${Math.round(q * 100)}%`;
   const among = s.question.length === 1 ? s.question[0] : 'all scored images';
-  const bandRule = s.band === 'high' ? `rank in the top ${pct(BAND_LIMITS.high)} of ${among}`
-    : s.band === 'mid' ? `rank in the top ${pct(BAND_LIMITS.high)}–${pct(BAND_LIMITS.mid)} of ${among}`
-      : s.band === 'low' ? `rank below the top ${pct(BAND_LIMITS.mid)} of ${among}` : `not ranked: only ${among} measure memorization`;
+  const bandRule =
+    s.band === 'high'
+      ? `rank in the top ${pct(BAND_LIMITS.high)} of ${among}`
+      : s.band === 'mid'
+        ? `rank in the top ${pct(BAND_LIMITS.high)}–${pct(BAND_LIMITS.mid)} of ${among}`
+        : s.band === 'low'
+          ? `rank below the top ${pct(BAND_LIMITS.mid)} of ${among}`
+          : `not ranked: only ${among} measure memorization`;
   return [
-    ['score', `${s.score.toFixed(4)} ± ${s.stderr.toFixed(4)} (normalised ± standard error; higher = f aligns this image's views better than g: memorized)`],
-    ['noise', s.noise ? 'within noise: as high or low as the scores of images f and g treated alike (S_S, S_E)' : 'outside the control images\' noise band'],
+    [
+      'score',
+      `${s.score.toFixed(4)} ± ${s.stderr.toFixed(4)} (normalised ± standard error; higher = f aligns this image's views better than g: memorized)`,
+    ],
+    [
+      'noise',
+      s.noise
+        ? 'within noise: as high or low as the scores of images f and g treated alike (S_S, S_E)'
+        : "outside the control images' noise band",
+    ],
     s.candidateRank !== undefined
       ? ['rank', `${s.candidateRank} of ${s.candidates} in ${among} (1 = most memorized); ${s.rank} of ${s.n} over all subsets`]
       : ['rank', `${s.rank} of ${s.n} over all subsets; a control, not ranked among ${among}`],

@@ -34,10 +34,15 @@ export function questionRanks(byRank: readonly Pick<ScoreRow, 'index' | 'subset'
  * neither did) lie between its ends 90 % of the time (5th and 95th percentile). The threshold τ starts at its
  * upper end. Undefined when the run has no such controls.
  */
-export interface NoiseBand { lo: number; hi: number }
+export interface NoiseBand {
+  lo: number;
+  hi: number;
+}
 export function noiseBand(rows: readonly Pick<ScoreRow, 'subset' | 'normalised'>[]): NoiseBand | undefined {
-  const controls = rows.filter((r) => (r.subset === 'S_S' || r.subset === 'S_E') && Number.isFinite(r.normalised))
-    .map((r) => r.normalised).sort((a, b) => a - b);
+  const controls = rows
+    .filter((r) => (r.subset === 'S_S' || r.subset === 'S_E') && Number.isFinite(r.normalised))
+    .map((r) => r.normalised)
+    .sort((a, b) => a - b);
   if (controls.length === 0) return undefined;
   return { lo: quantileOf(controls, 0.05), hi: quantileOf(controls, 0.95) };
 }
@@ -66,7 +71,11 @@ export function noiseRuleText(band: NoiseBand | undefined, digits = 3): string {
  *  symmetric m / (L_g + L_f):  se = 2·√(L_f²·se_g² + L_g²·se_f²) / (L_g + L_f)²
  *  range m / spread:           se_raw / spread (spread = max m − min m over the run, `rawSpread`)
  */
-export function scoreStderr(row: Pick<ScoreRow, 'lf' | 'lg' | 'lfStderr' | 'lgStderr'>, normalisation: Normalisation | string, rawSpread: number): number {
+export function scoreStderr(
+  row: Pick<ScoreRow, 'lf' | 'lg' | 'lfStderr' | 'lgStderr'>,
+  normalisation: Normalisation | string,
+  rawSpread: number,
+): number {
   const { lf, lg, lfStderr: sf, lgStderr: sg } = row;
   const raw = Math.sqrt(sf * sf + sg * sg);
   if (normalisation === 'symmetric') {
@@ -79,8 +88,13 @@ export function scoreStderr(row: Pick<ScoreRow, 'lf' | 'lg' | 'lfStderr' | 'lgSt
 
 /** max − min of the raw scores (the range normalisation's divisor). */
 export function rawSpread(rows: readonly Pick<ScoreRow, 'raw'>[]): number {
-  let lo = Infinity, hi = -Infinity;
-  for (const r of rows) if (Number.isFinite(r.raw)) { lo = Math.min(lo, r.raw); hi = Math.max(hi, r.raw); }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const r of rows)
+    if (Number.isFinite(r.raw)) {
+      lo = Math.min(lo, r.raw);
+      hi = Math.max(hi, r.raw);
+    }
   return hi > lo ? hi - lo : 0;
 }
 
@@ -89,28 +103,41 @@ export function rawSpread(rows: readonly Pick<ScoreRow, 'raw'>[]): number {
  * puts the question's points first, most memorized first, then the controls (also by score); the others sort
  * every row by one column. Ties keep the rank order; NaN sorts last.
  */
-export function orderRows<R extends Pick<ScoreRow, 'subset' | 'normalised' | 'lf' | 'lg'>>(rows: readonly R[], key: SortKey,
-  question: readonly SubsetName[], stderrOf: (r: R) => number): R[] {
+export function orderRows<R extends Pick<ScoreRow, 'subset' | 'normalised' | 'lf' | 'lg'>>(
+  rows: readonly R[],
+  key: SortKey,
+  question: readonly SubsetName[],
+  stderrOf: (r: R) => number,
+): R[] {
   const by = (value: (r: R) => number, descending: boolean): R[] => {
     const keyed = rows.map((r, i) => ({ r, i, v: value(r) }));
     keyed.sort((a, b) => {
-      const an = Number.isNaN(a.v), bn = Number.isNaN(b.v);
+      const an = Number.isNaN(a.v),
+        bn = Number.isNaN(b.v);
       if (an || bn) return an === bn ? a.i - b.i : an ? 1 : -1;
       return (descending ? b.v - a.v : a.v - b.v) || a.i - b.i;
     });
     return keyed.map((k) => k.r);
   };
   switch (key) {
-    case 'memorization': return [...rows.filter((r) => question.includes(r.subset)), ...rows.filter((r) => !question.includes(r.subset))];
-    case 'score-desc': return [...rows];
-    case 'score-asc': return by((r) => r.normalised, false);
-    case 'lf': return by((r) => r.lf, false);
-    case 'lg': return by((r) => r.lg, false);
-    case 'stderr': return by(stderrOf, true);
+    case 'memorization':
+      return [...rows.filter((r) => question.includes(r.subset)), ...rows.filter((r) => !question.includes(r.subset))];
+    case 'score-desc':
+      return [...rows];
+    case 'score-asc':
+      return by((r) => r.normalised, false);
+    case 'lf':
+      return by((r) => r.lf, false);
+    case 'lg':
+      return by((r) => r.lg, false);
+    case 'stderr':
+      return by(stderrOf, true);
   }
 }
 
 function quantileOf(sorted: readonly number[], q: number): number {
-  const pos = (sorted.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
+  const pos = (sorted.length - 1) * q,
+    lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }

@@ -18,7 +18,10 @@ export class DatasetRelinks implements vscode.Disposable {
   readonly onDidRelink = this.changed.event;
   private readonly told = new Set<string>();
 
-  constructor(private readonly state: vscode.Memento, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     for (const [run, p] of Object.entries(this.saved())) setRelink(run, p);
   }
 
@@ -28,11 +31,17 @@ export class DatasetRelinks implements vscode.Disposable {
     return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
 
-  private roots(): string[] { return (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath); }
+  private roots(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  }
 
   /** Workspace folders (or files) holding the run's samples, nearest first. */
   candidates(data: RunData): Promise<string[]> {
-    return findDatasetCandidates(data.location.recorded, { roots: this.roots(), samplePaths: data.byRank.map((r) => r.path), kind: data.manifest.dataset.kind });
+    return findDatasetCandidates(data.location.recorded, {
+      roots: this.roots(),
+      samplePaths: data.byRank.map((r) => r.path),
+      kind: data.manifest.dataset.kind,
+    });
   }
 
   /**
@@ -47,7 +56,10 @@ export class DatasetRelinks implements vscode.Disposable {
     target ??= await this.ask(data);
     if (!target) return undefined;
     const checked = data.isImageFolder ? data.byRank.slice(0, 24) : [];
-    const absent = checked.filter((r) => { const f = joinInside(target!, path.join(...r.path.split('/'))); return !f || !existsSync(f); });
+    const absent = checked.filter((r) => {
+      const f = joinInside(target!, path.join(...r.path.split('/')));
+      return !f || !existsSync(f);
+    });
     if (absent.length === checked.length && checked.length > 0) {
       throw new Error(`${target} does not hold the run's images (no ${checked[0].path}); not relinking`);
     }
@@ -63,16 +75,28 @@ export class DatasetRelinks implements vscode.Disposable {
     const found = await this.candidates(data);
     type Item = vscode.QuickPickItem & { target?: string };
     const items: Item[] = [
-      ...found.map((f) => ({ label: `$(folder) ${vscode.workspace.asRelativePath(f)}`, description: 'holds the run\'s images', detail: f, target: f })),
+      ...found.map((f) => ({
+        label: `$(folder) ${vscode.workspace.asRelativePath(f)}`,
+        description: "holds the run's images",
+        detail: f,
+        target: f,
+      })),
       { label: '$(folder-opened) Choose a folder…', description: 'anywhere on this machine' },
     ];
-    const pick = await vscode.window.showQuickPick(items, { title: `SSLMem: where is the dataset of run ${data.id}?`, placeHolder: `recorded at ${data.location.recorded}, which does not exist` });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: `SSLMem: where is the dataset of run ${data.id}?`,
+      placeHolder: `recorded at ${data.location.recorded}, which does not exist`,
+    });
     if (!pick) return undefined;
     if (pick.target) return pick.target;
     const folder = data.isImageFolder || !path.extname(data.location.recorded);
     const uris = await vscode.window.showOpenDialog({
-      canSelectFolders: folder, canSelectFiles: !folder, canSelectMany: false, openLabel: 'Relink dataset',
-      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, title: `Dataset of run ${data.id}`,
+      canSelectFolders: folder,
+      canSelectFiles: !folder,
+      canSelectMany: false,
+      openLabel: 'Relink dataset',
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      title: `Dataset of run ${data.id}`,
     });
     return uris?.[0]?.fsPath;
   }
@@ -83,14 +107,23 @@ export class DatasetRelinks implements vscode.Disposable {
       if (data.location.state !== 'missing' || this.told.has(data.dir)) continue;
       this.told.add(data.dir);
       const found = await this.candidates(data);
-      this.log.warn(`run ${data.id}: dataset ${data.location.recorded} does not exist${found.length ? `; the workspace holds its images at ${found.join(', ')}` : ''} (SSLMem: Relink Run Dataset)`);
+      this.log.warn(
+        `run ${data.id}: dataset ${data.location.recorded} does not exist${found.length ? `; the workspace holds its images at ${found.join(', ')}` : ''} (SSLMem: Relink Run Dataset)`,
+      );
       const where = found[0] ? vscode.workspace.asRelativePath(found[0]) : undefined;
-      void vscode.window.showWarningMessage(
-        `SSLMem: the dataset of run ${data.id} is not at ${data.location.recorded}${where ? `; the workspace has the same images in ${where}` : ''}. Its images, badges and scores are not shown until it is relinked.`,
-        where ? 'Relink' : 'Choose Folder…',
-      ).then((choice) => choice && this.relink(data.dir, found[0]).catch((err: Error) => void vscode.window.showErrorMessage(`SSLMem: ${err.message}`)));
+      void vscode.window
+        .showWarningMessage(
+          `SSLMem: the dataset of run ${data.id} is not at ${data.location.recorded}${where ? `; the workspace has the same images in ${where}` : ''}. Its images, badges and scores are not shown until it is relinked.`,
+          where ? 'Relink' : 'Choose Folder…',
+        )
+        .then(
+          (choice) =>
+            choice && this.relink(data.dir, found[0]).catch((err: Error) => void vscode.window.showErrorMessage(`SSLMem: ${err.message}`)),
+        );
     }
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

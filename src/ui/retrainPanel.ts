@@ -46,9 +46,14 @@ export async function readRetrainMessage(runDir: string): Promise<HostToRetrain>
 export class RetrainPanels implements vscode.Disposable {
   private readonly panels = new Map<string, { panel: vscode.WebviewPanel; ready: boolean; queue: HostToRetrain[] }>();
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly galleries: GalleryComparePanels) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly galleries: GalleryComparePanels,
+  ) {}
 
-  panelOf(runDir: string): vscode.WebviewPanel | undefined { return this.panels.get(runDir)?.panel; }
+  panelOf(runDir: string): vscode.WebviewPanel | undefined {
+    return this.panels.get(runDir)?.panel;
+  }
 
   /** Opens (or reveals) the panel of a run and shows its current results. */
   async open(runDir: string): Promise<vscode.WebviewPanel> {
@@ -59,11 +64,14 @@ export class RetrainPanels implements vscode.Disposable {
   }
 
   /** Live progress of a job on this run (the page shows it above the results). */
-  progress(runDir: string, message: HostToRetrain): void { if (this.panels.has(runDir)) this.post(runDir, message); }
+  progress(runDir: string, message: HostToRetrain): void {
+    if (this.panels.has(runDir)) this.post(runDir, message);
+  }
 
   private create(runDir: string) {
     const panel = vscode.window.createWebviewPanel(RETRAIN_VIEW_TYPE, `Retrain · ${path.basename(runDir)}`, vscode.ViewColumn.Active, {
-      enableScripts: true, retainContextWhenHidden: true,
+      enableScripts: true,
+      retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
     });
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'sslmem.svg');
@@ -74,11 +82,22 @@ export class RetrainPanels implements vscode.Disposable {
     this.panels.set(runDir, entry);
     const sub = w.onDidReceiveMessage((m: unknown) => {
       if (!isRetrainToHost(m)) return;
-      if (m.type === 'ready') { entry.ready = true; for (const q of entry.queue.splice(0)) void w.postMessage(q); }
-      else if (m.type === 'compareGalleries') void this.compareRetrained(runDir).catch((err: unknown) => void vscode.window.showErrorMessage(`SSLMem: ${err instanceof Error ? err.message : String(err)}`));
-      else void retrainResultsFile(runDir).then((f) => { if (f) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(f.replace(/\.json$/, '.md'))); });
+      if (m.type === 'ready') {
+        entry.ready = true;
+        for (const q of entry.queue.splice(0)) void w.postMessage(q);
+      } else if (m.type === 'compareGalleries')
+        void this.compareRetrained(runDir).catch(
+          (err: unknown) => void vscode.window.showErrorMessage(`SSLMem: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      else
+        void retrainResultsFile(runDir).then((f) => {
+          if (f) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(f.replace(/\.json$/, '.md')));
+        });
     });
-    panel.onDidDispose(() => { sub.dispose(); this.panels.delete(runDir); });
+    panel.onDidDispose(() => {
+      sub.dispose();
+      this.panels.delete(runDir);
+    });
     return entry;
   }
 
@@ -86,55 +105,104 @@ export class RetrainPanels implements vscode.Disposable {
   async compareRetrained(runDir: string): Promise<string> {
     const file = await retrainResultsFile(runDir);
     const results: unknown = file ? JSON.parse(await fs.readFile(file, 'utf8')) : null;
-    if (!isRetrainResults(results) || !results.scoreDiffFile) throw new Error(`no re-scored retrained encoder in ${runDir}: retrain with re-scoring (the default) and the run's own epochs`);
+    if (!isRetrainResults(results) || !results.scoreDiffFile)
+      throw new Error(`no re-scored retrained encoder in ${runDir}: retrain with re-scoring (the default) and the run's own epochs`);
     return this.galleries.openRetrained(runDir, results.scoreDiffFile);
   }
 
   private post(runDir: string, msg: HostToRetrain): void {
     const entry = this.panels.get(runDir);
     if (!entry) return;
-    if (entry.ready) void entry.panel.webview.postMessage(msg); else entry.queue.push(msg);
+    if (entry.ready) void entry.panel.webview.postMessage(msg);
+    else entry.queue.push(msg);
   }
 
-  dispose(): void { for (const e of this.panels.values()) e.panel.dispose(); this.panels.clear(); }
+  dispose(): void {
+    for (const e of this.panels.values()) e.panel.dispose();
+    this.panels.clear();
+  }
 }
 
 /** Options a script or test may pass instead of answering the prompts. */
-export interface RetrainOptions { k?: number[]; seeds?: number; epochs?: number; open?: boolean; /** Re-score the largest memorized removal against g (default true). */ rescore?: boolean }
+export interface RetrainOptions {
+  k?: number[];
+  seeds?: number;
+  epochs?: number;
+  open?: boolean;
+  /** Re-score the largest memorized removal against g (default true). */ rescore?: boolean;
+}
 
 export function parseKInput(text: string): number[] | string {
-  const ks = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (ks.length === 0 || ks.some((k) => !(k > 0) || (k >= 1 && !Number.isInteger(k)))) return 'counts (100,300) or fractions (0.05,0.1), comma-separated';
+  const ks = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (ks.length === 0 || ks.some((k) => !(k > 0) || (k >= 1 && !Number.isInteger(k))))
+    return 'counts (100,300) or fractions (0.05,0.1), comma-separated';
   return ks;
 }
 
-export async function retrainAfterRemoval(backend: BackendHost, panels: RetrainPanels, arg?: RunArg, options: RetrainOptions = {}): Promise<RetrainResult | undefined> {
-  const runDir = runDirOf(arg) ?? await pickRun('SSLMem: retrain after removal — which run?');
+export async function retrainAfterRemoval(
+  backend: BackendHost,
+  panels: RetrainPanels,
+  arg?: RunArg,
+  options: RetrainOptions = {},
+): Promise<RetrainResult | undefined> {
+  const runDir = runDirOf(arg) ?? (await pickRun('SSLMem: retrain after removal — which run?'));
   if (!runDir) return undefined;
   let k = options.k;
   if (!k) {
-    const text = await vscode.window.showInputBox({ title: 'Points to remove from f\'s training data', value: '0.05,0.1', prompt: 'k: counts or fractions, comma-separated',
-      validateInput: (t) => { const r = parseKInput(t); return typeof r === 'string' ? r : undefined; } });
+    const text = await vscode.window.showInputBox({
+      title: "Points to remove from f's training data",
+      value: '0.05,0.1',
+      prompt: 'k: counts or fractions, comma-separated',
+      validateInput: (t) => {
+        const r = parseKInput(t);
+        return typeof r === 'string' ? r : undefined;
+      },
+    });
     if (text === undefined) return undefined;
     k = parseKInput(text) as number[];
   }
   let seeds = options.seeds;
   if (seeds === undefined) {
-    const text = await vscode.window.showInputBox({ title: 'Random-removal seeds per k', value: '3', validateInput: (t) => (/^[1-9]\d?$/.test(t.trim()) ? undefined : 'a whole number from 1 to 99') });
+    const text = await vscode.window.showInputBox({
+      title: 'Random-removal seeds per k',
+      value: '3',
+      validateInput: (t) => (/^[1-9]\d?$/.test(t.trim()) ? undefined : 'a whole number from 1 to 99'),
+    });
     if (text === undefined) return undefined;
     seeds = Number(text);
   }
   const title = `SSLMem: retrain ${path.basename(runDir)} (k = ${k.join(', ')}, ${seeds} seed${seeds === 1 ? '' : 's'})`;
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (report, token) =>
-    backend.request('retrainSslmem', { runDir, k: k!, seeds: seeds!, epochs: options.epochs, rescore: options.rescore ?? true, provider: executionProvider(), threads: threads() }, {
-      token, label: title,
-      onProgress: (e) => {
-        panels.progress(runDir, { type: 'progress', event: e });
-        if (e.kind === 'encoder' && e.status === 'start') report.report({ message: `${e.name} (${e.index + 1}/${e.total})` });
-        if (e.kind === 'train' && e.step % 20 === 0) report.report({ message: `${e.name}: step ${e.step}/${e.total}` });
-      },
-    }));
-  if (result.status === 'cancelled') void vscode.window.showInformationMessage('SSLMem: retraining cancelled; run it again to continue where it stopped.');
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (report, token) =>
+      backend.request(
+        'retrainSslmem',
+        {
+          runDir,
+          k: k!,
+          seeds: seeds!,
+          epochs: options.epochs,
+          rescore: options.rescore ?? true,
+          provider: executionProvider(),
+          threads: threads(),
+        },
+        {
+          token,
+          label: title,
+          onProgress: (e) => {
+            panels.progress(runDir, { type: 'progress', event: e });
+            if (e.kind === 'encoder' && e.status === 'start') report.report({ message: `${e.name} (${e.index + 1}/${e.total})` });
+            if (e.kind === 'train' && e.step % 20 === 0) report.report({ message: `${e.name}: step ${e.step}/${e.total}` });
+          },
+        },
+      ),
+  );
+  if (result.status === 'cancelled')
+    void vscode.window.showInformationMessage('SSLMem: retraining cancelled; run it again to continue where it stopped.');
   else if (options.open !== false) await panels.open(runDir);
   return result;
 }
@@ -144,8 +212,16 @@ export async function openRetrainResults(panels: RetrainPanels, arg?: RunArg): P
   if (!runDir) {
     const runs = await listRuns(runStoreFolders());
     const withResults = (await Promise.all(runs.map(async (r) => ((await retrainResultsFile(r.dir)) ? [r] : [])))).flat();
-    if (withResults.length === 0) { void vscode.window.showInformationMessage('SSLMem: no run has retrain results yet. Run "SSLMem: Retrain After Removal" first.'); return undefined; }
-    runDir = (await vscode.window.showQuickPick(withResults.map((r) => ({ label: r.id, detail: r.dataset, dir: r.dir })), { title: 'SSLMem: retrain results of which run?' }))?.dir;
+    if (withResults.length === 0) {
+      void vscode.window.showInformationMessage('SSLMem: no run has retrain results yet. Run "SSLMem: Retrain After Removal" first.');
+      return undefined;
+    }
+    runDir = (
+      await vscode.window.showQuickPick(
+        withResults.map((r) => ({ label: r.id, detail: r.dataset, dir: r.dir })),
+        { title: 'SSLMem: retrain results of which run?' },
+      )
+    )?.dir;
   }
   return runDir ? panels.open(runDir) : undefined;
 }
@@ -153,16 +229,20 @@ export async function openRetrainResults(panels: RetrainPanels, arg?: RunArg): P
 /** Registers the panel and the two commands; extension.ts calls this once from activate(). */
 export function registerRetrain(context: vscode.ExtensionContext, backend: BackendHost, galleries: GalleryComparePanels): RetrainPanels {
   const panels = new RetrainPanels(context.extensionUri, galleries);
-  const guard = <T>(fn: () => Promise<T>) => fn().catch((err: unknown) => {
-    if (err instanceof BackendError && err.code === 'cancelled') return undefined;
-    backend.log.error(`retrain: ${err instanceof Error ? err.message : String(err)}`);
-    void vscode.window.showErrorMessage(`SSLMem: ${err instanceof Error ? err.message : String(err)}`);
-    return undefined;
-  });
-  context.subscriptions.push(panels,
+  const guard = <T>(fn: () => Promise<T>) =>
+    fn().catch((err: unknown) => {
+      if (err instanceof BackendError && err.code === 'cancelled') return undefined;
+      backend.log.error(`retrain: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(`SSLMem: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+  context.subscriptions.push(
+    panels,
     // From the runs tree the second argument is the list of selected items, not options.
     vscode.commands.registerCommand('sslmem.retrainAfterRemoval', (run?: RunArg, options?: unknown) =>
-      guard(() => retrainAfterRemoval(backend, panels, run, isObject(options) ? options as RetrainOptions : {}))),
-    vscode.commands.registerCommand('sslmem.openRetrainResults', (run?: RunArg) => guard(() => openRetrainResults(panels, run))));
+      guard(() => retrainAfterRemoval(backend, panels, run, isObject(options) ? (options as RetrainOptions) : {})),
+    ),
+    vscode.commands.registerCommand('sslmem.openRetrainResults', (run?: RunArg) => guard(() => openRetrainResults(panels, run))),
+  );
   return panels;
 }

@@ -21,17 +21,30 @@ export class RunsOverviewPanels implements vscode.Disposable {
   /** Fires with the row count each time the page has drawn a runs message. */
   readonly onDidRender = this.rendered.event;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
-    this.disposables.push(this.rendered, vscode.window.registerWebviewPanelSerializer(RUNS_OVERVIEW_VIEW_TYPE, {
-      // After a window reload VS Code recreates the panel; its UI state stays in the webview (getState).
-      deserializeWebviewPanel: async (panel) => { await this.adopt(panel); },
-    }));
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.rendered,
+      vscode.window.registerWebviewPanelSerializer(RUNS_OVERVIEW_VIEW_TYPE, {
+        // After a window reload VS Code recreates the panel; its UI state stays in the webview (getState).
+        deserializeWebviewPanel: async (panel) => {
+          await this.adopt(panel);
+        },
+      }),
+    );
   }
 
-  get current(): vscode.WebviewPanel | undefined { return this.panel; }
+  get current(): vscode.WebviewPanel | undefined {
+    return this.panel;
+  }
 
   async open(): Promise<vscode.WebviewPanel> {
-    if (this.panel) { this.panel.reveal(); return this.panel; }
+    if (this.panel) {
+      this.panel.reveal();
+      return this.panel;
+    }
     const panel = vscode.window.createWebviewPanel(RUNS_OVERVIEW_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, { enableScripts: true });
     await this.adopt(panel);
     return panel;
@@ -68,7 +81,10 @@ export class RunsOverviewPanels implements vscode.Disposable {
     });
     const subs = [
       webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
-      panel.onDidDispose(() => { if (this.panel === panel) this.panel = undefined; for (const s of subs) s.dispose(); }),
+      panel.onDidDispose(() => {
+        if (this.panel === panel) this.panel = undefined;
+        for (const s of subs) s.dispose();
+      }),
     ];
   }
 
@@ -94,7 +110,8 @@ export class RunsOverviewPanels implements vscode.Disposable {
         break;
       case 'openManifest': {
         const run = this.runs.find((r) => r.id === msg.runId);
-        if (run) await vscode.window.showTextDocument(vscode.Uri.file(run.manifestPath), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        if (run)
+          await vscode.window.showTextDocument(vscode.Uri.file(run.manifestPath), { preview: true, viewColumn: vscode.ViewColumn.Beside });
         else this.log.warn(`Runs Overview: no run '${msg.runId}' (it may have been deleted)`);
         break;
       }
@@ -115,5 +132,9 @@ export class RunsOverviewPanels implements vscode.Disposable {
 }
 
 function safeJson(x: unknown): string {
-  try { return (JSON.stringify(x) ?? String(x)).slice(0, 200); } catch { return String(x); }
+  try {
+    return (JSON.stringify(x) ?? String(x)).slice(0, 200);
+  } catch {
+    return String(x);
+  }
 }

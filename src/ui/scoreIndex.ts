@@ -20,7 +20,9 @@ export const SCM_BADGE_LETTERS = ['M', 'm', 'U', 'A', 'D', 'R', 'C', 'I', '!'] a
 export const BAND_LIMITS = { high: 0.05, mid: 0.25 } as const;
 /** What a badge means, in words (tooltips, legends). */
 export const BAND_TEXT: Record<ScoreBand, string> = {
-  high: '◆ top 5% most memorized', mid: '◇ top 5–25% most memorized', low: 'below the top 25%',
+  high: '◆ top 5% most memorized',
+  mid: '◇ top 5–25% most memorized',
+  low: 'below the top 25%',
   control: '○ control image: not a memorization candidate',
 };
 
@@ -86,7 +88,11 @@ export class ScoreIndex {
     let newest: RunData | undefined;
     for (const [dataset, summary] of latest) {
       let data: RunData;
-      try { data = await RunData.open(summary.dir); } catch { continue; } // done but its files are gone or damaged
+      try {
+        data = await RunData.open(summary.dir);
+      } catch {
+        continue;
+      } // done but its files are gone or damaged
       runsByDataset.set(dataset, data);
       data.init(); // computed now, in the background, so a score panel opening on this run answers at once
       if (!newest || data.manifest.createdAt > newest.manifest.createdAt) newest = data;
@@ -102,18 +108,32 @@ export class ScoreIndex {
     this.pinnedRun = pinnedRun;
   }
 
-  lookup(file: string): SampleScore | undefined { return this.byFile.get(path.resolve(file)); }
-  get size(): number { return this.byFile.size; }
+  lookup(file: string): SampleScore | undefined {
+    return this.byFile.get(path.resolve(file));
+  }
+  get size(): number {
+    return this.byFile.size;
+  }
   /** The dataset roots of the indexed runs: relative paths in CSVs (scores.csv) are relative to these. */
-  get datasetRoots(): string[] { return [...this.runsByDataset.keys()]; }
+  get datasetRoots(): string[] {
+    return [...this.runsByDataset.keys()];
+  }
   /** The run the Score Explorer view follows: the pinned run, else the most recently created finished run. */
-  get latestRun(): RunData | undefined { return this.newest; }
+  get latestRun(): RunData | undefined {
+    return this.newest;
+  }
   /** The pinned run, when the pin named a finished run with scores. */
-  get pinned(): RunData | undefined { return this.pinnedRun; }
+  get pinned(): RunData | undefined {
+    return this.pinnedRun;
+  }
   /** The runs whose scores decorate images (one per dataset folder). */
-  get runs(): RunData[] { return [...this.runsByDataset.values()]; }
+  get runs(): RunData[] {
+    return [...this.runsByDataset.values()];
+  }
   /** The folders of the runs whose scores decorate images (one per dataset folder). */
-  get decoratingRuns(): string[] { return [...this.runsByDataset.values()].map((d) => d.dir); }
+  get decoratingRuns(): string[] {
+    return [...this.runsByDataset.values()].map((d) => d.dir);
+  }
 
   /**
    * The most memorized samples of the run the Score Explorer view follows: ranked among S_C, the points the
@@ -123,17 +143,35 @@ export class ScoreIndex {
   top(k: number): SampleScore[] {
     const data = this.newest;
     if (!data) return [];
-    return data.byRank.filter((r) => !data.isControl(r)).slice(0, k).map((row) => toSampleScore(data, row, data.fileOf(row) ?? row.path));
+    return data.byRank
+      .filter((r) => !data.isControl(r))
+      .slice(0, k)
+      .map((row) => toSampleScore(data, row, data.fileOf(row) ?? row.path));
   }
 }
 
 function toSampleScore(data: RunData, row: ScoreRow, file: string): SampleScore {
   const candidateRank = data.questionRank.get(row.index);
   return {
-    file, runId: data.id, runDir: data.dir, n: data.n, index: row.index, rank: row.rank, score: row.normalised, raw: row.raw,
-    lf: row.lf, lg: row.lg, subset: row.subset, label: row.label, className: data.classNames[row.label],
+    file,
+    runId: data.id,
+    runDir: data.dir,
+    n: data.n,
+    index: row.index,
+    rank: row.rank,
+    score: row.normalised,
+    raw: row.raw,
+    lf: row.lf,
+    lg: row.lg,
+    subset: row.subset,
+    label: row.label,
+    className: data.classNames[row.label],
     band: candidateRank === undefined ? 'control' : bandOf(candidateRank, data.questionSize),
-    candidateRank, candidates: data.questionSize, question: data.question, noise: data.isNoise(row), stderr: data.stderrOf(row),
+    candidateRank,
+    candidates: data.questionSize,
+    question: data.question,
+    noise: data.isNoise(row),
+    stderr: data.stderrOf(row),
     ...(row.pValue !== undefined ? { p: row.pValue } : {}),
   };
 }
@@ -142,8 +180,9 @@ function toSampleScore(data: RunData, row: ScoreRow, file: string): SampleScore 
 export function standing(s: SampleScore): string {
   // A whole-dataset run (it has p-values) ranks every scored image; its controls are in no encoder's training data.
   if (s.p !== undefined) {
-    return s.candidateRank !== undefined ? `#${s.candidateRank} of ${s.candidates} scored images by memorization`
-      : 'control image (in no encoder\'s training data): the null, not ranked for memorization';
+    return s.candidateRank !== undefined
+      ? `#${s.candidateRank} of ${s.candidates} scored images by memorization`
+      : "control image (in no encoder's training data): the null, not ranked for memorization";
   }
   const among = s.question.length === 1 ? s.question[0] : 'all scored images';
   return s.candidateRank !== undefined
@@ -155,6 +194,8 @@ export function standing(s: SampleScore): string {
 export function describeScore(s: SampleScore): string {
   const whole = s.p !== undefined ? ` · p ${s.p < 1e-3 ? s.p.toExponential(1) : s.p.toFixed(3)} (vs controls)` : '';
   const set = s.p !== undefined ? subsetCaption(s.subset, 'whole') : s.subset;
-  return `SSLMem score ${s.score.toFixed(3)}${s.noise ? ' (within noise)' : ''}${whole} · ${standing(s)} · ${set}${s.className ? ` · ${s.className}` : ''}`
-    + `${s.band === 'control' ? '' : ` · ${BAND_TEXT[s.band]}`} · rank ${s.rank} of ${s.n} over all subsets · run ${s.runId}`;
+  return (
+    `SSLMem score ${s.score.toFixed(3)}${s.noise ? ' (within noise)' : ''}${whole} · ${standing(s)} · ${set}${s.className ? ` · ${s.className}` : ''}` +
+    `${s.band === 'control' ? '' : ` · ${BAND_TEXT[s.band]}`} · rank ${s.rank} of ${s.n} over all subsets · run ${s.runId}`
+  );
 }

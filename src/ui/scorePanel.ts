@@ -4,7 +4,13 @@
 // from disk, or close themselves when the run is gone.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isScorePanelState, isScorePanelToHost, type GalleryRow, type HostToScorePanel, type ScorePanelToHost } from '../protocol/scorePanel';
+import {
+  isScorePanelState,
+  isScorePanelToHost,
+  type GalleryRow,
+  type HostToScorePanel,
+  type ScorePanelToHost,
+} from '../protocol/scorePanel';
 import { readManifest } from '../engine/runs/store';
 import { RunData, datasetRootOf } from './runData';
 import { ThumbnailRenderer } from './thumbnails';
@@ -16,12 +22,31 @@ import { locateDataset } from './datasetLocation';
 
 export const SCORE_PANEL_VIEW_TYPE = 'sslmem.scorePanel';
 
-export interface PageEvent { runDir: string; requestId: number; start: number; rows: number; total: number; hostMs: number }
-export interface RenderEvent { runDir: string; requestId: number; rows: number; ms: number }
+export interface PageEvent {
+  runDir: string;
+  requestId: number;
+  start: number;
+  rows: number;
+  total: number;
+  hostMs: number;
+}
+export interface RenderEvent {
+  runDir: string;
+  requestId: number;
+  rows: number;
+  ms: number;
+}
 
-interface OpenPanel { panel: vscode.WebviewPanel; data: RunData; thumbs: ThumbnailRenderer }
+interface OpenPanel {
+  panel: vscode.WebviewPanel;
+  data: RunData;
+  thumbs: ThumbnailRenderer;
+}
 /** A panel whose run is still loading: messages wait for it. */
-interface PanelSlot { panel: vscode.WebviewPanel; loaded: Promise<OpenPanel> }
+interface PanelSlot {
+  panel: vscode.WebviewPanel;
+  loaded: Promise<OpenPanel>;
+}
 
 export class ScorePanels implements vscode.Disposable {
   private readonly panels = new Map<string, PanelSlot>();
@@ -36,38 +61,66 @@ export class ScorePanels implements vscode.Disposable {
   /** Finds and relinks a moved dataset (relinkDataset.ts); set by activate. */
   datasets?: { candidates(data: RunData): Promise<string[]>; relink(runDir: string): Promise<unknown> };
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
-    this.disposables.push(this.paged, this.rendered, vscode.window.registerWebviewPanelSerializer(SCORE_PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        if (!isScorePanelState(state)) { panel.dispose(); return; }
-        // Webview state is data the page (or whoever wrote the workspace storage) hands back: only runs in a run store.
-        if (!isRunInStore(state.runDir, viewerScope().runStores)) {
-          this.log.info(`score panel for ${state.runDir} not restored: not a run folder inside a run store`);
-          panel.dispose();
-          return;
-        }
-        try { await this.adopt(panel, state.runDir); } catch (err) {
-          // The run was deleted (or its results) while the window was closed: a panel of nothing helps no one.
-          this.log.info(`score panel for ${state.runDir} closed on restore: ${(err as Error).message}`);
-          panel.dispose();
-        }
-      },
-    }));
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.paged,
+      this.rendered,
+      vscode.window.registerWebviewPanelSerializer(SCORE_PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          if (!isScorePanelState(state)) {
+            panel.dispose();
+            return;
+          }
+          // Webview state is data the page (or whoever wrote the workspace storage) hands back: only runs in a run store.
+          if (!isRunInStore(state.runDir, viewerScope().runStores)) {
+            this.log.info(`score panel for ${state.runDir} not restored: not a run folder inside a run store`);
+            panel.dispose();
+            return;
+          }
+          try {
+            await this.adopt(panel, state.runDir);
+          } catch (err) {
+            // The run was deleted (or its results) while the window was closed: a panel of nothing helps no one.
+            this.log.info(`score panel for ${state.runDir} closed on restore: ${(err as Error).message}`);
+            panel.dispose();
+          }
+        },
+      }),
+    );
   }
 
-  get openRuns(): string[] { return [...this.panels.keys()]; }
-  panelOf(runDir: string): vscode.WebviewPanel | undefined { return this.panels.get(path.resolve(runDir))?.panel; }
+  get openRuns(): string[] {
+    return [...this.panels.keys()];
+  }
+  panelOf(runDir: string): vscode.WebviewPanel | undefined {
+    return this.panels.get(path.resolve(runDir))?.panel;
+  }
 
   async open(runDir: string): Promise<vscode.WebviewPanel> {
     const existing = this.panels.get(path.resolve(runDir));
-    if (existing) { existing.panel.reveal(); return existing.panel; }
-    const panel = vscode.window.createWebviewPanel(SCORE_PANEL_VIEW_TYPE, `Scores: ${path.basename(runDir)}`, vscode.ViewColumn.Active, { enableScripts: true });
-    try { await this.adopt(panel, runDir); } catch (err) { panel.dispose(); throw err; }
+    if (existing) {
+      existing.panel.reveal();
+      return existing.panel;
+    }
+    const panel = vscode.window.createWebviewPanel(SCORE_PANEL_VIEW_TYPE, `Scores: ${path.basename(runDir)}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+    });
+    try {
+      await this.adopt(panel, runDir);
+    } catch (err) {
+      panel.dispose();
+      throw err;
+    }
     return panel;
   }
 
   /** Closes the panel of a run that was deleted. */
-  close(runDir: string): void { this.panels.get(path.resolve(runDir))?.panel.dispose(); }
+  close(runDir: string): void {
+    this.panels.get(path.resolve(runDir))?.panel.dispose();
+  }
 
   /**
    * Gives the panel its page at once and loads the run meanwhile: the webview boots (hundreds of ms) while
@@ -92,7 +145,12 @@ export class ScorePanels implements vscode.Disposable {
     const subs = [
       panel.webview.onDidReceiveMessage(async (m: unknown) => {
         let entry: OpenPanel | undefined;
-        try { entry = await loaded; await this.onMessage(entry, m); } catch (err) { await this.fail(panel, runDir, err); }
+        try {
+          entry = await loaded;
+          await this.onMessage(entry, m);
+        } catch (err) {
+          await this.fail(panel, runDir, err);
+        }
       }),
       panel.onDidDispose(() => {
         if (this.panels.get(key) === slot) this.panels.delete(key);
@@ -109,13 +167,19 @@ export class ScorePanels implements vscode.Disposable {
    */
   private setPage(panel: vscode.WebviewPanel, runDir: string, runId: string, datasetRoot: string): void {
     const servable = servableDatasetRoot(datasetRoot, viewerScope());
-    if (!servable) this.log.info(`score panel: ${runId}: dataset folder ${datasetRoot} is outside the workspace; its images are not shown (untrusted workspace)`);
+    if (!servable)
+      this.log.info(
+        `score panel: ${runId}: dataset folder ${datasetRoot} is outside the workspace; its images are not shown (untrusted workspace)`,
+      );
     const roots = computeLocalResourceRoots(this.extensionUri.fsPath, [runDir], servable ? [servable] : []);
     panel.webview.options = { enableScripts: true, localResourceRoots: roots.map((r) => vscode.Uri.file(r)) };
     const asUri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
     panel.webview.html = webviewPage({
-      title: panel.title, cspSource: panel.webview.cspSource, nonce: makeNonce(),
-      scriptUri: asUri('dist', 'webview', 'scorePanel.js'), styleUris: [asUri('media', 'scorePanel.css')],
+      title: panel.title,
+      cspSource: panel.webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asUri('dist', 'webview', 'scorePanel.js'),
+      styleUris: [asUri('media', 'scorePanel.css')],
     });
   }
 
@@ -129,14 +193,19 @@ export class ScorePanels implements vscode.Disposable {
   }
 
   private async onMessage(entry: OpenPanel, raw: unknown): Promise<void> {
-    if (!isScorePanelToHost(raw)) { this.log.warn(`score panel: dropped an invalid message: ${JSON.stringify(raw)?.slice(0, 200)}`); return; }
+    if (!isScorePanelToHost(raw)) {
+      this.log.warn(`score panel: dropped an invalid message: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
     const msg: ScorePanelToHost = raw;
     const { data } = entry;
     switch (msg.type) {
       case 'ready': {
         // A moved project: say so in the panel (and offer the workspace folder holding the images).
-        const missing = data.location.state === 'missing'
-          ? { recorded: data.location.recorded, candidate: (await this.datasets?.candidates(data))?.[0] } : undefined;
+        const missing =
+          data.location.state === 'missing'
+            ? { recorded: data.location.recorded, candidate: (await this.datasets?.candidates(data))?.[0] }
+            : undefined;
         await this.post(entry, { type: 'init', ...data.init(), runDir: data.dir, datasetMissing: missing });
         await this.post(entry, { type: 'marks', ...data.markCounts() });
         break;
@@ -148,15 +217,36 @@ export class ScorePanels implements vscode.Disposable {
         const started = performance.now();
         const matching = data.query(msg.filter, msg.sort ?? 'memorization');
         const slice = matching.slice(msg.start, msg.end);
-        const thumbs = await this.thumbUris(entry, slice.map((r) => r.index));
+        const thumbs = await this.thumbUris(
+          entry,
+          slice.map((r) => r.index),
+        );
         const rows: GalleryRow[] = slice.map((r) => ({
-          index: r.index, rank: r.rank, questionRank: data.questionRank.get(r.index), score: r.normalised, stderr: data.stderrOf(r),
-          noise: data.isNoise(r), raw: r.raw, lf: r.lf, lg: r.lg, subset: r.subset, label: r.label,
-          path: r.path, thumb: thumbs.get(r.index) ?? '', mark: data.marks.get(r.index),
+          index: r.index,
+          rank: r.rank,
+          questionRank: data.questionRank.get(r.index),
+          score: r.normalised,
+          stderr: data.stderrOf(r),
+          noise: data.isNoise(r),
+          raw: r.raw,
+          lf: r.lf,
+          lg: r.lg,
+          subset: r.subset,
+          label: r.label,
+          path: r.path,
+          thumb: thumbs.get(r.index) ?? '',
+          mark: data.marks.get(r.index),
           ...(r.pValue !== undefined ? { p: r.pValue, q: Number.isNaN(r.qValue) ? undefined : r.qValue } : {}),
         }));
         await this.post(entry, { type: 'page', requestId: msg.requestId, total: matching.length, start: msg.start, rows });
-        this.paged.fire({ runDir: data.dir, requestId: msg.requestId, start: msg.start, rows: rows.length, total: matching.length, hostMs: performance.now() - started });
+        this.paged.fire({
+          runDir: data.dir,
+          requestId: msg.requestId,
+          start: msg.start,
+          rows: rows.length,
+          total: matching.length,
+          hostMs: performance.now() - started,
+        });
         break;
       }
       case 'setMark':
@@ -166,18 +256,36 @@ export class ScorePanels implements vscode.Disposable {
       case 'exportSelection':
         await this.exportSelection(data, msg.indices);
         break;
-      case 'openFile': case 'openInspector': {
+      case 'openFile':
+      case 'openInspector': {
         const row = data.row(msg.index);
-        if (!row || !data.isImageFolder) { await this.post(entry, { type: 'notice', text: 'This sample is a record inside a dataset file; it has no image file of its own.' }); break; }
+        if (!row || !data.isImageFolder) {
+          await this.post(entry, {
+            type: 'notice',
+            text: 'This sample is a record inside a dataset file; it has no image file of its own.',
+          });
+          break;
+        }
         const file = data.openableFileOf(row); // scores.bin is data: '../../.ssh/id_rsa' or a symlink out is not opened
-        if (!file) { await this.post(entry, { type: 'notice', text: `${row.path} is not a file inside the run's dataset folder; not opening it.` }); break; }
-        if (msg.type === 'openFile') await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.Beside, preview: true });
+        if (!file) {
+          await this.post(entry, { type: 'notice', text: `${row.path} is not a file inside the run's dataset folder; not opening it.` });
+          break;
+        }
+        if (msg.type === 'openFile')
+          await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), {
+            viewColumn: vscode.ViewColumn.Beside,
+            preview: true,
+          });
         else await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), INSPECTOR_VIEW_TYPE, vscode.ViewColumn.Beside);
         break;
       }
       case 'getViews': {
         const files = await entry.thumbs.views(msg.index);
-        await this.post(entry, { type: 'views', index: msg.index, uris: files.map((f) => entry.panel.webview.asWebviewUri(vscode.Uri.file(f)).toString()) });
+        await this.post(entry, {
+          type: 'views',
+          index: msg.index,
+          uris: files.map((f) => entry.panel.webview.asWebviewUri(vscode.Uri.file(f)).toString()),
+        });
         break;
       }
       case 'rendered':
@@ -204,7 +312,9 @@ export class ScorePanels implements vscode.Disposable {
   private async exportSelection(data: RunData, indices: number[]): Promise<void> {
     if (indices.length === 0) return;
     const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(path.join(data.dir, `selection-${indices.length}.csv`)), filters: { CSV: ['csv'] }, title: 'Export selected samples',
+      defaultUri: vscode.Uri.file(path.join(data.dir, `selection-${indices.length}.csv`)),
+      filters: { CSV: ['csv'] },
+      title: 'Export selected samples',
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, Buffer.from(data.toCsv(indices), 'utf8'));

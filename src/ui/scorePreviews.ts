@@ -20,7 +20,9 @@ export class ScoreDecorations implements vscode.FileDecorationProvider, vscode.D
   constructor(private readonly index: ScoreIndex) {}
 
   /** The index was rebuilt: every decoration may have changed. */
-  refresh(): void { this.changed.fire(undefined); }
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     if (uri.scheme !== 'file') return undefined;
@@ -32,7 +34,9 @@ export class ScoreDecorations implements vscode.FileDecorationProvider, vscode.D
     return d;
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }
 
 /** Image paths as they appear in text: relative or absolute, quoted or bare, with an image extension. */
@@ -55,12 +59,17 @@ export class ScoreHoverProvider implements vscode.HoverProvider {
 
   /** Tries the path as absolute, then relative to the document, the workspace folders and the runs' dataset roots. */
   private resolve(text: string, document: vscode.TextDocument): SampleScore | undefined {
-    const candidates = path.isAbsolute(text) ? [text] : [
-      path.join(path.dirname(document.uri.fsPath), text),
-      ...(vscode.workspace.workspaceFolders ?? []).map((f) => path.join(f.uri.fsPath, text)),
-      ...this.index.datasetRoots.map((r) => path.join(r, text)),
-    ];
-    for (const c of candidates) { const s = this.index.lookup(c); if (s) return s; }
+    const candidates = path.isAbsolute(text)
+      ? [text]
+      : [
+          path.join(path.dirname(document.uri.fsPath), text),
+          ...(vscode.workspace.workspaceFolders ?? []).map((f) => path.join(f.uri.fsPath, text)),
+          ...this.index.datasetRoots.map((r) => path.join(r, text)),
+        ];
+    for (const c of candidates) {
+      const s = this.index.lookup(c);
+      if (s) return s;
+    }
     return undefined;
   }
 }
@@ -74,9 +83,13 @@ export function scoreMarkdown(s: SampleScore): vscode.MarkdownString {
     md.baseUri = vscode.Uri.file(path.dirname(s.file) + path.sep);
     md.appendMarkdown(`![thumbnail](${encodeURIComponent(path.basename(s.file))}|width=96,height=96)\n\n`);
   }
-  md.appendMarkdown(`**SSLMem score ${s.score.toFixed(3)}**${s.noise ? ' (within noise)' : ''} — ${standing(s)}`
-    + `${s.band === 'control' ? '' : ` (${s.band} memorization band)`} · rank ${s.rank} of ${s.n} over all subsets\n\n`);
-  md.appendMarkdown(`subset **${s.subset}** · label **${s.className ?? (s.label >= 0 ? s.label : '—')}** · L_f ${s.lf.toFixed(4)} · L_g ${s.lg.toFixed(4)}\n\n`);
+  md.appendMarkdown(
+    `**SSLMem score ${s.score.toFixed(3)}**${s.noise ? ' (within noise)' : ''} — ${standing(s)}` +
+      `${s.band === 'control' ? '' : ` (${s.band} memorization band)`} · rank ${s.rank} of ${s.n} over all subsets\n\n`,
+  );
+  md.appendMarkdown(
+    `subset **${s.subset}** · label **${s.className ?? (s.label >= 0 ? s.label : '—')}** · L_f ${s.lf.toFixed(4)} · L_g ${s.lg.toFixed(4)}\n\n`,
+  );
   md.appendMarkdown(`run \`${s.runId}\``);
   return md;
 }

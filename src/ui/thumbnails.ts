@@ -21,7 +21,10 @@ const THUMB_SIZE = 96;
 export class ThumbnailRenderer {
   private dataset: Promise<Dataset | null> | undefined;
 
-  constructor(private readonly runDir: string, private readonly manifest: Pick<RunManifest, 'dataset' | 'config' | 'preset'>) {}
+  constructor(
+    private readonly runDir: string,
+    private readonly manifest: Pick<RunManifest, 'dataset' | 'config' | 'preset'>,
+  ) {}
 
   /** The run's view settings, or null for a manifest whose config cannot be read (shown without views). */
   private settings(): ViewSettings | null {
@@ -32,27 +35,44 @@ export class ThumbnailRenderer {
     }
   }
 
-  fileFor(index: number): string { return path.join(this.runDir, THUMBS_FOLDER, `${index}.png`); }
+  fileFor(index: number): string {
+    return path.join(this.runDir, THUMBS_FOLDER, `${index}.png`);
+  }
 
   /** Makes sure the thumbnails of `indices` exist; returns those it could provide (index -> file). */
   async ensure(indices: readonly number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
     const missing: number[] = [];
-    await Promise.all(indices.map(async (i) => {
-      const file = this.fileFor(i);
-      if (await fs.stat(file).then(() => true, () => false)) out.set(i, file); else missing.push(i);
-    }));
+    await Promise.all(
+      indices.map(async (i) => {
+        const file = this.fileFor(i);
+        if (
+          await fs.stat(file).then(
+            () => true,
+            () => false,
+          )
+        )
+          out.set(i, file);
+        else missing.push(i);
+      }),
+    );
     if (missing.length === 0) return out;
     const d = await this.loadDataset();
     if (!d) return out;
     await fs.mkdir(path.join(this.runDir, THUMBS_FOLDER), { recursive: true });
     const { default: sharp } = await import('sharp');
-    await Promise.all(missing.filter((i) => i >= 0 && i < d.n).map(async (i) => {
-      const file = this.fileFor(i);
-      await sharp(interleaved(d, i), { raw: { width: d.width, height: d.height, channels: d.channels } })
-        .resize(THUMB_SIZE, THUMB_SIZE, { kernel: 'nearest', fit: 'contain' }).png().toFile(file);
-      out.set(i, file);
-    }));
+    await Promise.all(
+      missing
+        .filter((i) => i >= 0 && i < d.n)
+        .map(async (i) => {
+          const file = this.fileFor(i);
+          await sharp(interleaved(d, i), { raw: { width: d.width, height: d.height, channels: d.channels } })
+            .resize(THUMB_SIZE, THUMB_SIZE, { kernel: 'nearest', fit: 'contain' })
+            .png()
+            .toFile(file);
+          out.set(i, file);
+        }),
+    );
     return out;
   }
 
@@ -63,7 +83,14 @@ export class ThumbnailRenderer {
    */
   async views(index: number, pairs = 2): Promise<string[]> {
     const files = Array.from({ length: pairs * 2 }, (_, i) => path.join(this.runDir, VIEWS_FOLDER, `${index}-${i >> 1}-${i & 1}.png`));
-    const have = await Promise.all(files.map((f) => fs.stat(f).then(() => true, () => false)));
+    const have = await Promise.all(
+      files.map((f) =>
+        fs.stat(f).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (have.every(Boolean)) return files;
     const settings = this.settings();
     const d = await this.loadDataset();
@@ -77,13 +104,19 @@ export class ThumbnailRenderer {
     await fs.mkdir(path.join(this.runDir, VIEWS_FOLDER), { recursive: true });
     const { default: sharp } = await import('sharp');
     const [h, w] = config.outputSize ?? config.inputSize;
-    await Promise.all(files.map(async (file, i) => {
-      const [sample] = sampleAugmentations(config, scoringSeed, i >> 1, i & 1, 1, [index]);
-      const view = augmentReference(pixels, [sample], config);
-      const bytes = Buffer.alloc(view.length);
-      for (let c = 0; c < d.channels; c++) for (let p = 0; p < h * w; p++) bytes[p * d.channels + c] = Math.round(Math.min(1, Math.max(0, view[c * h * w + p])) * 255);
-      await sharp(bytes, { raw: { width: w, height: h, channels: d.channels } }).resize(THUMB_SIZE, THUMB_SIZE, { kernel: 'nearest', fit: 'contain' }).png().toFile(file);
-    }));
+    await Promise.all(
+      files.map(async (file, i) => {
+        const [sample] = sampleAugmentations(config, scoringSeed, i >> 1, i & 1, 1, [index]);
+        const view = augmentReference(pixels, [sample], config);
+        const bytes = Buffer.alloc(view.length);
+        for (let c = 0; c < d.channels; c++)
+          for (let p = 0; p < h * w; p++) bytes[p * d.channels + c] = Math.round(Math.min(1, Math.max(0, view[c * h * w + p])) * 255);
+        await sharp(bytes, { raw: { width: w, height: h, channels: d.channels } })
+          .resize(THUMB_SIZE, THUMB_SIZE, { kernel: 'nearest', fit: 'contain' })
+          .png()
+          .toFile(file);
+      }),
+    );
     return files;
   }
 

@@ -19,9 +19,15 @@ export class TopSamplesViewProvider implements vscode.TreeDataProvider<SampleSco
   constructor(private readonly index: ScoreIndex) {}
 
   /** The tree view showing this provider: its description says which run it follows. */
-  attach(view: vscode.TreeView<SampleScore>): void { this.view = view; this.describe(); }
+  attach(view: vscode.TreeView<SampleScore>): void {
+    this.view = view;
+    this.describe();
+  }
 
-  refresh(): void { this.changed.fire(); this.describe(); }
+  refresh(): void {
+    this.changed.fire();
+    this.describe();
+  }
 
   /** "run <id> · pinned" or "latest run <id>", or nothing while there is no finished run. */
   get caption(): string | undefined {
@@ -35,7 +41,9 @@ export class TopSamplesViewProvider implements vscode.TreeDataProvider<SampleSco
     this.view.description = this.caption;
   }
 
-  getChildren(element?: SampleScore): SampleScore[] { return element ? [] : this.index.top(TOP_K); }
+  getChildren(element?: SampleScore): SampleScore[] {
+    return element ? [] : this.index.top(TOP_K);
+  }
 
   getTreeItem(s: SampleScore): vscode.TreeItem {
     const item = new vscode.TreeItem(`#${s.candidateRank ?? s.rank} ${path.basename(s.file)}`, vscode.TreeItemCollapsibleState.None);
@@ -52,5 +60,7 @@ export class TopSamplesViewProvider implements vscode.TreeDataProvider<SampleSco
     return item;
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

@@ -11,7 +11,11 @@ import { makeNonce, webviewPage } from './webviewHtml';
 export const TRAINING_VIEW_TYPE = 'sslmem.training';
 
 /** What the page's buttons do, for the job the panel shows now (a resume binds new ones). */
-export interface TrainingHandlers { cancel(): void; openScores(): void; resume(runDir: string): void }
+export interface TrainingHandlers {
+  cancel(): void;
+  openScores(): void;
+  resume(runDir: string): void;
+}
 
 type Start = Extract<HostToTraining, { type: 'start' }>;
 
@@ -19,7 +23,9 @@ export class TrainingPanel implements vscode.Disposable {
   /** The open panels by run folder (resolved path). */
   private static readonly byRun = new Map<string, TrainingPanel>();
   /** The open panel of a run, if any. */
-  static ofRun(runDir: string): TrainingPanel | undefined { return TrainingPanel.byRun.get(path.resolve(runDir)); }
+  static ofRun(runDir: string): TrainingPanel | undefined {
+    return TrainingPanel.byRun.get(path.resolve(runDir));
+  }
 
   private readonly panel: vscode.WebviewPanel;
   private ready = false;
@@ -34,31 +40,64 @@ export class TrainingPanel implements vscode.Disposable {
   /** The start message of the job shown now (tests read what a resumed view was given). */
   lastStart: Start;
 
-  constructor(extensionUri: vscode.Uri, start: Start, private handlers: TrainingHandlers) {
+  constructor(
+    extensionUri: vscode.Uri,
+    start: Start,
+    private handlers: TrainingHandlers,
+  ) {
     this.lastStart = start;
-    this.panel = vscode.window.createWebviewPanel(TRAINING_VIEW_TYPE, start.title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
-      enableScripts: true, retainContextWhenHidden: true, // keeps the curves when the tab is hidden mid-run
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      TRAINING_VIEW_TYPE,
+      start.title,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true, // keeps the curves when the tab is hidden mid-run
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+      },
+    );
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'sslmem.svg');
     const w = this.panel.webview;
     const asUri = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-    w.html = webviewPage({ title: start.title, cspSource: w.cspSource, nonce: makeNonce(), scriptUri: asUri('dist', 'webview', 'training.js'), styleUris: [asUri('media', 'training.css')] });
+    w.html = webviewPage({
+      title: start.title,
+      cspSource: w.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asUri('dist', 'webview', 'training.js'),
+      styleUris: [asUri('media', 'training.css')],
+    });
     this.queue.push(start);
-    this.subs.push(w.onDidReceiveMessage((m: unknown) => {
-      if (!isTrainingToHost(m)) return;
-      if (m.type === 'ready') { this.ready = true; for (const q of this.queue.splice(0)) void w.postMessage(q); }
-      else if (m.type === 'cancel') this.handlers.cancel();
-      else if (m.type === 'resume') { if (this.runDir) this.handlers.resume(this.runDir); }
-      else this.handlers.openScores();
-    }), this.panel.onDidDispose(() => { this.disposed = true; this.unregister(); }));
+    this.subs.push(
+      w.onDidReceiveMessage((m: unknown) => {
+        if (!isTrainingToHost(m)) return;
+        if (m.type === 'ready') {
+          this.ready = true;
+          for (const q of this.queue.splice(0)) void w.postMessage(q);
+        } else if (m.type === 'cancel') this.handlers.cancel();
+        else if (m.type === 'resume') {
+          if (this.runDir) this.handlers.resume(this.runDir);
+        } else this.handlers.openScores();
+      }),
+      this.panel.onDidDispose(() => {
+        this.disposed = true;
+        this.unregister();
+      }),
+    );
   }
 
-  get visible(): boolean { return this.panel.visible; }
-  get title(): string { return this.panel.title; }
-  get onDidDispose(): vscode.Event<void> { return this.panel.onDidDispose; }
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+  get title(): string {
+    return this.panel.title;
+  }
+  get onDidDispose(): vscode.Event<void> {
+    return this.panel.onDidDispose;
+  }
   /** The panel can show another job of its run: it is open and its own job has finished. */
-  get reusable(): boolean { return !this.disposed && !this.running; }
+  get reusable(): boolean {
+    return !this.disposed && !this.running;
+  }
 
   /** The panel shows this run (its folder became known): a resume of it finds this panel. */
   attachRun(runDir: string): void {
@@ -82,7 +121,10 @@ export class TrainingPanel implements vscode.Disposable {
     // Training steps can arrive hundreds per second on small data; 10 updates/s are plenty for a chart.
     if (event.kind === 'train') {
       const now = Date.now();
-      if (now - this.lastTrainPost < 100 && event.step !== event.total) { this.pendingTrain = event; return; }
+      if (now - this.lastTrainPost < 100 && event.step !== event.total) {
+        this.pendingTrain = event;
+        return;
+      }
       this.lastTrainPost = now;
     }
     this.flushTrain();
@@ -91,7 +133,10 @@ export class TrainingPanel implements vscode.Disposable {
 
   /** The last held-back train step goes out before anything else: the view's last step is the last one reported. */
   private flushTrain(): void {
-    if (this.pendingTrain) { this.send({ type: 'progress', event: this.pendingTrain }); this.pendingTrain = undefined; }
+    if (this.pendingTrain) {
+      this.send({ type: 'progress', event: this.pendingTrain });
+      this.pendingTrain = undefined;
+    }
   }
 
   finish(status: 'done' | 'cancelled' | 'failed', message: string): void {
@@ -101,7 +146,8 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   private send(msg: HostToTraining): void {
-    if (this.ready) void this.panel.webview.postMessage(msg); else this.queue.push(msg);
+    if (this.ready) void this.panel.webview.postMessage(msg);
+    else this.queue.push(msg);
   }
 
   private unregister(): void {

@@ -33,6 +33,8 @@ export function isRunInStore(runDir: string, runStores: readonly string[]): bool
 export function checkDeletableRun(runDir: string, scope: ViewerScope): void {
   if (!scope.trusted) throw new Error('deleting runs needs a trusted workspace (Workspaces: Manage Workspace Trust)');
   if (!isRunInStore(runDir, scope.runStores)) {
-    throw new Error(`${runDir} is not a run folder inside a run store (${scope.runStores.join(', ') || 'no workspace open'}); not deleting it`);
+    throw new Error(
+      `${runDir} is not a run folder inside a run store (${scope.runStores.join(', ') || 'no workspace open'}); not deleting it`,
+    );
   }
 }

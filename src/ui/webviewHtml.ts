@@ -5,22 +5,27 @@ import * as path from 'node:path';
 
 /** A fresh nonce per page load: only scripts/styles carrying it may run. */
 export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[+/=]/g, (c) => ({ '+': '-', '/': '_', '=': '' })[c] ?? '');
+  return randomBytes(18)
+    .toString('base64')
+    .replace(/[+/=]/g, (c) => ({ '+': '-', '/': '_', '=': '' })[c] ?? '');
 }
 
 /** Nothing by default; images and stylesheets only from the webview's own resource origin; scripts only with the nonce. */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [
-    `default-src 'none'`,
-    `img-src ${cspSource}`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  return [`default-src 'none'`, `img-src ${cspSource}`, `style-src ${cspSource} 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join(
+    '; ',
+  );
 }
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export interface PageParts { title: string; cspSource: string; nonce: string; scriptUri: string; styleUris: readonly string[] }
+export interface PageParts {
+  title: string;
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUris: readonly string[];
+}
 
 /** The page skeleton; the bundled script renders everything inside #app. */
 export function webviewPage(p: PageParts): string {
@@ -47,7 +52,11 @@ export function webviewPage(p: PageParts): string {
  * relative or empty paths and the filesystem root are dropped (a root would expose every file), duplicates
  * removed, and a folder already inside another listed folder left out.
  */
-export function computeLocalResourceRoots(extensionPath: string, runStoreFolders: readonly string[], datasetFolders: readonly string[]): string[] {
+export function computeLocalResourceRoots(
+  extensionPath: string,
+  runStoreFolders: readonly string[],
+  datasetFolders: readonly string[],
+): string[] {
   const candidates = [path.join(extensionPath, 'dist'), path.join(extensionPath, 'media'), ...runStoreFolders, ...datasetFolders];
   const clean = candidates
     .filter((p) => p && path.isAbsolute(p))

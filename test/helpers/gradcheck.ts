@@ -40,7 +40,9 @@ function setup(c: OpCase) {
   const built = c.build(x);
   const outs = Array.isArray(built) ? built : [built];
   const feeds: Feeds = {};
-  Object.entries(c.inputs).forEach(([name, shape], k) => { feeds[name] = c.values?.[name] ?? randomTensor(shape, 1000 + 17 * k); });
+  Object.entries(c.inputs).forEach(([name, shape], k) => {
+    feeds[name] = c.values?.[name] ?? randomTensor(shape, 1000 + 17 * k);
+  });
   return { g, x, outs, feeds };
 }
 
@@ -51,7 +53,12 @@ function setup(c: OpCase) {
 export function gradcheck(c: OpCase, eps = 1e-6): number {
   const { g, x, outs, feeds } = setup(c);
   const projections = outs.map((o, k) => g.constant(randomTensor(o.shape, 77 + k), o.dtype));
-  const parts = outs.map((o, k) => reduceSum(mul(o, projections[k]), o.shape.map((_, i) => i)));
+  const parts = outs.map((o, k) =>
+    reduceSum(
+      mul(o, projections[k]),
+      o.shape.map((_, i) => i),
+    ),
+  );
   let loss = parts[0];
   for (const p of parts.slice(1)) loss = add(loss, p);
   const wrt = (c.wrt ?? Object.keys(c.inputs)).map((n) => x[n]);
@@ -61,8 +68,10 @@ export function gradcheck(c: OpCase, eps = 1e-6): number {
     const base = feeds[w.inputName!];
     const scale = Math.max(1e-3, ...Array.from(grads[k].data, Math.abs));
     for (let i = 0; i < numel(base.shape); i++) {
-      const plus = tensor(base.shape, base.data); plus.data[i] += eps;
-      const minus = tensor(base.shape, base.data); minus.data[i] -= eps;
+      const plus = tensor(base.shape, base.data);
+      plus.data[i] += eps;
+      const minus = tensor(base.shape, base.data);
+      minus.data[i] -= eps;
       const lp = evaluate(g, [loss], { ...feeds, [w.inputName!]: plus })[0].data[0];
       const lm = evaluate(g, [loss], { ...feeds, [w.inputName!]: minus })[0].data[0];
       const fd = (lp - lm) / (2 * eps);
@@ -71,7 +80,6 @@ export function gradcheck(c: OpCase, eps = 1e-6): number {
   });
   return worst;
 }
-
 
 /**
  * Runs the op's forward and its backward (gradients of a random projection) through onnxruntime-node in
@@ -82,9 +90,25 @@ export async function ortParity(c: OpCase, withGradients = true): Promise<number
   const targets = [...outs];
   if (withGradients) {
     const projections = outs.map((o, k) => g.constant(randomTensor(o.shape, 77 + k), o.dtype));
-    let loss = reduceSum(mul(outs[0], projections[0]), outs[0].shape.map((_, i) => i));
-    outs.slice(1).forEach((o, k) => { loss = add(loss, reduceSum(mul(o, projections[k + 1]), o.shape.map((_, i) => i))); });
-    targets.push(...gradients(loss, (c.wrt ?? Object.keys(c.inputs)).map((n) => x[n])));
+    let loss = reduceSum(
+      mul(outs[0], projections[0]),
+      outs[0].shape.map((_, i) => i),
+    );
+    outs.slice(1).forEach((o, k) => {
+      loss = add(
+        loss,
+        reduceSum(
+          mul(o, projections[k + 1]),
+          o.shape.map((_, i) => i),
+        ),
+      );
+    });
+    targets.push(
+      ...gradients(
+        loss,
+        (c.wrt ?? Object.keys(c.inputs)).map((n) => x[n]),
+      ),
+    );
   }
   targets.forEach((t, k) => g.output(`out${k}`, t));
   const session = await ort.InferenceSession.create(toOnnxBytes(g));

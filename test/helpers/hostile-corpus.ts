@@ -20,25 +20,41 @@ function chunk(type: string, body: Uint8Array): Buffer {
  */
 export function pngBomb(side: number): Buffer {
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0); ihdr.writeUInt32BE(side, 4);
-  ihdr[8] = 8; ihdr[9] = 0; // depth 8, greyscale
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0; // depth 8, greyscale
   const idat = deflateSync(Buffer.alloc(side * (side + 1)), { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A PNG whose IHDR declares `side`×`side` with a tiny (wrong) IDAT: the declared size alone must refuse it. */
 export function pngDeclaring(side: number): Buffer {
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0); ihdr.writeUInt32BE(side, 4);
-  ihdr[8] = 8; ihdr[9] = 0;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1000))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** An IDX images file (uint8, N×H×W) of zeros, gzipped when `gzip`: with a large N it inflates ~1000×. */
 export function idxImages(n: number, height: number, width: number, gzip = true): Buffer {
   const head = Buffer.alloc(16);
   head.writeUInt32BE(0x00000803, 0);
-  head.writeUInt32BE(n, 4); head.writeUInt32BE(height, 8); head.writeUInt32BE(width, 12);
+  head.writeUInt32BE(n, 4);
+  head.writeUInt32BE(height, 8);
+  head.writeUInt32BE(width, 12);
   const raw = Buffer.concat([head, Buffer.alloc(n * height * width)]);
   return gzip ? gzipSync(raw, { level: 9 }) : raw;
 }
@@ -47,9 +63,12 @@ export function idxImages(n: number, height: number, width: number, gzip = true)
 export function bmpDeclaring(width: number, height: number): Buffer {
   const b = Buffer.alloc(54);
   b.write('BM', 0, 'latin1');
-  b.writeUInt32LE(54, 10); b.writeUInt32LE(40, 14);
-  b.writeInt32LE(width, 18); b.writeInt32LE(height, 22);
-  b.writeUInt16LE(1, 26); b.writeUInt16LE(24, 28);
+  b.writeUInt32LE(54, 10);
+  b.writeUInt32LE(40, 14);
+  b.writeInt32LE(width, 18);
+  b.writeInt32LE(height, 22);
+  b.writeUInt16LE(1, 26);
+  b.writeUInt16LE(24, 28);
   return b;
 }
 

@@ -17,7 +17,10 @@ describe('activation and manifest', () => {
   it('contributes the SSLMem container with the Runs and Score Explorer views', async () => {
     const { extension } = await activeApi();
     const views = extension.packageJSON.contributes.views.sslmem as { id: string; name: string }[];
-    assert.deepStrictEqual(views.map((v) => v.name), ['Runs', 'Score Explorer']);
+    assert.deepStrictEqual(
+      views.map((v) => v.name),
+      ['Runs', 'Score Explorer'],
+    );
     // Focusing the view only works if a tree provider is registered for it.
     await vscode.commands.executeCommand('sslmem.runs.focus');
   });
@@ -49,16 +52,23 @@ describe('activation and manifest', () => {
     }
     // The views' own palette entries ("Focus on Score Explorer View"): no command may be named like a view.
     const views = (extension.packageJSON.contributes.views.sslmem as { name: string }[]).map((v) => v.name);
-    for (const t of titles) for (const v of views) assert.ok(t !== v && t !== `Open ${v}` && t !== `Show ${v}`, `"${t}" reads like the ${v} view`);
+    for (const t of titles)
+      for (const v of views) assert.ok(t !== v && t !== `Open ${v}` && t !== `Show ${v}`, `"${t}" reads like the ${v} view`);
     assert.ok(!titles.some((t) => t.includes('Score Explorer')), 'a command named like the Score Explorer view, which it does not open');
   });
 
   it('the Getting Started walkthrough: open a dataset, compute, read the panel, retrain; media inside the extension, commands that exist', async () => {
     const { extension } = await activeApi();
-    const walkthroughs = extension.packageJSON.contributes.walkthroughs as { id: string; steps: { id: string; title: string; description: string; media: Record<string, unknown>; completionEvents?: string[] }[] }[];
+    const walkthroughs = extension.packageJSON.contributes.walkthroughs as {
+      id: string;
+      steps: { id: string; title: string; description: string; media: Record<string, unknown>; completionEvents?: string[] }[];
+    }[];
     assert.strictEqual(walkthroughs.length, 1);
     const steps = walkthroughs[0].steps;
-    assert.deepStrictEqual(steps.map((s) => s.id), ['openDataset', 'computeScores', 'readScores', 'retrain']);
+    assert.deepStrictEqual(
+      steps.map((s) => s.id),
+      ['openDataset', 'computeScores', 'readScores', 'retrain'],
+    );
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const step of steps) {
       const files = [step.media.image, step.media.markdown, step.media.svg].filter((f): f is string => typeof f === 'string');
@@ -73,6 +83,9 @@ describe('activation and manifest', () => {
       const events = (step.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
       for (const id of [...commands, ...events]) assert.ok(registered.has(id), `${step.id}: no command ${id}`);
     }
-    assert.ok(steps[1].description.includes('(command:sslmem.computeScores)'), 'the compute step has no button running Compute Memorization Scores');
+    assert.ok(
+      steps[1].description.includes('(command:sslmem.computeScores)'),
+      'the compute step has no button running Compute Memorization Scores',
+    );
   });
 });

@@ -8,17 +8,23 @@ import type { VersionInfo } from '../../src/protocol/backend';
 import { activeApi } from './helpers';
 
 // Errors come from the extension's bundle, whose BackendError class is not this bundle's: match by shape.
-const isCode = (code: string) => (e: unknown) => e instanceof Error && e.name === 'BackendError' && (e as Error & { code?: string }).code === code;
+const isCode = (code: string) => (e: unknown) =>
+  e instanceof Error && e.name === 'BackendError' && (e as Error & { code?: string }).code === code;
 
 describe('backend process (from the extension host)', function () {
   this.timeout(30_000);
 
   it('version: onnxruntime-node as installed, cpu among the providers, its own process', async () => {
     const { api, extension } = await activeApi();
-    const installed = JSON.parse(fs.readFileSync(path.join(extension.extensionPath, 'node_modules/onnxruntime-node/package.json'), 'utf8')) as { version: string };
+    const installed = JSON.parse(
+      fs.readFileSync(path.join(extension.extensionPath, 'node_modules/onnxruntime-node/package.json'), 'utf8'),
+    ) as { version: string };
     const v = await api.backend.request('version', {});
     assert.strictEqual(v.onnxruntimeNode, installed.version);
-    assert.ok(v.backends.some((b) => b.name === 'cpu'), JSON.stringify(v.backends));
+    assert.ok(
+      v.backends.some((b) => b.name === 'cpu'),
+      JSON.stringify(v.backends),
+    );
     assert.notStrictEqual(v.pid, process.pid, 'the backend must not run inside the extension host');
     assert.strictEqual(v.pid, api.backend.pid);
     // Forked with the host's own executable: same Node version as the extension host.
@@ -37,10 +43,17 @@ describe('backend process (from the extension host)', function () {
     const pid = (await api.backend.request('ping', {})).pid;
     const cts = new vscode.CancellationTokenSource();
     const steps: number[] = [];
-    const job = api.backend.request('selfCheck', { steps: 500, stepMs: 20 }, {
-      token: cts.token,
-      onProgress: (p) => { steps.push(p.step); if (steps.length === 3) cts.cancel(); },
-    });
+    const job = api.backend.request(
+      'selfCheck',
+      { steps: 500, stepMs: 20 },
+      {
+        token: cts.token,
+        onProgress: (p) => {
+          steps.push(p.step);
+          if (steps.length === 3) cts.cancel();
+        },
+      },
+    );
     await assert.rejects(job, isCode('cancelled'));
     assert.deepStrictEqual(steps.slice(0, 3), [1, 2, 3]);
     assert.ok(steps.length < 10, `job kept running after cancel: ${steps.length} progress events`);

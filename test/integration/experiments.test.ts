@@ -11,20 +11,32 @@ import type { RetrainResults } from '../../src/engine/sslmem/removal/types';
 import { activeApi, nextEvent, waitFor } from './helpers';
 
 const SUBSETS = ['S_S', 'S_C', 'S_I', 'S_E'] as const;
-interface SplitFile { subsets: Record<(typeof SUBSETS)[number], number[]> }
-interface CsvRow { index: number; subset: string; normalised: number }
+interface SplitFile {
+  subsets: Record<(typeof SUBSETS)[number], number[]>;
+}
+interface CsvRow {
+  index: number;
+  subset: string;
+  normalised: number;
+}
 
 function readCsv(runDir: string): CsvRow[] {
   const [head, ...lines] = fs.readFileSync(path.join(runDir, 'scores.csv'), 'utf8').trim().split('\n');
   const cols = head.split(',');
   return lines.map((l) => {
     const v = l.split(',');
-    return { index: Number(v[cols.indexOf('index')]), subset: v[cols.indexOf('subset')], normalised: Number(v[cols.indexOf('normalised')]) };
+    return {
+      index: Number(v[cols.indexOf('index')]),
+      subset: v[cols.indexOf('subset')],
+      normalised: Number(v[cols.indexOf('normalised')]),
+    };
   });
 }
 const readJson = <T>(file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-const webviewTabs = (viewType: string) => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
-  .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+const webviewTabs = (viewType: string) =>
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
 
 describe('experiments on a tiny real run: import encoders, retrain after removal, side by side', function () {
   this.timeout(240_000);
@@ -35,7 +47,11 @@ describe('experiments on a tiny real run: import encoders, retrain after removal
 
   before(async () => {
     dataset = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'fashion-mini');
-    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false, showTraining: false });
+    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), {
+      preset: 'tiny',
+      openPanel: false,
+      showTraining: false,
+    });
     assert.strictEqual(result?.status, 'done', 'the tiny run did not finish (see the backend log)');
     runDir = result.runDir;
     made.push(runDir);
@@ -46,11 +62,15 @@ describe('experiments on a tiny real run: import encoders, retrain after removal
     for (const dir of made) if (fs.existsSync(dir)) await vscode.commands.executeCommand('sslmem.deleteRun', dir, true);
   });
 
-  it('Import Encoders (ONNX) scores every split index with the run\'s exported f and g, lists the run and opens its panel', async () => {
+  it("Import Encoders (ONNX) scores every split index with the run's exported f and g, lists the run and opens its panel", async () => {
     const { api } = await activeApi();
     const split = path.join(runDir, 'split.json');
     const result = await vscode.commands.executeCommand<RunResult>('sslmem.importEncoders', {
-      data: dataset, f: path.join(runDir, 'f', 'encode.onnx'), g: path.join(runDir, 'g', 'encode.onnx'), split, pairs: 2,
+      data: dataset,
+      f: path.join(runDir, 'f', 'encode.onnx'),
+      g: path.join(runDir, 'g', 'encode.onnx'),
+      split,
+      pairs: 2,
     });
     assert.ok(result, 'the command returned nothing (see the backend log)');
     assert.strictEqual(result.status, 'done');
@@ -66,7 +86,10 @@ describe('experiments on a tiny real run: import encoders, retrain after removal
     const subsetOf = new Map(SUBSETS.flatMap((s) => subsets[s].map((i) => [i, s] as const)));
     const csv = readCsv(importedDir);
     assert.strictEqual(csv.length, subsetOf.size);
-    assert.deepStrictEqual(csv.map((r) => r.index).sort((x, y) => x - y), [...subsetOf.keys()].sort((x, y) => x - y));
+    assert.deepStrictEqual(
+      csv.map((r) => r.index).sort((x, y) => x - y),
+      [...subsetOf.keys()].sort((x, y) => x - y),
+    );
     for (const r of csv) {
       assert.strictEqual(r.subset, subsetOf.get(r.index), `index ${r.index}`);
       assert.ok(r.normalised >= -1 && r.normalised <= 1, `score ${r.normalised} of ${r.index}`);
@@ -76,7 +99,10 @@ describe('experiments on a tiny real run: import encoders, retrain after removal
       assert.strictEqual(report.subsets[s].n, subsets[s].length, `report n of ${s}`);
       if (subsets[s].length) assert.ok(Number.isFinite(report.subsets[s].mean), `report mean of ${s}`);
     }
-    assert.ok((await api.runs.list()).some((r) => r.dir === importedDir && r.status === 'done'), 'the Runs tree does not list the imported run');
+    assert.ok(
+      (await api.runs.list()).some((r) => r.dir === importedDir && r.status === 'done'),
+      'the Runs tree does not list the imported run',
+    );
     assert.ok(api.scorePanels.panelOf(importedDir), 'no score panel opened on the imported run');
   });
 
@@ -96,13 +122,20 @@ describe('experiments on a tiny real run: import encoders, retrain after removal
     const key = (r: { k: number; removal: string; seed: number }) => `${r.k}/${r.removal}/${r.seed}`;
     const rows = results.rows.filter((r) => r.encoder === 'retrained');
     assert.deepStrictEqual(rows.map(key).sort(), ['5/memorized/0', '5/random/0']);
-    assert.strictEqual(results.rows.filter((r) => r.encoder === 'original' && r.removal === 'none' && r.k === 0).length, 1, 'the original f is evaluated');
+    assert.strictEqual(
+      results.rows.filter((r) => r.encoder === 'original' && r.removal === 'none' && r.k === 0).length,
+      1,
+      'the original f is evaluated',
+    );
     for (const r of results.rows) {
       for (const acc of [r.linearProbeAccuracy, r.knnAccuracy]) assert.ok(acc >= 0 && acc <= 1, `${key(r)}: accuracy ${acc}`);
       assert.strictEqual(r.trainingSize, pool - r.k, `${key(r)}: training size`);
       if (r.encoder === 'retrained') assert.ok(fs.existsSync(path.join(runDir, r.dir)), `${r.dir} missing`);
     }
-    assert.ok(results.conclusion.some((l) => /^k = 5 /.test(l)), `no verdict for k = 5 in ${JSON.stringify(results.conclusion)}`);
+    assert.ok(
+      results.conclusion.some((l) => /^k = 5 /.test(l)),
+      `no verdict for k = 5 in ${JSON.stringify(results.conclusion)}`,
+    );
     assert.ok(fs.existsSync(path.join(runDir, 'retrain.md')));
     const panel = api.retrain.panelOf(runDir);
     assert.strictEqual(panel?.viewType, 'sslmem.retrain');
@@ -119,12 +152,15 @@ describe('experiments on a tiny real run: import encoders, retrain after removal
     assert.match(panel.webview.html, /default-src 'none'/);
   });
 
-  it('the retrain panel\'s side by side shows the original and the retrained encoder\'s galleries, paged per side', async () => {
+  it("the retrain panel's side by side shows the original and the retrained encoder's galleries, paged per side", async () => {
     const { api } = await activeApi();
     const results = readJson<RetrainResults>(path.join(runDir, 'retrain.json'));
     assert.ok(results.scoreDiffFile, 'the retrain command re-scores the largest memorized removal by default');
     const diff = readJson<{ index: number[]; before: number[]; after: number[] }>(path.join(runDir, results.scoreDiffFile));
-    const pages = { a: nextEvent(api.galleries.onDidPostPage, (e) => e.side === 'a', 30_000, 'a page of side A'), b: nextEvent(api.galleries.onDidPostPage, (e) => e.side === 'b', 30_000, 'a page of side B') };
+    const pages = {
+      a: nextEvent(api.galleries.onDidPostPage, (e) => e.side === 'a', 30_000, 'a page of side A'),
+      b: nextEvent(api.galleries.onDidPostPage, (e) => e.side === 'b', 30_000, 'a page of side B'),
+    };
     const drawn = nextEvent(api.galleries.onDidRender, (e) => e.rows > 0, 30_000, 'the page drawing rows');
     const key = await api.retrain.compareRetrained(runDir);
     for (const side of ['a', 'b'] as const) {
@@ -154,10 +190,12 @@ describe('experiments on a tiny real run: import encoders, retrain after removal
     assert.ok(key);
     assert.strictEqual((await paged).key, key);
     const pairs = api.galleries.pairsOf(key)!;
-    const csvA = readCsv(runDir), csvB = readCsv(importedDir);
+    const csvA = readCsv(runDir),
+      csvB = readCsv(importedDir);
     assert.strictEqual(pairs.total, csvA.length);
     assert.deepStrictEqual([pairs.summary.onlyA, pairs.summary.onlyB], [0, 0]);
     const scoreB = new Map(csvB.map((r) => [r.index, r.normalised]));
-    for (const s of pairs.samples) assert.ok(Math.abs(s.b - scoreB.get(s.index)!) < 1e-6, `sample ${s.index}: B score ${s.b} vs ${scoreB.get(s.index)}`);
+    for (const s of pairs.samples)
+      assert.ok(Math.abs(s.b - scoreB.get(s.index)!) < 1e-6, `sample ${s.index}: B score ${s.b} vs ${scoreB.get(s.index)}`);
   });
 });

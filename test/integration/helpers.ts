@@ -25,7 +25,16 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 /** Resolves with the first value an event fires that passes `accept`. */
 export function nextEvent<T>(event: vscode.Event<T>, accept: (v: T) => boolean, timeoutMs = 15_000, what = 'event'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)); }, timeoutMs);
-    const sub = event((v) => { if (accept(v)) { clearTimeout(timer); sub.dispose(); resolve(v); } });
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const sub = event((v) => {
+      if (accept(v)) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(v);
+      }
+    });
   });
 }

@@ -32,7 +32,11 @@ describe('scores of an IDX dataset (thumbnails rendered by the host)', function 
     const { api } = await activeApi();
     const dataset = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'idx-mini');
     writeIdxSubset(dataset);
-    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false, showTraining: false });
+    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), {
+      preset: 'tiny',
+      openPanel: false,
+      showTraining: false,
+    });
     assert.strictEqual(result?.status, 'done');
     const paged = nextEvent(api.scorePanels.onDidPostPage, (e) => e.runDir === result.runDir, 30_000, 'a page of rows');
     await vscode.commands.executeCommand('sslmem.openRun', result.runDir);
@@ -41,12 +45,18 @@ describe('scores of an IDX dataset (thumbnails rendered by the host)', function 
     const thumbs = fs.readdirSync(path.join(result.runDir, 'thumbs')).filter((f) => f.endsWith('.png'));
     // At least the first page's rows (the page may already have asked for the next page too).
     assert.ok(thumbs.length >= page.rows && thumbs.length <= N, `${thumbs.length} thumbnails for a first page of ${page.rows}`);
-    assert.ok(thumbs.every((f) => Number(f.replace('.png', '')) < N), thumbs.join(','));
+    assert.ok(
+      thumbs.every((f) => Number(f.replace('.png', '')) < N),
+      thumbs.join(','),
+    );
     const panel = api.scorePanels.panelOf(result.runDir)!;
     const roots = (panel.webview.options.localResourceRoots ?? []).map((u) => u.fsPath);
     assert.ok(roots.includes(result.runDir), `the run folder (thumbnails) is not a resource root: ${roots.join(', ')}`);
     // Records of a file have no image file of their own: no Explorer decoration to give.
-    assert.strictEqual(await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(dataset, 'train-images-idx3-ubyte'))), undefined);
+    assert.strictEqual(
+      await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(dataset, 'train-images-idx3-ubyte'))),
+      undefined,
+    );
     // Leave the workspace as found for the suites after this one.
     assert.strictEqual(await vscode.commands.executeCommand('sslmem.deleteRun', result.runDir, true), true);
     fs.rmSync(dataset, { recursive: true, force: true });

@@ -11,8 +11,10 @@ import type { RunResult } from '../../src/protocol/backend';
 import type { HostToLayersPanel } from '../../src/protocol/layersPanel';
 import { activeApi, waitFor } from './helpers';
 
-const webviewTabs = (viewType: string) => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
-  .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+const webviewTabs = (viewType: string) =>
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
 
 describe('Layers & Units panel on a tiny real run', function () {
   this.timeout(240_000);
@@ -20,7 +22,12 @@ describe('Layers & Units panel on a tiny real run', function () {
 
   before(async () => {
     const dataset = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'fashion-mini');
-    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false, showTraining: false, overrides: { snapshots: 2 } });
+    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), {
+      preset: 'tiny',
+      openPanel: false,
+      showTraining: false,
+      overrides: { snapshots: 2 },
+    });
     assert.strictEqual(result?.status, 'done', 'the tiny run did not finish (see the backend log)');
     runDir = result.runDir;
   });
@@ -30,7 +37,7 @@ describe('Layers & Units panel on a tiny real run', function () {
     if (runDir && fs.existsSync(runDir)) await vscode.commands.executeCommand('sslmem.deleteRun', runDir, true);
   });
 
-  it('opens with LayerMem bars and UnitMem histograms, and pages a unit\'s most-selective images', async () => {
+  it("opens with LayerMem bars and UnitMem histograms, and pages a unit's most-selective images", async () => {
     const { api } = await activeApi();
     const layers = await api.backend.request('layersSslmem', { runDir, provider: 'cpu' });
     assert.strictEqual(layers.status, 'done');
@@ -45,11 +52,20 @@ describe('Layers & Units panel on a tiny real run', function () {
     const [data] = await api.layers.handle(runDir, { type: 'ready' });
     assert.strictEqual(data.type, 'data');
     const d = data as Extract<HostToLayersPanel, { type: 'data' }>;
-    assert.deepStrictEqual(d.layers?.bars.map((b) => b.name), ['conv1', 'conv2', 'conv3', 'repr']);
+    assert.deepStrictEqual(
+      d.layers?.bars.map((b) => b.name),
+      ['conv1', 'conv2', 'conv3', 'repr'],
+    );
     assert.strictEqual(d.layers?.scatter[0].lf.length, d.layers?.points);
-    assert.deepStrictEqual(d.units?.layers.map((l) => l.name), ['conv1', 'conv2', 'conv3']);
+    assert.deepStrictEqual(
+      d.units?.layers.map((l) => l.name),
+      ['conv1', 'conv2', 'conv3'],
+    );
     const conv3 = d.units!.layers[2];
-    assert.strictEqual(conv3.histogram.counts.reduce((a, b) => a + b, 0), conv3.summary.scored);
+    assert.strictEqual(
+      conv3.histogram.counts.reduce((a, b) => a + b, 0),
+      conv3.summary.scored,
+    );
     const unit = conv3.ranked[0].unit;
 
     const page = async (p: number) => {
@@ -60,7 +76,10 @@ describe('Layers & Units panel on a tiny real run', function () {
     const first = await page(0);
     assert.strictEqual(first.images.length, 8);
     assert.ok(first.pages >= 2);
-    assert.ok(first.images.every((im) => im.uri.length > 0 && im.path.length > 0), 'image files inside the dataset folder are served');
+    assert.ok(
+      first.images.every((im) => im.uri.length > 0 && im.path.length > 0),
+      'image files inside the dataset folder are served',
+    );
     for (let i = 1; i < first.images.length; i++) assert.ok(first.images[i - 1].mu >= first.images[i].mu, 'highest μ first');
     const second = await page(1);
     assert.strictEqual(second.page, 1);
@@ -75,7 +94,7 @@ describe('Layers & Units panel on a tiny real run', function () {
     assert.strictEqual(bad.type, 'error');
   });
 
-  it('computes memorization over training from the run\'s snapshots and sends it to the page', async () => {
+  it("computes memorization over training from the run's snapshots and sends it to the page", async () => {
     const { api } = await activeApi();
     const [before] = await api.layers.handle(runDir, { type: 'ready' });
     assert.strictEqual((before as Extract<HostToLayersPanel, { type: 'data' }>).overTraining, null);
@@ -86,7 +105,10 @@ describe('Layers & Units panel on a tiny real run', function () {
     assert.ok(o, 'the data message carries the over-training summary');
     // tiny preset: 2 epochs of a few steps each; 2 snapshots, evenly spaced, the last at the final step.
     assert.ok(o.totalSteps >= 4 && o.totalSteps % 2 === 0, `total steps ${o.totalSteps}`);
-    assert.deepStrictEqual(o.rows.map((r) => r.step), [o.totalSteps / 2, o.totalSteps]);
+    assert.deepStrictEqual(
+      o.rows.map((r) => r.step),
+      [o.totalSteps / 2, o.totalSteps],
+    );
     assert.strictEqual(o.sampleSS, o.sampleSC);
     for (const r of o.rows) {
       for (const x of [r.lossF, r.lossG, r.scoreSC, r.scoreSS]) assert.ok(x !== null && Number.isFinite(x));

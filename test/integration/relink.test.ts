@@ -40,7 +40,10 @@ describe('relinking the dataset of a moved project', function () {
     // The fixture's own fashion-mini holds the same images too: both are offered, never a folder without them.
     const found = await api.relinks.candidates(data);
     assert.ok(found.includes(moved), found.join(', '));
-    assert.ok(found.every((f) => path.basename(f) === 'fashion-mini'), found.join(', '));
+    assert.ok(
+      found.every((f) => path.basename(f) === 'fashion-mini'),
+      found.join(', '),
+    );
     const summary = (await api.runs.list()).find((r) => r.dir === runDir);
     assert.strictEqual(summary?.datasetMissing, true);
   });

@@ -15,13 +15,17 @@ function writeRun(id: string, manifest: object): string {
   return dir;
 }
 
-const webviewTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
-  .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('sslmem.scoreExplorer'));
+const webviewTabs = () =>
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('sslmem.scoreExplorer'));
 
 describe('Runs Overview panel (real workbench)', function () {
   this.timeout(60_000);
   const created: string[] = [];
-  after(() => { for (const d of created) fs.rmSync(d, { recursive: true, force: true }); });
+  after(() => {
+    for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+  });
 
   it('opens as a webview tab and draws the runs of the run store', async () => {
     const { api } = await activeApi();
@@ -37,7 +41,10 @@ describe('Runs Overview panel (real workbench)', function () {
     const panel = api.runsOverview.current;
     assert.ok(panel, 'no current panel');
     const roots = (panel.webview.options.localResourceRoots ?? []).map((u) => u.fsPath);
-    assert.ok(roots.some((r) => r.endsWith(path.join('.sslmem', 'runs'))), `run store missing from localResourceRoots: ${roots.join(', ')}`);
+    assert.ok(
+      roots.some((r) => r.endsWith(path.join('.sslmem', 'runs'))),
+      `run store missing from localResourceRoots: ${roots.join(', ')}`,
+    );
     assert.match(panel.webview.html, /default-src 'none'/);
   });
 
@@ -48,7 +55,10 @@ describe('Runs Overview panel (real workbench)', function () {
     const rendered = nextEvent(api.runsOverview.onDidRender, (rows) => rows === expected, 30_000, `a render with ${expected} rows`);
     await vscode.commands.executeCommand('sslmem.refreshRuns');
     assert.strictEqual(await rendered, expected);
-    assert.ok((await api.runs.getChildren()).some((r) => r.id === 'it-run-b'), 'the Runs tree does not list the new run');
+    assert.ok(
+      (await api.runs.getChildren()).some((r) => r.id === 'it-run-b'),
+      'the Runs tree does not list the new run',
+    );
   });
 
   it('opening it again reuses the one panel', async () => {

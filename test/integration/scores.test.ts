@@ -8,7 +8,12 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../../src/protocol/backend';
 import { activeApi, nextEvent, waitFor } from './helpers';
 
-interface CsvRow { path: string; normalised: number; rank: number; subset: string }
+interface CsvRow {
+  path: string;
+  normalised: number;
+  rank: number;
+  subset: string;
+}
 
 function readScoresCsv(runDir: string): CsvRow[] {
   const [head, ...lines] = fs.readFileSync(path.join(runDir, 'scores.csv'), 'utf8').trim().split('\n');
@@ -20,8 +25,14 @@ function readScoresCsv(runDir: string): CsvRow[] {
   });
 }
 
-const tabsOf = (viewType: string) => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
-  (t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType)) || (t.input instanceof vscode.TabInputCustom && t.input.viewType === viewType));
+const tabsOf = (viewType: string) =>
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter(
+      (t) =>
+        (t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType)) ||
+        (t.input instanceof vscode.TabInputCustom && t.input.viewType === viewType),
+    );
 
 describe('memorization scores through the UI (tiny real run)', function () {
   this.timeout(180_000);
@@ -39,7 +50,10 @@ describe('memorization scores through the UI (tiny real run)', function () {
 
   it('Compute Memorization Scores trains and scores the dataset, shows live training, lists the run', async () => {
     const { api } = await activeApi();
-    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false });
+    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), {
+      preset: 'tiny',
+      openPanel: false,
+    });
     assert.ok(result, 'the command returned nothing (see the backend log)');
     assert.strictEqual(result.status, 'done');
     runDir = result.runDir;
@@ -57,8 +71,13 @@ describe('memorization scores through the UI (tiny real run)', function () {
     const { api } = await activeApi();
     await api.refreshScores();
     const gitLetters = /[A-Za-z!]/; // git's badges are letters (M, U, D, A, R, C, I, !): ours must not read as one
-    const gitColours = new Set(['gitDecoration.modifiedResourceForeground', 'gitDecoration.deletedResourceForeground',
-      'gitDecoration.untrackedResourceForeground', 'gitDecoration.ignoredResourceForeground', 'descriptionForeground']);
+    const gitColours = new Set([
+      'gitDecoration.modifiedResourceForeground',
+      'gitDecoration.deletedResourceForeground',
+      'gitDecoration.untrackedResourceForeground',
+      'gitDecoration.ignoredResourceForeground',
+      'descriptionForeground',
+    ]);
     const candidates = csv.filter((r) => r.subset === 'S_C').sort((a, b) => a.rank - b.rank);
     const candidateRank = new Map(candidates.map((r, i) => [r.path, i + 1]));
     for (const row of csv) {
@@ -83,12 +102,20 @@ describe('memorization scores through the UI (tiny real run)', function () {
       assert.ok(d.tooltip?.includes(`rank ${row.rank} of ${csv.length} over all subsets`), d.tooltip);
     }
     const top = candidates[0];
-    assert.strictEqual((await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(dataset, top.path))))?.color?.id, 'sslmem.scoreHigh', 'top sample has no band colour');
-    const colours = (vscode.extensions.getExtension('sslmem.sslmem-studio')!.packageJSON.contributes.colors as { id: string; defaults: Record<string, string> }[]);
+    assert.strictEqual(
+      (await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(dataset, top.path))))?.color?.id,
+      'sslmem.scoreHigh',
+      'top sample has no band colour',
+    );
+    const colours = vscode.extensions.getExtension('sslmem.sslmem-studio')!.packageJSON.contributes.colors as {
+      id: string;
+      defaults: Record<string, string>;
+    }[];
     for (const id of ['sslmem.scoreHigh', 'sslmem.scoreMid']) {
       const c = colours.find((x) => x.id === id)!;
       // git: modified #E2C08D/#895503, deleted #c74e39/#ad0707, untracked #73C991/#007100, conflict #e4676b/#ad0707
-      for (const v of Object.values(c.defaults)) assert.ok(!/^#(e2c08d|895503|c74e39|ad0707|73c991|007100|e4676b|f14c4c|c72e2e|cca700)/i.test(v), `${id} ${v} is a git colour`);
+      for (const v of Object.values(c.defaults))
+        assert.ok(!/^#(e2c08d|895503|c74e39|ad0707|73c991|007100|e4676b|f14c4c|c72e2e|cca700)/i.test(v), `${id} ${v} is a git colour`);
     }
     assert.strictEqual(await api.decorations.provideFileDecoration(vscode.Uri.file(path.join(workspace, 'README.md'))), undefined);
   });
@@ -99,7 +126,11 @@ describe('memorization scores through the UI (tiny real run)', function () {
     fs.writeFileSync(notes, `# Notes\n\nLook at fashion-mini/${row.path} again.\n`);
     const doc = await vscode.workspace.openTextDocument(notes);
     const col = doc.lineAt(2).text.indexOf(row.path) + 3;
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(2, col));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      new vscode.Position(2, col),
+    );
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(text, new RegExp(`SSLMem score ${row.normalised.toFixed(3).replace('.', '\\.')}`));
     assert.match(text, new RegExp(`rank ${row.rank} of ${csv.length}`));
@@ -126,9 +157,22 @@ describe('memorization scores through the UI (tiny real run)', function () {
     const items = api.topSamples.getChildren();
     assert.ok(items.length > 0);
     // Ranked among S_C (issue 17 item 4): the controls never lead the list.
-    assert.ok(items.every((s) => s.subset === 'S_C'), items.map((s) => s.subset).join(','));
-    assert.deepStrictEqual(items.slice(0, 5).map((s) => s.candidateRank), [1, 2, 3, 4, 5]);
-    assert.deepStrictEqual(items.slice(0, 5).map((s) => s.rank), csv.filter((r) => r.subset === 'S_C').sort((a, b) => a.rank - b.rank).slice(0, 5).map((r) => r.rank));
+    assert.ok(
+      items.every((s) => s.subset === 'S_C'),
+      items.map((s) => s.subset).join(','),
+    );
+    assert.deepStrictEqual(
+      items.slice(0, 5).map((s) => s.candidateRank),
+      [1, 2, 3, 4, 5],
+    );
+    assert.deepStrictEqual(
+      items.slice(0, 5).map((s) => s.rank),
+      csv
+        .filter((r) => r.subset === 'S_C')
+        .sort((a, b) => a.rank - b.rank)
+        .slice(0, 5)
+        .map((r) => r.rank),
+    );
     const treeItem = api.topSamples.getTreeItem(items[0]);
     assert.strictEqual(treeItem.tooltip, undefined, 'tooltip built eagerly');
     const resolved = api.topSamples.resolveTreeItem(treeItem, items[0]);
@@ -163,7 +207,11 @@ describe('memorization scores through the UI (tiny real run)', function () {
   it('cancelling a run leaves it resumable, and Resume Run finishes it', async () => {
     const { api } = await activeApi();
     const before = new Set((await api.runs.list()).map((r) => r.dir));
-    const job = vscode.commands.executeCommand<RunResult | undefined>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false, showTraining: false });
+    const job = vscode.commands.executeCommand<RunResult | undefined>('sslmem.computeScores', vscode.Uri.file(dataset), {
+      preset: 'tiny',
+      openPanel: false,
+      showTraining: false,
+    });
     // Cancel once training has written progress into the new run's manifest.
     const newRun = await pollAsync(async () => {
       const r = (await api.runs.list()).find((x) => !before.has(x.dir));
@@ -197,7 +245,10 @@ describe('memorization scores through the UI (tiny real run)', function () {
     assert.strictEqual(await vscode.commands.executeCommand('sslmem.useRunForBadges', runDir), runDir);
     assert.strictEqual(api.badgeRun.get(), path.resolve(runDir));
     const d = await api.decorations.provideFileDecoration(sample);
-    assert.match(String(d?.tooltip), new RegExp(`score ${csv[0].normalised.toFixed(3)}.* · rank ${csv[0].rank} of ${csv.length} over all subsets`));
+    assert.match(
+      String(d?.tooltip),
+      new RegExp(`score ${csv[0].normalised.toFixed(3)}.* · rank ${csv[0].rank} of ${csv.length} over all subsets`),
+    );
     assert.match(String(d?.tooltip), new RegExp(`run ${olderId}$`));
     assert.strictEqual(api.topSamples.caption, `${olderId} · pinned`);
     assert.strictEqual(api.topSamples.getChildren()[0].runDir, runDir);
@@ -236,21 +287,30 @@ describe('memorization scores through the UI (tiny real run)', function () {
     const { api } = await activeApi();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const before = new Set((await api.runs.list()).map((r) => r.dir));
-    const job = vscode.commands.executeCommand<RunResult | undefined>('sslmem.computeScores', vscode.Uri.file(dataset), { preset: 'tiny', openPanel: false });
+    const job = vscode.commands.executeCommand<RunResult | undefined>('sslmem.computeScores', vscode.Uri.file(dataset), {
+      preset: 'tiny',
+      openPanel: false,
+    });
     // Cancel once f has trained a few steps (the manifest records progress as it goes).
     const dir = await pollAsync(async () => {
       const r = (await api.runs.list()).find((x) => !before.has(x.dir));
       if (!r) return undefined;
-      const m = JSON.parse(fs.readFileSync(path.join(r.dir, 'manifest.json'), 'utf8')) as { stages: Record<string, { progress?: { done: number } }> };
+      const m = JSON.parse(fs.readFileSync(path.join(r.dir, 'manifest.json'), 'utf8')) as {
+        stages: Record<string, { progress?: { done: number } }>;
+      };
       return (m.stages.train_f?.progress?.done ?? 0) >= 2 ? r.dir : undefined;
     }, 60_000);
     assert.strictEqual(await vscode.commands.executeCommand('sslmem.cancelJob'), 1);
     const outcome = await job;
     assert.strictEqual(outcome?.status, 'cancelled', `the run was not returned as cancelled: ${JSON.stringify(outcome)}`);
     const view = api.trainingViews.ofRun(dir);
-    assert.ok(view, 'the cancelled run\'s live view is not known by its run folder');
+    assert.ok(view, "the cancelled run's live view is not known by its run folder");
     assert.strictEqual(tabsOf('sslmem.training').length, 1);
-    const trainedBefore = fs.readFileSync(path.join(dir, 'f', 'train-loss.csv'), 'utf8').trim().split('\n').slice(1)
+    const trainedBefore = fs
+      .readFileSync(path.join(dir, 'f', 'train-loss.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
       .map((l) => l.split(',').map(Number) as [number, number]);
     assert.ok(trainedBefore.length >= 2, `loss history before the cancel: ${trainedBefore.length} steps`);
 

@@ -6,7 +6,10 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'sslmem.sslmem-studio';
 
-interface ContributedCommand { command: string; title: string }
+interface ContributedCommand {
+  command: string;
+  title: string;
+}
 
 describe('extension smoke (real extension host)', () => {
   it('activates', async () => {

@@ -19,8 +19,13 @@ describe('whole-dataset mode from the Compute command', function () {
   it('scores every image with a p-value against the control set', async () => {
     const { api } = await activeApi();
     const dataset = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'fashion-mini');
-    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset),
-      { mode: 'whole', preset: 'tiny', openPanel: false, showTraining: false, overrides: { batch: 8 } });
+    const result = await vscode.commands.executeCommand<RunResult>('sslmem.computeScores', vscode.Uri.file(dataset), {
+      mode: 'whole',
+      preset: 'tiny',
+      openPanel: false,
+      showTraining: false,
+      overrides: { batch: 8 },
+    });
     assert.strictEqual(result?.status, 'done', 'the whole-dataset run did not finish (see the backend log)');
     runDir = result.runDir;
     const manifest = JSON.parse(fs.readFileSync(path.join(runDir, 'manifest.json'), 'utf8'));
@@ -31,10 +36,14 @@ describe('whole-dataset mode from the Compute command', function () {
     assert.strictEqual(lines.length, manifest.dataset.n, 'one row per image');
     for (const line of lines) {
       const v = line.split(',');
-      const p = Number(v[cols.indexOf('p_value')]), se = Number(v[cols.indexOf('score_stderr')]);
+      const p = Number(v[cols.indexOf('p_value')]),
+        se = Number(v[cols.indexOf('score_stderr')]);
       assert.ok(p > 0 && p <= 1 && Number.isFinite(se), line);
     }
     const runs = await api.runs.getChildren();
-    assert.ok(runs.some((r) => r.dir === runDir), 'the run is not listed');
+    assert.ok(
+      runs.some((r) => r.dir === runDir),
+      'the run is not listed',
+    );
   });
 });

@@ -14,8 +14,22 @@ export const timeoutMs = 240_000;
 export async function run(ctx: UiContext): Promise<void> {
   const { page } = ctx;
   const dataset = path.join(ctx.workspaceDir, 'fashion-mini');
-  const out = execFileSync(process.execPath, [path.join(ctx.repoDir, 'dist', 'cli.js'), 'run', '--data', dataset, '--preset', 'tiny',
-    '--workspace', ctx.workspaceDir, '--ep', 'cpu'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(
+    process.execPath,
+    [
+      path.join(ctx.repoDir, 'dist', 'cli.js'),
+      'run',
+      '--data',
+      dataset,
+      '--preset',
+      'tiny',
+      '--workspace',
+      ctx.workspaceDir,
+      '--ep',
+      'cpu',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const runDir = out.trimEnd().split('\n').pop()!;
   assert.ok(fs.existsSync(path.join(runDir, 'f', 'encode.onnx')), `no exported f in ${runDir}`);
   ctx.log('tiny run made with the CLI:', path.basename(runDir));
@@ -31,7 +45,11 @@ export async function run(ctx: UiContext): Promise<void> {
   assert.match((await datasetRow.textContent()) ?? '', /fashion-mini/);
   await datasetRow.click();
   // 2/4 to 4/4: VS Code's file dialog (a quick input in the browser): type the path, accept with Enter.
-  for (const [step, file] of [['2/4', path.join(runDir, 'f', 'encode.onnx')], ['3/4', path.join(runDir, 'g', 'encode.onnx')], ['4/4', path.join(runDir, 'split.json')]]) {
+  for (const [step, file] of [
+    ['2/4', path.join(runDir, 'f', 'encode.onnx')],
+    ['3/4', path.join(runDir, 'g', 'encode.onnx')],
+    ['4/4', path.join(runDir, 'split.json')],
+  ]) {
     await widget.filter({ hasText: step }).waitFor({ timeout: 15_000 });
     // The dialog fills in its start folder once it has listed it: type only after that, or it overwrites the path.
     await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
@@ -47,11 +65,21 @@ export async function run(ctx: UiContext): Promise<void> {
   await recipe.click();
 
   // The job runs; the new run's score panel opens with its gallery.
-  await page.locator('.tabs-container .tab', { hasText: /^Scores: imported/ }).first().waitFor({ timeout: 120_000 });
+  await page
+    .locator('.tabs-container .tab', { hasText: /^Scores: imported/ })
+    .first()
+    .waitFor({ timeout: 120_000 });
   await ctx.webview().locator('#gallery .cell[data-index]').first().waitFor({ timeout: 30_000 });
-  const imported = fs.readdirSync(store).map((d) => path.join(store, d)).filter((d) => d !== runDir);
+  const imported = fs
+    .readdirSync(store)
+    .map((d) => path.join(store, d))
+    .filter((d) => d !== runDir);
   assert.equal(imported.length, 1, `expected one new run in ${store}`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(imported[0], 'manifest.json'), 'utf8')) as { preset: string; status: string; config: { encoders: { f: { file: string } }; splitFile: string } };
+  const manifest = JSON.parse(fs.readFileSync(path.join(imported[0], 'manifest.json'), 'utf8')) as {
+    preset: string;
+    status: string;
+    config: { encoders: { f: { file: string } }; splitFile: string };
+  };
   assert.deepEqual([manifest.preset, manifest.status], ['imported', 'done']);
   assert.equal(manifest.config.encoders.f.file, path.join(runDir, 'f', 'encode.onnx'));
   assert.equal(manifest.config.splitFile, path.join(runDir, 'split.json'));

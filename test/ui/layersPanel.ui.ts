@@ -12,8 +12,22 @@ export const timeoutMs = 240_000;
 
 export async function run(ctx: UiContext): Promise<void> {
   const { page } = ctx;
-  const cli = (...args: string[]) => execFileSync(process.execPath, [path.join(ctx.repoDir, 'dist', 'cli.js'), ...args, '--ep', 'cpu'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = cli('run', '--data', path.join(ctx.workspaceDir, 'fashion-mini'), '--preset', 'tiny', '--snapshots', '2', '--workspace', ctx.workspaceDir);
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [path.join(ctx.repoDir, 'dist', 'cli.js'), ...args, '--ep', 'cpu'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const out = cli(
+    'run',
+    '--data',
+    path.join(ctx.workspaceDir, 'fashion-mini'),
+    '--preset',
+    'tiny',
+    '--snapshots',
+    '2',
+    '--workspace',
+    ctx.workspaceDir,
+  );
   const runDir = out.trimEnd().split('\n').pop()!;
   for (const analysis of ['layers', 'units', 'history']) cli(analysis, runDir);
   ctx.log('tiny run with snapshots, analysed:', path.basename(runDir));

@@ -8,9 +8,23 @@ export async function runContextMenuItem(page: Page, target: Locator, item: stri
   for (let attempt = 0; ; attempt++) {
     if (attempt > 10) throw new Error(`the ${where} context menu never ran "${item}"`);
     await target.click({ button: 'right' });
-    if (!(await menuItem.waitFor({ timeout: 3000 }).then(() => true, () => false))) { await page.keyboard.press('Escape'); continue; }
+    if (
+      !(await menuItem.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await page.keyboard.press('Escape');
+      continue;
+    }
     await menuItem.click();
-    if (await appears.waitFor({ timeout: 5000 }).then(() => true, () => false)) return;
+    if (
+      await appears.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await page.keyboard.press('Escape');
   }
 }

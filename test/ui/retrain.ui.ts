@@ -16,7 +16,9 @@ export const timeoutMs = 420_000;
 export async function run(ctx: UiContext): Promise<void> {
   const { page } = ctx;
   const cspViolations: string[] = [];
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
 
   // A finished tiny run, started from the Explorer context menu.
   const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mini' }).first();
@@ -24,7 +26,10 @@ export async function run(ctx: UiContext): Promise<void> {
   const tiny = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*tiny\s*$/ }) });
   await runContextMenuItem(page, folder, 'Compute Memorization Scores', tiny, 'Explorer');
   await tiny.click();
-  await page.locator('.tabs-container .tab', { hasText: /^Scores:/ }).first().waitFor({ timeout: 180_000 });
+  await page
+    .locator('.tabs-container .tab', { hasText: /^Scores:/ })
+    .first()
+    .waitFor({ timeout: 180_000 });
   ctx.log('tiny run finished');
   // The score panel opens by itself and takes focus once its first page is drawn; a quick pick opened before
   // that would be closed by it. Wait for the gallery first.
@@ -64,15 +69,25 @@ export async function run(ctx: UiContext): Promise<void> {
 
   const runs = path.join(ctx.workspaceDir, '.sslmem', 'runs');
   const runDir = path.join(runs, fs.readdirSync(runs).sort().pop()!);
-  const results = JSON.parse(fs.readFileSync(path.join(runDir, 'retrain.json'), 'utf8')) as { rows: { removal: string }[]; scoreDiffFile?: string };
-  assert.deepEqual(results.rows.map((r) => r.removal), ['none', 'memorized', 'random', 'random']);
+  const results = JSON.parse(fs.readFileSync(path.join(runDir, 'retrain.json'), 'utf8')) as {
+    rows: { removal: string }[];
+    scoreDiffFile?: string;
+  };
+  assert.deepEqual(
+    results.rows.map((r) => r.removal),
+    ['none', 'memorized', 'random', 'random'],
+  );
   assert.ok(results.scoreDiffFile, 'the retrained encoder was re-scored');
 
   // Side by side: the original f's gallery and the retrained one's, each sorted by its own scores.
   await web.locator('#compare-galleries').click();
-  await page.locator('.tabs-container .tab', { hasText: /^Side by side:/ }).first().waitFor({ timeout: 30_000 });
+  await page
+    .locator('.tabs-container .tab', { hasText: /^Side by side:/ })
+    .first()
+    .waitFor({ timeout: 30_000 });
   const pair = ctx.webview();
-  const left = pair.locator('#gallery-a .cell[data-index]'), right = pair.locator('#gallery-b .cell[data-index]');
+  const left = pair.locator('#gallery-a .cell[data-index]'),
+    right = pair.locator('#gallery-b .cell[data-index]');
   await left.first().waitFor({ timeout: 30_000 });
   await right.first().waitFor({ timeout: 30_000 });
   assert.match((await pair.locator('#stats').textContent()) ?? '', /samples in both .* mean Δ -?\d/);
@@ -85,7 +100,10 @@ export async function run(ctx: UiContext): Promise<void> {
   await ctx.screenshot('retrain-side-by-side');
 
   // Close and reopen from the palette.
-  await page.locator('.tabs-container .tab', { hasText: /^Side by side:/ }).first().click();
+  await page
+    .locator('.tabs-container .tab', { hasText: /^Side by side:/ })
+    .first()
+    .click();
   await ctx.runCommand('View: Close All Editors');
   await ctx.runCommand('SSLMem: Open Retrain Results');
   const pick = page.locator('.quick-input-list .monaco-list-row').first();

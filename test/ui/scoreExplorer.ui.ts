@@ -13,7 +13,9 @@ export async function run(ctx: UiContext): Promise<void> {
   const { page } = ctx;
   // A strict CSP only helps if nothing in the panel needs it loosened: collect violations to assert on.
   const cspViolations: string[] = [];
-  page.on('console', (m: ConsoleMessage) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.location().url}: ${m.text()}`); });
+  page.on('console', (m: ConsoleMessage) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.location().url}: ${m.text()}`);
+  });
 
   await ctx.runCommand('SSLMem: Open Latest Run');
   const web = ctx.webview();
@@ -32,9 +34,15 @@ export async function run(ctx: UiContext): Promise<void> {
   // file watcher refreshes it; Refresh inside the panel asks the host to re-read the store at once).
   const runDir = path.join(ctx.workspaceDir, '.sslmem', 'runs', 'fashion-mnist-quick');
   fs.mkdirSync(runDir, { recursive: true });
-  fs.writeFileSync(path.join(runDir, 'manifest.json'), JSON.stringify({
-    status: 'done', preset: 'quick', dataset: '/usr/share/datasets/fashion-mnist', createdAt: new Date().toISOString(),
-  }));
+  fs.writeFileSync(
+    path.join(runDir, 'manifest.json'),
+    JSON.stringify({
+      status: 'done',
+      preset: 'quick',
+      dataset: '/usr/share/datasets/fashion-mnist',
+      createdAt: new Date().toISOString(),
+    }),
+  );
   await web.locator('#refresh').click();
   const row = web.locator('vscode-table-row', { hasText: 'fashion-mnist-quick' });
   await row.waitFor({ timeout: 15_000 });
@@ -65,7 +73,11 @@ export async function run(ctx: UiContext): Promise<void> {
 
   ctx.log(`CSP violations seen: ${cspViolations.length}`);
   // Only violations raised by the extension's own webview content count (its resources load from vscode-cdn.net).
-  assert.deepEqual(cspViolations.filter((v) => /vscode-cdn\.net|vscode-resource/.test(v)), [], 'the Score Explorer page broke its CSP');
+  assert.deepEqual(
+    cspViolations.filter((v) => /vscode-cdn\.net|vscode-resource/.test(v)),
+    [],
+    'the Score Explorer page broke its CSP',
+  );
 }
 
 function escape(s: string): string {

@@ -14,7 +14,9 @@ export const timeoutMs = 240_000;
 export async function run(ctx: UiContext): Promise<void> {
   const { page } = ctx;
   const cspViolations: string[] = [];
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text()) && /vscode-cdn|vscode-resource/.test(m.location().url)) cspViolations.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text()) && /vscode-cdn|vscode-resource/.test(m.location().url)) cspViolations.push(m.text());
+  });
 
   // Explorer context menu on the dataset folder.
   const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fashion-mini' }).first();
@@ -32,7 +34,10 @@ export async function run(ctx: UiContext): Promise<void> {
   // already replaced the training view, which is just as good for what follows.
   await Promise.race([
     training.locator('.stage.running, .stage.done', { hasText: /train_g/ }).waitFor({ timeout: 90_000 }),
-    page.locator('.tabs-container .tab', { hasText: /^Scores:/ }).first().waitFor({ timeout: 90_000 }),
+    page
+      .locator('.tabs-container .tab', { hasText: /^Scores:/ })
+      .first()
+      .waitFor({ timeout: 90_000 }),
   ]);
 
   // When the run is done the score panel opens by itself.
@@ -41,18 +46,24 @@ export async function run(ctx: UiContext): Promise<void> {
   // The training view stays open beside it and keeps what it showed. Say what ran: the provider decision
   // (arrives when train_f opens its session; with a cached measurement the tiny run can be over a few seconds
   // later, so it is read here rather than raced), why the others were not used, overall progress and time.
-  await page.locator('.tabs-container .tab', { hasText: /^SSLMem: tiny run/ }).first().click();
+  await page
+    .locator('.tabs-container .tab', { hasText: /^SSLMem: tiny run/ })
+    .first()
+    .click();
   const trainingView = ctx.webview();
   const provider = trainingView.locator('#stat-provider', { hasText: /^(cpu, \d+ threads?|webgpu|cuda)/ });
   await provider.waitFor({ timeout: 30_000 });
-  assert.ok(await trainingView.locator('#provider-reasons li').count() >= 1, 'no line says why the other providers were not used');
+  assert.ok((await trainingView.locator('#provider-reasons li').count()) >= 1, 'no line says why the other providers were not used');
   await trainingView.locator('#stat-overall', { hasText: /^\d+%$/ }).waitFor({ timeout: 10_000 });
   await trainingView.locator('#stat-elapsed', { hasText: /^\d+ (s|min)/ }).waitFor({ timeout: 10_000 });
   await ctx.runCommand('View: Close Primary Side Bar');
   await ctx.screenshot('training-live');
   await scoresTab.click();
   // When the run is done the score panel opens by itself.
-  await page.locator('.tabs-container .tab', { hasText: /^Scores:/ }).first().waitFor({ timeout: 120_000 });
+  await page
+    .locator('.tabs-container .tab', { hasText: /^Scores:/ })
+    .first()
+    .waitFor({ timeout: 120_000 });
   const web = ctx.webview();
   const cells = web.locator('#gallery .cell[data-index]');
   await cells.first().waitFor({ timeout: 30_000 });
@@ -71,7 +82,9 @@ export async function run(ctx: UiContext): Promise<void> {
   assert.equal(await fraction.textContent(), '100.0%');
   await slider.press('End');
   assert.equal(await fraction.textContent(), '0.0%');
-  await slider.fill(await slider.evaluate((s: HTMLInputElement) => String((Number(s.min) + Number(s.max)) / 2 - (Number(s.max) - Number(s.min)) * 0.1)));
+  await slider.fill(
+    await slider.evaluate((s: HTMLInputElement) => String((Number(s.min) + Number(s.max)) / 2 - (Number(s.max) - Number(s.min)) * 0.1)),
+  );
   const mid = await fraction.textContent();
   ctx.log(`fraction at the slider's position: ${mid}`);
 
@@ -86,7 +99,9 @@ export async function run(ctx: UiContext): Promise<void> {
   await web.locator('#selection-count', { hasText: '5 selected' }).waitFor({ timeout: 5000 });
   await web.locator('#mark-keep').click();
   await web.locator('#mark-count', { hasText: '5 kept' }).waitFor({ timeout: 10_000 });
-  const runDir = fs.readdirSync(path.join(ctx.workspaceDir, '.sslmem', 'runs')).map((d) => path.join(ctx.workspaceDir, '.sslmem', 'runs', d))[0];
+  const runDir = fs
+    .readdirSync(path.join(ctx.workspaceDir, '.sslmem', 'runs'))
+    .map((d) => path.join(ctx.workspaceDir, '.sslmem', 'runs', d))[0];
   const marks = JSON.parse(fs.readFileSync(path.join(runDir, 'marks.json'), 'utf8')) as { keep: number[] };
   assert.equal(marks.keep.length, 5);
   await web.locator('.cell.mark-keep').first().waitFor({ timeout: 10_000 });
@@ -104,7 +119,10 @@ export async function run(ctx: UiContext): Promise<void> {
   // The count follows once the filtered first page arrives from the host, a moment after the range label.
   const shown = async () => Number(((await web.locator('#count').textContent()) ?? '').match(/^(\d+)/)?.[1]);
   let filtered = await shown();
-  for (let i = 0; i < 50 && !(filtered < total); i++) { await page.waitForTimeout(100); filtered = await shown(); }
+  for (let i = 0; i < 50 && !(filtered < total); i++) {
+    await page.waitForTimeout(100);
+    filtered = await shown();
+  }
   assert.ok(filtered < total, `brushing kept ${filtered} of ${total}`);
   await ctx.screenshot('score-panel-brushed');
 
@@ -127,14 +145,21 @@ export async function run(ctx: UiContext): Promise<void> {
   const inspector = ctx.webview();
   await inspector.locator('#scores').waitFor({ timeout: 20_000 });
   assert.match((await inspector.locator('#scores').textContent()) ?? '', /rank\s*\d+ of \d+/);
-  assert.match((await inspector.locator('#scores').textContent()) ?? '', /S_[SCIE] — (shared|candidate|independent|extra): /, 'the subset is not explained');
+  assert.match(
+    (await inspector.locator('#scores').textContent()) ?? '',
+    /S_[SCIE] — (shared|candidate|independent|extra): /,
+    'the subset is not explained',
+  );
   await ctx.screenshot('image-inspector');
 
   // Reload the window: the panel comes back with its UI state (filter, selection) and refetches the rows.
   const countBefore = await (await frameWith(ctx, '#gallery')).locator('#count').textContent();
   await ctx.runCommand('Developer: Reload Window');
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await page.locator('.tabs-container .tab', { hasText: /^Scores:/ }).first().click({ timeout: 60_000 });
+  await page
+    .locator('.tabs-container .tab', { hasText: /^Scores:/ })
+    .first()
+    .click({ timeout: 60_000 });
   const restored = await frameWith(ctx, '#gallery .cell[data-index]', 60_000);
   await restored.locator('#gallery .cell[data-index]').first().waitFor({ timeout: 60_000 });
   await restored.locator('#selection-count', { hasText: '1 selected' }).waitFor({ timeout: 10_000 });
@@ -151,7 +176,13 @@ async function frameWith(ctx: UiContext, selector: string, timeoutMs = 15_000) {
     const count = await ctx.page.locator('iframe.webview.ready:visible').count();
     for (let i = 0; i < count; i++) {
       const frame = ctx.webview({ index: i });
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     if (Date.now() > end) throw new Error(`no visible webview shows ${selector}`);
     await ctx.page.waitForTimeout(250);

@@ -20,21 +20,54 @@ export async function run(ctx: UiContext): Promise<void> {
   fs.chmodSync(slurmDir, 0o755);
   const slurmSh = path.join(ctx.repoDir, 'scripts/test-host/slurm.sh');
   const out = execFileSync('bash', [slurmSh, 'start', slurmDir], { encoding: 'utf8' });
-  const env = { ...process.env, SLURM_CONF: out.trim().split('\n').pop()!.replace(/^SLURM_CONF=/, '') };
+  const env = {
+    ...process.env,
+    SLURM_CONF: out
+      .trim()
+      .split('\n')
+      .pop()!
+      .replace(/^SLURM_CONF=/, ''),
+  };
   // 10 demo images per class, in the workspace: the run (and its store) belong to the open folder.
   const data = path.join(ctx.workspaceDir, 'fashion-slurm');
   const demo = path.join(ctx.repoDir, 'demo', 'fashion-mnist');
   for (const cls of fs.readdirSync(demo).sort()) {
     fs.mkdirSync(path.join(data, cls), { recursive: true });
-    for (const f of fs.readdirSync(path.join(demo, cls)).sort().slice(0, 10)) fs.copyFileSync(path.join(demo, cls, f), path.join(data, cls, f));
+    for (const f of fs.readdirSync(path.join(demo, cls)).sort().slice(0, 10))
+      fs.copyFileSync(path.join(demo, cls, f), path.join(data, cls, f));
   }
-  const controller = spawn(process.execPath, [path.join(ctx.repoDir, 'dist/cli.js'), 'run', '--data', data, '--preset', 'tiny', '--epochs', '60',
-    '--ep', 'cpu', '--threads', '1', '--workspace', ctx.workspaceDir, '--executor', 'slurm'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const controller = spawn(
+    process.execPath,
+    [
+      path.join(ctx.repoDir, 'dist/cli.js'),
+      'run',
+      '--data',
+      data,
+      '--preset',
+      'tiny',
+      '--epochs',
+      '60',
+      '--ep',
+      'cpu',
+      '--threads',
+      '1',
+      '--workspace',
+      ctx.workspaceDir,
+      '--executor',
+      'slurm',
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
-  controller.stderr!.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
+  controller.stderr!.setEncoding('utf8').on('data', (t: string) => {
+    stderr += t;
+  });
   const finished = new Promise<number | null>((resolve) => controller.on('close', resolve));
   try {
-    await page.locator('.activitybar .action-item a[aria-label^="SSLMem"], .activitybar .action-item[aria-label^="SSLMem"]').first().click();
+    await page
+      .locator('.activitybar .action-item a[aria-label^="SSLMem"], .activitybar .action-item[aria-label^="SSLMem"]')
+      .first()
+      .click();
     const rows = page.locator('.sidebar .monaco-list-row');
     const task = (stage: string, text: RegExp) => rows.filter({ hasText: stage }).filter({ hasText: text });
     // While training: each task says running, with its array task id and this node.

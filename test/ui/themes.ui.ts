@@ -30,23 +30,47 @@ export async function run(ctx: UiContext): Promise<void> {
   scores = await frameWith(ctx, '#gallery .cell[data-index]', 30_000);
 
   // Ranking scope (item 4): the default order ranks S_C first (#1, #2, …), the controls ("ctrl") after them.
-  const captions = async (f: FrameLocator) => f.locator('#gallery .cell[data-index]').evaluateAll((cells) => cells
-    .map((c) => ({ pos: Number(c.getAttribute('data-pos')), rank: c.querySelector('.rank')?.textContent ?? '', score: Number(c.querySelector('.score')?.textContent?.replace('≈', '')), control: c.classList.contains('control') }))
-    .sort((a, b) => a.pos - b.pos));
+  const captions = async (f: FrameLocator) =>
+    f.locator('#gallery .cell[data-index]').evaluateAll((cells) =>
+      cells
+        .map((c) => ({
+          pos: Number(c.getAttribute('data-pos')),
+          rank: c.querySelector('.rank')?.textContent ?? '',
+          score: Number(c.querySelector('.score')?.textContent?.replace('≈', '')),
+          control: c.classList.contains('control'),
+        }))
+        .sort((a, b) => a.pos - b.pos),
+    );
   const first = await captions(scores);
   assert.equal(first[0].rank, '#1');
   assert.ok(!first[0].control, 'a control leads the gallery');
   const firstControl = first.findIndex((c) => c.control);
-  if (firstControl >= 0) assert.ok(first.slice(firstControl).every((c) => c.control && c.rank === 'ctrl'), 'an S_C image after the controls');
-  assert.deepEqual(first.filter((c) => !c.control).map((c) => c.rank), first.filter((c) => !c.control).map((_, i) => `#${i + 1}`));
+  if (firstControl >= 0)
+    assert.ok(
+      first.slice(firstControl).every((c) => c.control && c.rank === 'ctrl'),
+      'an S_C image after the controls',
+    );
+  assert.deepEqual(
+    first.filter((c) => !c.control).map((c) => c.rank),
+    first.filter((c) => !c.control).map((_, i) => `#${i + 1}`),
+  );
   assert.match((await scores.locator('#legend').textContent()) ?? '', /#n = rank among S_C, 1 = most memorized · ctrl = control image/);
-  assert.match((await scores.locator('#legend').getAttribute('title')) ?? '', /^within noise: the score lies between -?\d\.\d{3} and -?\d\.\d{3}/);
+  assert.match(
+    (await scores.locator('#legend').getAttribute('title')) ?? '',
+    /^within noise: the score lies between -?\d\.\d{3} and -?\d\.\d{3}/,
+  );
   // The sort control reaches the host: score ascending puts the lowest score first.
   await setSort(scores, 'score-asc');
   await scores.locator('#gallery .cell[data-pos="0"] .rank', { hasText: /^(ctrl|#\d+)$/ }).waitFor({ timeout: 10_000 });
   let asc = await captions(scores);
-  for (let i = 0; i < 50 && !(asc.length > 1 && asc.every((c, j) => j === 0 || asc[j - 1].score <= c.score + 1e-9)); i++) { await page.waitForTimeout(100); asc = await captions(scores); }
-  assert.ok(asc.every((c, j) => j === 0 || asc[j - 1].score <= c.score + 1e-9), `not ascending: ${asc.map((c) => c.score).join(' ')}`);
+  for (let i = 0; i < 50 && !(asc.length > 1 && asc.every((c, j) => j === 0 || asc[j - 1].score <= c.score + 1e-9)); i++) {
+    await page.waitForTimeout(100);
+    asc = await captions(scores);
+  }
+  assert.ok(
+    asc.every((c, j) => j === 0 || asc[j - 1].score <= c.score + 1e-9),
+    `not ascending: ${asc.map((c) => c.score).join(' ')}`,
+  );
   await setSort(scores, 'memorization');
   await scores.locator('#gallery .cell[data-pos="0"] .rank', { hasText: '#1' }).waitFor({ timeout: 10_000 });
   await scores.locator('#gallery .cell[data-index]').first().click();
@@ -68,7 +92,13 @@ export async function run(ctx: UiContext): Promise<void> {
   const runRow = page.locator('.sidebar .monaco-list-row', { hasText: /tiny · fashion-mini/ }).first();
   await runRow.waitFor({ timeout: 30_000 });
   const input = page.locator('.quick-input-box input');
-  await runContextMenuItem(page, runRow, 'Retrain After Removal', page.locator('.quick-input-widget', { hasText: 'Points to remove' }), 'Runs tree');
+  await runContextMenuItem(
+    page,
+    runRow,
+    'Retrain After Removal',
+    page.locator('.quick-input-widget', { hasText: 'Points to remove' }),
+    'Runs tree',
+  );
   await input.fill('5');
   await input.press('Enter');
   await page.locator('.quick-input-widget', { hasText: 'Random-removal seeds' }).waitFor({ timeout: 10_000 });
@@ -87,7 +117,9 @@ export async function run(ctx: UiContext): Promise<void> {
   await tab(/^Scores:/).click();
   scores = await frameWith(ctx, '#histogram[data-fg]', 30_000);
   await ctx.runCommand('Preferences: Color Theme');
-  const dark = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*Dark Modern\s*$/ }) }).first();
+  const dark = page
+    .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*Dark Modern\s*$/ }) })
+    .first();
   await page.locator('.quick-input-widget input').fill('Dark Modern');
   await dark.waitFor({ timeout: 10_000 });
   await dark.click();
@@ -97,7 +129,10 @@ export async function run(ctx: UiContext): Promise<void> {
   // Each chart drew itself again, in the new theme's colours; the thumbnails are not black.
   const changed = async (f: FrameLocator, selector: string, before: string | null, what: string) => {
     let now = before;
-    for (let i = 0; i < 100 && now === before; i++) { await page.waitForTimeout(100); now = await f.locator(selector).first().getAttribute('data-fg'); }
+    for (let i = 0; i < 100 && now === before; i++) {
+      await page.waitForTimeout(100);
+      now = await f.locator(selector).first().getAttribute('data-fg');
+    }
     assert.notEqual(now, before, `${what} was not redrawn after the theme change (still ${before})`);
     const fg = await f.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-foreground').trim());
     const desc = await f.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-descriptionForeground').trim());
@@ -150,7 +185,13 @@ async function frameWith(ctx: UiContext, selector: string, timeoutMs = 15_000): 
     const count = await ctx.page.locator('iframe.webview.ready:visible').count();
     for (let i = 0; i < count; i++) {
       const frame = ctx.webview({ index: i });
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     if (Date.now() > end) throw new Error(`no visible webview shows ${selector}`);
     await ctx.page.waitForTimeout(250);

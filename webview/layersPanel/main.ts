@@ -4,12 +4,41 @@
 // training (mean score of S_C and S_S per snapshot step; training loss and kNN accuracy at the same steps). Everything arrives as
 // validated plain data from the host; text goes in with textContent only; only UI state is persisted.
 import {
-  BarController, BarElement, CategoryScale, Chart, type ChartOptions, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  type ChartOptions,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
 } from 'chart.js';
-import { isHostToLayersPanel, type HostToLayersPanel, type LayersPanelToHost, type LayersSummary, type OverTrainingSummary, type UnitsSummary } from '../../src/protocol/layersPanel';
+import {
+  isHostToLayersPanel,
+  type HostToLayersPanel,
+  type LayersPanelToHost,
+  type LayersSummary,
+  type OverTrainingSummary,
+  type UnitsSummary,
+} from '../../src/protocol/layersPanel';
 import { el, themeColor, vscodeApi } from '../shared/dom';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  Legend,
+);
 const vscode = vscodeApi();
 const post = (m: LayersPanelToHost) => vscode.postMessage(m);
 
@@ -36,7 +65,12 @@ style.textContent = CSS;
 document.head.append(style);
 
 /** UI state only (vscode.setState): chosen layers and unit. */
-interface UiState { scatterLayer?: string; unitLayer?: string; unit?: number; page?: number }
+interface UiState {
+  scatterLayer?: string;
+  unitLayer?: string;
+  unit?: number;
+  page?: number;
+}
 const state: UiState = (vscode.getState() as UiState | null) ?? {};
 const save = () => vscode.setState(state);
 
@@ -47,7 +81,8 @@ const f3 = (x: number | null | undefined) => (x === null || x === undefined || !
 const color = (name: string, fallback: string) => themeColor(name.replace(/^--vscode-/, ''), fallback);
 /** Axis options in the theme's colours: ticks muted, titles and legend in the foreground (read at each draw). */
 const axis = (title?: string) => ({
-  ticks: { color: color('--vscode-descriptionForeground', '#999') }, grid: { color: color('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)') },
+  ticks: { color: color('--vscode-descriptionForeground', '#999') },
+  grid: { color: color('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)') },
   ...(title ? { title: { display: true, text: title, color: color('--vscode-foreground', '#ccc') } } : {}),
 });
 
@@ -59,43 +94,89 @@ function chartBox(): { box: HTMLElement; canvas: HTMLCanvasElement } {
 function layersSection(l: LayersSummary | null): HTMLElement {
   const section = el('section', { id: 'layers' }, el('h2', { text: 'LayerMem per layer' }));
   const compute = el('button', { id: 'compute-layers', text: l ? 'Recompute LayerMem' : 'Compute LayerMem' });
-  compute.addEventListener('click', () => { compute.disabled = true; post({ type: 'compute', what: 'layers' }); });
-  if (!l) { section.append(el('p', { className: 'muted', text: 'No LayerMem yet for this run (needs f and g; CLI: sslmem layers <run>).' }), compute); return section; }
-  section.append(el('p', { className: 'muted', text: `Normalised score (L_g − L_f)/(L_g + L_f) on each layer's output, mean over ${l.setLabel} (${l.points} points, K = ${l.pairs}, outputs ${l.reduce === 'flatten' ? 'flattened' : 'as unit means'}). ΔLayerMem = LayerMem(l) − LayerMem(l−1).` }));
-  if (l.finalLayerOnly) section.append(el('p', { id: 'final-layer-only', className: 'note', text: `Final layer only: ${l.finalLayerOnly}.` }));
+  compute.addEventListener('click', () => {
+    compute.disabled = true;
+    post({ type: 'compute', what: 'layers' });
+  });
+  if (!l) {
+    section.append(
+      el('p', { className: 'muted', text: 'No LayerMem yet for this run (needs f and g; CLI: sslmem layers <run>).' }),
+      compute,
+    );
+    return section;
+  }
+  section.append(
+    el('p', {
+      className: 'muted',
+      text: `Normalised score (L_g − L_f)/(L_g + L_f) on each layer's output, mean over ${l.setLabel} (${l.points} points, K = ${l.pairs}, outputs ${l.reduce === 'flatten' ? 'flattened' : 'as unit means'}). ΔLayerMem = LayerMem(l) − LayerMem(l−1).`,
+    }),
+  );
+  if (l.finalLayerOnly)
+    section.append(el('p', { id: 'final-layer-only', className: 'note', text: `Final layer only: ${l.finalLayerOnly}.` }));
   const bars = chartBox();
   section.append(el('div', { className: 'row' }, bars.box, table(l)), compute);
-  charts.push(new Chart(bars.canvas, {
-    type: 'bar',
-    data: {
-      labels: l.bars.map((b) => b.name),
-      datasets: [
-        { label: 'LayerMem', data: l.bars.map((b) => b.layerMem), backgroundColor: color('--vscode-charts-blue', '#3794ff') },
-        { label: 'ΔLayerMem', data: l.bars.map((b) => b.delta), backgroundColor: color('--vscode-charts-orange', '#d18616') },
-      ],
-    },
-    options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { labels: { color: color('--vscode-foreground', '#ccc') } } },
-      scales: { x: axis(), y: axis() } },
-  }));
+  charts.push(
+    new Chart(bars.canvas, {
+      type: 'bar',
+      data: {
+        labels: l.bars.map((b) => b.name),
+        datasets: [
+          { label: 'LayerMem', data: l.bars.map((b) => b.layerMem), backgroundColor: color('--vscode-charts-blue', '#3794ff') },
+          { label: 'ΔLayerMem', data: l.bars.map((b) => b.delta), backgroundColor: color('--vscode-charts-orange', '#d18616') },
+        ],
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { labels: { color: color('--vscode-foreground', '#ccc') } } },
+        scales: { x: axis(), y: axis() },
+      },
+    }),
+  );
   // Alignment scatter: L_f vs L_g per point for one layer, coloured by the run's (final-layer) score.
   const pick = el('select', { id: 'scatter-layer' });
   for (const s of l.scatter) pick.append(el('option', { text: s.name, attrs: { value: s.name } }));
-  pick.value = state.scatterLayer && l.scatter.some((s) => s.name === state.scatterLayer) ? state.scatterLayer : l.scatter[l.scatter.length - 1].name;
+  pick.value =
+    state.scatterLayer && l.scatter.some((s) => s.name === state.scatterLayer) ? state.scatterLayer : l.scatter[l.scatter.length - 1].name;
   const sc = chartBox();
-  section.append(el('h2', { text: 'Alignment per point' }), el('p', { className: 'muted', text: 'L_f (x) vs L_g (y) of every point of the set on the chosen layer; above the diagonal f aligns the point better than g. Colour: the run\'s score (red high, blue low).' }), pick, sc.box);
-  const scoreColour = (s: number | null) => (s === null ? '#888' : s > 0 ? `rgba(241,76,76,${0.25 + 0.75 * Math.min(1, s / 0.5)})` : `rgba(55,148,255,${0.25 + 0.75 * Math.min(1, -s / 0.5)})`);
+  section.append(
+    el('h2', { text: 'Alignment per point' }),
+    el('p', {
+      className: 'muted',
+      text: "L_f (x) vs L_g (y) of every point of the set on the chosen layer; above the diagonal f aligns the point better than g. Colour: the run's score (red high, blue low).",
+    }),
+    pick,
+    sc.box,
+  );
+  const scoreColour = (s: number | null) =>
+    s === null
+      ? '#888'
+      : s > 0
+        ? `rgba(241,76,76,${0.25 + 0.75 * Math.min(1, s / 0.5)})`
+        : `rgba(55,148,255,${0.25 + 0.75 * Math.min(1, -s / 0.5)})`;
   const scatter = new Chart(sc.canvas, {
     type: 'scatter',
-    data: { datasets: [{ label: 'points', data: [] as { x: number; y: number }[], pointBackgroundColor: l.runScore.map(scoreColour), pointRadius: 3 }] },
-    options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
-      scales: { x: axis('L_f'), y: axis('L_g') } },
+    data: {
+      datasets: [
+        { label: 'points', data: [] as { x: number; y: number }[], pointBackgroundColor: l.runScore.map(scoreColour), pointRadius: 3 },
+      ],
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: { legend: { display: false } },
+      scales: { x: axis('L_f'), y: axis('L_g') },
+    },
   });
   charts.push(scatter);
   const draw = () => {
     const s = l.scatter.find((x) => x.name === pick.value)!;
     scatter.data.datasets[0].data = s.lf.map((x, i) => ({ x, y: s.lg[i] }));
     scatter.update();
-    state.scatterLayer = pick.value; save();
+    state.scatterLayer = pick.value;
+    save();
   };
   pick.addEventListener('change', draw);
   draw();
@@ -103,8 +184,23 @@ function layersSection(l: LayersSummary | null): HTMLElement {
 }
 
 function table(l: LayersSummary): HTMLElement {
-  const t = el('table', { id: 'layers-table' }, el('tr', {}, ...['layer', 'shape', 'LayerMem', '± s.e.', 'Δ'].map((h) => el('th', { text: h }))));
-  for (const b of l.bars) t.append(el('tr', {}, el('td', { text: b.name }), el('td', { text: b.shape.join('×') }), el('td', { text: f3(b.layerMem) }), el('td', { text: f3(b.stderr) }), el('td', { text: f3(b.delta) })));
+  const t = el(
+    'table',
+    { id: 'layers-table' },
+    el('tr', {}, ...['layer', 'shape', 'LayerMem', '± s.e.', 'Δ'].map((h) => el('th', { text: h }))),
+  );
+  for (const b of l.bars)
+    t.append(
+      el(
+        'tr',
+        {},
+        el('td', { text: b.name }),
+        el('td', { text: b.shape.join('×') }),
+        el('td', { text: f3(b.layerMem) }),
+        el('td', { text: f3(b.stderr) }),
+        el('td', { text: f3(b.delta) }),
+      ),
+    );
   return t;
 }
 
@@ -112,48 +208,151 @@ function table(l: LayersSummary): HTMLElement {
 function overTrainingSection(o: OverTrainingSummary | null): HTMLElement {
   const section = el('section', { id: 'over-training' }, el('h2', { text: 'Memorization over training' }));
   const compute = el('button', { id: 'compute-history', text: o ? 'Recompute over training' : 'Compute over training' });
-  compute.addEventListener('click', () => { compute.disabled = true; post({ type: 'compute', what: 'history' }); });
+  compute.addEventListener('click', () => {
+    compute.disabled = true;
+    post({ type: 'compute', what: 'history' });
+  });
   if (!o) {
-    section.append(el('p', { className: 'muted', text: 'No over-training results yet. Needs a run trained with snapshots (CLI: sslmem run … --snapshots 10; then sslmem history <run>).' }), compute);
+    section.append(
+      el('p', {
+        className: 'muted',
+        text: 'No over-training results yet. Needs a run trained with snapshots (CLI: sslmem run … --snapshots 10; then sslmem history <run>).',
+      }),
+      compute,
+    );
     return section;
   }
-  section.append(el('p', { className: 'muted', text: `Mean score (L_g − L_f)/(L_g + L_f) of a fixed sample (${o.sampleSC} points of S_C, ${o.sampleSS} of S_S; K = ${o.pairs}) at each f/g snapshot of the ${o.totalSteps} training steps. Right: training loss (mean since the previous snapshot) and kNN accuracy${o.knn ? ` (${o.knn})` : ' (not measured: no labels)'}. Does the score keep rising while the loss plateaus?` }));
+  section.append(
+    el('p', {
+      className: 'muted',
+      text: `Mean score (L_g − L_f)/(L_g + L_f) of a fixed sample (${o.sampleSC} points of S_C, ${o.sampleSS} of S_S; K = ${o.pairs}) at each f/g snapshot of the ${o.totalSteps} training steps. Right: training loss (mean since the previous snapshot) and kNN accuracy${o.knn ? ` (${o.knn})` : ' (not measured: no labels)'}. Does the score keep rising while the loss plateaus?`,
+    }),
+  );
   const fg = color('--vscode-foreground', '#ccc');
-  const axis = (title: string, position?: 'left' | 'right') => ({ type: 'linear' as const, position, title: { display: true, text: title, color: fg }, ticks: { color: fg } });
+  const axis = (title: string, position?: 'left' | 'right') => ({
+    type: 'linear' as const,
+    position,
+    title: { display: true, text: title, color: fg },
+    ticks: { color: fg },
+  });
   const stepAxis = { type: 'category' as const, title: { display: true, text: 'training step', color: fg }, ticks: { color: fg } };
   const labels = o.rows.map((r) => String(r.step));
-  const line = (label: string, data: (number | null)[], c: string, yAxisID?: string, dash?: number[]) => ({ label, data, borderColor: c, backgroundColor: c, yAxisID, borderDash: dash, spanGaps: true, pointRadius: 3 });
-  const scores = chartBox(), train = chartBox();
+  const line = (label: string, data: (number | null)[], c: string, yAxisID?: string, dash?: number[]) => ({
+    label,
+    data,
+    borderColor: c,
+    backgroundColor: c,
+    yAxisID,
+    borderDash: dash,
+    spanGaps: true,
+    pointRadius: 3,
+  });
+  const scores = chartBox(),
+    train = chartBox();
   section.append(el('div', { className: 'row' }, scores.box, train.box), overTrainingTable(o), compute);
-  const options = (scales: NonNullable<ChartOptions<'line'>['scales']>): ChartOptions<'line'> => ({ responsive: true, maintainAspectRatio: false, animation: false as const, plugins: { legend: { labels: { color: fg } } }, scales });
-  charts.push(new Chart(scores.canvas, {
-    type: 'line',
-    data: { labels, datasets: [
-      line('score S_C', o.rows.map((r) => r.scoreSC), color('--vscode-charts-red', '#f14c4c')),
-      line('score S_S', o.rows.map((r) => r.scoreSS), color('--vscode-charts-blue', '#3794ff')),
-      line('S_C − S_S', o.rows.map((r) => r.scoreSC - r.scoreSS), color('--vscode-charts-purple', '#b180d7'), undefined, [4, 3]),
-    ] },
-    options: options({ x: stepAxis, y: axis('mean score') }),
-  }));
-  charts.push(new Chart(train.canvas, {
-    type: 'line',
-    data: { labels, datasets: [
-      line('loss f', o.rows.map((r) => r.lossF), color('--vscode-charts-orange', '#d18616'), 'loss'),
-      line('loss g', o.rows.map((r) => r.lossG), color('--vscode-charts-yellow', '#cca700'), 'loss', [4, 3]),
-      line('kNN f', o.rows.map((r) => r.knnF), color('--vscode-charts-green', '#89d185'), 'acc'),
-      line('kNN g', o.rows.map((r) => r.knnG), color('--vscode-charts-green', '#89d185'), 'acc', [4, 3]),
-    ] },
-    options: options({ x: stepAxis, loss: axis('training loss', 'left'), acc: { ...axis('kNN accuracy', 'right'), grid: { drawOnChartArea: false } } }),
-  }));
+  const options = (scales: NonNullable<ChartOptions<'line'>['scales']>): ChartOptions<'line'> => ({
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false as const,
+    plugins: { legend: { labels: { color: fg } } },
+    scales,
+  });
+  charts.push(
+    new Chart(scores.canvas, {
+      type: 'line',
+      data: {
+        labels,
+        datasets: [
+          line(
+            'score S_C',
+            o.rows.map((r) => r.scoreSC),
+            color('--vscode-charts-red', '#f14c4c'),
+          ),
+          line(
+            'score S_S',
+            o.rows.map((r) => r.scoreSS),
+            color('--vscode-charts-blue', '#3794ff'),
+          ),
+          line(
+            'S_C − S_S',
+            o.rows.map((r) => r.scoreSC - r.scoreSS),
+            color('--vscode-charts-purple', '#b180d7'),
+            undefined,
+            [4, 3],
+          ),
+        ],
+      },
+      options: options({ x: stepAxis, y: axis('mean score') }),
+    }),
+  );
+  charts.push(
+    new Chart(train.canvas, {
+      type: 'line',
+      data: {
+        labels,
+        datasets: [
+          line(
+            'loss f',
+            o.rows.map((r) => r.lossF),
+            color('--vscode-charts-orange', '#d18616'),
+            'loss',
+          ),
+          line(
+            'loss g',
+            o.rows.map((r) => r.lossG),
+            color('--vscode-charts-yellow', '#cca700'),
+            'loss',
+            [4, 3],
+          ),
+          line(
+            'kNN f',
+            o.rows.map((r) => r.knnF),
+            color('--vscode-charts-green', '#89d185'),
+            'acc',
+          ),
+          line(
+            'kNN g',
+            o.rows.map((r) => r.knnG),
+            color('--vscode-charts-green', '#89d185'),
+            'acc',
+            [4, 3],
+          ),
+        ],
+      },
+      options: options({
+        x: stepAxis,
+        loss: axis('training loss', 'left'),
+        acc: { ...axis('kNN accuracy', 'right'), grid: { drawOnChartArea: false } },
+      }),
+    }),
+  );
   return section;
 }
 
 function overTrainingTable(o: OverTrainingSummary): HTMLElement {
   const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
-  const t = el('table', { id: 'over-training-table' }, el('tr', {}, ...['step', 'epoch', 'loss f', 'loss g', 'kNN f', 'kNN g', 'score S_C', 'score S_S'].map((h) => el('th', { text: h }))));
+  const t = el(
+    'table',
+    { id: 'over-training-table' },
+    el('tr', {}, ...['step', 'epoch', 'loss f', 'loss g', 'kNN f', 'kNN g', 'score S_C', 'score S_S'].map((h) => el('th', { text: h }))),
+  );
   for (const r of o.rows) {
-    t.append(el('tr', {}, ...[String(r.step), r.epoch.toFixed(1), f3(r.lossF), f3(r.lossG), pct(r.knnF), pct(r.knnG),
-      `${f3(r.scoreSC)} ± ${f3(r.scoreSCStderr)}`, `${f3(r.scoreSS)} ± ${f3(r.scoreSSStderr)}`].map((x) => el('td', { text: x }))));
+    t.append(
+      el(
+        'tr',
+        {},
+        ...[
+          String(r.step),
+          r.epoch.toFixed(1),
+          f3(r.lossF),
+          f3(r.lossG),
+          pct(r.knnF),
+          pct(r.knnG),
+          `${f3(r.scoreSC)} ± ${f3(r.scoreSCStderr)}`,
+          `${f3(r.scoreSS)} ± ${f3(r.scoreSSStderr)}`,
+        ].map((x) => el('td', { text: x })),
+      ),
+    );
   }
   return t;
 }
@@ -163,20 +362,52 @@ let imagesBox: HTMLElement | null = null;
 function unitsSection(u: UnitsSummary | null): HTMLElement {
   const section = el('section', { id: 'units' }, el('h2', { text: 'UnitMem per layer' }));
   const compute = el('button', { id: 'compute-units', text: u ? 'Recompute UnitMem (f)' : 'Compute UnitMem (f)' });
-  compute.addEventListener('click', () => { compute.disabled = true; post({ type: 'compute', what: 'units' }); });
-  if (!u) { section.append(el('p', { className: 'muted', text: 'No UnitMem yet for this run (one encoder; CLI: sslmem units <run> [--encoder f|g|file.onnx]).' }), compute); return section; }
-  section.append(el('p', { className: 'muted', text: `Encoder ${u.encoder}; μ over ${u.augmentations} augmentations, ${u.points} points (${u.setLabel}); μ_rest = ${u.rest}; negative units: ${u.negative === 'exclude' ? 'excluded' : 'shifted'}. Click a unit for the images it is most selective for.` }));
+  compute.addEventListener('click', () => {
+    compute.disabled = true;
+    post({ type: 'compute', what: 'units' });
+  });
+  if (!u) {
+    section.append(
+      el('p', {
+        className: 'muted',
+        text: 'No UnitMem yet for this run (one encoder; CLI: sslmem units <run> [--encoder f|g|file.onnx]).',
+      }),
+      compute,
+    );
+    return section;
+  }
+  section.append(
+    el('p', {
+      className: 'muted',
+      text: `Encoder ${u.encoder}; μ over ${u.augmentations} augmentations, ${u.points} points (${u.setLabel}); μ_rest = ${u.rest}; negative units: ${u.negative === 'exclude' ? 'excluded' : 'shifted'}. Click a unit for the images it is most selective for.`,
+    }),
+  );
   const pick = el('select', { id: 'unit-layer' });
-  for (const l of u.layers) pick.append(el('option', { text: `${l.name} (${l.units} units, ${l.summary.scored} scored, mean ${f3(l.summary.mean)})`, attrs: { value: l.name } }));
+  for (const l of u.layers)
+    pick.append(
+      el('option', {
+        text: `${l.name} (${l.units} units, ${l.summary.scored} scored, mean ${f3(l.summary.mean)})`,
+        attrs: { value: l.name },
+      }),
+    );
   pick.value = state.unitLayer && u.layers.some((l) => l.name === state.unitLayer) ? state.unitLayer : u.layers[0].name;
   const hist = chartBox();
   const list = el('div', { className: 'units', id: 'unit-list' });
   imagesBox = el('div', { id: 'unit-images' });
   section.append(pick, el('div', { className: 'row' }, hist.box, list), imagesBox, compute);
   const chart = new Chart(hist.canvas, {
-    type: 'bar', data: { labels: [] as string[], datasets: [{ label: 'units', data: [] as number[], backgroundColor: color('--vscode-charts-purple', '#b180d7') }] },
-    options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
-      scales: { x: axis('UnitMem'), y: axis('units') } },
+    type: 'bar',
+    data: {
+      labels: [] as string[],
+      datasets: [{ label: 'units', data: [] as number[], backgroundColor: color('--vscode-charts-purple', '#b180d7') }],
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: { legend: { display: false } },
+      scales: { x: axis('UnitMem'), y: axis('units') },
+    },
   });
   charts.push(chart);
   const draw = () => {
@@ -184,13 +415,26 @@ function unitsSection(u: UnitsSummary | null): HTMLElement {
     chart.data.labels = l.histogram.edges.slice(0, -1).map((e, i) => `${e.toFixed(2)}–${l.histogram.edges[i + 1].toFixed(2)}`);
     chart.data.datasets[0].data = l.histogram.counts;
     chart.update();
-    list.replaceChildren(...l.ranked.map((r) => {
-      const b = el('button', { text: `unit ${r.unit}: ${f3(r.score)}`, attrs: { 'data-unit': String(r.unit) } });
-      if (state.unitLayer === l.name && state.unit === r.unit) b.className = 'selected';
-      b.addEventListener('click', () => { state.unit = r.unit; state.page = 0; save(); requestImages(); for (const o of list.children) o.className = o === b ? 'selected' : ''; });
-      return b;
-    }));
-    if (state.unitLayer !== l.name) { state.unitLayer = l.name; state.unit = undefined; save(); imagesBox!.replaceChildren(); }
+    list.replaceChildren(
+      ...l.ranked.map((r) => {
+        const b = el('button', { text: `unit ${r.unit}: ${f3(r.score)}`, attrs: { 'data-unit': String(r.unit) } });
+        if (state.unitLayer === l.name && state.unit === r.unit) b.className = 'selected';
+        b.addEventListener('click', () => {
+          state.unit = r.unit;
+          state.page = 0;
+          save();
+          requestImages();
+          for (const o of list.children) o.className = o === b ? 'selected' : '';
+        });
+        return b;
+      }),
+    );
+    if (state.unitLayer !== l.name) {
+      state.unitLayer = l.name;
+      state.unit = undefined;
+      save();
+      imagesBox!.replaceChildren();
+    }
   };
   pick.addEventListener('change', draw);
   draw();
@@ -205,16 +449,37 @@ function requestImages(): void {
 
 function showImages(m: Extract<HostToLayersPanel, { type: 'unitImages' }>): void {
   if (!imagesBox) return;
-  const prev = el('button', { id: 'page-prev', text: '‹ Previous' }), next = el('button', { id: 'page-next', text: 'Next ›' });
-  prev.disabled = m.page === 0; next.disabled = m.page >= m.pages - 1;
-  prev.addEventListener('click', () => { state.page = m.page - 1; save(); requestImages(); });
-  next.addEventListener('click', () => { state.page = m.page + 1; save(); requestImages(); });
-  const grid = el('div', { className: 'images' }, ...m.images.map((im) => el('figure', {},
-    im.uri ? el('img', { attrs: { src: im.uri, alt: im.path } }) : el('div', { className: 'muted', text: '(no image file)' }),
-    el('figcaption', { text: `${im.path} · μ ${f3(im.mu)}` }))));
+  const prev = el('button', { id: 'page-prev', text: '‹ Previous' }),
+    next = el('button', { id: 'page-next', text: 'Next ›' });
+  prev.disabled = m.page === 0;
+  next.disabled = m.page >= m.pages - 1;
+  prev.addEventListener('click', () => {
+    state.page = m.page - 1;
+    save();
+    requestImages();
+  });
+  next.addEventListener('click', () => {
+    state.page = m.page + 1;
+    save();
+    requestImages();
+  });
+  const grid = el(
+    'div',
+    { className: 'images' },
+    ...m.images.map((im) =>
+      el(
+        'figure',
+        {},
+        im.uri ? el('img', { attrs: { src: im.uri, alt: im.path } }) : el('div', { className: 'muted', text: '(no image file)' }),
+        el('figcaption', { text: `${im.path} · μ ${f3(im.mu)}` }),
+      ),
+    ),
+  );
   imagesBox.replaceChildren(
     el('h2', { text: `${m.layer} · unit ${m.unit} (UnitMem ${f3(m.score)}): most selective images` }),
-    el('div', {}, prev, el('span', { id: 'page-label', text: ` page ${m.page + 1} of ${m.pages} (${m.total} images) ` }), next), grid);
+    el('div', {}, prev, el('span', { id: 'page-label', text: ` page ${m.page + 1} of ${m.pages} (${m.total} images) ` }), next),
+    grid,
+  );
 }
 
 /** The last data shown, to draw it again in a new theme's colours. */
@@ -222,7 +487,13 @@ let shown: Extract<HostToLayersPanel, { type: 'data' }> | undefined;
 function showData(m: Extract<HostToLayersPanel, { type: 'data' }>): void {
   shown = m;
   for (const c of charts.splice(0)) c.destroy();
-  app.replaceChildren(el('h1', { text: m.title }), ...m.notes.map((n) => el('p', { className: 'error', text: n })), layersSection(m.layers), unitsSection(m.units), overTrainingSection(m.overTraining));
+  app.replaceChildren(
+    el('h1', { text: m.title }),
+    ...m.notes.map((n) => el('p', { className: 'error', text: n })),
+    layersSection(m.layers),
+    unitsSection(m.units),
+    overTrainingSection(m.overTraining),
+  );
 }
 // VS Code swaps the body's theme class when the theme changes: chart.js keeps the colours it was given, so
 // the panel is drawn again (the scroll position stays).
@@ -237,10 +508,18 @@ window.addEventListener('message', (ev: MessageEvent) => {
   const m: unknown = ev.data;
   if (!isHostToLayersPanel(m)) return;
   switch (m.type) {
-    case 'data': showData(m); break;
-    case 'unitImages': showImages(m); break;
-    case 'busy': app.prepend(el('p', { className: 'muted', id: 'busy', text: m.message })); break;
-    case 'error': app.prepend(el('p', { className: 'error', text: m.message })); break;
+    case 'data':
+      showData(m);
+      break;
+    case 'unitImages':
+      showImages(m);
+      break;
+    case 'busy':
+      app.prepend(el('p', { className: 'muted', id: 'busy', text: m.message }));
+      break;
+    case 'error':
+      app.prepend(el('p', { className: 'error', text: m.message }));
+      break;
   }
 });
 post({ type: 'ready' });

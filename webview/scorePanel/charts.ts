@@ -2,7 +2,17 @@
 // fraction-of-S_C-vs-threshold curve, both with a marker at the threshold τ of the slider. chart.js is
 // bundled into the page (no CDN under a strict CSP); colours come from the theme's chart variables.
 import {
-  BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
   type Plugin,
 } from 'chart.js';
 import { SUBSET_NAMES, type Histogram, type SubsetName } from '../../src/protocol/scorePanel';
@@ -13,10 +23,16 @@ import { binsOfRange, rangeOfBins, type Bins } from './filter';
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend, Filler);
 
 export const SUBSET_LABELS: Record<SubsetName, string> = {
-  S_S: 'S_S shared (f and g)', S_C: 'S_C candidates (f only)', S_I: 'S_I independent (g only)', S_E: 'S_E extra (neither)',
+  S_S: 'S_S shared (f and g)',
+  S_C: 'S_C candidates (f only)',
+  S_I: 'S_I independent (g only)',
+  S_E: 'S_E extra (neither)',
 };
 const SUBSET_COLORS: Record<SubsetName, [string, string]> = {
-  S_S: ['charts-blue', '#3794ff'], S_C: ['charts-red', '#f14c4c'], S_I: ['charts-green', '#89d185'], S_E: ['charts-yellow', '#cca700'],
+  S_S: ['charts-blue', '#3794ff'],
+  S_C: ['charts-red', '#f14c4c'],
+  S_I: ['charts-green', '#89d185'],
+  S_E: ['charts-yellow', '#cca700'],
 };
 export const subsetColor = (s: SubsetName) => themeColor(...SUBSET_COLORS[s]);
 
@@ -32,14 +48,18 @@ function markerPlugin(getX: (chart: Chart) => number | undefined, color: () => s
       ctx.strokeStyle = color();
       ctx.lineWidth = 2;
       ctx.setLineDash([4, 3]);
-      ctx.beginPath(); ctx.moveTo(x, chartArea.top); ctx.lineTo(x, chartArea.bottom); ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(x, chartArea.top);
+      ctx.lineTo(x, chartArea.bottom);
+      ctx.stroke();
       ctx.restore();
     },
   };
 }
 
 function baseOptions() {
-  const fg = themeColor('descriptionForeground', '#999'), grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
+  const fg = themeColor('descriptionForeground', '#999'),
+    grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
   return { fg, grid, scale: { ticks: { color: fg, font: { size: 10 } }, grid: { color: grid } } };
 }
 
@@ -49,7 +69,11 @@ export class ScoreHistogram {
   private selection: [number, number] | undefined;
   tau = 0;
 
-  constructor(canvas: HTMLCanvasElement, private readonly hist: Histogram, private readonly onRange: (range: [number, number] | undefined) => void) {
+  constructor(
+    canvas: HTMLCanvasElement,
+    private readonly hist: Histogram,
+    private readonly onRange: (range: [number, number] | undefined) => void,
+  ) {
     const bins = hist.counts.S_S.length;
     const width = (hist.hi - hist.lo) / bins;
     this.bins = { lo: hist.lo, hi: hist.hi, count: bins };
@@ -64,34 +88,61 @@ export class ScoreHistogram {
       data: {
         labels,
         datasets: SUBSET_NAMES.map((s) => ({
-          label: s, data: hist.counts[s], stack: 'all', borderWidth: 0, barPercentage: 1, categoryPercentage: 1,
-          backgroundColor: (ctx: { dataIndex: number }) => withAlpha(subsetColor(s), this.inSelection(ctx.dataIndex) ? 0.95 : this.selection ? 0.25 : 0.8),
+          label: s,
+          data: hist.counts[s],
+          stack: 'all',
+          borderWidth: 0,
+          barPercentage: 1,
+          categoryPercentage: 1,
+          backgroundColor: (ctx: { dataIndex: number }) =>
+            withAlpha(subsetColor(s), this.inSelection(ctx.dataIndex) ? 0.95 : this.selection ? 0.25 : 0.8),
         })),
       },
       options: {
-        animation: false, responsive: true, maintainAspectRatio: false,
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
         plugins: { legend: { labels: { color: fg, boxWidth: 10, font: { size: 10 } } }, tooltip: { mode: 'index', intersect: false } },
         scales: { x: { ...scale, stacked: true, ticks: { ...scale.ticks, maxTicksLimit: 6 } }, y: { ...scale, stacked: true } },
       },
-      plugins: [markerPlugin((c) => this.xOf(c, this.tau), () => themeColor('focusBorder', '#007fd4'))],
+      plugins: [
+        markerPlugin(
+          (c) => this.xOf(c, this.tau),
+          () => themeColor('focusBorder', '#007fd4'),
+        ),
+      ],
     });
     // Brush: press on a bin, release on another; a click without a drag picks one bin; a click on the
     // picked range clears it.
     const signal = this.listeners.signal;
-    canvas.addEventListener('mousedown', (e) => { this.brushStart = this.binAt(e); }, { signal });
-    canvas.addEventListener('mouseup', (e) => {
-      const a = this.brushStart, b = this.binAt(e);
-      this.brushStart = undefined;
-      if (a === undefined || b === undefined) return;
-      const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
-      if (lo === hi && this.selection && this.selection[0] === lo && this.selection[1] === hi) this.setBins(undefined);
-      else this.setBins([lo, hi]);
-      this.onRange(this.range());
-    }, { signal });
+    canvas.addEventListener(
+      'mousedown',
+      (e) => {
+        this.brushStart = this.binAt(e);
+      },
+      { signal },
+    );
+    canvas.addEventListener(
+      'mouseup',
+      (e) => {
+        const a = this.brushStart,
+          b = this.binAt(e);
+        this.brushStart = undefined;
+        if (a === undefined || b === undefined) return;
+        const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
+        if (lo === hi && this.selection && this.selection[0] === lo && this.selection[1] === hi) this.setBins(undefined);
+        else this.setBins([lo, hi]);
+        this.onRange(this.range());
+      },
+      { signal },
+    );
   }
   private readonly listeners = new AbortController();
 
-  destroy(): void { this.listeners.abort(); this.chart.destroy(); }
+  destroy(): void {
+    this.listeners.abort();
+    this.chart.destroy();
+  }
   private readonly bins: Bins;
 
   /** The selected score range [min, max], or undefined for all. */
@@ -104,7 +155,10 @@ export class ScoreHistogram {
     this.setBins(binsOfRange(this.bins, min, max));
   }
 
-  setTau(tau: number): void { this.tau = tau; this.chart.draw(); }
+  setTau(tau: number): void {
+    this.tau = tau;
+    this.chart.draw();
+  }
 
   /** Shows only the subsets the filter lets through (empty = all). */
   showSubsets(subsets: readonly SubsetName[]): void {
@@ -112,15 +166,23 @@ export class ScoreHistogram {
     this.chart.update();
   }
 
-  private setBins(bins: [number, number] | undefined): void { this.selection = bins; this.chart.update(); }
-  private inSelection(i: number): boolean { return !!this.selection && i >= this.selection[0] && i <= this.selection[1]; }
+  private setBins(bins: [number, number] | undefined): void {
+    this.selection = bins;
+    this.chart.update();
+  }
+  private inSelection(i: number): boolean {
+    return !!this.selection && i >= this.selection[0] && i <= this.selection[1];
+  }
 
   private binAt(e: MouseEvent): number | undefined {
     const x = this.chart.scales.x;
     const rect = this.chart.canvas.getBoundingClientRect();
     const px = e.clientX - rect.left;
     if (px < x.left || px > x.right) return undefined;
-    return Math.max(0, Math.min(this.hist.counts.S_S.length - 1, Math.floor(((px - x.left) / (x.right - x.left)) * this.hist.counts.S_S.length)));
+    return Math.max(
+      0,
+      Math.min(this.hist.counts.S_S.length - 1, Math.floor(((px - x.left) / (x.right - x.left)) * this.hist.counts.S_S.length)),
+    );
   }
 
   private xOf(chart: Chart, value: number): number | undefined {
@@ -136,30 +198,80 @@ export class ThresholdCurve {
   tau = 0;
 
   /** `formatTau` prints τ in the tooltip as the slider's headline does. */
-  constructor(canvas: HTMLCanvasElement, curve: { tau: number; fraction: number }[], reported: { tau: number; fraction: number }[], formatTau: (tau: number) => string) {
+  constructor(
+    canvas: HTMLCanvasElement,
+    curve: { tau: number; fraction: number }[],
+    reported: { tau: number; fraction: number }[],
+    formatTau: (tau: number) => string,
+  ) {
     const { scale } = baseOptions();
     const color = subsetColor('S_C');
     this.chart = new Chart(canvas, {
       type: 'line',
-      data: { datasets: [
-        { label: 'fraction of S_C with score > τ', data: curve.map((p) => ({ x: p.tau, y: p.fraction })), borderColor: color, backgroundColor: withAlpha(color, 0.15), fill: true, pointRadius: 0, borderWidth: 2, stepped: 'after' },
-        { label: 'report.json', data: reported.map((p) => ({ x: p.tau, y: p.fraction })), showLine: false, pointRadius: 3, borderColor: color, backgroundColor: color },
-      ] },
-      options: {
-        animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
-        plugins: { legend: { display: false }, tooltip: { intersect: false, mode: 'nearest', axis: 'x', callbacks: {
-          title: (items) => (items.length ? `τ = ${formatTau(items[0].parsed.x ?? NaN)}` : ''),
-          label: (item) => `${item.datasetIndex === 0 ? 'S_C above τ' : 'report.json'}: ${(100 * (item.parsed.y ?? NaN)).toFixed(1)}%`,
-        } } },
-        scales: { x: { ...scale, type: 'linear', title: { display: true, text: 'τ', color: scale.ticks.color } }, y: { ...scale, min: 0, max: 1 } },
+      data: {
+        datasets: [
+          {
+            label: 'fraction of S_C with score > τ',
+            data: curve.map((p) => ({ x: p.tau, y: p.fraction })),
+            borderColor: color,
+            backgroundColor: withAlpha(color, 0.15),
+            fill: true,
+            pointRadius: 0,
+            borderWidth: 2,
+            stepped: 'after',
+          },
+          {
+            label: 'report.json',
+            data: reported.map((p) => ({ x: p.tau, y: p.fraction })),
+            showLine: false,
+            pointRadius: 3,
+            borderColor: color,
+            backgroundColor: color,
+          },
+        ],
       },
-      plugins: [markerPlugin((c) => { const x = c.scales.x; return this.tau >= x.min && this.tau <= x.max ? x.getPixelForValue(this.tau) : undefined; }, () => themeColor('focusBorder', '#007fd4'))],
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            intersect: false,
+            mode: 'nearest',
+            axis: 'x',
+            callbacks: {
+              title: (items) => (items.length ? `τ = ${formatTau(items[0].parsed.x ?? NaN)}` : ''),
+              label: (item) => `${item.datasetIndex === 0 ? 'S_C above τ' : 'report.json'}: ${(100 * (item.parsed.y ?? NaN)).toFixed(1)}%`,
+            },
+          },
+        },
+        scales: {
+          x: { ...scale, type: 'linear', title: { display: true, text: 'τ', color: scale.ticks.color } },
+          y: { ...scale, min: 0, max: 1 },
+        },
+      },
+      plugins: [
+        markerPlugin(
+          (c) => {
+            const x = c.scales.x;
+            return this.tau >= x.min && this.tau <= x.max ? x.getPixelForValue(this.tau) : undefined;
+          },
+          () => themeColor('focusBorder', '#007fd4'),
+        ),
+      ],
     });
   }
 
-  setTau(tau: number): void { this.tau = tau; this.chart.draw(); }
+  setTau(tau: number): void {
+    this.tau = tau;
+    this.chart.draw();
+  }
 
-  destroy(): void { this.chart.destroy(); }
+  destroy(): void {
+    this.chart.destroy();
+  }
 }
 
 /** `#rrggbb` or `rgb(...)` with an alpha. */

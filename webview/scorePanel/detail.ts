@@ -15,7 +15,9 @@ export interface DetailActions {
 export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, classNames: string[], actions: DetailActions): void {
   if (!row) {
     delete root.dataset.index;
-    root.replaceChildren(el('p', { className: 'muted', text: 'Select a sample to see its details. Arrow keys move, Space selects, Enter opens.' }));
+    root.replaceChildren(
+      el('p', { className: 'muted', text: 'Select a sample to see its details. Arrow keys move, Space selects, Enter opens.' }),
+    );
     return;
   }
   // The same sample drawn again (its mark changed): keep the augmented views it already has.
@@ -27,19 +29,29 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
   const img = el('img', { className: 'detail-image', attrs: { alt: row.path } });
   if (row.thumb) img.src = row.thumb;
   const file = el('a', { className: 'path', text: row.path, title: 'Open the file in VS Code', attrs: { href: '#', id: 'detail-path' } });
-  file.addEventListener('click', (e) => { e.preventDefault(); actions.openFile(row); });
+  file.addEventListener('click', (e) => {
+    e.preventDefault();
+    actions.openFile(row);
+  });
   const losses = lossLabels(row.subset);
   const fields: [string, string, string?][] = [
-    ...(row.p !== undefined ? wholeFields(row) : [
-      ['score', `${fmt(row.score, 4)} ± ${fmt(row.stderr, 4)} (normalised ± standard error)`],
-      ['noise', row.noise ? 'within noise (as the control images score)' : 'outside the noise band', 'detail-noise'],
-      ['rank', row.questionRank === undefined ? `control: not ranked for memorization (#${row.rank} over all subsets)`
-        : `#${row.questionRank} by memorization (#${row.rank} over all subsets)`, 'detail-rank'],
-      ['raw L_g − L_f', fmt(row.raw, 4)],
-      [losses.lf, fmt(row.lf, 4)],
-      [losses.lg, fmt(row.lg, 4)],
-      ['subset', SUBSET_LABELS[row.subset]],
-    ] as [string, string, string?][]),
+    ...(row.p !== undefined
+      ? wholeFields(row)
+      : ([
+          ['score', `${fmt(row.score, 4)} ± ${fmt(row.stderr, 4)} (normalised ± standard error)`],
+          ['noise', row.noise ? 'within noise (as the control images score)' : 'outside the noise band', 'detail-noise'],
+          [
+            'rank',
+            row.questionRank === undefined
+              ? `control: not ranked for memorization (#${row.rank} over all subsets)`
+              : `#${row.questionRank} by memorization (#${row.rank} over all subsets)`,
+            'detail-rank',
+          ],
+          ['raw L_g − L_f', fmt(row.raw, 4)],
+          [losses.lf, fmt(row.lf, 4)],
+          [losses.lg, fmt(row.lg, 4)],
+          ['subset', SUBSET_LABELS[row.subset]],
+        ] as [string, string, string?][])),
     ['label', row.label >= 0 ? `${classNames[row.label] ?? row.label} (${row.label})` : 'unlabeled'],
     ['mark', row.mark ?? '—', 'detail-mark'],
   ];
@@ -51,16 +63,20 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
     b.addEventListener('click', onClick);
     return b;
   };
-  const views = kept ?? el('div', { id: 'detail-views', className: 'views', title: 'Augmented views the encoders were scored on (2 pairs)' });
+  const views =
+    kept ?? el('div', { id: 'detail-views', className: 'views', title: 'Augmented views the encoders were scored on (2 pairs)' });
   root.replaceChildren(
     img,
     views,
     el('div', { className: 'detail-title' }, file),
     table,
-    el('div', { className: 'detail-actions' },
+    el(
+      'div',
+      { className: 'detail-actions' },
       button('Keep', 'detail-keep', () => actions.mark(row, row.mark === 'keep' ? 'none' : 'keep')),
       button('Exclude', 'detail-exclude', () => actions.mark(row, row.mark === 'exclude' ? 'none' : 'exclude')),
-      button('Inspect', 'detail-inspect', () => actions.openInspector(row), false)),
+      button('Inspect', 'detail-inspect', () => actions.openInspector(row), false),
+    ),
   );
   if (refocus) root.querySelector<HTMLElement>(`#${CSS.escape(refocus)}`)?.focus();
 }
@@ -69,7 +85,13 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
 export function showViews(root: HTMLElement, index: number, uris: string[]): void {
   const box = root.querySelector<HTMLElement>('#detail-views');
   if (!box || root.dataset.index !== String(index)) return;
-  box.replaceChildren(...uris.map((u) => { const i = el('img', { attrs: { alt: 'augmented view' } }); i.src = u; return i; }));
+  box.replaceChildren(
+    ...uris.map((u) => {
+      const i = el('img', { attrs: { alt: 'augmented view' } });
+      i.src = u;
+      return i;
+    }),
+  );
 }
 
 /** A whole-dataset run's numbers (rows with a p-value): L_in/L_out, the standard error, p against the controls, BH q. */
@@ -79,8 +101,13 @@ function wholeFields(row: GalleryRow): [string, string, string?][] {
   return [
     ['score', `${fmt(row.score, 4)} ± ${fmt(row.stderr ?? NaN, 4)} (normalised; ± s.e. over the encoders)`],
     ['noise', row.noise ? 'within noise (as the control images score)' : 'outside the noise band', 'detail-noise'],
-    ['rank', row.questionRank === undefined ? `control: not ranked for memorization (#${row.rank} over all images)`
-      : `#${row.questionRank} by memorization (#${row.rank} over all images)`, 'detail-rank'],
+    [
+      'rank',
+      row.questionRank === undefined
+        ? `control: not ranked for memorization (#${row.rank} over all images)`
+        : `#${row.questionRank} by memorization (#${row.rank} over all images)`,
+      'detail-rank',
+    ],
     ['p-value', `${p(row.p)} (against the control images)`],
     ['q (Benjamini–Hochberg)', control ? '— (a control)' : p(row.q)],
     ['L_in (encoders trained on it)', `${fmt(row.lf, 4)}${control ? ' (pseudo: no encoder trained on a control)' : ''}`],

@@ -21,7 +21,11 @@ export function subsetsFromChecks(checked: readonly SubsetName[]): SubsetName[] 
 export const subsetShown = (filter: RowFilter, s: SubsetName): boolean => filter.subsets.length === 0 || filter.subsets.includes(s);
 
 /** The histogram's bins: `count` of equal width over [lo, hi]. */
-export interface Bins { lo: number; hi: number; count: number }
+export interface Bins {
+  lo: number;
+  hi: number;
+  count: number;
+}
 
 /** The score range a run of bins [first, last] covers. */
 export function rangeOfBins(bins: Bins, [first, last]: [number, number]): [number, number] {

@@ -10,10 +10,19 @@ const GAP = 6;
 const CAPTION = 34;
 
 /** What every gallery row has: its dataset index (selection key), path, image and optional mark. */
-export interface CellRow { index: number; path: string; thumb: string; mark?: Mark }
+export interface CellRow {
+  index: number;
+  path: string;
+  thumb: string;
+  mark?: Mark;
+}
 
 /** A cell's caption, tooltip and extra classes; the score panel's default is defaultDescribe(). */
-export interface CellDescription { caption: Node[]; title: string; className?: string }
+export interface CellDescription {
+  caption: Node[];
+  title: string;
+  className?: string;
+}
 
 export interface GalleryHost<R extends CellRow = GalleryRow> {
   requestRows(start: number, end: number): void;
@@ -39,9 +48,11 @@ export function defaultDescribe(row: GalleryRow): CellDescription {
   const where = control ? `control (${row.subset}): not ranked for memorization` : `#${row.questionRank} by memorization`;
   return {
     title: `${row.path}\n${where} · rank ${row.rank} over all subsets\nscore ${fmt(row.score)} ± ${fmt(row.stderr)}${row.noise ? ' · within noise' : ''}${row.p !== undefined ? ` · p ${fmt(row.p)}` : ''} · ${row.subset}`,
-    caption: [el('span', { className: 'rank', text: control ? 'ctrl' : `#${row.questionRank}` }),
+    caption: [
+      el('span', { className: 'rank', text: control ? 'ctrl' : `#${row.questionRank}` }),
       el('span', { className: row.noise ? 'score noise' : 'score', text: row.noise ? `≈${score}` : score }),
-      el('span', { className: `subset subset-${row.subset}`, text: row.subset.slice(2) })],
+      el('span', { className: `subset subset-${row.subset}`, text: row.subset.slice(2) }),
+    ],
     className: [control ? 'control' : '', row.noise ? 'within-noise' : ''].filter(Boolean).join(' ') || undefined,
   };
 }
@@ -58,13 +69,21 @@ export class Gallery<R extends CellRow = GalleryRow> {
   private cells = new Map<number, { el: HTMLElement; key: string }>();
   private frameQueued = false;
 
-  constructor(readonly root: HTMLElement, private readonly host: GalleryHost<R>, public cellSize: number, selected: number[]) {
+  constructor(
+    readonly root: HTMLElement,
+    private readonly host: GalleryHost<R>,
+    public cellSize: number,
+    selected: number[],
+  ) {
     this.selected = new Set(selected);
     root.tabIndex = 0;
     root.setAttribute('role', 'grid');
     root.setAttribute('aria-label', 'Samples, in the order the Sort control chooses');
     root.append(this.spacer);
-    root.addEventListener('scroll', () => { this.scheduleRender(); this.host.onScroll(root.scrollTop); });
+    root.addEventListener('scroll', () => {
+      this.scheduleRender();
+      this.host.onScroll(root.scrollTop);
+    });
     root.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.scheduleRender()).observe(root);
   }
@@ -102,7 +121,9 @@ export class Gallery<R extends CellRow = GalleryRow> {
   }
 
   /** A page was requested from outside (before the gallery existed): don't ask for it again. */
-  expect(page: number): void { this.pending.add(page); }
+  expect(page: number): void {
+    this.pending.add(page);
+  }
 
   private dropCells(): void {
     for (const c of this.cells.values()) c.el.remove();
@@ -119,22 +140,41 @@ export class Gallery<R extends CellRow = GalleryRow> {
     else if (this.focusPos > start && this.focusPos < start + rows.length) this.host.onFocusedRowUpdate?.(rows[this.focusPos - start]);
   }
 
-  rowAt(pos: number): R | undefined { return this.pages.get(Math.floor(pos / PAGE_SIZE))?.[pos % PAGE_SIZE]; }
-  get focused(): R | undefined { return this.rowAt(this.focusPos); }
+  rowAt(pos: number): R | undefined {
+    return this.pages.get(Math.floor(pos / PAGE_SIZE))?.[pos % PAGE_SIZE];
+  }
+  get focused(): R | undefined {
+    return this.rowAt(this.focusPos);
+  }
   /** Rows currently loaded, for actions on the selection that need more than the index. */
-  loadedRows(): R[] { return [...this.pages.values()].flat(); }
+  loadedRows(): R[] {
+    return [...this.pages.values()].flat();
+  }
 
-  setCellSize(px: number): void { this.cellSize = px; this.render(); }
-  restoreScroll(top: number): void { this.root.scrollTop = top; this.render(); }
+  setCellSize(px: number): void {
+    this.cellSize = px;
+    this.render();
+  }
+  restoreScroll(top: number): void {
+    this.root.scrollTop = top;
+    this.render();
+  }
 
-  private get columns(): number { return Math.max(1, Math.floor((this.root.clientWidth - GAP) / (this.cellSize + GAP))); }
-  private get rowHeight(): number { return this.cellSize + CAPTION + GAP; }
+  private get columns(): number {
+    return Math.max(1, Math.floor((this.root.clientWidth - GAP) / (this.cellSize + GAP)));
+  }
+  private get rowHeight(): number {
+    return this.cellSize + CAPTION + GAP;
+  }
 
   /** Coalesces renders to one per animation frame (scroll events come faster than frames). */
   scheduleRender(): void {
     if (this.frameQueued) return;
     this.frameQueued = true;
-    requestAnimationFrame(() => { this.frameQueued = false; this.render(); });
+    requestAnimationFrame(() => {
+      this.frameQueued = false;
+      this.render();
+    });
   }
 
   /**
@@ -143,8 +183,12 @@ export class Gallery<R extends CellRow = GalleryRow> {
    */
   render(): void {
     const total = this.total;
-    if (total === undefined) { this.request(0); return; }
-    const cols = this.columns, rowH = this.rowHeight;
+    if (total === undefined) {
+      this.request(0);
+      return;
+    }
+    const cols = this.columns,
+      rowH = this.rowHeight;
     this.spacer.style.height = `${Math.ceil(total / cols) * rowH + GAP}px`;
     const firstRow = Math.floor(this.root.scrollTop / rowH);
     const visibleRows = Math.ceil(this.root.clientHeight / rowH) + 1;
@@ -154,14 +198,16 @@ export class Gallery<R extends CellRow = GalleryRow> {
     for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(Math.min(total - 1, last + PAGE_SIZE) / PAGE_SIZE); p++) this.request(p);
     const kept = new Map<number, { el: HTMLElement; key: string }>();
     for (let pos = first; pos < last; pos++) {
-      const x = (pos % cols) * (this.cellSize + GAP) + GAP, y = Math.floor(pos / cols) * rowH + GAP;
+      const x = (pos % cols) * (this.cellSize + GAP) + GAP,
+        y = Math.floor(pos / cols) * rowH + GAP;
       const row = this.rowAt(pos);
       const key = `${x},${y},${this.cellSize}|${row ? `${row.index}${row.mark ?? ''}` : '-'}`;
       const old = this.cells.get(pos);
       let cell = old?.key === key ? old.el : undefined;
       if (!cell) {
         cell = this.cell(pos, x, y);
-        if (old) old.el.replaceWith(cell); else this.spacer.append(cell);
+        if (old) old.el.replaceWith(cell);
+        else this.spacer.append(cell);
       }
       const selected = !!row && this.selected.has(row.index);
       cell.classList.toggle('selected', selected);
@@ -171,7 +217,8 @@ export class Gallery<R extends CellRow = GalleryRow> {
     }
     for (const [pos, c] of this.cells) if (!kept.has(pos)) c.el.remove();
     this.cells = kept;
-    if (total === 0) this.spacer.append(this.empty); else this.empty.remove();
+    if (total === 0) this.spacer.append(this.empty);
+    else this.empty.remove();
   }
 
   private request(page: number): void {
@@ -186,7 +233,11 @@ export class Gallery<R extends CellRow = GalleryRow> {
     const c = el('div', { className: 'cell', attrs: { role: 'gridcell', 'data-pos': String(pos) } });
     c.style.transform = `translate(${x}px, ${y}px)`;
     c.style.width = `${this.cellSize}px`;
-    if (!row) { c.classList.add('loading'); c.append(el('div', { className: 'thumb placeholder' })); return c; }
+    if (!row) {
+      c.classList.add('loading');
+      c.append(el('div', { className: 'thumb placeholder' }));
+      return c;
+    }
     c.dataset.index = String(row.index);
     if (row.mark) c.classList.add(`mark-${row.mark}`);
     const img = el('img', { className: 'thumb', attrs: { alt: row.path, draggable: 'false' } });
@@ -207,22 +258,41 @@ export class Gallery<R extends CellRow = GalleryRow> {
     const row = this.rowAt(pos);
     if (!row) return;
     if (e.shiftKey) this.selectRange(this.anchorPos, pos, e.ctrlKey || e.metaKey);
-    else if (e.ctrlKey || e.metaKey) { this.toggle(row.index); this.anchorPos = pos; }
-    else { this.selected.clear(); this.selected.add(row.index); this.anchorPos = pos; }
+    else if (e.ctrlKey || e.metaKey) {
+      this.toggle(row.index);
+      this.anchorPos = pos;
+    } else {
+      this.selected.clear();
+      this.selected.add(row.index);
+      this.anchorPos = pos;
+    }
     this.moveFocus(pos);
     this.root.focus();
     this.host.onSelectionChange(this.selected);
   }
 
-  private toggle(index: number): void { if (!this.selected.delete(index)) this.selected.add(index); }
+  private toggle(index: number): void {
+    if (!this.selected.delete(index)) this.selected.add(index);
+  }
 
   private selectRange(a: number, b: number, additive: boolean): void {
     if (!additive) this.selected.clear();
-    for (let p = Math.min(a, b); p <= Math.max(a, b); p++) { const r = this.rowAt(p); if (r) this.selected.add(r.index); }
+    for (let p = Math.min(a, b); p <= Math.max(a, b); p++) {
+      const r = this.rowAt(p);
+      if (r) this.selected.add(r.index);
+    }
   }
 
-  selectAllLoaded(): void { for (const r of this.loadedRows()) this.selected.add(r.index); this.render(); this.host.onSelectionChange(this.selected); }
-  clearSelection(): void { this.selected.clear(); this.render(); this.host.onSelectionChange(this.selected); }
+  selectAllLoaded(): void {
+    for (const r of this.loadedRows()) this.selected.add(r.index);
+    this.render();
+    this.host.onSelectionChange(this.selected);
+  }
+  clearSelection(): void {
+    this.selected.clear();
+    this.render();
+    this.host.onSelectionChange(this.selected);
+  }
 
   private onKey(e: KeyboardEvent): void {
     if (this.total === undefined || this.total === 0) return;
@@ -233,10 +303,16 @@ export class Gallery<R extends CellRow = GalleryRow> {
     if (e.key in moves || e.key === 'Home' || e.key === 'End') {
       const target = e.key === 'Home' ? 0 : e.key === 'End' ? this.total - 1 : this.focusPos + moves[e.key];
       const pos = Math.max(0, Math.min(this.total - 1, target));
-      if (e.shiftKey) { this.selectRange(this.anchorPos, pos, false); this.host.onSelectionChange(this.selected); } else this.anchorPos = pos;
+      if (e.shiftKey) {
+        this.selectRange(this.anchorPos, pos, false);
+        this.host.onSelectionChange(this.selected);
+      } else this.anchorPos = pos;
       this.moveFocus(pos);
     } else if (e.key === ' ' && focusedRow) {
-      this.toggle(focusedRow.index); this.anchorPos = this.focusPos; this.render(); this.host.onSelectionChange(this.selected);
+      this.toggle(focusedRow.index);
+      this.anchorPos = this.focusPos;
+      this.render();
+      this.host.onSelectionChange(this.selected);
     } else if (e.key === 'Enter' && focusedRow) {
       this.host.onActivate(focusedRow);
     } else if (e.key === 'a' && (e.ctrlKey || e.metaKey)) {
@@ -256,7 +332,8 @@ export class Gallery<R extends CellRow = GalleryRow> {
 
   private moveFocus(pos: number, align: 'nearest' | 'center' = 'nearest'): void {
     this.focusPos = pos;
-    const rowH = this.rowHeight, top = Math.floor(pos / this.columns) * rowH;
+    const rowH = this.rowHeight,
+      top = Math.floor(pos / this.columns) * rowH;
     if (align === 'center') this.root.scrollTop = Math.max(0, top - (this.root.clientHeight - rowH) / 2);
     else if (top < this.root.scrollTop) this.root.scrollTop = top;
     else if (top + rowH > this.root.scrollTop + this.root.clientHeight) this.root.scrollTop = top + rowH - this.root.clientHeight;

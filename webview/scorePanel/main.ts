@@ -6,8 +6,19 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import {
-  SORT_KEYS, SORT_LABELS, isHostToScorePanel, isScorePanelState, isSortKey, type GalleryRow, type HostToScorePanel, type InitMessage, type Mark,
-  type PageMessage, type RowFilter, type ScorePanelState, type ScorePanelToHost,
+  SORT_KEYS,
+  SORT_LABELS,
+  isHostToScorePanel,
+  isScorePanelState,
+  isSortKey,
+  type GalleryRow,
+  type HostToScorePanel,
+  type InitMessage,
+  type Mark,
+  type PageMessage,
+  type RowFilter,
+  type ScorePanelState,
+  type ScorePanelToHost,
 } from '../../src/protocol/scorePanel';
 import { el, vscodeApi } from '../shared/dom';
 import { renderDetail, showViews } from './detail';
@@ -35,17 +46,28 @@ let viewsTimer: ReturnType<typeof setTimeout> | undefined;
 /** Pages that arrived before the gallery existed (the first page races the init message). */
 const earlyPages: PageMessage[] = [];
 
-const save = () => { if (state) vscode.setState(state); };
+const save = () => {
+  if (state) vscode.setState(state);
+};
 
 function explanation(): HTMLElement {
-  return el('details', { className: 'explain', id: 'explain' },
+  return el(
+    'details',
+    { className: 'explain', id: 'explain' },
     el('summary', { text: 'What does the score mean?' }),
-    el('p', { text: 'SSLMem compares two encoders trained the same way: f saw this image during training, g never did. ' +
-      'For each image both encoders embed several augmented views; the alignment loss L is how far apart those embeddings are. ' +
-      'The score is L_g − L_f, normalised: high scores mean f aligns the views of this image much better than g, i.e. f memorized it ' +
-      'rather than learning it from general features.' }),
-    el('p', { text: 'S_C (candidates, seen only by f) is where memorization shows; S_S (seen by both) and S_E (seen by neither) ' +
-      'should score near zero, S_I (seen only by g) below zero. The threshold τ counts the S_C images scoring above it.' }));
+    el('p', {
+      text:
+        'SSLMem compares two encoders trained the same way: f saw this image during training, g never did. ' +
+        'For each image both encoders embed several augmented views; the alignment loss L is how far apart those embeddings are. ' +
+        'The score is L_g − L_f, normalised: high scores mean f aligns the views of this image much better than g, i.e. f memorized it ' +
+        'rather than learning it from general features.',
+    }),
+    el('p', {
+      text:
+        'S_C (candidates, seen only by f) is where memorization shows; S_S (seen by both) and S_E (seen by neither) ' +
+        'should score near zero, S_I (seen only by g) below zero. The threshold τ counts the S_C images scoring above it.',
+    }),
+  );
 }
 
 /** A moved or cloned project: say why the thumbnails are missing and offer to relink (the host asks which folder). */
@@ -54,19 +76,27 @@ function datasetBanner(msg: InitMessage): HTMLElement[] {
   if (!missing) return [];
   const button = el('vscode-button', { id: 'relink-dataset', text: missing.candidate ? 'Relink dataset…' : 'Choose dataset folder…' });
   button.addEventListener('click', () => post({ type: 'relinkDataset' }));
-  const text = `The run's dataset is not at ${missing.recorded} (the project was moved, copied or cloned?), so its images cannot be shown. `
-    + (missing.candidate ? `The workspace has a folder with the same images: ${missing.candidate}.` : 'Point the run at the dataset folder to show them.');
+  const text =
+    `The run's dataset is not at ${missing.recorded} (the project was moved, copied or cloned?), so its images cannot be shown. ` +
+    (missing.candidate
+      ? `The workspace has a folder with the same images: ${missing.candidate}.`
+      : 'Point the run at the dataset folder to show them.');
   return [el('div', { id: 'dataset-banner', className: 'banner', attrs: { role: 'alert' } }, el('span', { text }), button)];
 }
 
 /** What the captions mean: the rank among the question's points, controls apart, and the noise rule. */
 function legend(msg: InitMessage): HTMLElement {
   const question = msg.question.length === 1 ? msg.question[0] : 'all scored images';
-  const controls = msg.question.length === 1 ? ' · ctrl = control image (S_S, S_I, S_E): a baseline, listed after S_C, never ranked as memorized' : '';
+  const controls =
+    msg.question.length === 1 ? ' · ctrl = control image (S_S, S_I, S_E): a baseline, listed after S_C, never ranked as memorized' : '';
   const rule = noiseRuleText(msg.noiseBand);
-  return el('div', { id: 'legend', className: 'legend muted', title: rule },
+  return el(
+    'div',
+    { id: 'legend', className: 'legend muted', title: rule },
     el('span', { text: `#n = rank among ${question}, 1 = most memorized${controls} · ` }),
-    el('span', { className: 'noise', text: '≈0.03' }), el('span', { text: msg.noiseBand ? ' = within noise (hover for the rule)' : ' (no controls: no noise level)' }));
+    el('span', { className: 'noise', text: '≈0.03' }),
+    el('span', { text: msg.noiseBand ? ' = within noise (hover for the rule)' : ' (no controls: no noise level)' }),
+  );
 }
 
 function layout(msg: InitMessage): void {
@@ -74,7 +104,10 @@ function layout(msg: InitMessage): void {
   const count = el('span', { id: 'count', className: 'muted', text: 'loading…' });
   const selection = el('span', { id: 'selection-count', className: 'muted' });
   const marks = el('span', { id: 'mark-count', className: 'muted' });
-  const density = el('input', { id: 'density', attrs: { type: 'range', min: '48', max: '192', step: '8', 'aria-label': 'thumbnail size', title: 'Thumbnail size' } });
+  const density = el('input', {
+    id: 'density',
+    attrs: { type: 'range', min: '48', max: '192', step: '8', 'aria-label': 'thumbnail size', title: 'Thumbnail size' },
+  });
   density.value = String(state!.density);
   const button = (text: string, id: string, onClick: () => void, title = '') => {
     const b = el('vscode-button', { id, text, title, attrs: { secondary: '' } });
@@ -90,63 +123,127 @@ function layout(msg: InitMessage): void {
   sort.addEventListener('change', () => {
     const v = (sort as unknown as { value: unknown }).value;
     if (!isSortKey(v) || v === (state!.sort ?? 'memorization')) return;
-    state!.sort = v; save(); generationStart = nextRequest; gallery!.reset();
+    state!.sort = v;
+    save();
+    generationStart = nextRequest;
+    gallery!.reset();
   });
   const galleryRoot = el('div', { id: 'gallery' });
   const detail = el('aside', { id: 'detail' });
   const sidebar = el('aside', { id: 'sidebar' });
   const meta = `${msg.preset} · ${msg.n.toLocaleString()} samples · ${msg.classNames.length} classes · ${msg.normalisation} normalisation`;
   app.replaceChildren(
-    el('header', {}, el('h1', { id: 'title', text: 'Memorization scores' }), el('span', { className: 'muted run-meta', text: meta, title: `${msg.runId}\n${msg.dataset}` }),
-      el('label', { className: 'density', title: 'Thumbnail size' }, el('span', { className: 'muted', text: 'Size' }), density)),
+    el(
+      'header',
+      {},
+      el('h1', { id: 'title', text: 'Memorization scores' }),
+      el('span', { className: 'muted run-meta', text: meta, title: `${msg.runId}\n${msg.dataset}` }),
+      el('label', { className: 'density', title: 'Thumbnail size' }, el('span', { className: 'muted', text: 'Size' }), density),
+    ),
     ...datasetBanner(msg),
     explanation(),
-    el('div', { className: 'layout' }, sidebar,
-      el('main', {},
-        el('div', { className: 'toolbar' }, count, selection, marks,
+    el(
+      'div',
+      { className: 'layout' },
+      sidebar,
+      el(
+        'main',
+        {},
+        el(
+          'div',
+          { className: 'toolbar' },
+          count,
+          selection,
+          marks,
           el('span', { className: 'spacer-flex' }),
           el('label', { className: 'sort', title: 'Order of the gallery' }, el('span', { className: 'muted', text: 'Sort' }), sort),
           button('Keep', 'mark-keep', () => markSelection('keep'), 'Mark the selected samples as kept'),
           button('Exclude', 'mark-exclude', () => markSelection('exclude'), 'Mark the selected samples for exclusion'),
           button('Clear mark', 'mark-none', () => markSelection('none')),
-          button('Export…', 'export', () => post({ type: 'exportSelection', indices: [...gallery!.selected] }), 'Export the selected samples as CSV')),
+          button(
+            'Export…',
+            'export',
+            () => post({ type: 'exportSelection', indices: [...gallery!.selected] }),
+            'Export the selected samples as CSV',
+          ),
+        ),
         legend(msg),
-        galleryRoot),
-      detail),
-    el('div', { id: 'notice', className: 'notice', attrs: { role: 'status' } }));
-  const showDetail = (row: GalleryRow | undefined) => renderDetail(detail, row, msg.classNames, {
-    openFile: (r) => post({ type: 'openFile', index: r.index }),
-    openInspector: (r) => post({ type: 'openInspector', index: r.index }),
-    mark: (r, m) => { markEdited = true; post({ type: 'setMark', indices: [r.index], mark: m }); },
-    // Rendering views costs the host a few ms per sample: ask only once the focus rests a moment.
-    wantViews: (r) => { clearTimeout(viewsTimer); viewsTimer = setTimeout(() => post({ type: 'getViews', index: r.index }), 120); },
+        galleryRoot,
+      ),
+      detail,
+    ),
+    el('div', { id: 'notice', className: 'notice', attrs: { role: 'status' } }),
+  );
+  const showDetail = (row: GalleryRow | undefined) =>
+    renderDetail(detail, row, msg.classNames, {
+      openFile: (r) => post({ type: 'openFile', index: r.index }),
+      openInspector: (r) => post({ type: 'openInspector', index: r.index }),
+      mark: (r, m) => {
+        markEdited = true;
+        post({ type: 'setMark', indices: [r.index], mark: m });
+      },
+      // Rendering views costs the host a few ms per sample: ask only once the focus rests a moment.
+      wantViews: (r) => {
+        clearTimeout(viewsTimer);
+        viewsTimer = setTimeout(() => post({ type: 'getViews', index: r.index }), 120);
+      },
+    });
+  gallery = new Gallery(
+    galleryRoot,
+    {
+      requestRows: (start, end) => {
+        const id = nextRequest++;
+        inFlight.set(id, performance.now());
+        post({ type: 'getRows', requestId: id, filter: state!.filter, start, end, sort: state!.sort ?? 'memorization' });
+      },
+      onFocusChange: (row) => {
+        showDetail(row);
+        if (row) {
+          state!.focus = row.index;
+          save();
+        }
+      },
+      onSelectionChange: (sel) => {
+        state!.selected = [...sel];
+        save();
+        showCounts();
+      },
+      onActivate: (row) => {
+        showDetail(row);
+        detail.querySelector<HTMLElement>('#detail-path')?.focus();
+      },
+      // After marks change the focused row comes back with its new mark: the detail pane shows it at once.
+      onFocusedRowUpdate: (row) => showDetail(row),
+      onScroll: (top) => {
+        // setState crosses to the host: once the scrolling stops is enough.
+        state!.scrollTop = top;
+        clearTimeout(scrollSave);
+        scrollSave = setTimeout(save, 250);
+      },
+    },
+    state!.density,
+    state!.selected,
+  );
+  density.addEventListener('input', () => {
+    state!.density = Number(density.value);
+    save();
+    gallery!.setCellSize(state!.density);
   });
-  gallery = new Gallery(galleryRoot, {
-    requestRows: (start, end) => {
-      const id = nextRequest++;
-      inFlight.set(id, performance.now());
-      post({ type: 'getRows', requestId: id, filter: state!.filter, start, end, sort: state!.sort ?? 'memorization' });
-    },
-    onFocusChange: (row) => { showDetail(row); if (row) { state!.focus = row.index; save(); } },
-    onSelectionChange: (sel) => { state!.selected = [...sel]; save(); showCounts(); },
-    onActivate: (row) => { showDetail(row); detail.querySelector<HTMLElement>('#detail-path')?.focus(); },
-    // After marks change the focused row comes back with its new mark: the detail pane shows it at once.
-    onFocusedRowUpdate: (row) => showDetail(row),
-    onScroll: (top) => {
-      // setState crosses to the host: once the scrolling stops is enough.
-      state!.scrollTop = top;
-      clearTimeout(scrollSave);
-      scrollSave = setTimeout(save, 250);
-    },
-  }, state!.density, state!.selected);
-  density.addEventListener('input', () => { state!.density = Number(density.value); save(); gallery!.setCellSize(state!.density); });
   // The sidebar (themed custom elements, then charts) is built once the first page is on screen: the
   // images are what a person opened the panel for.
   makeSidebar = () => {
     makeSidebar = undefined;
     sidebarView = new Sidebar(sidebar, msg, state!.filter, state!.threshold, {
-      onFilterChange: (filter) => { state!.filter = filter; save(); generationStart = nextRequest; gallery!.reset(); },
-      onThresholdChange: (tau) => { state!.threshold = tau; save(); },
+      onFilterChange: (filter) => {
+        state!.filter = filter;
+        save();
+        generationStart = nextRequest;
+        gallery!.reset();
+      },
+      onThresholdChange: (tau) => {
+        state!.threshold = tau;
+        save();
+      },
     });
     requestAnimationFrame(() => setTimeout(() => sidebarView?.drawCharts()));
   };
@@ -162,12 +259,16 @@ function layout(msg: InitMessage): void {
 
 function markSelection(mark: Mark | 'none'): void {
   const indices = [...gallery!.selected];
-  if (indices.length) { markEdited = true; post({ type: 'setMark', indices, mark }); }
+  if (indices.length) {
+    markEdited = true;
+    post({ type: 'setMark', indices, mark });
+  }
 }
 
 function showCounts(): void {
   const total = gallery?.total;
-  document.getElementById('count')!.textContent = total === undefined ? 'loading…' : `${total.toLocaleString()} of ${init!.n.toLocaleString()} samples`;
+  document.getElementById('count')!.textContent =
+    total === undefined ? 'loading…' : `${total.toLocaleString()} of ${init!.n.toLocaleString()} samples`;
   const n = gallery?.selected.size ?? 0;
   document.getElementById('selection-count')!.textContent = n ? `· ${n} selected` : '';
 }
@@ -201,7 +302,10 @@ function onMessage(msg: HostToScorePanel): void {
     }
     case 'page': {
       if (msg.requestId < generationStart) return; // answers a superseded filter
-      if (!gallery) { earlyPages.push(msg); return; }
+      if (!gallery) {
+        earlyPages.push(msg);
+        return;
+      }
       deliver(msg);
       break;
     }
@@ -223,7 +327,11 @@ function onMessage(msg: HostToScorePanel): void {
     }
     case 'notice': {
       const n = document.getElementById('notice');
-      if (n) { n.textContent = msg.text; n.classList.add('visible'); setTimeout(() => n.classList.remove('visible'), 5000); }
+      if (n) {
+        n.textContent = msg.text;
+        n.classList.add('visible');
+        setTimeout(() => n.classList.remove('visible'), 5000);
+      }
       break;
     }
   }
@@ -248,6 +356,13 @@ post({ type: 'ready' });
 {
   const id = nextRequest++;
   inFlight.set(id, performance.now());
-  post({ type: 'getRows', requestId: id, filter: state?.filter ?? { subsets: [], classes: [] }, start: 0, end: PAGE_SIZE, sort: state?.sort ?? 'memorization' });
+  post({
+    type: 'getRows',
+    requestId: id,
+    filter: state?.filter ?? { subsets: [], classes: [] },
+    start: 0,
+    end: PAGE_SIZE,
+    sort: state?.sort ?? 'memorization',
+  });
 }
 export type { RowFilter };

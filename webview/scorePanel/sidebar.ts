@@ -7,8 +7,10 @@ import { SUBSET_LABELS, ScoreHistogram, ThresholdCurve, subsetColor } from './ch
 import { subsetCaption } from '../../src/engine/runs/subsets';
 
 const WHOLE_TITLES: Record<SubsetName, string> = {
-  S_C: 'scored: in the training data of half the encoders', S_E: 'control: no encoder trained on it (the null distribution)',
-  S_S: 'not used in whole-dataset runs', S_I: 'not used in whole-dataset runs',
+  S_C: 'scored: in the training data of half the encoders',
+  S_E: 'control: no encoder trained on it (the null distribution)',
+  S_S: 'not used in whole-dataset runs',
+  S_I: 'not used in whole-dataset runs',
 };
 import { applyThresholdFilter, subsetShown, subsetsFromChecks } from './filter';
 import { clampPosition, formatTau, fractionAbove, headline, positionOf, tauAt, tauScale, type TauScale } from './threshold';
@@ -31,7 +33,13 @@ export class Sidebar {
   private readonly edgeDecimals: number;
   private tau: number;
 
-  constructor(private readonly root: HTMLElement, private readonly init: InitMessage, filter: RowFilter, tau: number, private readonly host: SidebarHost) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly init: InitMessage,
+    filter: RowFilter,
+    tau: number,
+    private readonly host: SidebarHost,
+  ) {
     this.filter = { ...filter };
     const { lo, hi, counts } = init.histogram;
     this.scale = tauScale(lo, hi, init.candidateScores);
@@ -73,7 +81,10 @@ export class Sidebar {
     for (const s of SUBSET_NAMES) {
       // A whole-dataset run's rows are S_C "scored" and S_E "control" (engine runs/subsets.ts WHOLE_SUBSETS).
       const name = this.init.whole ? subsetCaption(s, 'whole') : s;
-      const box = el('vscode-checkbox', { id: `subset-${s}`, attrs: { label: `${name} (${this.init.subsetCounts[s]})`, title: this.init.whole ? WHOLE_TITLES[s] : SUBSET_LABELS[s] } });
+      const box = el('vscode-checkbox', {
+        id: `subset-${s}`,
+        attrs: { label: `${name} (${this.init.subsetCounts[s]})`, title: this.init.whole ? WHOLE_TITLES[s] : SUBSET_LABELS[s] },
+      });
       (box as unknown as { checked: boolean }).checked = subsetShown(this.filter, s);
       box.style.setProperty('--swatch', subsetColor(s));
       box.addEventListener('change', () => {
@@ -86,7 +97,11 @@ export class Sidebar {
     // Class chips: all visible at once (a multi-select hides its choices); none pressed = every class.
     const classes = el('div', { id: 'class-filter', className: 'chips', attrs: { role: 'group', 'aria-label': 'classes' } });
     this.init.classNames.forEach((name, i) => {
-      const chip = el('button', { className: 'chip', text: name, attrs: { 'aria-pressed': String(this.filter.classes.includes(i)), 'data-class': String(i) } });
+      const chip = el('button', {
+        className: 'chip',
+        text: name,
+        attrs: { 'aria-pressed': String(this.filter.classes.includes(i)), 'data-class': String(i) },
+      });
       chip.addEventListener('click', () => {
         const on = chip.getAttribute('aria-pressed') !== 'true';
         chip.setAttribute('aria-pressed', String(on));
@@ -96,22 +111,46 @@ export class Sidebar {
       classes.append(chip);
     });
     const marks = el('vscode-single-select', { id: 'mark-filter', attrs: { 'aria-label': 'marks' } });
-    for (const [v, t] of [['any', 'all samples'], ['keep', 'kept'], ['exclude', 'excluded'], ['unmarked', 'unmarked']]) {
+    for (const [v, t] of [
+      ['any', 'all samples'],
+      ['keep', 'kept'],
+      ['exclude', 'excluded'],
+      ['unmarked', 'unmarked'],
+    ]) {
       const o = el('vscode-option', { text: t, attrs: { value: v } });
       if ((this.filter.marks ?? 'any') === v) o.setAttribute('selected', '');
       marks.append(o);
     }
-    marks.addEventListener('change', () => { this.filter.marks = (marks as unknown as { value: RowFilter['marks'] }).value; this.emit(); });
-    return el('section', {}, el('h3', { text: 'Filter' }), subsetBoxes,
-      el('div', { className: 'field-label', text: 'Classes' }), classes,
-      el('label', { className: 'field' }, el('span', { text: 'Marks' }), marks));
+    marks.addEventListener('change', () => {
+      this.filter.marks = (marks as unknown as { value: RowFilter['marks'] }).value;
+      this.emit();
+    });
+    return el(
+      'section',
+      {},
+      el('h3', { text: 'Filter' }),
+      subsetBoxes,
+      el('div', { className: 'field-label', text: 'Classes' }),
+      classes,
+      el('label', { className: 'field' }, el('span', { text: 'Marks' }), marks),
+    );
   }
 
   private histogramSection(): HTMLElement {
     const canvas = el('canvas', { id: 'histogram', attrs: { role: 'img', 'aria-label': 'histogram of scores per subset' } });
     const box = el('div', { className: 'chart' }, canvas);
-    const section = el('section', {}, el('h3', { text: 'Score histogram' }), box,
-      el('div', { className: 'hint' }, el('span', { text: 'Drag across bins to show only that score range; click inside the range to clear it. ' }), this.rangeLabel));
+    const section = el(
+      'section',
+      {},
+      el('h3', { text: 'Score histogram' }),
+      box,
+      el(
+        'div',
+        { className: 'hint' },
+        el('span', { text: 'Drag across bins to show only that score range; click inside the range to clear it. ' }),
+        this.rangeLabel,
+      ),
+    );
     this.showRange();
     this.chartMakers.push(() => {
       this.histogram = new ScoreHistogram(canvas, this.init.histogram, (range) => {
@@ -131,10 +170,15 @@ export class Sidebar {
   private showRange(): void {
     const { min, max } = this.filter;
     const edge = (x: number) => fixed(x, this.edgeDecimals);
-    this.rangeLabel.textContent = min === undefined && max === undefined ? 'Showing all scores.'
-      // A lower bound alone comes from "Show scores > τ": print it as τ is printed.
-      : max === undefined ? `Showing scores above τ = ${formatTau(this.scale, min!)}.`
-        : min === undefined ? `Showing scores up to ${edge(max)}.` : `Showing scores ${edge(min)} … ${edge(max)}.`;
+    this.rangeLabel.textContent =
+      min === undefined && max === undefined
+        ? 'Showing all scores.'
+        : // A lower bound alone comes from "Show scores > τ": print it as τ is printed.
+          max === undefined
+          ? `Showing scores above τ = ${formatTau(this.scale, min!)}.`
+          : min === undefined
+            ? `Showing scores up to ${edge(max)}.`
+            : `Showing scores ${edge(min)} … ${edge(max)}.`;
   }
 
   private thresholdSection(): HTMLElement {
@@ -143,8 +187,12 @@ export class Sidebar {
     this.slider.max = String(this.scale.steps);
     this.slider.step = '1';
     this.slider.addEventListener('input', () => this.setPosition(Number(this.slider.value), true));
-    const ends = el('div', { className: 'slider-ends', attrs: { 'aria-hidden': 'true' } },
-      el('span', { text: '◂ all of S_C' }), el('span', { text: 'none ▸' }));
+    const ends = el(
+      'div',
+      { className: 'slider-ends', attrs: { 'aria-hidden': 'true' } },
+      el('span', { text: '◂ all of S_C' }),
+      el('span', { text: 'none ▸' }),
+    );
     const above = el('vscode-button', { id: 'filter-above', text: 'Show scores > τ', attrs: { secondary: '' } });
     above.addEventListener('click', () => {
       this.filter = applyThresholdFilter(this.filter, this.tau);
@@ -162,17 +210,37 @@ export class Sidebar {
     });
     // The report's grid reaches one of its steps (about 2.5 % of S_C's range) past S_C's scores: keep its end
     // rows; an older report's −1..1 grid would squash the curve, so the rest is left out.
-    const from = tauAt(this.scale, 0), to = this.scale.last, margin = 0.05 * (to - from);
+    const from = tauAt(this.scale, 0),
+      to = this.scale.last,
+      margin = 0.05 * (to - from);
     const reported = this.init.thresholdCurve.filter((p) => p.tau >= from - margin && p.tau <= to + margin);
     this.chartMakers.push(() => {
       this.curve = new ThresholdCurve(canvas, exact, reported, (tau) => formatTau(this.scale, tau));
       this.curve.setTau(this.tau);
     });
     const noise = this.init.noiseLevel;
-    const noiseHint = noise === undefined ? [] : [el('div', { id: 'noise-hint', className: 'hint',
-      text: `τ starts at ${formatTau(this.scale, noise)}: 95% of the control images (${this.init.whole ? 'no encoder trained on them' : 'S_S, S_E — f and g saw them alike'}) score below it, so lower scores are within noise. ` }, )];
-    return el('section', {}, el('h3', { text: 'Threshold' }), this.slider, ends, this.fraction, ...noiseHint, above,
-      el('div', { className: 'chart small' }, canvas), el('div', { className: 'hint', text: 'Fraction of S_C with score > τ (dots: report.json).' }));
+    const noiseHint =
+      noise === undefined
+        ? []
+        : [
+            el('div', {
+              id: 'noise-hint',
+              className: 'hint',
+              text: `τ starts at ${formatTau(this.scale, noise)}: 95% of the control images (${this.init.whole ? 'no encoder trained on them' : 'S_S, S_E — f and g saw them alike'}) score below it, so lower scores are within noise. `,
+            }),
+          ];
+    return el(
+      'section',
+      {},
+      el('h3', { text: 'Threshold' }),
+      this.slider,
+      ends,
+      this.fraction,
+      ...noiseHint,
+      above,
+      el('div', { className: 'chart small' }, canvas),
+      el('div', { className: 'hint', text: 'Fraction of S_C with score > τ (dots: report.json).' }),
+    );
   }
 
   /** Moves the slider to a position (0 = every sample, the last = none) and shows what it means. */
@@ -193,16 +261,34 @@ export class Sidebar {
     const w = this.init.whole;
     if (w) {
       // A whole-dataset run has no subset tests: its statistic is the count at a false-discovery rate.
-      return el('section', {}, el('h3', { text: 'Memorized at FDR ' + String(w.fdr) }),
-        el('p', { id: 'fdr-count', text: `${w.memorized} of ${w.scored} images (Benjamini–Hochberg over p-values against ${w.control} control images no encoder trained on; ${w.encoders} encoders).` }));
+      return el(
+        'section',
+        {},
+        el('h3', { text: 'Memorized at FDR ' + String(w.fdr) }),
+        el('p', {
+          id: 'fdr-count',
+          text: `${w.memorized} of ${w.scored} images (Benjamini–Hochberg over p-values against ${w.control} control images no encoder trained on; ${w.encoders} encoders).`,
+        }),
+      );
     }
-    const table = el('table', { className: 'tests' },
-      el('tr', {}, ...['test', 't', 'p', 'Δ mean', ''].map((h) => el('th', { text: h }))));
+    const table = el('table', { className: 'tests' }, el('tr', {}, ...['test', 't', 'p', 'Δ mean', ''].map((h) => el('th', { text: h }))));
     const names: Record<string, string> = { C_vs_S: 'S_C > S_S', C_vs_E: 'S_C > S_E', I_vs_S: 'S_I < S_S' };
     for (const t of this.init.tests) {
-      table.append(el('tr', { title: `Welch t-test, expected ${t.expected}` },
-        el('td', { text: names[t.name] ?? t.name }), el('td', { text: fmt(t.t, 2) }), el('td', { text: t.p === null ? '—' : t.p < 1e-4 ? t.p.toExponential(1) : t.p.toFixed(4) }),
-        el('td', { text: fmt(t.meanDifference, 3) }), el('td', { className: t.holds ? 'holds' : 'fails', text: t.holds ? '✓' : '✗', title: t.holds ? 'significant in the expected direction (p < 0.01)' : 'not significant at p < 0.01' })));
+      table.append(
+        el(
+          'tr',
+          { title: `Welch t-test, expected ${t.expected}` },
+          el('td', { text: names[t.name] ?? t.name }),
+          el('td', { text: fmt(t.t, 2) }),
+          el('td', { text: t.p === null ? '—' : t.p < 1e-4 ? t.p.toExponential(1) : t.p.toFixed(4) }),
+          el('td', { text: fmt(t.meanDifference, 3) }),
+          el('td', {
+            className: t.holds ? 'holds' : 'fails',
+            text: t.holds ? '✓' : '✗',
+            title: t.holds ? 'significant in the expected direction (p < 0.01)' : 'not significant at p < 0.01',
+          }),
+        ),
+      );
     }
     return el('section', {}, el('h3', { text: 'Statistical tests' }), table);
   }

@@ -5,8 +5,13 @@ import { distinctDecimals, fixed } from '../../src/engine/sslmem/report/tau-labe
 /** Fraction of the (ascending) scores strictly above tau: binary search, so the slider stays live at 50k. */
 export function fractionAbove(sorted: readonly number[], tau: number): number {
   if (sorted.length === 0) return NaN;
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] <= tau) lo = mid + 1; else hi = mid; }
+  let lo = 0,
+    hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= tau) lo = mid + 1;
+    else hi = mid;
+  }
   return (sorted.length - lo) / sorted.length;
 }
 
@@ -35,9 +40,17 @@ export interface TauScale {
  * included because they need not lie inside [lo, hi] exactly: the page gets them rounded to 6 digits.
  */
 export function tauScale(lo: number, hi: number, scores: readonly number[], steps = SLIDER_STEPS): TauScale {
-  let a = Infinity, b = -Infinity;
-  for (const x of [lo, hi, ...scores]) if (Number.isFinite(x)) { a = Math.min(a, x); b = Math.max(b, x); }
-  if (!Number.isFinite(a)) { a = -1; b = 1; }
+  let a = Infinity,
+    b = -Infinity;
+  for (const x of [lo, hi, ...scores])
+    if (Number.isFinite(x)) {
+      a = Math.min(a, x);
+      b = Math.max(b, x);
+    }
+  if (!Number.isFinite(a)) {
+    a = -1;
+    b = 1;
+  }
   const n = Math.max(2, Math.round(steps));
   // The floor keeps position 0 strictly below the lowest score when every score is the same.
   const step = Math.max((b - a) / (n - 1), 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)));
@@ -67,12 +80,20 @@ export function clampPosition(scale: Omit<TauScale, 'decimals'>, position: numbe
 export const formatTau = (scale: TauScale, tau: number): string => fixed(tau, scale.decimals);
 
 /** The headline under the slider: the percentage, and what τ and the count are; the two ends say so. */
-export function headline(scale: TauScale, position: number, sortedScores: readonly number[], subsetSize: number): { percent: string; detail: string } {
+export function headline(
+  scale: TauScale,
+  position: number,
+  sortedScores: readonly number[],
+  subsetSize: number,
+): { percent: string; detail: string } {
   const p = clampPosition(scale, position);
   const tau = tauAt(scale, p);
   const f = fractionAbove(sortedScores, tau);
   if (Number.isNaN(f)) return { percent: '—', detail: ' S_C has no scores' };
   const count = Math.round(f * subsetSize);
   const where = p === 0 ? ', below every score' : p === scale.steps ? ', no score above it' : '';
-  return { percent: `${(100 * f).toFixed(1)}%`, detail: ` of S_C memorized (score > τ = ${formatTau(scale, tau)}${where}; ${count} of ${subsetSize})` };
+  return {
+    percent: `${(100 * f).toFixed(1)}%`,
+    detail: ` of S_C memorized (score > τ = ${formatTau(scale, tau)}${where}; ${count} of ${subsetSize})`,
+  };
 }

@@ -1,7 +1,11 @@
 // DOM helpers shared by the webview pages. Text from disk (paths, class names) goes in with textContent
 // only, never as HTML, so a crafted file name cannot inject markup into a page.
 
-export interface VsCodeApi { postMessage(msg: unknown): void; getState(): unknown; setState(state: unknown): void }
+export interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
 declare function acquireVsCodeApi(): VsCodeApi;
 
 let api: VsCodeApi | undefined;

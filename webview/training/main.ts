@@ -40,47 +40,92 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
   paceFrom = undefined;
   // A resumed run: the curves start with what was trained before the cancel (the run's train-loss.csv).
   const history = historySeries(msg.history ?? []);
-  series.f.length = 0; series.g.length = 0;
-  series.f.push(...history.f); series.g.push(...history.g);
+  series.f.length = 0;
+  series.g.length = 0;
+  series.f.push(...history.f);
+  series.g.push(...history.g);
   chart?.destroy();
   clearInterval(clock);
   clock = setInterval(tick, 1000);
   const stages = el('ol', { id: 'stages', className: 'stages' });
   for (const s of msg.stages) {
-    const row = el('li', { className: 'stage pending' }, el('span', { className: 'name', text: s }), el('span', { className: 'detail muted', text: 'pending' }));
+    const row = el(
+      'li',
+      { className: 'stage pending' },
+      el('span', { className: 'name', text: s }),
+      el('span', { className: 'detail muted', text: 'pending' }),
+    );
     stageRows.set(s, row);
     stages.append(row);
   }
   const canvas = el('canvas', { id: 'loss-chart' });
-  document.getElementById('app')!.replaceChildren(
-    el('header', {}, el('h1', { id: 'title', text: msg.title }), el('span', { className: 'muted', text: `${msg.preset} · ${msg.dataset}` }), cancel),
-    el('div', { className: 'stats' },
-      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'stage' }), el('strong', { id: 'stat-stage', text: '—' })),
-      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'step' }), el('strong', { id: 'stat-step', text: '—' })),
-      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'loss' }), el('strong', { id: 'stat-loss', text: '—' })),
-      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'images/s' }), el('strong', { id: 'stat-ips', text: '—' })),
-      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'overall' }), el('strong', { id: 'stat-overall', text: '0%' })),
-      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'elapsed' }), el('strong', { id: 'stat-elapsed', text: '0 s' })),
-      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'ETA' }), el('strong', { id: 'stat-eta', text: '—' })),
-      el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'execution provider' }), el('strong', { id: 'stat-provider', text: '—' }))),
-    el('ul', { id: 'provider-reasons', className: 'muted provider-reasons', attrs: { 'aria-label': 'execution providers not used' } }),
-    el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
-    el('div', { className: 'body' }, el('div', { className: 'chart' }, canvas), stages),
-    el('p', { id: 'resumed-note', className: 'muted' }),
-    el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }));
+  document
+    .getElementById('app')!
+    .replaceChildren(
+      el(
+        'header',
+        {},
+        el('h1', { id: 'title', text: msg.title }),
+        el('span', { className: 'muted', text: `${msg.preset} · ${msg.dataset}` }),
+        cancel,
+      ),
+      el(
+        'div',
+        { className: 'stats' },
+        el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'stage' }), el('strong', { id: 'stat-stage', text: '—' })),
+        el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'step' }), el('strong', { id: 'stat-step', text: '—' })),
+        el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'loss' }), el('strong', { id: 'stat-loss', text: '—' })),
+        el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'images/s' }), el('strong', { id: 'stat-ips', text: '—' })),
+        el(
+          'div',
+          { className: 'stat' },
+          el('span', { className: 'muted', text: 'overall' }),
+          el('strong', { id: 'stat-overall', text: '0%' }),
+        ),
+        el(
+          'div',
+          { className: 'stat' },
+          el('span', { className: 'muted', text: 'elapsed' }),
+          el('strong', { id: 'stat-elapsed', text: '0 s' }),
+        ),
+        el('div', { className: 'stat' }, el('span', { className: 'muted', text: 'ETA' }), el('strong', { id: 'stat-eta', text: '—' })),
+        el(
+          'div',
+          { className: 'stat' },
+          el('span', { className: 'muted', text: 'execution provider' }),
+          el('strong', { id: 'stat-provider', text: '—' }),
+        ),
+      ),
+      el('ul', { id: 'provider-reasons', className: 'muted provider-reasons', attrs: { 'aria-label': 'execution providers not used' } }),
+      el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
+      el('div', { className: 'body' }, el('div', { className: 'chart' }, canvas), stages),
+      el('p', { id: 'resumed-note', className: 'muted' }),
+      el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }),
+    );
   const before = series.f.length + series.g.length;
-  if (before) text('resumed-note', `Resumed: the curves up to the dashed line (${before} points) are the losses trained before the cancel (the run's train-loss.csv).`);
+  if (before)
+    text(
+      'resumed-note',
+      `Resumed: the curves up to the dashed line (${before} points) are the losses trained before the cancel (the run's train-loss.csv).`,
+    );
   canvas.dataset.historyPoints = String(before);
   // Where each curve's history ends: the resume point, marked on the chart.
   resumedAt = [history.f, history.g].flatMap((h) => (h.length ? [h[h.length - 1].x] : []));
   chart = new Chart(canvas, {
     type: 'line',
-    data: { datasets: [
-      { label: 'f (trains on S_S ∪ S_C)', data: series.f, pointRadius: 0, borderWidth: 2 },
-      { label: 'g (trains on S_S ∪ S_I)', data: series.g, pointRadius: 0, borderWidth: 2 },
-    ] },
-    options: { animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
-      scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'SSL loss' } } } },
+    data: {
+      datasets: [
+        { label: 'f (trains on S_S ∪ S_C)', data: series.f, pointRadius: 0, borderWidth: 2 },
+        { label: 'g (trains on S_S ∪ S_I)', data: series.g, pointRadius: 0, borderWidth: 2 },
+      ],
+    },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'SSL loss' } } },
+    },
     plugins: [resumeMarker],
   });
   fitLossAxis();
@@ -93,7 +138,11 @@ let resumedAt: number[] = [];
 const resumeMarker: Plugin<'line'> = {
   id: 'resumeMarker',
   afterDatasetsDraw(c) {
-    const { ctx, chartArea, scales: { x } } = c;
+    const {
+      ctx,
+      chartArea,
+      scales: { x },
+    } = c;
     ctx.save();
     ctx.strokeStyle = ctx.fillStyle = themeColor('descriptionForeground', '#999');
     ctx.setLineDash([4, 3]);
@@ -101,7 +150,10 @@ const resumeMarker: Plugin<'line'> = {
     for (const step of new Set(resumedAt)) {
       const px = x.getPixelForValue(step);
       if (px < chartArea.left || px > chartArea.right) continue;
-      ctx.beginPath(); ctx.moveTo(px, chartArea.top); ctx.lineTo(px, chartArea.bottom); ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(px, chartArea.top);
+      ctx.lineTo(px, chartArea.bottom);
+      ctx.stroke();
       ctx.fillText('resumed', px + 4, chartArea.top + 10);
     }
     ctx.restore();
@@ -114,7 +166,8 @@ const resumeMarker: Plugin<'line'> = {
  */
 function restyle(): void {
   if (!chart) return;
-  const fg = themeColor('foreground', '#ccc'), muted = themeColor('descriptionForeground', '#999');
+  const fg = themeColor('foreground', '#ccc'),
+    muted = themeColor('descriptionForeground', '#999');
   const grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
   const [f, g] = chart.data.datasets;
   f.borderColor = f.backgroundColor = themeColor('charts-red', '#f14c4c'); // background: the legend's swatch
@@ -154,7 +207,10 @@ function fitLossAxis(): void {
   y.max = r.max;
 }
 
-const text = (id: string, t: string) => { const e = document.getElementById(id); if (e) e.textContent = t; };
+const text = (id: string, t: string) => {
+  const e = document.getElementById(id);
+  if (e) e.textContent = t;
+};
 
 function setStage(stage: string, cls: string, detail: string): void {
   const row = stageRows.get(stage);
@@ -165,9 +221,15 @@ function setStage(stage: string, cls: string, detail: string): void {
 
 function progress(e: RunProgress): void {
   switch (e.kind) {
-    case 'dataset': text('status', `dataset: ${e.n} images (${e.skipped} skipped, decode cache ${e.cache})`); break;
+    case 'dataset':
+      text('status', `dataset: ${e.n} images (${e.skipped} skipped, decode cache ${e.cache})`);
+      break;
     case 'stage':
-      setStage(e.stage, e.status === 'start' ? 'running' : 'done', e.status === 'start' ? 'running' : e.status === 'skip' ? 'done earlier' : 'done');
+      setStage(
+        e.stage,
+        e.status === 'start' ? 'running' : 'done',
+        e.status === 'start' ? 'running' : e.status === 'skip' ? 'done earlier' : 'done',
+      );
       stageDone.set(e.stage, e.status === 'start' ? 0 : 1);
       tick();
       if (e.status === 'start') text('stat-stage', e.stage);
@@ -186,7 +248,9 @@ function progress(e: RunProgress): void {
       tick();
       break;
     }
-    case 'provider': if (isProviderDecision(e.decision)) showProvider(e.decision); break;
+    case 'provider':
+      if (isProviderDecision(e.decision)) showProvider(e.decision);
+      break;
     case 'score':
       paceFrom ??= { at: Date.now(), fraction: overallFraction(stageNames, stageDone) };
       setStage(e.stage, 'running', `${e.done}/${e.total}`);
@@ -202,16 +266,24 @@ function showProvider(d: ProviderDecision): void {
   const chosen = d.candidates.find((c) => c.provider === d.chosen);
   const ms = chosen?.msPerStep !== undefined ? ` · ${Math.round(chosen.msPerStep)} ms/step` : '';
   text('stat-provider', `${describeChosen(d)}${ms}`);
-  const how = d.setting === 'auto' ? (d.cached ? 'auto (measured earlier on this machine)' : 'auto (measured now)') : `asked for ${d.setting}`;
-  document.getElementById('provider-reasons')?.replaceChildren(
-    el('li', { text: `chosen by ${how}` }),
-    ...d.candidates.filter((c) => c.provider !== d.chosen).map((c) => el('li', { text: `${c.provider}: ${c.reason}` })));
+  const how =
+    d.setting === 'auto' ? (d.cached ? 'auto (measured earlier on this machine)' : 'auto (measured now)') : `asked for ${d.setting}`;
+  document
+    .getElementById('provider-reasons')
+    ?.replaceChildren(
+      el('li', { text: `chosen by ${how}` }),
+      ...d.candidates.filter((c) => c.provider !== d.chosen).map((c) => el('li', { text: `${c.provider}: ${c.reason}` })),
+    );
 }
 
 function finished(msg: Extract<HostToTraining, { type: 'finished' }>): void {
   clearInterval(clock);
   clock = undefined;
-  if (msg.status === 'done') { for (const s of stageNames) stageDone.set(s, 1); tick(); text('stat-eta', '—'); }
+  if (msg.status === 'done') {
+    for (const s of stageNames) stageDone.set(s, 1);
+    tick();
+    text('stat-eta', '—');
+  }
   document.getElementById('status')?.classList.remove('cancelling');
   text('status', msg.message);
   document.getElementById('status')?.classList.add(msg.status);
@@ -219,7 +291,10 @@ function finished(msg: Extract<HostToTraining, { type: 'finished' }>): void {
   if (msg.status === 'cancelled' && msg.resumable) {
     // Resuming continues in this view: the curves so far stay, and the new steps join them.
     const resume = el('vscode-button', { id: 'resume', text: 'Resume run' });
-    resume.addEventListener('click', () => { resume.setAttribute('disabled', ''); post({ type: 'resume' }); });
+    resume.addEventListener('click', () => {
+      resume.setAttribute('disabled', '');
+      post({ type: 'resume' });
+    });
     document.querySelector('header')?.append(resume);
   }
   if (msg.status === 'done') {

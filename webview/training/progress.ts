@@ -3,9 +3,16 @@
 
 /** Rough share of a run's time per stage: training dominates; scoring and the rest are short. */
 const STAGE_WEIGHT: Record<string, number> = {
-  split: 0.01, train_f: 0.42, train_g: 0.42, score_f: 0.06, score_g: 0.06, report: 0.03,
+  split: 0.01,
+  train_f: 0.42,
+  train_g: 0.42,
+  score_f: 0.06,
+  score_g: 0.06,
+  report: 0.03,
   // Whole-dataset runs (train#j, score#j per encoder): each encoder trains on half the images, scores all of them.
-  design: 0.01, train: 0.42, score: 0.12,
+  design: 0.01,
+  train: 0.42,
+  score: 0.12,
 };
 /** A per-pair stage (train_f#1, with seedPairs > 1) weighs as its stage: each pair repeats the same work. */
 const weightOf = (stage: string) => STAGE_WEIGHT[stage.replace(/#\d+$/, '')] ?? 0.05;
@@ -30,7 +37,9 @@ export function etaSeconds(elapsedS: number, fraction: number, fromFraction = 0)
 }
 
 /** The loss curves of f and g from a resumed run's history (train_g…: g; every other training stage: f). */
-export function historySeries(history: readonly { stage: string; points: readonly [number, number][] }[]): Record<'f' | 'g', { x: number; y: number }[]> {
+export function historySeries(
+  history: readonly { stage: string; points: readonly [number, number][] }[],
+): Record<'f' | 'g', { x: number; y: number }[]> {
   const out: Record<'f' | 'g', { x: number; y: number }[]> = { f: [], g: [] };
   for (const h of history) for (const [x, y] of h.points) out[h.stage.startsWith('train_g') ? 'g' : 'f'].push({ x, y });
   return out;
@@ -49,7 +58,8 @@ export function formatDuration(s: number): string {
 export function lossAxisRange(values: readonly number[]): { min: number; max: number } | undefined {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return undefined;
-  const lo = Math.min(...finite), hi = Math.max(...finite);
+  const lo = Math.min(...finite),
+    hi = Math.max(...finite);
   const span = hi - lo;
   if (span > Math.max(1e-6, 0.05 * Math.abs(hi))) return { min: lo - 0.05 * span, max: hi + 0.05 * span };
   const pad = Math.max(0.5 * Math.abs(hi), 0.1);

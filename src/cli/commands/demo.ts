@@ -9,9 +9,14 @@ export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'run SSLMem (quick preset) on the shipped demo dataset (3000 Fashion-MNIST images)',
   options: {
-    ...backendOptions, ...runtimeOptions,
+    ...backendOptions,
+    ...runtimeOptions,
     workspace: { type: 'string', description: 'where .sslmem/ goes (default: the repository)', placeholder: 'dir' },
-    snapshots: { type: 'number', description: 'save f and g at n evenly spaced training steps, for `sslmem history` (default 0: none)', placeholder: 'n' },
+    snapshots: {
+      type: 'number',
+      description: 'save f and g at n evenly spaced training steps, for `sslmem history` (default 0: none)',
+      placeholder: 'n',
+    },
   },
   async run({ options }, io) {
     const n = options.snapshots;
@@ -19,13 +24,19 @@ export const demoCommand = defineCommand({
     const repo = path.resolve(io.distDir, '..');
     const workspace = path.resolve(options.workspace ?? repo);
     io.err('SSLMem demo: training f and g (small CNN, SimCLR) on demo/fashion-mnist, then scoring every image.\n');
-    return runWithProgress(options, io, (client, signal, onProgress) => client.request('runSslmem', {
-      data: path.join(repo, 'demo', 'fashion-mnist'),
-      preset: 'quick',
-      storeDir: path.join(workspace, '.sslmem', 'runs'),
-      cacheDir: path.join(workspace, '.sslmem', 'cache'),
-      ...(n ? { overrides: { snapshots: n } } : {}),
-      ...runtimeFrom(options),
-    }, { signal, onProgress }));
+    return runWithProgress(options, io, (client, signal, onProgress) =>
+      client.request(
+        'runSslmem',
+        {
+          data: path.join(repo, 'demo', 'fashion-mnist'),
+          preset: 'quick',
+          storeDir: path.join(workspace, '.sslmem', 'runs'),
+          cacheDir: path.join(workspace, '.sslmem', 'cache'),
+          ...(n ? { overrides: { snapshots: n } } : {}),
+          ...runtimeFrom(options),
+        },
+        { signal, onProgress },
+      ),
+    );
   },
 });

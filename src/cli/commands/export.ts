@@ -15,19 +15,33 @@ import { oneRunFolder, runResultFile } from './report';
 /** RFC 4180 records (quoted fields may hold commas, quotes and newlines). */
 export function parseCsv(text: string): string[][] {
   const records: string[][] = [];
-  let field = '', record: string[] = [], quoted = false;
+  let field = '',
+    record: string[] = [],
+    quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { record.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field); records.push(record); field = ''; record = [];
+      record.push(field);
+      records.push(record);
+      field = '';
+      record = [];
     } else field += c;
   }
-  if (field !== '' || record.length) { record.push(field); records.push(record); }
+  if (field !== '' || record.length) {
+    record.push(field);
+    records.push(record);
+  }
   return records;
 }
 
@@ -42,7 +56,9 @@ export function scoresCsvToJson(csv: string, runId: string, normalisation: strin
     if (r.length !== header.length) throw new Error(`scores.csv line ${i + 2} has ${r.length} fields, expected ${header.length}`);
     // NaN/Infinity are not JSON: they become null (a point without an estimate).
     // Text cells carry scores.csv's formula guard (escape.ts); JSON gets the exact name back.
-    return Object.fromEntries(header.map((name, c) => [name, TEXT_COLUMNS.has(name) ? csvTextValue(r[c]) : (Number.isFinite(Number(r[c])) ? Number(r[c]) : null)]));
+    return Object.fromEntries(
+      header.map((name, c) => [name, TEXT_COLUMNS.has(name) ? csvTextValue(r[c]) : Number.isFinite(Number(r[c])) ? Number(r[c]) : null]),
+    );
   });
   return { run: runId, normalisation, columns: header, rows };
 }
@@ -62,12 +78,17 @@ export const exportCommand = defineCommand({
     const csvFile = await runResultFile(runDir, 'scores.csv');
     const csv = await fs.readFile(csvFile, 'utf8');
     // Never pass a damaged file off as results (exit 1, and resume redoes the report stage).
-    try { checkScoresCsv(csv, await scoredRowCount(path.join(runDir, 'scores.bin')), csvFile); } catch (err) {
+    try {
+      checkScoresCsv(csv, await scoredRowCount(path.join(runDir, 'scores.bin')), csvFile);
+    } catch (err) {
       throw new Error(`${(err as Error).message}; rebuild it with: sslmem resume ${runDir}`);
     }
     let text = csv;
     if (format === 'json') {
-      const report = await fs.readFile(path.join(runDir, 'report.json'), 'utf8').then((t) => JSON.parse(t) as { normalisation?: string }, () => null);
+      const report = await fs.readFile(path.join(runDir, 'report.json'), 'utf8').then(
+        (t) => JSON.parse(t) as { normalisation?: string },
+        () => null,
+      );
       text = JSON.stringify(scoresCsvToJson(csv, path.basename(runDir), report?.normalisation ?? null), null, 1) + '\n';
     }
     if (options.out) {

@@ -21,7 +21,10 @@ export function helpCommand(all: () => readonly CliCommand[]): CliCommand {
     args: '[command]',
     options: {},
     async run({ positionals }, io) {
-      if (positionals.length === 0) { io.out(overview(all())); return EXIT.ok; }
+      if (positionals.length === 0) {
+        io.out(overview(all()));
+        return EXIT.ok;
+      }
       const cmd = all().find((c) => c.name === positionals[0]);
       if (!cmd) throw new UsageError(`unknown command '${positionals[0]}'`);
       io.out(usageOf(cmd));

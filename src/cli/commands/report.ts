@@ -12,11 +12,21 @@ import { defineCommand, EXIT } from '../command';
 export async function runResultFile(runDir: string, name: string): Promise<string> {
   const dir = path.resolve(runDir);
   const file = path.join(dir, name);
-  if (await fs.stat(file).then((s) => s.isFile(), () => false)) return file;
+  if (
+    await fs.stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  )
+    return file;
   const manifestText = await fs.readFile(path.join(dir, 'manifest.json'), 'utf8').catch(() => null);
   if (manifestText === null) throw new Error(`${dir} is not a run folder (no manifest.json)`);
   let status = 'unknown';
-  try { status = String((JSON.parse(manifestText) as { status?: unknown }).status); } catch { /* damaged manifest: status unknown */ }
+  try {
+    status = String((JSON.parse(manifestText) as { status?: unknown }).status);
+  } catch {
+    /* damaged manifest: status unknown */
+  }
   const hint = status === 'done' ? '' : `; finish it with: sslmem resume ${dir}`;
   throw new Error(`run ${path.basename(dir)} has no ${name} (status: ${status})${hint}`);
 }

@@ -11,10 +11,20 @@ export const resumeCommand = defineCommand({
   summary: 'continue an interrupted run where it stopped',
   args: '<run-folder>',
   options: {
-    ...backendOptions, ...runtimeOptions, ...executorOptions,
+    ...backendOptions,
+    ...runtimeOptions,
+    ...executorOptions,
     // A run's manifest is not trusted to point outside its workspace; these confirm such paths (docs/reliability.md).
-    data: { type: 'string', description: 'confirm the dataset the manifest names, when it lies outside the workspace', placeholder: 'path' },
-    split: { type: 'string', description: 'confirm the split file the manifest names, when it lies outside the workspace', placeholder: 'file' },
+    data: {
+      type: 'string',
+      description: 'confirm the dataset the manifest names, when it lies outside the workspace',
+      placeholder: 'path',
+    },
+    split: {
+      type: 'string',
+      description: 'confirm the split file the manifest names, when it lies outside the workspace',
+      placeholder: 'file',
+    },
     f: { type: 'string', description: 'confirm imported encoder f, when it lies outside the workspace', placeholder: 'onnx' },
     g: { type: 'string', description: 'confirm imported encoder g, when it lies outside the workspace', placeholder: 'onnx' },
   },
@@ -23,6 +33,11 @@ export const resumeCommand = defineCommand({
     const runDir = path.resolve(positionals[0]);
     const confirmed = [options.data, options.split, options.f, options.g].filter((p): p is string => !!p).map((p) => path.resolve(p));
     return runWithProgress(options, io, (client, signal, onProgress) =>
-      client.request('resumeSslmem', { runDir, confirmed, ...runtimeFrom(options), executor: executorFrom(options) }, { signal, onProgress }));
+      client.request(
+        'resumeSslmem',
+        { runDir, confirmed, ...runtimeFrom(options), executor: executorFrom(options) },
+        { signal, onProgress },
+      ),
+    );
   },
 });

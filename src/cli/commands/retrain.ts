@@ -11,7 +11,11 @@ import { ProgressLine } from '../progress';
 import { runtimeFrom, runtimeOptions } from '../runJob';
 
 export function parseKList(text: string): number[] {
-  const ks = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const ks = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (ks.length === 0 || ks.some((k) => !(k > 0) || (k >= 1 && !Number.isInteger(k)))) {
     throw new UsageError(`--k must be a comma-separated list of counts (e.g. 100,300) or fractions (e.g. 0.05,0.1), got '${text}'`);
   }
@@ -20,11 +24,24 @@ export function parseKList(text: string): number[] {
 
 function describe(p: RetrainProgress): { done: number; total: number; message: string } | string {
   switch (p.kind) {
-    case 'plan': return `encoders: ${p.encoders.join(', ')}${p.estimatedSeconds ? ` (about ${Math.ceil(p.estimatedSeconds / 60)} min of training, from this run's timings)` : ''}\n`;
-    case 'encoder': return p.status === 'skip' ? `[${p.index + 1}/${p.total}] ${p.name}: already done\n` : p.status === 'start' ? `[${p.index + 1}/${p.total}] ${p.name}…\n` : '';
-    case 'train': return { done: p.step, total: p.total, message: `${p.name} step ${p.step}/${p.total} loss ${p.loss.toFixed(4)} ${Math.round(p.imagesPerSec)} img/s` };
-    case 'evaluate': return `${p.name}: kNN and linear probe on frozen features\n`;
-    case 'score': return { done: p.done, total: p.total, message: `${p.name} re-scoring ${p.done}/${p.total}` };
+    case 'plan':
+      return `encoders: ${p.encoders.join(', ')}${p.estimatedSeconds ? ` (about ${Math.ceil(p.estimatedSeconds / 60)} min of training, from this run's timings)` : ''}\n`;
+    case 'encoder':
+      return p.status === 'skip'
+        ? `[${p.index + 1}/${p.total}] ${p.name}: already done\n`
+        : p.status === 'start'
+          ? `[${p.index + 1}/${p.total}] ${p.name}…\n`
+          : '';
+    case 'train':
+      return {
+        done: p.step,
+        total: p.total,
+        message: `${p.name} step ${p.step}/${p.total} loss ${p.loss.toFixed(4)} ${Math.round(p.imagesPerSec)} img/s`,
+      };
+    case 'evaluate':
+      return `${p.name}: kNN and linear probe on frozen features\n`;
+    case 'score':
+      return { done: p.done, total: p.total, message: `${p.name} re-scoring ${p.done}/${p.total}` };
   }
 }
 
@@ -35,9 +52,17 @@ export const retrainCommand = defineCommand({
     ...backendOptions,
     ...runtimeOptions,
     run: { type: 'string', description: 'a finished run folder (.sslmem/runs/<id>)', placeholder: 'dir' },
-    k: { type: 'string', description: 'points to remove: counts or fractions of f\'s training set, comma-separated (e.g. 100,300)', placeholder: 'list' },
+    k: {
+      type: 'string',
+      description: "points to remove: counts or fractions of f's training set, comma-separated (e.g. 100,300)",
+      placeholder: 'list',
+    },
     seeds: { type: 'number', description: 'random-removal seeds per k (default 3)', placeholder: 'n' },
-    epochs: { type: 'number', description: 'train the retrained encoders for n epochs instead of the run\'s (adds a full-data baseline)', placeholder: 'n' },
+    epochs: {
+      type: 'number',
+      description: "train the retrained encoders for n epochs instead of the run's (adds a full-data baseline)",
+      placeholder: 'n',
+    },
     transfer: { type: 'string', description: 'a second labeled image folder for transfer probing', placeholder: 'dir' },
     rescore: { type: 'boolean', description: 're-score the largest-k memorized retraining against g (per-sample score differences)' },
   },
@@ -53,15 +78,33 @@ export const retrainCommand = defineCommand({
     let barOpen = false;
     const onProgress = (p: RetrainProgress) => {
       const d = describe(p);
-      if (typeof d === 'string') { if (d) { if (barOpen) bar.finish(); barOpen = false; io.err(d); } return; }
+      if (typeof d === 'string') {
+        if (d) {
+          if (barOpen) bar.finish();
+          barOpen = false;
+          io.err(d);
+        }
+        return;
+      }
       barOpen = true;
       bar.update(d.done, d.total, d.message);
     };
     try {
-      const result = await withBackend(options, io, (client) => client.request('retrainSslmem', {
-        runDir, k, seeds, epochs: options.epochs, rescore: options.rescore,
-        transferData: options.transfer ? path.resolve(options.transfer) : undefined, ...runtimeFrom(options),
-      }, { signal: signal, onProgress }));
+      const result = await withBackend(options, io, (client) =>
+        client.request(
+          'retrainSslmem',
+          {
+            runDir,
+            k,
+            seeds,
+            epochs: options.epochs,
+            rescore: options.rescore,
+            transferData: options.transfer ? path.resolve(options.transfer) : undefined,
+            ...runtimeFrom(options),
+          },
+          { signal: signal, onProgress },
+        ),
+      );
       if (barOpen) bar.finish();
       if (result.status === 'cancelled' || !result.summaryFile) {
         io.err('retraining interrupted; run the same command again to continue\n');
@@ -73,7 +116,10 @@ export const retrainCommand = defineCommand({
       return EXIT.ok;
     } catch (err) {
       if (barOpen) bar.finish();
-      if (err instanceof BackendError && err.code === 'cancelled') { io.err('cancelled\n'); return EXIT.cancelled; }
+      if (err instanceof BackendError && err.code === 'cancelled') {
+        io.err('cancelled\n');
+        return EXIT.cancelled;
+      }
       throw err;
     } finally {
       unsubscribe();

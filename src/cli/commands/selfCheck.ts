@@ -17,17 +17,22 @@ export const selfCheckCommand = defineCommand({
     const { signal, unsubscribe } = cancelOnInterrupt(io, 'cancelling… (Ctrl-C again to quit at once)');
     const bar = new ProgressLine(io.err, io.errIsTTY);
     try {
-      const result = await withBackend(options, io, (client) => client.request(
-        'selfCheck',
-        { steps: options.steps ?? 20, stepMs: options['step-ms'] ?? 100 },
-        { signal: signal, onProgress: (p) => bar.update(p.step, p.steps, p.message) },
-      ));
+      const result = await withBackend(options, io, (client) =>
+        client.request(
+          'selfCheck',
+          { steps: options.steps ?? 20, stepMs: options['step-ms'] ?? 100 },
+          { signal: signal, onProgress: (p) => bar.update(p.step, p.steps, p.message) },
+        ),
+      );
       bar.finish();
       io.out(`self-check passed: ${result.stepsDone} steps in ${result.elapsedMs} ms (backend pid ${result.pid})\n`);
       return EXIT.ok;
     } catch (err) {
       bar.finish();
-      if (err instanceof BackendError && err.code === 'cancelled') { io.err('self-check cancelled\n'); return EXIT.cancelled; }
+      if (err instanceof BackendError && err.code === 'cancelled') {
+        io.err('self-check cancelled\n');
+        return EXIT.cancelled;
+      }
       throw err;
     } finally {
       unsubscribe();

@@ -12,15 +12,25 @@ export const stageCommand = defineCommand({
   summary: 'execute one stage of an existing run (e.g. train_f), resuming it from its checkpoint',
   args: '<run-folder> <stage>',
   options: {
-    ...backendOptions, ...runtimeOptions,
-    data: { type: 'string', description: 'confirm the dataset the manifest names, when it lies outside the workspace', placeholder: 'path' },
-    split: { type: 'string', description: 'confirm the split file the manifest names, when it lies outside the workspace', placeholder: 'file' },
+    ...backendOptions,
+    ...runtimeOptions,
+    data: {
+      type: 'string',
+      description: 'confirm the dataset the manifest names, when it lies outside the workspace',
+      placeholder: 'path',
+    },
+    split: {
+      type: 'string',
+      description: 'confirm the split file the manifest names, when it lies outside the workspace',
+      placeholder: 'file',
+    },
   },
   async run({ options, positionals }, io) {
     if (positionals.length !== 2) throw new UsageError('give a run folder and a stage name');
     const [runDir, stage] = [path.resolve(positionals[0]), positionals[1]];
     const confirmed = [options.data, options.split].filter((p): p is string => !!p).map((p) => path.resolve(p));
     return runWithProgress(options, io, (client, signal, onProgress) =>
-      client.request('stageSslmem', { runDir, stage, confirmed, ...runtimeFrom(options) }, { signal, onProgress }));
+      client.request('stageSslmem', { runDir, stage, confirmed, ...runtimeFrom(options) }, { signal, onProgress }),
+    );
   },
 });

@@ -16,7 +16,12 @@ import { writeFileAtomic } from '../util/atomic';
 const MAGIC = 'SSLMCKP1';
 const ALIGN = 16;
 
-export interface CheckpointTensorInfo { name: string; shape: number[]; dtype: 'float32'; offset: number }
+export interface CheckpointTensorInfo {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+  offset: number;
+}
 export interface CheckpointHeader {
   format: 'sslmem-checkpoint';
   version: 1;
@@ -74,10 +79,12 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   if (12 + headerLength > bytes.length) throw new Error(`${source}: truncated header`);
   const header = JSON.parse(Buffer.from(bytes.subarray(12, 12 + headerLength)).toString('utf8')) as CheckpointHeader;
-  if (header.format !== 'sslmem-checkpoint' || header.version !== 1) throw new Error(`${source}: unsupported format ${header.format} v${header.version}`);
+  if (header.format !== 'sslmem-checkpoint' || header.version !== 1)
+    throw new Error(`${source}: unsupported format ${header.format} v${header.version}`);
   const dataStart = Math.ceil((12 + headerLength) / ALIGN) * ALIGN;
   const expectedEnd = header.tensors.reduce((end, t) => Math.max(end, dataStart + t.offset + padded(4 * numelOf(t.shape))), dataStart);
-  if (bytes.length !== expectedEnd) throw new Error(`${source}: ${bytes.length} bytes, the header describes ${expectedEnd} (truncated or corrupt)`);
+  if (bytes.length !== expectedEnd)
+    throw new Error(`${source}: ${bytes.length} bytes, the header describes ${expectedEnd} (truncated or corrupt)`);
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const t of header.tensors) {
     const numel = t.shape.reduce((a, b) => a * b, 1);

@@ -58,7 +58,9 @@ export function buildEncode(problem: SslProblem, opts: EncodeOptions): EncodeArt
     training: false,
     param: read,
     buffer: read,
-    setBuffer: () => { /* eval graphs do not update buffers */ },
+    setBuffer: () => {
+      /* eval graphs do not update buffers */
+    },
   };
 
   let x: Value;

@@ -17,9 +17,14 @@ export function initTensor(init: Init, shape: readonly number[], rng: Rng): Floa
   const n = shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n);
   switch (init.kind) {
-    case 'zeros': break;
-    case 'ones': out.fill(1); break;
-    case 'uniform': for (let i = 0; i < n; i++) out[i] = (2 * rng.nextFloat() - 1) * init.bound; break;
+    case 'zeros':
+      break;
+    case 'ones':
+      out.fill(1);
+      break;
+    case 'uniform':
+      for (let i = 0; i < n; i++) out[i] = (2 * rng.nextFloat() - 1) * init.bound;
+      break;
     case 'normal':
       // Box–Muller; 1 - u keeps the logarithm's argument in (0, 1].
       for (let i = 0; i < n; i++) {
@@ -40,6 +45,12 @@ export function initSpecs(specs: readonly { name: string; shape: number[]; init:
 }
 
 /** Initial parameters and buffers of a problem (PyTorch-like inits from its specs), seeded. */
-export function initParams(problem: { params: readonly { name: string; shape: number[]; init: Init }[]; buffers: readonly { name: string; shape: number[]; init: Init }[] }, seed: number): { params: NamedArrays; buffers: NamedArrays } {
+export function initParams(
+  problem: {
+    params: readonly { name: string; shape: number[]; init: Init }[];
+    buffers: readonly { name: string; shape: number[]; init: Init }[];
+  },
+  seed: number,
+): { params: NamedArrays; buffers: NamedArrays } {
   return { params: initSpecs(problem.params, seed), buffers: initSpecs(problem.buffers, seed) };
 }

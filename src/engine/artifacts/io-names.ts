@@ -21,4 +21,8 @@ export const layerOutput = (name: string) => `layer/${name}`;
 /** A train step's output carrying the next value of state input `input`. */
 export const nextState = (input: string) => `new/${input}`;
 
-export interface TensorInfo { name: string; shape: number[]; dtype: 'float32' }
+export interface TensorInfo {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}

@@ -9,7 +9,12 @@ import { Checkpoint, writeCheckpoint } from './checkpoint';
 import { EncodeArtifact } from './encode';
 import { TrainStepArtifact } from './train-step';
 
-export const FILES = { trainStep: 'train_step.onnx', encode: 'encode.onnx', checkpoint: 'checkpoint.bin', manifest: 'manifest.json' } as const;
+export const FILES = {
+  trainStep: 'train_step.onnx',
+  encode: 'encode.onnx',
+  checkpoint: 'checkpoint.bin',
+  manifest: 'manifest.json',
+} as const;
 
 export interface ArtifactManifest {
   format: 'sslmem-artifacts';
@@ -42,11 +47,22 @@ export interface ArtifactSet {
 export function makeManifest(a: ArtifactSet): ArtifactManifest {
   const { trainStep: t, encode: e } = a;
   return {
-    format: 'sslmem-artifacts', version: 1, createdAt: new Date().toISOString(), files: FILES,
-    opset: a.opset ?? DEFAULT_OPSET, batch: a.batch, seed: a.seed, problem: a.problem, training: a.training,
+    format: 'sslmem-artifacts',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    files: FILES,
+    opset: a.opset ?? DEFAULT_OPSET,
+    batch: a.batch,
+    seed: a.seed,
+    problem: a.problem,
+    training: a.training,
     trainStep: { inputs: t.inputs, outputs: t.outputs, state: t.state, scalarInputs: t.scalarInputs, extraInputs: t.extraInputs },
     encode: { inputs: e.inputs, outputs: e.outputs },
-    versions: { onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node, platform: `${process.platform}-${process.arch}` },
+    versions: {
+      onnxruntimeNode: ort.env.versions.node ?? 'unknown',
+      node: process.versions.node,
+      platform: `${process.platform}-${process.arch}`,
+    },
   };
 }
 

@@ -19,7 +19,13 @@ export interface TrainStepOptions {
 }
 
 /** A state tensor carried between steps: fed as `input`, produced as `output`. */
-export interface StatePair { input: string; output: string; shape: number[]; role: 'param' | 'optimizer' | 'buffer'; init: string }
+export interface StatePair {
+  input: string;
+  output: string;
+  shape: number[];
+  role: 'param' | 'optimizer' | 'buffer';
+  init: string;
+}
 
 export interface TrainStepArtifact {
   onnx: Uint8Array;
@@ -34,8 +40,11 @@ export interface TrainStepArtifact {
   extraInputs: Record<string, string>;
 }
 
-const info = (v: { inputName?: string | null; shape: readonly number[] }, name?: string): io.TensorInfo =>
-  ({ name: name ?? v.inputName!, shape: [...v.shape], dtype: 'float32' });
+const info = (v: { inputName?: string | null; shape: readonly number[] }, name?: string): io.TensorInfo => ({
+  name: name ?? v.inputName!,
+  shape: [...v.shape],
+  dtype: 'float32',
+});
 
 export function buildTrainStep(problem: SslProblem, opts: TrainStepOptions): TrainStepArtifact {
   const g = new Graph('train_step');
@@ -50,19 +59,27 @@ export function buildTrainStep(problem: SslProblem, opts: TrainStepOptions): Tra
 
   const params = new Map(problem.params.map((p) => [p.name, g.input(io.paramInput(p.name), p.shape)]));
   const slots = stateSlots(opts.optimizer.kind);
-  const slotInputs = new Map(problem.params.map((p) => [p.name,
-    Object.fromEntries(slots.map((s) => [s, g.input(io.optimizerInput(s, p.name), p.shape)]))]));
+  const slotInputs = new Map(
+    problem.params.map((p) => [p.name, Object.fromEntries(slots.map((s) => [s, g.input(io.optimizerInput(s, p.name), p.shape)]))]),
+  );
   const buffers = new Map(problem.buffers.map((b) => [b.name, g.input(io.bufferInput(b.name), b.shape)]));
   const newBuffers = new Map<string, Value>();
   const extras: Record<string, Value> = {};
   // -1 in an extra input's shape stands for the batch size (e.g. MAE's maskKeep [-1, K]).
-  for (const [name, shape] of Object.entries(problem.extraInputs ?? {})) extras[name] = g.input(io.extraInput(name), shape.map((d) => (d === -1 ? B : d)));
+  for (const [name, shape] of Object.entries(problem.extraInputs ?? {}))
+    extras[name] = g.input(
+      io.extraInput(name),
+      shape.map((d) => (d === -1 ? B : d)),
+    );
 
   const ctx: BuildContext = {
     training: true,
     param: (name) => lookup(params, name, 'parameter'),
     buffer: (name) => lookup(buffers, name, 'buffer'),
-    setBuffer: (name, v) => { lookup(buffers, name, 'buffer'); newBuffers.set(name, v); },
+    setBuffer: (name, v) => {
+      lookup(buffers, name, 'buffer');
+      newBuffers.set(name, v);
+    },
   };
   const views: Value[] = [];
   for (let v = 0; v < V; v++) {
@@ -78,8 +95,10 @@ export function buildTrainStep(problem: SslProblem, opts: TrainStepOptions): Tra
   const wd = opts.optimizer.weightDecay;
   const weightDecay = typeof wd === 'number' ? problem.params.map((p) => (p.weightDecay ? wd : 0)) : wd;
   const slotValues = Object.fromEntries(slots.map((s) => [s, problem.params.map((p) => slotInputs.get(p.name)![s])]));
-  const updated = applyOptimizer({ ...opts.optimizer, weightDecay }, paramValues, grads, slotValues,
-    { lr: scalars.lr, step: scalars.step });
+  const updated = applyOptimizer({ ...opts.optimizer, weightDecay }, paramValues, grads, slotValues, {
+    lr: scalars.lr,
+    step: scalars.step,
+  });
   const state: StatePair[] = [];
   problem.params.forEach((spec, k) => {
     const pIn = io.paramInput(spec.name);

@@ -41,7 +41,8 @@ export const DEFAULT_RATIO: [number, number] = [3 / 4, 4 / 3];
 /** SimCLR (Chen et al. 2020; the SSLMem code): crop 0.08–1, flip 0.5, jitter (0.4,0.4,0.4,0.1) p 0.8, gray 0.2. */
 export function simclrRecipe(channels: 1 | 3, inputSize: [number, number]): AugConfig {
   return {
-    channels, inputSize,
+    channels,
+    inputSize,
     crop: { scale: [0.08, 1], ratio: DEFAULT_RATIO },
     flipP: 0.5,
     jitter: { p: 0.8, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 },
@@ -56,7 +57,8 @@ export function simclrRecipe(channels: 1 | 3, inputSize: [number, number]): AugC
  */
 export function fashionMnistRecipe(inputSize: [number, number] = [28, 28]): AugConfig {
   return {
-    channels: 1, inputSize,
+    channels: 1,
+    inputSize,
     crop: { scale: [0.2, 1], ratio: DEFAULT_RATIO },
     flipP: 0.5,
     jitter: { p: 0.8, brightness: 0.4, contrast: 0.4, saturation: 0, hue: 0 },
@@ -72,7 +74,8 @@ export function noAugmentation(channels: 1 | 3, inputSize: [number, number]): Au
 /** Crops of at least `minScale` of the image, flips, brightness/contrast (and saturation) jitter of `strength`. */
 function gentleRecipe(channels: 1 | 3, inputSize: [number, number], minScale: number, strength: number): AugConfig {
   return {
-    channels, inputSize,
+    channels,
+    inputSize,
     crop: { scale: [minScale, 1], ratio: DEFAULT_RATIO },
     flipP: 0.5,
     jitter: { p: 0.8, brightness: strength, contrast: strength, saturation: channels === 3 ? strength : 0, hue: 0 },
@@ -90,11 +93,16 @@ export const RECIPE_NAMES = ['simclr', 'fashion-mnist', 'mild', 'weak', 'none'] 
 export type RecipeName = (typeof RECIPE_NAMES)[number];
 export function recipe(name: RecipeName, channels: 1 | 3, inputSize: [number, number]): AugConfig {
   switch (name) {
-    case 'simclr': return simclrRecipe(channels, inputSize);
-    case 'fashion-mnist': return { ...fashionMnistRecipe(inputSize), channels };
-    case 'mild': return mildRecipe(channels, inputSize);
-    case 'weak': return weakRecipe(channels, inputSize);
-    case 'none': return noAugmentation(channels, inputSize);
+    case 'simclr':
+      return simclrRecipe(channels, inputSize);
+    case 'fashion-mnist':
+      return { ...fashionMnistRecipe(inputSize), channels };
+    case 'mild':
+      return mildRecipe(channels, inputSize);
+    case 'weak':
+      return weakRecipe(channels, inputSize);
+    case 'none':
+      return noAugmentation(channels, inputSize);
   }
 }
 
@@ -104,16 +112,24 @@ export function outputSizeOf(c: AugConfig): [number, number] {
 
 /** Throws a message naming the bad field; called by the sampler and the graph builder. */
 export function validateAugConfig(c: AugConfig): void {
-  const bad = (m: string) => { throw new Error(`augmentation config: ${m}`); };
+  const bad = (m: string) => {
+    throw new Error(`augmentation config: ${m}`);
+  };
   if (c.channels !== 1 && c.channels !== 3) bad(`channels must be 1 or 3, got ${c.channels}`);
-  for (const [name, s] of [['inputSize', c.inputSize], ['outputSize', outputSizeOf(c)]] as const) {
+  for (const [name, s] of [
+    ['inputSize', c.inputSize],
+    ['outputSize', outputSizeOf(c)],
+  ] as const) {
     if (s.length !== 2 || !s.every((d) => Number.isInteger(d) && d > 0)) bad(`${name} must be two positive integers`);
   }
-  const prob = (name: string, p: number) => { if (!(p >= 0 && p <= 1)) bad(`${name} must be in [0, 1], got ${p}`); };
+  const prob = (name: string, p: number) => {
+    if (!(p >= 0 && p <= 1)) bad(`${name} must be in [0, 1], got ${p}`);
+  };
   prob('flipP', c.flipP);
   prob('grayscaleP', c.grayscaleP);
   if (c.crop) {
-    const [s0, s1] = c.crop.scale, [r0, r1] = c.crop.ratio;
+    const [s0, s1] = c.crop.scale,
+      [r0, r1] = c.crop.ratio;
     if (!(s0 > 0 && s0 <= s1)) bad(`crop.scale must satisfy 0 < lo <= hi, got [${c.crop.scale}]`);
     if (!(r0 > 0 && r0 <= r1)) bad(`crop.ratio must satisfy 0 < lo <= hi, got [${c.crop.ratio}]`);
   }

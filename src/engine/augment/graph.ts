@@ -8,7 +8,22 @@
 // random grayscale, normalisation. Each jitter step clamps to [0, 1] as torchvision's `_blend` does.
 
 import {
-  Value, add, div, equal, gather, matmul, mul, reduceMax, reduceMean, reduceMin, relu, reshape, split, sub, tensor, where,
+  Value,
+  add,
+  div,
+  equal,
+  gather,
+  matmul,
+  mul,
+  reduceMax,
+  reduceMean,
+  reduceMin,
+  relu,
+  reshape,
+  split,
+  sub,
+  tensor,
+  where,
 } from '../graph';
 import { AugConfig, outputSizeOf, validateAugConfig } from './config';
 import { PARAM, PARAM_COUNT } from './sample';
@@ -64,7 +79,13 @@ function interpolationWeights(params: Value, axis: 'x' | 'y', size: number, outS
   const g = params.graph;
   const col = axis === 'x' ? [PARAM.xScale, PARAM.xOffset, PARAM.xLo, PARAM.xHi] : [PARAM.yScale, PARAM.yOffset, PARAM.yLo, PARAM.yHi];
   const [scale, offset, lo, hi] = col.map((i) => reshape(gather(params, [i], 1), [params.shape[0], 1, 1]));
-  const along = (n: number, shape: number[]) => g.constant(tensor(shape, Array.from({ length: n }, (_, k) => k)));
+  const along = (n: number, shape: number[]) =>
+    g.constant(
+      tensor(
+        shape,
+        Array.from({ length: n }, (_, k) => k),
+      ),
+    );
   const outIndex = along(outSize, axis === 'x' ? [1, 1, outSize] : [1, outSize, 1]);
   const inIndex = along(size, axis === 'x' ? [1, size, 1] : [1, 1, size]);
   const position = clampBetween(add(mul(scale, outIndex), offset), lo, hi);
@@ -103,8 +124,11 @@ function shiftHue(x: Value, shift: Value): Value {
   const vmax = reduceMax(x, [1], true);
   const chroma = sub(vmax, reduceMin(x, [1], true));
   const safe = where(equal(chroma, 0), 1, chroma); // grey pixels: any hue, chroma 0 cancels it below
-  const h6 = where(equal(vmax, r), div(sub(gr, b), safe),
-    where(equal(vmax, gr), add(div(sub(b, r), safe), 2), add(div(sub(r, gr), safe), 4)));
+  const h6 = where(
+    equal(vmax, r),
+    div(sub(gr, b), safe),
+    where(equal(vmax, gr), add(div(sub(b, r), safe), 2), add(div(sub(r, gr), safe), 4)),
+  );
   const offsets = add(mul(shift, 6), g.constant(tensor([1, 3, 1, 1], [5, 3, 1]))); // [B,3,1,1]
   const unwrapped = add(h6, offsets);
   const k = sub(unwrapped, mul(floor(mul(unwrapped, 1 / 6)), 6));

@@ -9,7 +9,9 @@ function unary(type: string, f: (x: number) => number): OpDef<null> {
   return {
     type,
     infer: ([x]) => [x],
-    emit(e, ins, outs) { e.node(type, ins, {}, outs); },
+    emit(e, ins, outs) {
+      e.node(type, ins, {}, outs);
+    },
     ref: ([x]) => [tensor(x.shape, Array.from(x.data, f))],
   };
 }
@@ -18,12 +20,22 @@ export const Abs = unary('Abs', Math.abs);
 export const floor = (x: Value) => apply1(Floor, [x], null);
 export const abs = (x: Value) => apply1(Abs, [x], null);
 
-interface ClipAttrs { min: number; max: number }
+interface ClipAttrs {
+  min: number;
+  max: number;
+}
 /** Clip with constant bounds (ONNX takes them as scalar inputs since opset 11). */
 export const Clip: OpDef<ClipAttrs> = {
   type: 'Clip',
   infer: ([x]) => [x],
-  emit(e, ins, outs, { min, max }, [t]) { e.node('Clip', [ins[0], e.float([min], [], t.dtype), e.float([max], [], t.dtype)], {}, outs); },
-  ref: ([x], { min, max }) => [tensor(x.shape, Array.from(x.data, (v) => Math.min(max, Math.max(min, v))))],
+  emit(e, ins, outs, { min, max }, [t]) {
+    e.node('Clip', [ins[0], e.float([min], [], t.dtype), e.float([max], [], t.dtype)], {}, outs);
+  },
+  ref: ([x], { min, max }) => [
+    tensor(
+      x.shape,
+      Array.from(x.data, (v) => Math.min(max, Math.max(min, v))),
+    ),
+  ],
 };
 export const clip = (x: Value, min: number, max: number) => apply1(Clip, [x], { min, max });

@@ -30,7 +30,16 @@ export function augmentReference(images: ArrayLike<number>, samples: readonly Au
 }
 
 /** torch.nn.functional.interpolate(bilinear, align_corners=False) of the crop, as ATen computes it. */
-function resizedCrop(src: ArrayLike<number>, offset: number, C: number, H: number, W: number, s: AugSample, Ho: number, Wo: number): Float64Array {
+function resizedCrop(
+  src: ArrayLike<number>,
+  offset: number,
+  C: number,
+  H: number,
+  W: number,
+  s: AugSample,
+  Ho: number,
+  Wo: number,
+): Float64Array {
   const out = new Float64Array(C * Ho * Wo);
   const sourceIndex = (dst: number, inSize: number, outSize: number) => {
     const real = Math.max(0, (dst + 0.5) * (inSize / outSize) - 0.5);
@@ -43,8 +52,9 @@ function resizedCrop(src: ArrayLike<number>, offset: number, C: number, H: numbe
       const sx = sourceIndex(x, s.width, Wo);
       for (let c = 0; c < C; c++) {
         const at = (yy: number, xx: number) => src[offset + c * H * W + (s.top + yy) * W + s.left + xx];
-        out[c * Ho * Wo + y * Wo + x] = (1 - sy.lambda) * ((1 - sx.lambda) * at(sy.i0, sx.i0) + sx.lambda * at(sy.i0, sx.i1))
-          + sy.lambda * ((1 - sx.lambda) * at(sy.i1, sx.i0) + sx.lambda * at(sy.i1, sx.i1));
+        out[c * Ho * Wo + y * Wo + x] =
+          (1 - sy.lambda) * ((1 - sx.lambda) * at(sy.i0, sx.i0) + sx.lambda * at(sy.i0, sx.i1)) +
+          sy.lambda * ((1 - sx.lambda) * at(sy.i1, sx.i0) + sx.lambda * at(sy.i1, sx.i1));
       }
     }
   }
@@ -53,7 +63,8 @@ function resizedCrop(src: ArrayLike<number>, offset: number, C: number, H: numbe
 
 function hflip(img: Float64Array, C: number, H: number, W: number): Float64Array {
   const out = new Float64Array(img.length);
-  for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) out[(c * H + y) * W + x] = img[(c * H + y) * W + W - 1 - x];
+  for (let c = 0; c < C; c++)
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) out[(c * H + y) * W + x] = img[(c * H + y) * W + W - 1 - x];
   return out;
 }
 
@@ -78,7 +89,10 @@ function colour(img: Float64Array, C: number, s: AugSample): Float64Array {
   if (C === 3) {
     img = blend(img, grayscale(img, C), s.saturation);
     img = adjustHue(img, s.hue);
-    if (s.grayscale) { const l = grayscale(img, C); img = Float64Array.from({ length: img.length }, (_, i) => l[i % l.length]); }
+    if (s.grayscale) {
+      const l = grayscale(img, C);
+      img = Float64Array.from({ length: img.length }, (_, i) => l[i % l.length]);
+    }
   }
   return img;
 }
@@ -88,21 +102,38 @@ function adjustHue(img: Float64Array, shift: number): Float64Array {
   const n = img.length / 3;
   const out = new Float64Array(img.length);
   for (let p = 0; p < n; p++) {
-    const r = img[p], g = img[n + p], b = img[2 * n + p];
-    const maxc = Math.max(r, g, b), minc = Math.min(r, g, b);
+    const r = img[p],
+      g = img[n + p],
+      b = img[2 * n + p];
+    const maxc = Math.max(r, g, b),
+      minc = Math.min(r, g, b);
     const eqc = maxc === minc;
     const cr = maxc - minc;
     const sat = cr / (eqc ? 1 : maxc);
     const div = eqc ? 1 : cr;
-    const rc = (maxc - r) / div, gc = (maxc - g) / div, bc = (maxc - b) / div;
+    const rc = (maxc - r) / div,
+      gc = (maxc - g) / div,
+      bc = (maxc - b) / div;
     let h = maxc === r ? bc - gc : maxc === g ? 2 + rc - bc : 4 + gc - rc;
-    h = ((h / 6 + 1) % 1);
+    h = (h / 6 + 1) % 1;
     h = (((h + shift) % 1) + 1) % 1; // Python's %: result in [0, 1)
-    const i = Math.floor(h * 6) % 6, f = h * 6 - Math.floor(h * 6);
+    const i = Math.floor(h * 6) % 6,
+      f = h * 6 - Math.floor(h * 6);
     const v = maxc;
-    const pp = clamp01(v * (1 - sat)), q = clamp01(v * (1 - sat * f)), t = clamp01(v * (1 - sat * (1 - f)));
-    const rgb = [[v, t, pp], [q, v, pp], [pp, v, t], [pp, q, v], [t, pp, v], [v, pp, q]][i];
-    out[p] = rgb[0]; out[n + p] = rgb[1]; out[2 * n + p] = rgb[2];
+    const pp = clamp01(v * (1 - sat)),
+      q = clamp01(v * (1 - sat * f)),
+      t = clamp01(v * (1 - sat * (1 - f)));
+    const rgb = [
+      [v, t, pp],
+      [q, v, pp],
+      [pp, v, t],
+      [pp, q, v],
+      [t, pp, v],
+      [v, pp, q],
+    ][i];
+    out[p] = rgb[0];
+    out[n + p] = rgb[1];
+    out[2 * n + p] = rgb[2];
   }
   return out;
 }

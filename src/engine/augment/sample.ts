@@ -11,10 +11,16 @@ import { AugConfig, outputSizeOf, validateAugConfig } from './config';
 /** What is applied to one image (interpretable; `encodeAugParams` turns it into a graph-input row). */
 export interface AugSample {
   /** Crop box in input pixels (torchvision's i, j, h, w). */
-  top: number; left: number; height: number; width: number;
+  top: number;
+  left: number;
+  height: number;
+  width: number;
   flip: boolean;
   /** Colour factors; identity (1, 1, 1, 0) when the jitter is not applied. */
-  brightness: number; contrast: number; saturation: number; hue: number;
+  brightness: number;
+  contrast: number;
+  saturation: number;
+  hue: number;
   grayscale: boolean;
 }
 
@@ -25,9 +31,17 @@ export interface AugSample {
  * outside the crop. A negative xScale is a horizontal flip.
  */
 export const PARAM = {
-  xScale: 0, xOffset: 1, yScale: 2, yOffset: 3,
-  xLo: 4, yLo: 5, xHi: 6, yHi: 7,
-  brightness: 8, contrast: 9, saturation: 10,
+  xScale: 0,
+  xOffset: 1,
+  yScale: 2,
+  yOffset: 3,
+  xLo: 4,
+  yLo: 5,
+  xHi: 6,
+  yHi: 7,
+  brightness: 8,
+  contrast: 9,
+  saturation: 10,
   hue: 11, // fraction of a turn
   grayscale: 12, // 0 or 1
 } as const;
@@ -35,8 +49,10 @@ export const PARAM_COUNT = 13;
 
 // ---- keyed PRNG: xoshiro128** whose 128-bit state is the key, each word mixed by a bijection ---------------
 function fmix32(h: number): number {
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
 const rotl = (x: number, k: number) => (x << k) | (x >>> (32 - k));
@@ -46,7 +62,10 @@ const rotl = (x: number, k: number) => (x << k) | (x >>> (32 - k));
  * The state is held as int32 (`| 0`) so V8 keeps it in small integers (uint32 words above 2^31 become doubles).
  */
 export class KeyedRng {
-  private s0: number; private s1: number; private s2: number; private s3: number;
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
   constructor(key: readonly number[]) {
     if (key.length !== 4 || !key.every(Number.isInteger)) throw new Error(`rng key must be 4 integers, got [${key}]`);
     this.s0 = fmix32((key[0] + 0x243f6a88) >>> 0) | 0;
@@ -60,15 +79,25 @@ export class KeyedRng {
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9);
     const t = this.s1 << 9;
-    this.s2 ^= this.s0; this.s3 ^= this.s1; this.s1 ^= this.s2; this.s0 ^= this.s3;
-    this.s2 ^= t; this.s3 = rotl(this.s3, 11);
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
     return result >>> 0;
   }
   /** Uniform in [0, 1). */
-  next(): number { return this.nextUint32() / 4294967296; }
-  uniform(lo: number, hi: number): number { return lo + (hi - lo) * this.next(); }
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next();
+  }
   /** Uniform integer in [lo, hi] (inclusive, as torch.randint(lo, hi + 1)). */
-  int(lo: number, hi: number): number { return lo + Math.min(hi - lo, Math.floor(this.next() * (hi - lo + 1))); }
+  int(lo: number, hi: number): number {
+    return lo + Math.min(hi - lo, Math.floor(this.next() * (hi - lo + 1)));
+  }
 }
 
 /** Python's round(): halves go to the even neighbour (torchvision's crop sizes use it). */
@@ -91,15 +120,22 @@ export function sampleCrop(rng: KeyedRng, height: number, width: number, scale: 
     }
   }
   const inRatio = width / height;
-  let w = width, h = height;
+  let w = width,
+    h = height;
   if (inRatio < ratio[0]) h = roundHalfEven(w / ratio[0]);
   else if (inRatio > ratio[1]) w = roundHalfEven(h * ratio[1]);
   return { top: Math.floor((height - h) / 2), left: Math.floor((width - w) / 2), height: h, width: w };
 }
 
 /** One AugSample per row, in torchvision's pipeline order: crop, flip, jitter (p, then factors), grayscale. */
-export function sampleAugmentations(config: AugConfig, seed: number, step: number, viewIndex: number,
-  batch: number, rowKeys?: ArrayLike<number>): AugSample[] {
+export function sampleAugmentations(
+  config: AugConfig,
+  seed: number,
+  step: number,
+  viewIndex: number,
+  batch: number,
+  rowKeys?: ArrayLike<number>,
+): AugSample[] {
   validateAugConfig(config);
   if (rowKeys && rowKeys.length !== batch) throw new Error(`rowKeys: ${rowKeys.length} keys for batch ${batch}`);
   const [height, width] = config.inputSize;
@@ -109,8 +145,16 @@ export function sampleAugmentations(config: AugConfig, seed: number, step: numbe
     const rng = new KeyedRng([seed, step, viewIndex, rowKeys ? rowKeys[b] : b]);
     const box = config.crop ? sampleCrop(rng, height, width, config.crop.scale, config.crop.ratio) : { top: 0, left: 0, height, width };
     const s: AugSample = {
-      top: box.top, left: box.left, height: box.height, width: box.width, flip: rng.next() < config.flipP,
-      brightness: 1, contrast: 1, saturation: 1, hue: 0, grayscale: false,
+      top: box.top,
+      left: box.left,
+      height: box.height,
+      width: box.width,
+      flip: rng.next() < config.flipP,
+      brightness: 1,
+      contrast: 1,
+      saturation: 1,
+      hue: 0,
+      grayscale: false,
     };
     const j = config.jitter;
     if (j && rng.next() < j.p) {
@@ -118,7 +162,10 @@ export function sampleAugmentations(config: AugConfig, seed: number, step: numbe
       s.contrast = rng.uniform(Math.max(0, 1 - j.contrast), 1 + j.contrast);
       const saturation = rng.uniform(Math.max(0, 1 - j.saturation), 1 + j.saturation);
       const hue = rng.uniform(-j.hue, j.hue);
-      if (rgb) { s.saturation = saturation; s.hue = hue; } // no-ops on one channel (as torchvision)
+      if (rgb) {
+        s.saturation = saturation;
+        s.hue = hue;
+      } // no-ops on one channel (as torchvision)
     }
     s.grayscale = rgb && rng.next() < config.grayscaleP;
     out.push(s);
@@ -133,12 +180,24 @@ export function encodeAugParams(samples: readonly AugSample[], config: AugConfig
   samples.forEach((s, b) => {
     // torch's half-pixel convention: output xo reads crop position (xo + 1/2) * width / Wo - 1/2; a flip
     // reads from output column Wo - 1 - xo instead.
-    const sx = s.width / Wo, sy = s.height / Ho;
-    const x0 = s.left + 0.5 * sx - 0.5, y0 = s.top + 0.5 * sy - 0.5;
+    const sx = s.width / Wo,
+      sy = s.height / Ho;
+    const x0 = s.left + 0.5 * sx - 0.5,
+      y0 = s.top + 0.5 * sy - 0.5;
     const row = [
-      s.flip ? -sx : sx, s.flip ? x0 + (Wo - 1) * sx : x0, sy, y0,
-      s.left, s.top, s.left + s.width - 1, s.top + s.height - 1,
-      s.brightness, s.contrast, s.saturation, s.hue, s.grayscale ? 1 : 0,
+      s.flip ? -sx : sx,
+      s.flip ? x0 + (Wo - 1) * sx : x0,
+      sy,
+      y0,
+      s.left,
+      s.top,
+      s.left + s.width - 1,
+      s.top + s.height - 1,
+      s.brightness,
+      s.contrast,
+      s.saturation,
+      s.hue,
+      s.grayscale ? 1 : 0,
     ];
     out.set(row, b * PARAM_COUNT);
   });
@@ -146,8 +205,13 @@ export function encodeAugParams(samples: readonly AugSample[], config: AugConfig
 }
 
 /** The [B, P] parameter input for one view of one step: deterministic in (config, seed, step, view, rows). */
-export function sampleAugParams(config: AugConfig, seed: number, step: number, viewIndex: number,
-  batch: number, rowKeys?: ArrayLike<number>): Float32Array {
+export function sampleAugParams(
+  config: AugConfig,
+  seed: number,
+  step: number,
+  viewIndex: number,
+  batch: number,
+  rowKeys?: ArrayLike<number>,
+): Float32Array {
   return encodeAugParams(sampleAugmentations(config, seed, step, viewIndex, batch, rowKeys), config);
 }
-

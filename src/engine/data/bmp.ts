@@ -26,7 +26,8 @@ export function decodeBmp(buf: Uint8Array): RawImage {
   const height = Math.abs(rawHeight);
   if (width <= 0 || height === 0) throw new Error(`bad BMP size ${width}×${rawHeight}`);
   checkImageSize(width, height, 'BMP');
-  const BI_RGB = 0, BI_BITFIELDS = 3;
+  const BI_RGB = 0,
+    BI_BITFIELDS = 3;
   if (compression !== BI_RGB && !(compression === BI_BITFIELDS && bitsPerPixel === 32)) {
     throw new Error(`unsupported BMP compression ${compression} at ${bitsPerPixel} bits`);
   }
@@ -54,10 +55,14 @@ export function decodeBmp(buf: Uint8Array): RawImage {
         const byte = buf[row + (bitPos >> 3)];
         const index = (byte >> (8 - bitsPerPixel - (bitPos & 7))) & ((1 << bitsPerPixel) - 1);
         if (index * 4 + 2 >= palette.length) throw new Error(`BMP palette index ${index} out of range`);
-        out[o] = palette[index * 4 + 2]; out[o + 1] = palette[index * 4 + 1]; out[o + 2] = palette[index * 4];
+        out[o] = palette[index * 4 + 2];
+        out[o + 1] = palette[index * 4 + 1];
+        out[o + 2] = palette[index * 4];
       } else {
         const p = row + x * (bitsPerPixel / 8);
-        out[o] = buf[p + 2]; out[o + 1] = buf[p + 1]; out[o + 2] = buf[p];
+        out[o] = buf[p + 2];
+        out[o + 1] = buf[p + 1];
+        out[o + 2] = buf[p];
         if (hasAlpha) out[o + 3] = buf[p + 3];
       }
     }

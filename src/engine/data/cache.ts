@@ -13,12 +13,16 @@ const MAGIC = 'SSLMDS01';
 export const CACHE_FORMAT_VERSION = 1;
 
 export function fingerprintOf(parts: unknown): string {
-  return createHash('sha256').update(JSON.stringify({ cacheFormat: CACHE_FORMAT_VERSION, parts })).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify({ cacheFormat: CACHE_FORMAT_VERSION, parts }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function cacheFileFor(cacheDir: string, fingerprint: string): string {
   // Fingerprints are read back from run manifests (data): only a hash may become a file name, never "../x".
-  if (!/^[0-9a-f]{16,64}$/.test(fingerprint)) throw new Error(`not a dataset fingerprint (expected hex): ${JSON.stringify(fingerprint).slice(0, 80)}`);
+  if (!/^[0-9a-f]{16,64}$/.test(fingerprint))
+    throw new Error(`not a dataset fingerprint (expected hex): ${JSON.stringify(fingerprint).slice(0, 80)}`);
   return join(cacheDir, `${fingerprint}.dataset`);
 }
 
@@ -38,8 +42,15 @@ const align8 = (x: number) => Math.ceil(x / 8) * 8;
 
 export async function writeDatasetCache(file: string, fingerprint: string, d: Dataset): Promise<void> {
   const header: CacheHeader = {
-    fingerprint, n: d.n, channels: d.channels, height: d.height, width: d.width, hasLabels: d.labels !== null,
-    classNames: d.classNames, paths: d.paths, skipped: d.skipped,
+    fingerprint,
+    n: d.n,
+    channels: d.channels,
+    height: d.height,
+    width: d.width,
+    hasLabels: d.labels !== null,
+    classNames: d.classNames,
+    paths: d.paths,
+    skipped: d.skipped,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const labelsStart = align8(12 + headerBytes.length);
@@ -60,7 +71,11 @@ export async function readDatasetCache(file: string, fingerprint: string, root: 
   const headerLength = bytes.readUInt32LE(8);
   if (12 + headerLength > bytes.length) return null;
   let header: CacheHeader;
-  try { header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength)); } catch { return null; }
+  try {
+    header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength));
+  } catch {
+    return null;
+  }
   if (header.fingerprint !== fingerprint) return null;
   const labelsStart = align8(12 + headerLength);
   const imagesStart = labelsStart + (header.hasLabels ? header.n * 4 : 0);
@@ -72,8 +87,15 @@ export async function readDatasetCache(file: string, fingerprint: string, root: 
     for (let i = 0; i < header.n; i++) labels[i] = bytes.readInt32LE(labelsStart + 4 * i);
   }
   return {
-    images: new Uint8Array(bytes.buffer, bytes.byteOffset + imagesStart, imageBytes), n: header.n,
-    channels: header.channels, height: header.height, width: header.width, labels, classNames: header.classNames,
-    paths: header.paths, root, skipped: header.skipped,
+    images: new Uint8Array(bytes.buffer, bytes.byteOffset + imagesStart, imageBytes),
+    n: header.n,
+    channels: header.channels,
+    height: header.height,
+    width: header.width,
+    labels,
+    classNames: header.classNames,
+    paths: header.paths,
+    root,
+    skipped: header.skipped,
   };
 }

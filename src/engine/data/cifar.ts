@@ -17,7 +17,10 @@ const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
 async function classNamesFor(folder: string, variant: CifarVariant): Promise<string[]> {
   const file = join(folder, variant === 'cifar10' ? 'batches.meta.txt' : 'fine_label_names.txt');
   const text = await fs.readFile(file, 'utf8').catch(() => null);
-  const names = text?.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  const names = text
+    ?.split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names && names.length === (variant === 'cifar10' ? 10 : 100)) return names;
   return variant === 'cifar10' ? CIFAR10_CLASSES : Array.from({ length: 100 }, (_, i) => String(i));
 }
@@ -37,9 +40,14 @@ export async function readCifarBatches(files: string[], variant: CifarVariant, d
     const name = basename(file);
     const whole = Math.floor(bytes.length / record);
     if ((chunks.length + whole) * sample > MAX_DATASET_BYTES) {
-      throw new TooLargeError(`${name}: ${chunks.length + whole} records would decode to more than ${MAX_DATASET_BYTES / 1024 ** 3} GB at ${config.channels}×${config.height}×${config.width}`);
+      throw new TooLargeError(
+        `${name}: ${chunks.length + whole} records would decode to more than ${MAX_DATASET_BYTES / 1024 ** 3} GB at ${config.channels}×${config.height}×${config.width}`,
+      );
     }
-    if (bytes.length === 0) { skipped.push({ path: name, reason: 'empty file (0 bytes)' }); continue; }
+    if (bytes.length === 0) {
+      skipped.push({ path: name, reason: 'empty file (0 bytes)' });
+      continue;
+    }
     for (let r = 0; r < whole; r++) {
       const base = r * record;
       const label = bytes[base + labelBytes - 1];
@@ -59,9 +67,16 @@ export async function readCifarBatches(files: string[], variant: CifarVariant, d
   const images = new Uint8Array(chunks.length * sample);
   chunks.forEach((c, i) => images.set(c, i * sample));
   return {
-    images, n: chunks.length, channels: config.channels, height: config.height, width: config.width,
-    labels: Int32Array.from(labels), classNames: await classNamesFor(dirname(files[0]), variant), paths,
-    root: dirname(files[0]), skipped,
+    images,
+    n: chunks.length,
+    channels: config.channels,
+    height: config.height,
+    width: config.width,
+    labels: Int32Array.from(labels),
+    classNames: await classNamesFor(dirname(files[0]), variant),
+    paths,
+    root: dirname(files[0]),
+    skipped,
   };
 }
 

@@ -14,7 +14,8 @@ export function sniffImageFormat(buf: Uint8Array): ImageFormat | null {
   if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
   if (starts(0xff, 0xd8, 0xff)) return 'jpeg';
   if (starts(0x47, 0x49, 0x46, 0x38)) return 'gif';
-  if (starts(0x52, 0x49, 0x46, 0x46) && buf.length >= 12 && buf[8] === 0x57 && buf[9] === 0x45 && buf[10] === 0x42 && buf[11] === 0x50) return 'webp';
+  if (starts(0x52, 0x49, 0x46, 0x46) && buf.length >= 12 && buf[8] === 0x57 && buf[9] === 0x45 && buf[10] === 0x42 && buf[11] === 0x50)
+    return 'webp';
   if (starts(0x42, 0x4d)) return 'bmp';
   return null;
 }
@@ -33,9 +34,16 @@ export async function decodeImage(encoded: Uint8Array, config: Required<DecodeCo
     // filling the rest with grey) into an error, so a damaged file is skipped rather than trained on.
     // rotate() applies the EXIF orientation, as an image viewer shows the picture. 16-bit input -> 8-bit.
     // limitInputPixels: libvips checks the header's declared size before decoding (limits.ts).
-    const { data, info } = await sharp(encoded, { failOn: 'warning', pages: 1, limitInputPixels: MAX_IMAGE_PIXELS }).rotate()
-      .raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    raw = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
+    const { data, info } = await sharp(encoded, { failOn: 'warning', pages: 1, limitInputPixels: MAX_IMAGE_PIXELS })
+      .rotate()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    raw = {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      channels: info.channels,
+    };
   }
   // Most datasets are already at the configured size: then alpha and grey->RGB are done here, which halves
   // the decode time. Resizing and RGB->grey (libvips' colourimetric conversion) go through sharp.
@@ -44,7 +52,10 @@ export async function decodeImage(encoded: Uint8Array, config: Required<DecodeCo
   return shapePixels(sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels as 1 | 2 | 3 | 4 } }), config);
 }
 
-function fastPath(raw: { data: Uint8Array; width: number; height: number; channels: number }, config: Required<DecodeConfig>): Uint8Array | null {
+function fastPath(
+  raw: { data: Uint8Array; width: number; height: number; channels: number },
+  config: Required<DecodeConfig>,
+): Uint8Array | null {
   const { data, width, height, channels } = raw;
   if (width !== config.width || height !== config.height) return null;
   const colour = channels >= 3 ? 3 : 1;
@@ -64,8 +75,13 @@ function fastPath(raw: { data: Uint8Array; width: number; height: number; channe
 }
 
 /** Bring already-decoded interleaved pixels (e.g. from IDX/CIFAR) to the configured shape. */
-export async function reshapeRaw(hwc: Uint8Array, width: number, height: number, channels: 1 | 3 | 4,
-  config: Required<DecodeConfig>): Promise<Uint8Array> {
+export async function reshapeRaw(
+  hwc: Uint8Array,
+  width: number,
+  height: number,
+  channels: 1 | 3 | 4,
+  config: Required<DecodeConfig>,
+): Promise<Uint8Array> {
   if (width === config.width && height === config.height && channels === config.channels) return interleavedToPlanar(hwc, channels);
   if (width === config.width && height === config.height && channels === 1 && config.channels === 3) {
     // Grey to RGB at the right size needs no resampling: replicate the plane (exact, and much faster).

@@ -18,9 +18,13 @@ export function parseIdx(fileBytes: Uint8Array, name = 'IDX file'): IdxArray {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     // Inflate with a budget fixed before inflating (limits.ts): a 600 KB bomb stops at the budget, not at 600 MB.
     const budget = gunzipBudget(bytes.length);
-    try { bytes = gunzipSync(bytes, { maxOutputLength: budget }); } catch (err) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: budget });
+    } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-        throw new TooLargeError(`${name}: inflates to more than ${(budget / 1024 ** 2).toFixed(0)} MB from ${(fileBytes.length / 1024).toFixed(0)} KB of gzip (over ${MAX_GZIP_RATIO}× — a decompression bomb, not a dataset); refused`);
+        throw new TooLargeError(
+          `${name}: inflates to more than ${(budget / 1024 ** 2).toFixed(0)} MB from ${(fileBytes.length / 1024).toFixed(0)} KB of gzip (over ${MAX_GZIP_RATIO}× — a decompression bomb, not a dataset); refused`,
+        );
       }
       throw new Error(`${name}: corrupt gzip data (${(err as Error).message})`);
     }
@@ -52,9 +56,15 @@ export async function readIdxDataset(imagesPath: string, labelsPath: string | nu
   const images = parseIdx(await fs.readFile(imagesPath), imageName);
   if (images.dims.length !== 3) throw new Error(`${imageName}: expected a 3-D images array (N×H×W), got ${images.dims.join('×')}`);
   const [n, height, width] = images.dims;
-  if (n === 0 || height === 0 || width === 0) throw new Error(`${imageName}: declares ${n} images of ${height}×${width} pixels; an IDX images file needs at least one image of at least 1×1`);
+  if (n === 0 || height === 0 || width === 0)
+    throw new Error(
+      `${imageName}: declares ${n} images of ${height}×${width} pixels; an IDX images file needs at least one image of at least 1×1`,
+    );
   checkImageSize(width, height, `${imageName}: images`);
-  if (n * sampleSize(config) > MAX_DATASET_BYTES) throw new TooLargeError(`${imageName}: ${n} images would decode to ${(n * sampleSize(config) / 1024 ** 3).toFixed(1)} GB (limit ${MAX_DATASET_BYTES / 1024 ** 3} GB)`);
+  if (n * sampleSize(config) > MAX_DATASET_BYTES)
+    throw new TooLargeError(
+      `${imageName}: ${n} images would decode to ${((n * sampleSize(config)) / 1024 ** 3).toFixed(1)} GB (limit ${MAX_DATASET_BYTES / 1024 ** 3} GB)`,
+    );
   let labels: Int32Array | null = null;
   let classCount = 0;
   if (labelsPath) {
@@ -72,8 +82,15 @@ export async function readIdxDataset(imagesPath: string, labelsPath: string | nu
     out.set(await reshapeRaw(plane, width, height, 1, config), i * sample);
   }
   return {
-    images: out, n, channels: config.channels, height: config.height, width: config.width, labels,
+    images: out,
+    n,
+    channels: config.channels,
+    height: config.height,
+    width: config.width,
+    labels,
     classNames: Array.from({ length: classCount }, (_, i) => String(i)),
-    paths: Array.from({ length: n }, (_, i) => `${imageName}#${i}`), root: dirname(imagesPath), skipped: [],
+    paths: Array.from({ length: n }, (_, i) => `${imageName}#${i}`),
+    root: dirname(imagesPath),
+    skipped: [],
   };
 }

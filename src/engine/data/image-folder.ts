@@ -42,12 +42,20 @@ function unreadableReason(name: string, isLink: boolean, err: NodeJS.ErrnoExcept
 /** List candidate files (no decoding). Used both to decode and to fingerprint the folder for the cache. */
 export async function listImageFolder(root: string): Promise<ImageFolderListing> {
   const top = await fs.readdir(root, { withFileTypes: true });
-  const classDirs = top.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const classDirs = top
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
   const entries: ImageFolderEntry[] = [];
   const skipped: SkippedFile[] = [];
   const statOrSkip = async (full: string, name: string, isLink: boolean) => {
-    try { return await fs.stat(full); } catch (err) {
-      skipped.push({ path: relative(root, full).split(sep).join('/'), reason: unreadableReason(name, isLink, err as NodeJS.ErrnoException) });
+    try {
+      return await fs.stat(full);
+    } catch (err) {
+      skipped.push({
+        path: relative(root, full).split(sep).join('/'),
+        reason: unreadableReason(name, isLink, err as NodeJS.ErrnoException),
+      });
       return null;
     }
   };
@@ -81,22 +89,33 @@ export interface ReadOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export async function readImageFolder(root: string, decode: DecodeConfig, options: ReadOptions = {},
-  listing?: ImageFolderListing): Promise<Dataset> {
+export async function readImageFolder(
+  root: string,
+  decode: DecodeConfig,
+  options: ReadOptions = {},
+  listing?: ImageFolderListing,
+): Promise<Dataset> {
   const config = normaliseDecodeConfig(decode);
   const list = listing ?? (await listImageFolder(root));
   const sample = config.channels * config.height * config.width;
   if (list.entries.length * sample > MAX_DATASET_BYTES) {
-    throw new TooLargeError(`${root}: ${list.entries.length} files would decode to more than ${MAX_DATASET_BYTES / 1024 ** 3} GB at ${config.channels}×${config.height}×${config.width}`);
+    throw new TooLargeError(
+      `${root}: ${list.entries.length} files would decode to more than ${MAX_DATASET_BYTES / 1024 ** 3} GB at ${config.channels}×${config.height}×${config.width}`,
+    );
   }
-  const decoded = await mapBounded(list.entries, options.concurrency ?? 2, async (entry) => {
-    try {
-      const bytes = await fs.readFile(join(root, ...entry.path.split('/')));
-      return { pixels: await decodeImage(bytes, config) };
-    } catch (err) {
-      return { error: describeError(err) };
-    }
-  }, options.onProgress);
+  const decoded = await mapBounded(
+    list.entries,
+    options.concurrency ?? 2,
+    async (entry) => {
+      try {
+        const bytes = await fs.readFile(join(root, ...entry.path.split('/')));
+        return { pixels: await decodeImage(bytes, config) };
+      } catch (err) {
+        return { error: describeError(err) };
+      }
+    },
+    options.onProgress,
+  );
 
   const skipped: SkippedFile[] = [...(list.skipped ?? [])];
   const kept: number[] = [];
@@ -113,8 +132,16 @@ export async function readImageFolder(root: string, decode: DecodeConfig, option
     if (labels) labels[i] = className === null ? -1 : classIndex.get(className)!;
   });
   return {
-    images, n: kept.length, channels: config.channels, height: config.height, width: config.width,
-    labels, classNames: list.classNames, paths: kept.map((i) => list.entries[i].path), root, skipped,
+    images,
+    n: kept.length,
+    channels: config.channels,
+    height: config.height,
+    width: config.width,
+    labels,
+    classNames: list.classNames,
+    paths: kept.map((i) => list.entries[i].path),
+    root,
+    skipped,
   };
 }
 

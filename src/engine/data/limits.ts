@@ -16,7 +16,10 @@ export const MAX_GZIP_RATIO = 100;
 export const MIN_GZIP_BUDGET = 64 * 1024 ** 2;
 
 export class TooLargeError extends Error {
-  constructor(message: string) { super(message); this.name = 'TooLargeError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'TooLargeError';
+  }
 }
 
 /** Throws a skip reason when a declared image size is beyond the limits. */

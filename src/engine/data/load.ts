@@ -27,8 +27,11 @@ async function fileStamp(path: string): Promise<[string, number, number]> {
   return [basename(path), s.size, s.mtimeMs];
 }
 
-export async function loadDataset(pathOrSource: string | DatasetSource, decode: DecodeConfig,
-  options: LoadOptions = {}): Promise<LoadedDataset> {
+export async function loadDataset(
+  pathOrSource: string | DatasetSource,
+  decode: DecodeConfig,
+  options: LoadOptions = {},
+): Promise<LoadedDataset> {
   const config = normaliseDecodeConfig(decode);
   const source = typeof pathOrSource === 'string' ? await detectSource(pathOrSource) : pathOrSource;
   let files: unknown;

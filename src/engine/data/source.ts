@@ -11,7 +11,10 @@ export type DatasetSource =
   | { kind: 'cifar'; files: string[]; variant: CifarVariant };
 
 async function exists(path: string): Promise<boolean> {
-  return fs.stat(path).then((s) => s.isFile(), () => false);
+  return fs.stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 async function idxSource(images: string): Promise<DatasetSource> {
@@ -20,7 +23,11 @@ async function idxSource(images: string): Promise<DatasetSource> {
   if (guess) {
     // The labels file may be gzipped while the images file is not, or the reverse.
     const plain = guess.replace(/\.gz$/, '');
-    for (const candidate of [guess, plain, `${plain}.gz`]) if (await exists(candidate)) { labels = candidate; break; }
+    for (const candidate of [guess, plain, `${plain}.gz`])
+      if (await exists(candidate)) {
+        labels = candidate;
+        break;
+      }
   }
   return { kind: 'idx', images, labels };
 }

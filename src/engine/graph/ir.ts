@@ -68,10 +68,18 @@ export class Value implements ValueType {
     readonly inputName: string | null = null,
     readonly constant: Tensor | null = null,
   ) {}
-  get shape(): Shape { return this.type.shape; }
-  get dtype(): DType { return this.type.dtype; }
-  get rank(): number { return this.type.shape.length; }
-  toString(): string { return `v${this.id}[${this.shape}]:${this.dtype}`; }
+  get shape(): Shape {
+    return this.type.shape;
+  }
+  get dtype(): DType {
+    return this.type.dtype;
+  }
+  get rank(): number {
+    return this.type.shape.length;
+  }
+  toString(): string {
+    return `v${this.id}[${this.shape}]:${this.dtype}`;
+  }
 }
 
 export class Node {
@@ -115,7 +123,10 @@ export class Graph {
     inputs.forEach((v) => this.assertOwn(v));
     let types: ValueType[];
     try {
-      types = op.infer(inputs.map((v) => v.type), attrs);
+      types = op.infer(
+        inputs.map((v) => v.type),
+        attrs,
+      );
     } catch (e) {
       const shapes = inputs.map((v) => `[${v.shape}]`).join(', ');
       throw new Error(`${op.type}(${shapes}): ${(e as Error).message}`);

@@ -38,7 +38,14 @@ export function toOnnxBytes(g: Graph, options: ExportOptions = {}): Uint8Array {
   const emitter: Emitter = {
     node(type, inputs, attrs = {}, outputs, domain) {
       const outs = outputs ? [...outputs] : [`t${counter++}`];
-      nodes.push({ opType: type, input: [...inputs], output: outs, name: `n${nodes.length}_${type}`, attribute: Object.entries(attrs).map(([k, a]) => attrProto(k, a)), ...(domain ? { domain } : {}) });
+      nodes.push({
+        opType: type,
+        input: [...inputs],
+        output: outs,
+        name: `n${nodes.length}_${type}`,
+        attribute: Object.entries(attrs).map(([k, a]) => attrProto(k, a)),
+        ...(domain ? { domain } : {}),
+      });
       return outs;
     },
     int64(values, shape) {
@@ -80,7 +87,13 @@ export function toOnnxBytes(g: Graph, options: ExportOptions = {}): Uint8Array {
     const ins = node.inputs.map(nameOf);
     const outs = node.outputs.map(nameOf);
     node.outputs.forEach(note);
-    node.op.emit(emitter, ins, outs, node.attrs, node.inputs.map((v) => v.type));
+    node.op.emit(
+      emitter,
+      ins,
+      outs,
+      node.attrs,
+      node.inputs.map((v) => v.type),
+    );
   }
   for (const o of needsIdentity) emitter.node('Identity', [nameOf(o.value)], {}, [o.name]);
 
@@ -122,11 +135,22 @@ export function liveNodes(g: Graph): Node[] {
 function tensorProto(name: string, dtype: DType, shape: Shape, data: ArrayLike<number>): onnx.ITensorProto {
   let raw: Uint8Array;
   switch (dtype) {
-    case 'float32': raw = new Uint8Array(Float32Array.from(data).buffer); break;
-    case 'float64': raw = new Uint8Array(Float64Array.from(data).buffer); break;
-    case 'int64': raw = new Uint8Array(BigInt64Array.from(Array.from(data), (x) => BigInt(Math.round(x))).buffer); break;
-    case 'int32': raw = new Uint8Array(Int32Array.from(data).buffer); break;
-    case 'bool': case 'uint8': raw = Uint8Array.from(data); break;
+    case 'float32':
+      raw = new Uint8Array(Float32Array.from(data).buffer);
+      break;
+    case 'float64':
+      raw = new Uint8Array(Float64Array.from(data).buffer);
+      break;
+    case 'int64':
+      raw = new Uint8Array(BigInt64Array.from(Array.from(data), (x) => BigInt(Math.round(x))).buffer);
+      break;
+    case 'int32':
+      raw = new Uint8Array(Int32Array.from(data).buffer);
+      break;
+    case 'bool':
+    case 'uint8':
+      raw = Uint8Array.from(data);
+      break;
   }
   return { name, dataType: ELEM_TYPE[dtype], dims: [...shape], rawData: raw };
 }
@@ -138,10 +162,15 @@ function valueInfo(name: string, shape: Shape, dtype: DType): onnx.IValueInfoPro
 function attrProto(name: string, a: OnnxAttr): onnx.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   switch (a.kind) {
-    case 'int': return { name, type: T.INT, i: a.value };
-    case 'ints': return { name, type: T.INTS, ints: [...a.value] };
-    case 'float': return { name, type: T.FLOAT, f: a.value };
-    case 'floats': return { name, type: T.FLOATS, floats: [...a.value] };
-    case 'string': return { name, type: T.STRING, s: new TextEncoder().encode(a.value) };
+    case 'int':
+      return { name, type: T.INT, i: a.value };
+    case 'ints':
+      return { name, type: T.INTS, ints: [...a.value] };
+    case 'float':
+      return { name, type: T.FLOAT, f: a.value };
+    case 'floats':
+      return { name, type: T.FLOATS, floats: [...a.value] };
+    case 'string':
+      return { name, type: T.STRING, s: new TextEncoder().encode(a.value) };
   }
 }

@@ -35,36 +35,69 @@ export function stateSlots(kind: OptimizerKind): string[] {
 export function scalarInputs(kind: OptimizerKind): string[] {
   return kind === 'sgd' ? ['lr'] : ['lr', 'step'];
 }
-export interface StateTensorSpec { slot: string; param: string; name: string; shape: Shape }
+export interface StateTensorSpec {
+  slot: string;
+  param: string;
+  name: string;
+  shape: Shape;
+}
 /** Names and shapes of every optimizer-state tensor (`<slot>.<param>`), zero-initialised, same dtype as the param. */
 export function optimizerStateSpec(kind: OptimizerKind, params: readonly { name: string; shape: Shape }[]): StateTensorSpec[] {
   return stateSlots(kind).flatMap((slot) => params.map((p) => ({ slot, param: p.name, name: `${slot}.${p.name}`, shape: p.shape })));
 }
 
-export interface Scalars { lr: Value; step?: Value }
-export interface OptimizerResult { params: Value[]; state: Record<string, Value[]> }
+export interface Scalars {
+  lr: Value;
+  step?: Value;
+}
+export interface OptimizerResult {
+  params: Value[];
+  state: Record<string, Value[]>;
+}
 
-export function applyOptimizer(cfg: OptimizerConfig, params: readonly Value[], grads: readonly Value[],
-  state: Record<string, readonly Value[]>, scalars: Scalars): OptimizerResult {
+export function applyOptimizer(
+  cfg: OptimizerConfig,
+  params: readonly Value[],
+  grads: readonly Value[],
+  state: Record<string, readonly Value[]>,
+  scalars: Scalars,
+): OptimizerResult {
   if (cfg.kind === 'sgd') {
     const r = sgdUpdate(params, grads, { momentum: state.momentum }, { lr: scalars.lr, ...cfg });
     return { params: r.params, state: { momentum: r.momentum } };
   }
   if (!scalars.step) throw new Error(`${cfg.kind} needs the step input`);
-  const r = adamUpdate(params, grads, { m: state.m, v: state.v }, { lr: scalars.lr, step: scalars.step, ...cfg, decoupled: cfg.kind === 'adamw' });
+  const r = adamUpdate(
+    params,
+    grads,
+    { m: state.m, v: state.v },
+    { lr: scalars.lr, step: scalars.step, ...cfg, decoupled: cfg.kind === 'adamw' },
+  );
   return { params: r.params, state: { m: r.m, v: r.v } };
 }
 
-const decayOf = (wd: number | readonly number[] | undefined, i: number): number => (typeof wd === 'number' ? wd : wd?.[i] ?? 0);
+const decayOf = (wd: number | readonly number[] | undefined, i: number): number => (typeof wd === 'number' ? wd : (wd?.[i] ?? 0));
 function checkLengths(params: readonly Value[], ...lists: (readonly Value[])[]): void {
   for (const l of lists) if (l.length !== params.length) throw new Error(`optimizer: ${l.length} tensors for ${params.length} parameters`);
-  params.forEach((p, i) => lists.forEach((l) => {
-    if (l[i].shape.join() !== p.shape.join()) throw new Error(`optimizer: state/grad shape [${l[i].shape}] != param [${p.shape}]`);
-  }));
+  params.forEach((p, i) =>
+    lists.forEach((l) => {
+      if (l[i].shape.join() !== p.shape.join()) throw new Error(`optimizer: state/grad shape [${l[i].shape}] != param [${p.shape}]`);
+    }),
+  );
 }
 
-export interface SgdHyper { lr: Value; momentum?: number; nesterov?: boolean; weightDecay?: number | readonly number[] }
-export function sgdUpdate(params: readonly Value[], grads: readonly Value[], state: { momentum: readonly Value[] }, h: SgdHyper): { params: Value[]; momentum: Value[] } {
+export interface SgdHyper {
+  lr: Value;
+  momentum?: number;
+  nesterov?: boolean;
+  weightDecay?: number | readonly number[];
+}
+export function sgdUpdate(
+  params: readonly Value[],
+  grads: readonly Value[],
+  state: { momentum: readonly Value[] },
+  h: SgdHyper,
+): { params: Value[]; momentum: Value[] } {
   checkLengths(params, grads, state.momentum);
   const mu = h.momentum ?? 0.9;
   const out = { params: [] as Value[], momentum: [] as Value[] };
@@ -79,10 +112,25 @@ export function sgdUpdate(params: readonly Value[], grads: readonly Value[], sta
   return out;
 }
 
-export interface AdamHyper { lr: Value; step: Value; beta1?: number; beta2?: number; eps?: number; weightDecay?: number | readonly number[]; decoupled?: boolean }
-export function adamUpdate(params: readonly Value[], grads: readonly Value[], state: { m: readonly Value[]; v: readonly Value[] }, h: AdamHyper): { params: Value[]; m: Value[]; v: Value[] } {
+export interface AdamHyper {
+  lr: Value;
+  step: Value;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number | readonly number[];
+  decoupled?: boolean;
+}
+export function adamUpdate(
+  params: readonly Value[],
+  grads: readonly Value[],
+  state: { m: readonly Value[]; v: readonly Value[] },
+  h: AdamHyper,
+): { params: Value[]; m: Value[]; v: Value[] } {
   checkLengths(params, grads, state.m, state.v);
-  const b1 = h.beta1 ?? 0.9, b2 = h.beta2 ?? 0.999, eps = h.eps ?? 1e-8;
+  const b1 = h.beta1 ?? 0.9,
+    b2 = h.beta2 ?? 0.999,
+    eps = h.eps ?? 1e-8;
   const g0: Graph = h.lr.graph;
   // Shared scalars, computed once per step: stepSize = lr / (1 - b1^t), invSqrtBc2 = 1 / sqrt(1 - b2^t).
   const powStep = (base: number) => powTensor(g0.constant(tensor([], [base]), h.step.dtype), h.step);
@@ -105,7 +153,12 @@ export function adamUpdate(params: readonly Value[], grads: readonly Value[], st
   return out;
 }
 // ---- learning-rate schedule (host side) ------------------------------------------------------------------
-export interface ScheduleOptions { base: number; warmup: number; total: number; min?: number }
+export interface ScheduleOptions {
+  base: number;
+  warmup: number;
+  total: number;
+  min?: number;
+}
 /**
  * Linear warmup then cosine decay, for a 0-based step: lr = base (step+1)/warmup during the first `warmup`
  * steps, then min + (base - min)(1 + cos(pi progress))/2 with progress from 0 to 1 over the remaining steps.

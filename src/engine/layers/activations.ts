@@ -59,17 +59,25 @@ function planEncode(config: SslmemConfig, batch: number, weights?: Map<string, F
   const augment = augmentationOf(config);
   const artifact = buildEncode(problem, { batch, augment, views: 2, layers: true, weights });
   const perImage = (name: string) => artifact.outputs.find((o) => o.name === name)!.shape.slice(2);
-  const named = artifact.outputs.filter((o) => o.name.startsWith('layer/')).map((o) => layerShape(o.name.slice('layer/'.length), perImage(o.name)));
+  const named = artifact.outputs
+    .filter((o) => o.name.startsWith('layer/'))
+    .map((o) => layerShape(o.name.slice('layer/'.length), perImage(o.name)));
   const outputs = named.map((l) => io.layerOutput(l.name));
   const repr = perImage(io.REPR);
   const last = named[named.length - 1];
   // In every model here a layer with the representation's exact shape IS the representation (smallCnn's fc).
-  if (!last || last.shape.join() !== repr.join()) { named.push(layerShape(REPR_LAYER, repr)); outputs.push(io.REPR); }
+  if (!last || last.shape.join() !== repr.join()) {
+    named.push(layerShape(REPR_LAYER, repr));
+    outputs.push(io.REPR);
+  }
   return { artifact, augment, layers: named, outputs };
 }
 
 /** Calls `visit` for every (pair, batch) with every layer's output for both views. */
-export async function forEachLayerBatch(p: LayerPass, visit: (b: LayerBatch, layers: LayerShape[]) => Promise<void> | void): Promise<LayerShape[]> {
+export async function forEachLayerBatch(
+  p: LayerPass,
+  visit: (b: LayerBatch, layers: LayerShape[]) => Promise<void> | void,
+): Promise<LayerShape[]> {
   const probe = planEncode(p.config, 1);
   const perImage = probe.layers.reduce((s, l) => s + l.shape.reduce((a, b) => a * b, 1), 0);
   const B = Math.max(1, Math.min(p.batch ?? p.config.scoring.batch, p.rows.length, Math.floor(MAX_BATCH_VALUES / (2 * perImage))));
@@ -78,14 +86,22 @@ export async function forEachLayerBatch(p: LayerPass, visit: (b: LayerBatch, lay
   const { dataset } = p;
   try {
     const batches = Math.ceil(p.rows.length / B);
-    await forEachViewBatch(dataset, p.rows, { batch: B, pairs: p.pairs, augment: plan.augment, seed: p.seed, signal: p.signal }, async (b) => {
-      const out = await session.run({
-        [io.IMAGES]: new ort.Tensor('float32', b.images, [B, dataset.channels, dataset.height, dataset.width]),
-        [io.AUG]: new ort.Tensor('float32', b.aug, [2, B, PARAM_COUNT]),
-      });
-      const outputs = plan.outputs.map((name) => out[name].data as Float32Array);
-      await visit({ outputs, B, rowIds: b.rowIds, real: b.real, pair: Math.floor((b.done - 1) / batches), done: b.done, total: b.total }, plan.layers);
-    });
+    await forEachViewBatch(
+      dataset,
+      p.rows,
+      { batch: B, pairs: p.pairs, augment: plan.augment, seed: p.seed, signal: p.signal },
+      async (b) => {
+        const out = await session.run({
+          [io.IMAGES]: new ort.Tensor('float32', b.images, [B, dataset.channels, dataset.height, dataset.width]),
+          [io.AUG]: new ort.Tensor('float32', b.aug, [2, B, PARAM_COUNT]),
+        });
+        const outputs = plan.outputs.map((name) => out[name].data as Float32Array);
+        await visit(
+          { outputs, B, rowIds: b.rowIds, real: b.real, pair: Math.floor((b.done - 1) / batches), done: b.done, total: b.total },
+          plan.layers,
+        );
+      },
+    );
   } finally {
     await session.release();
   }

@@ -32,33 +32,57 @@ export type { AnalysisRuntime, AnalysisHooks, AnalysisOutcome } from './analysis
 const isAbort = (e: unknown) => (e as Error)?.name === 'AbortError';
 
 /** Per-layer alignment losses (mean per point) of one trained encoder over `rows`. */
-export async function layerLosses(inputs: RunInputs, who: string, rows: Int32Array, reduce: LayerReduce, runtime: AnalysisRuntime,
-  hooks: AnalysisHooks): Promise<{ layers: LayerShape[]; mean: Float64Array[] }> {
+export async function layerLosses(
+  inputs: RunInputs,
+  who: string,
+  rows: Int32Array,
+  reduce: LayerReduce,
+  runtime: AnalysisRuntime,
+  hooks: AnalysisHooks,
+): Promise<{ layers: LayerShape[]; mean: Float64Array[] }> {
   const config = inputs.stored.sslmem;
   const checkpoint = await readCheckpoint(inputs.run.path(`${who}/checkpoint.bin`));
   let acc: AlignmentAccumulator[] = [];
-  let a: Float32Array | null = null, b: Float32Array | null = null;
-  const layers = await forEachLayerBatch({
-    config, dataset: inputs.loaded.dataset, rows, checkpoint, seed: inputs.scoringSeed, pairs: config.scoring.pairs,
-    ...runtime, signal: hooks.signal,
-  }, (batch, layers) => {
-    if (!acc.length) acc = layers.map(() => new AlignmentAccumulator(rows.length, { normalise: config.scoring.normalise }));
-    const ids = batch.rowIds.subarray(0, batch.real);
-    layers.forEach((l, i) => {
-      const out = batch.outputs[i];
-      const size = out.length / (2 * batch.B);
-      const v0 = out.subarray(0, batch.real * size), v1 = out.subarray(batch.B * size, batch.B * size + batch.real * size);
-      if (reduce === 'flatten') { acc[i].add(ids, v0, v1, size); return; }
-      a = unitMeans(l.kind, l.units, l.positions, v0, batch.real, a && a.length >= batch.real * l.units ? a : undefined);
-      b = unitMeans(l.kind, l.units, l.positions, v1, batch.real, b && b.length >= batch.real * l.units ? b : undefined);
-      acc[i].add(ids, a.subarray(0, batch.real * l.units), b.subarray(0, batch.real * l.units), l.units);
-    });
-    hooks.onProgress?.(`layers_${who}`, batch.done, batch.total);
-  });
+  let a: Float32Array | null = null,
+    b: Float32Array | null = null;
+  const layers = await forEachLayerBatch(
+    {
+      config,
+      dataset: inputs.loaded.dataset,
+      rows,
+      checkpoint,
+      seed: inputs.scoringSeed,
+      pairs: config.scoring.pairs,
+      ...runtime,
+      signal: hooks.signal,
+    },
+    (batch, layers) => {
+      if (!acc.length) acc = layers.map(() => new AlignmentAccumulator(rows.length, { normalise: config.scoring.normalise }));
+      const ids = batch.rowIds.subarray(0, batch.real);
+      layers.forEach((l, i) => {
+        const out = batch.outputs[i];
+        const size = out.length / (2 * batch.B);
+        const v0 = out.subarray(0, batch.real * size),
+          v1 = out.subarray(batch.B * size, batch.B * size + batch.real * size);
+        if (reduce === 'flatten') {
+          acc[i].add(ids, v0, v1, size);
+          return;
+        }
+        a = unitMeans(l.kind, l.units, l.positions, v0, batch.real, a && a.length >= batch.real * l.units ? a : undefined);
+        b = unitMeans(l.kind, l.units, l.positions, v1, batch.real, b && b.length >= batch.real * l.units ? b : undefined);
+        acc[i].add(ids, a.subarray(0, batch.real * l.units), b.subarray(0, batch.real * l.units), l.units);
+      });
+      hooks.onProgress?.(`layers_${who}`, batch.done, batch.total);
+    },
+  );
   return { layers, mean: acc.map((x) => x.result().mean) };
 }
 
-export async function computeLayerMem(req: LayersRequest, runtime: AnalysisRuntime = {}, hooks: AnalysisHooks = {}): Promise<AnalysisOutcome> {
+export async function computeLayerMem(
+  req: LayersRequest,
+  runtime: AnalysisRuntime = {},
+  hooks: AnalysisHooks = {},
+): Promise<AnalysisOutcome> {
   const set: PointSet = req.set ?? { kind: 'subset', subsets: ['S_C'] };
   const reduce = req.reduce ?? 'flatten';
   if (isImportedRun(await openRun(req.runDir))) return importedLayerMem(req.runDir, set, reduce, hooks);
@@ -87,19 +111,33 @@ export async function computeLayerMem(req: LayersRequest, runtime: AnalysisRunti
     const dataset = inputs.loaded.dataset;
     const finite = (x: number) => (Number.isFinite(x) ? x : null);
     const result: LayersFile = {
-      version: 1, kind: 'layers', run: inputs.run.manifest.id, createdAt: new Date().toISOString(),
-      model: config.model.kind, set, reduce, normalise: config.scoring.normalise, pairs: config.scoring.pairs,
-      seed: inputs.scoringSeed, seedPairs,
+      version: 1,
+      kind: 'layers',
+      run: inputs.run.manifest.id,
+      createdAt: new Date().toISOString(),
+      model: config.model.kind,
+      set,
+      reduce,
+      normalise: config.scoring.normalise,
+      pairs: config.scoring.pairs,
+      seed: inputs.scoringSeed,
+      seedPairs,
       layers: layers.map((l, i) => ({
-        ...l, dim: reduce === 'flatten' ? l.shape.reduce((a, b) => a * b, 1) : l.units,
-        layerMem: mems[i].mean, stderr: mems[i].stderr, delta: d[i],
-        meanLf: meanStderr(perLayer[i].lf).mean, meanLg: meanStderr(perLayer[i].lg).mean,
+        ...l,
+        dim: reduce === 'flatten' ? l.shape.reduce((a, b) => a * b, 1) : l.units,
+        layerMem: mems[i].mean,
+        stderr: mems[i].stderr,
+        delta: d[i],
+        meanLf: meanStderr(perLayer[i].lf).mean,
+        meanLg: meanStderr(perLayer[i].lg).mean,
       })),
       points: {
-        index: Array.from(rows), path: Array.from(rows, (r) => dataset.paths[r]),
+        index: Array.from(rows),
+        path: Array.from(rows, (r) => dataset.paths[r]),
         runScore: Array.from(rows, (r) => finite(inputs.scoreByIndex[r])),
         score: perLayer.map((p) => Array.from(p.score, finite)),
-        lf: perLayer.map((p) => Array.from(p.lf)), lg: perLayer.map((p) => Array.from(p.lg)),
+        lf: perLayer.map((p) => Array.from(p.lf)),
+        lg: perLayer.map((p) => Array.from(p.lg)),
       },
     };
     const file = inputs.run.path(LAYERS_FILE);

@@ -16,7 +16,10 @@ export function layersMarkdown(r: LayersFile): string {
     ...(r.finalLayerOnly ? [`**Final layer only** — ${markdownText(r.finalLayerOnly)}.`, ''] : []),
     '| layer | shape | LayerMem | ± s.e. | ΔLayerMem | mean L_f | mean L_g |',
     '|---|---|---:|---:|---:|---:|---:|',
-    ...r.layers.map((l) => `| ${markdownText(l.name)} | ${l.shape.join('×') || '–'} | ${f3(l.layerMem)} | ${f3(l.stderr)} | ${f3(l.delta)} | ${f3(l.meanLf)} | ${f3(l.meanLg)} |`),
+    ...r.layers.map(
+      (l) =>
+        `| ${markdownText(l.name)} | ${l.shape.join('×') || '–'} | ${f3(l.layerMem)} | ${f3(l.stderr)} | ${f3(l.delta)} | ${f3(l.meanLf)} | ${f3(l.meanLg)} |`,
+    ),
   ];
   const best = r.layers.slice(1).reduce<LayersFile['layers'][number] | null>((m, l) => (m === null || l.delta > m.delta ? l : m), null);
   if (best) lines.push('', `Largest increment: ${markdownText(best.name)} (ΔLayerMem ${f3(best.delta)}).`);
@@ -34,21 +37,28 @@ export function unitsMarkdown(r: UnitsFile): string {
     '',
     '| layer | units | scored | negative | dead | mean | median | max |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.layers.map((l) => `| ${markdownText(l.name)} | ${l.units} | ${l.summary.scored} | ${l.summary.negative} | ${l.summary.dead} | ${f3(l.summary.mean)} | ${f3(l.summary.median)} | ${f3(l.summary.max)} |`),
+    ...r.layers.map(
+      (l) =>
+        `| ${markdownText(l.name)} | ${l.units} | ${l.summary.scored} | ${l.summary.negative} | ${l.summary.dead} | ${f3(l.summary.mean)} | ${f3(l.summary.median)} | ${f3(l.summary.max)} |`,
+    ),
     '',
     'Most selective units (highest UnitMem) and the image each is most selective for:',
     '',
     '| layer | unit | UnitMem | image |',
     '|---|---:|---:|---|',
   ];
-  const all = r.layers.flatMap((l) => l.score.map((s, u) => ({ l, u, s })).filter((x): x is { l: typeof l; u: number; s: number } => x.s !== null));
+  const all = r.layers.flatMap((l) =>
+    l.score.map((s, u) => ({ l, u, s })).filter((x): x is { l: typeof l; u: number; s: number } => x.s !== null),
+  );
   all.sort((a, b) => b.s - a.s);
-  for (const { l, u, s } of all.slice(0, 10)) lines.push(`| ${markdownText(l.name)} | ${u} | ${f3(s)} | ${markdownText(r.paths[String(l.top[u][0])] ?? String(l.top[u][0]))} |`);
+  for (const { l, u, s } of all.slice(0, 10))
+    lines.push(`| ${markdownText(l.name)} | ${u} | ${f3(s)} | ${markdownText(r.paths[String(l.top[u][0])] ?? String(l.top[u][0]))} |`);
   return lines.join('\n');
 }
 
 export function overTrainingMarkdown(r: OverTrainingFile): string {
-  const nC = r.sample.subset.filter((s) => s === 'S_C').length, nS = r.sample.subset.length - nC;
+  const nC = r.sample.subset.filter((s) => s === 'S_C').length,
+    nS = r.sample.subset.length - nC;
   const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
   const se = (m: { mean: number; stderr: number }) => `${f3(m.mean)} (± ${f3(m.stderr)})`;
   return [
@@ -60,6 +70,9 @@ export function overTrainingMarkdown(r: OverTrainingFile): string {
     '',
     '| step | epoch | loss f | loss g | kNN f | kNN g | score S_C (± s.e.) | score S_S (± s.e.) | S_C − S_S |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.rows.map((x) => `| ${x.step} | ${x.epoch.toFixed(1)} | ${f3(x.lossF)} | ${f3(x.lossG)} | ${pct(x.knnF)} | ${pct(x.knnG)} | ${se(x.scoreSC)} | ${se(x.scoreSS)} | ${f3(x.scoreSC.mean - x.scoreSS.mean)} |`),
+    ...r.rows.map(
+      (x) =>
+        `| ${x.step} | ${x.epoch.toFixed(1)} | ${f3(x.lossF)} | ${f3(x.lossG)} | ${pct(x.knnF)} | ${pct(x.knnG)} | ${se(x.scoreSC)} | ${se(x.scoreSS)} | ${f3(x.scoreSC.mean - x.scoreSS.mean)} |`,
+    ),
   ].join('\n');
 }

@@ -14,7 +14,14 @@ export function layerShape(name: string, shape: readonly number[]): LayerShape {
  * Unit means of `rows` images of one layer: out[r*units + u] = mean over the positions of unit u (the spatial
  * mean of a conv channel, the token mean of a ViT feature, the neuron itself for a vector).
  */
-export function unitMeans(kind: LayerKind, units: number, positions: number, values: Float32Array, rows: number, out: Float32Array = new Float32Array(rows * units)): Float32Array {
+export function unitMeans(
+  kind: LayerKind,
+  units: number,
+  positions: number,
+  values: Float32Array,
+  rows: number,
+  out: Float32Array = new Float32Array(rows * units),
+): Float32Array {
   const per = units * positions;
   if (values.length < rows * per) throw new Error(`unitMeans: ${values.length} values for ${rows}×${per}`);
   for (let r = 0; r < rows; r++) {
@@ -54,19 +61,30 @@ function median(sorted: Float64Array, skip: number): number {
  * equation) or median (the public code) over the other points. In [0, 1] when μ ≥ 0. A unit that is 0
  * everywhere scores 0. Units with a negative μ follow `negative` (see NegativePolicy).
  */
-export function unitMem(mu: Float32Array, points: number, units: number, options: { rest?: RestStatistic; negative?: NegativePolicy } = {}): UnitMemResult {
+export function unitMem(
+  mu: Float32Array,
+  points: number,
+  units: number,
+  options: { rest?: RestStatistic; negative?: NegativePolicy } = {},
+): UnitMemResult {
   const rest = options.rest ?? 'mean';
   const policy = options.negative ?? 'exclude';
   if (mu.length !== points * units) throw new Error(`unitMem: ${mu.length} values for ${points}×${units}`);
   const r: UnitMemResult = { score: [], muMax: [], muRest: [], argmax: [], negative: [], dead: 0 };
   const col = new Float64Array(points);
   for (let u = 0; u < units; u++) {
-    let max = -Infinity, arg = 0, min = Infinity, sum = 0;
+    let max = -Infinity,
+      arg = 0,
+      min = Infinity,
+      sum = 0;
     for (let p = 0; p < points; p++) {
       const v = mu[p * units + u];
       col[p] = v;
       sum += v;
-      if (v > max) { max = v; arg = p; }
+      if (v > max) {
+        max = v;
+        arg = p;
+      }
       if (v < min) min = v;
     }
     const negative = min < 0;
@@ -74,13 +92,23 @@ export function unitMem(mu: Float32Array, points: number, units: number, options
     let muRest: number;
     if (points < 2) muRest = 0;
     else if (rest === 'mean') muRest = (sum - max) / (points - 1) - shift;
-    else { col.sort(); muRest = median(col, points - 1) - shift; }
+    else {
+      col.sort();
+      muRest = median(col, points - 1) - shift;
+    }
     const muMax = max - shift;
     let score: number | null;
     if (negative && policy === 'exclude') score = null;
     else if (muMax + muRest > 0) score = Math.min(1, Math.max(0, (muMax - muRest) / (muMax + muRest)));
-    else { score = 0; r.dead++; }
-    r.score.push(score); r.muMax.push(muMax); r.muRest.push(muRest); r.argmax.push(arg); r.negative.push(negative);
+    else {
+      score = 0;
+      r.dead++;
+    }
+    r.score.push(score);
+    r.muMax.push(muMax);
+    r.muRest.push(muRest);
+    r.argmax.push(arg);
+    r.negative.push(negative);
   }
   return r;
 }
@@ -107,13 +135,27 @@ export function summarise(values: readonly (number | null)[]): { mean: number; m
   const v = values.filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
   if (!v.length) return { mean: NaN, median: NaN, max: NaN, count: 0 };
   const mid = v.length >> 1;
-  return { mean: v.reduce((s, x) => s + x, 0) / v.length, median: v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2, max: v[v.length - 1], count: v.length };
+  return {
+    mean: v.reduce((s, x) => s + x, 0) / v.length,
+    median: v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2,
+    max: v[v.length - 1],
+    count: v.length,
+  };
 }
 
 /** Mean and standard error (sample std / √n) of the finite values. */
 export function meanStderr(values: ArrayLike<number>): { mean: number; stderr: number } {
-  let n = 0, s = 0, ss = 0;
-  for (let i = 0; i < values.length; i++) { const x = values[i]; if (Number.isFinite(x)) { n++; s += x; ss += x * x; } }
+  let n = 0,
+    s = 0,
+    ss = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (Number.isFinite(x)) {
+      n++;
+      s += x;
+      ss += x * x;
+    }
+  }
   if (!n) return { mean: NaN, stderr: NaN };
   const mean = s / n;
   const variance = n > 1 ? Math.max(0, (ss - n * mean * mean) / (n - 1)) : NaN;

@@ -31,7 +31,9 @@ import { overTrainingMarkdown } from './markdown';
 import { writeReportSection } from './report-section';
 import { OVER_TRAINING_FILE, type OverTrainingFile, type OverTrainingRow, type SubsetMean } from './types';
 
-export interface OverTrainingRequest { runDir: string }
+export interface OverTrainingRequest {
+  runDir: string;
+}
 
 const KNN_K = 20;
 /** Seeds the S_S sample (xor'd with the run seed): fixed per run, independent of the split's own draw. */
@@ -60,22 +62,35 @@ function subsetMean(score: Float64Array, subset: ('S_C' | 'S_S')[], which: 'S_C'
 
 /** Mean training loss over steps (from, to] of a loss history (NaN steps skipped); null when none recorded. */
 function windowLoss(losses: Float32Array, from: number, to: number): number | null {
-  let sum = 0, n = 0;
-  for (let s = from + 1; s <= to; s++) if (Number.isFinite(losses[s - 1])) { sum += losses[s - 1]; n++; }
+  let sum = 0,
+    n = 0;
+  for (let s = from + 1; s <= to; s++)
+    if (Number.isFinite(losses[s - 1])) {
+      sum += losses[s - 1];
+      n++;
+    }
   return n ? sum / n : null;
 }
 
-interface Probe { train: Int32Array; test: Int32Array }
+interface Probe {
+  train: Int32Array;
+  test: Int32Array;
+}
 function probes(dataset: Dataset, split: Split): { f: Probe; g: Probe } | null {
   const labels = dataset.labels;
   if (!labels) return null;
   const labeled = (xs: Iterable<number>) => Int32Array.from([...xs].filter((i) => labels[i] >= 0)).sort();
   const train = labeled(split.S_S);
-  const f = { train, test: labeled([...split.S_E, ...split.S_I]) }, g = { train, test: labeled([...split.S_E, ...split.S_C]) };
+  const f = { train, test: labeled([...split.S_E, ...split.S_I]) },
+    g = { train, test: labeled([...split.S_E, ...split.S_C]) };
   return train.length && f.test.length && g.test.length ? { f, g } : null;
 }
 
-export async function computeOverTraining(req: OverTrainingRequest, runtime: AnalysisRuntime = {}, hooks: AnalysisHooks = {}): Promise<AnalysisOutcome> {
+export async function computeOverTraining(
+  req: OverTrainingRequest,
+  runtime: AnalysisRuntime = {},
+  hooks: AnalysisHooks = {},
+): Promise<AnalysisOutcome> {
   await refuseImportedRun(req.runDir, 'nothing was trained, so there are no training snapshots to score');
   const inputs = await readRunInputs(req.runDir, hooks.log);
   const config = inputs.stored.sslmem;
@@ -85,7 +100,9 @@ export async function computeOverTraining(req: OverTrainingRequest, runtime: Ana
   const folders = Array.from({ length: seedPairs }, (_, q) => [`f${sfx(q)}`, `g${sfx(q)}`]).flat();
   const steps = await commonSteps(inputs, folders);
   if (!steps.length) {
-    throw new Error(`run ${inputs.run.manifest.id} has no training snapshots of f and g; start a run with snapshots (sslmem run … --snapshots 10, or "snapshots" in --set)`);
+    throw new Error(
+      `run ${inputs.run.manifest.id} has no training snapshots of f and g; start a run with snapshots (sslmem run … --snapshots 10, or "snapshots" in --set)`,
+    );
   }
   const stepsPerEpoch = Math.max(1, Math.floor(trainingIndices(inputs.split, 'f').length / config.batch));
   const totalSteps = stepsFor(config, trainingIndices(inputs.split, 'f').length);
@@ -103,29 +120,58 @@ export async function computeOverTraining(req: OverTrainingRequest, runtime: Ana
         for (const who of ['f', 'g'] as const) {
           const checkpoint = await readCheckpoint(snapshotFile(inputs.run.path(`${who}${sfx(q)}`), step));
           const r = await scoreEncoder({
-            config, dataset, rows: sample.index, checkpoint, seed: inputs.scoringSeed, ...runtime, signal: hooks.signal,
+            config,
+            dataset,
+            rows: sample.index,
+            checkpoint,
+            seed: inputs.scoringSeed,
+            ...runtime,
+            signal: hooks.signal,
             onProgress: (done, total) => hooks.onProgress?.(`step ${step} ${who}`, done, total),
           });
           losses[who] = r.mean;
           if (probe) {
             const p = probe[who];
-            const [train, test] = await encodeFeatures({ config, checkpoint, sets: [{ dataset, indices: p.train }, { dataset, indices: p.test }], ...runtime, signal: hooks.signal });
-            knn[who].push(knnAccuracy(train, Int32Array.from(p.train, (j) => dataset.labels![j]), test, Int32Array.from(p.test, (j) => dataset.labels![j]), { k: KNN_K }));
+            const [train, test] = await encodeFeatures({
+              config,
+              checkpoint,
+              sets: [
+                { dataset, indices: p.train },
+                { dataset, indices: p.test },
+              ],
+              ...runtime,
+              signal: hooks.signal,
+            });
+            knn[who].push(
+              knnAccuracy(
+                train,
+                Int32Array.from(p.train, (j) => dataset.labels![j]),
+                test,
+                Int32Array.from(p.test, (j) => dataset.labels![j]),
+                { k: KNN_K },
+              ),
+            );
           }
         }
         perPair.push({ lf: losses.f, lg: losses.g });
       }
       const avg = seedPairs > 1 ? averageSeedPairs(perPair) : perPair[0];
       const score = computeScores(avg, 'symmetric').symmetric;
-      const mean = (xs: (number | null)[]) => (xs.some((x) => x === null) || !xs.length ? null : (xs as number[]).reduce((a, b) => a + b, 0) / xs.length);
+      const mean = (xs: (number | null)[]) =>
+        xs.some((x) => x === null) || !xs.length ? null : (xs as number[]).reduce((a, b) => a + b, 0) / xs.length;
       const prev = i ? steps[i - 1] : 0;
       rows.push({
-        step, epoch: step / stepsPerEpoch,
+        step,
+        epoch: step / stepsPerEpoch,
         lossF: mean(histories.filter((_, j) => j % 2 === 0).map((h) => windowLoss(h, prev, step))),
         lossG: mean(histories.filter((_, j) => j % 2 === 1).map((h) => windowLoss(h, prev, step))),
-        knnF: probe ? mean(knn.f) : null, knnG: probe ? mean(knn.g) : null,
-        scoreSC: subsetMean(score, sample.subset, 'S_C'), scoreSS: subsetMean(score, sample.subset, 'S_S'),
-        score: Array.from(score, finite), lf: Array.from(avg.lf), lg: Array.from(avg.lg),
+        knnF: probe ? mean(knn.f) : null,
+        knnG: probe ? mean(knn.g) : null,
+        scoreSC: subsetMean(score, sample.subset, 'S_C'),
+        scoreSS: subsetMean(score, sample.subset, 'S_S'),
+        score: Array.from(score, finite),
+        lf: Array.from(avg.lf),
+        lg: Array.from(avg.lg),
       });
       hooks.log?.(`step ${step}: mean score S_C ${rows[i].scoreSC.mean.toFixed(4)}, S_S ${rows[i].scoreSS.mean.toFixed(4)}`);
     }
@@ -134,11 +180,23 @@ export async function computeOverTraining(req: OverTrainingRequest, runtime: Ana
     throw e;
   }
   const result: OverTrainingFile = {
-    version: 1, kind: 'over-training', run: inputs.run.manifest.id, createdAt: new Date().toISOString(), model: config.model.kind,
-    totalSteps, stepsPerEpoch, pairs: config.scoring.pairs, seed: inputs.scoringSeed, seedPairs,
+    version: 1,
+    kind: 'over-training',
+    run: inputs.run.manifest.id,
+    createdAt: new Date().toISOString(),
+    model: config.model.kind,
+    totalSteps,
+    stepsPerEpoch,
+    pairs: config.scoring.pairs,
+    seed: inputs.scoringSeed,
+    seedPairs,
     sample: {
-      index: Array.from(sample.index), subset: sample.subset, path: Array.from(sample.index, (r) => dataset.paths[r]),
-      sampleSeed: inputs.run.manifest.seeds.split, normalisation: config.scoring.normalisation, runScore: Array.from(sample.index, (r) => finite(inputs.scoreByIndex[r])),
+      index: Array.from(sample.index),
+      subset: sample.subset,
+      path: Array.from(sample.index, (r) => dataset.paths[r]),
+      sampleSeed: inputs.run.manifest.seeds.split,
+      normalisation: config.scoring.normalisation,
+      runScore: Array.from(sample.index, (r) => finite(inputs.scoreByIndex[r])),
     },
     knn: probe ? { k: KNN_K, train: 'S_S (labeled)', testF: 'S_E ∪ S_I (labeled)', testG: 'S_E ∪ S_C (labeled)' } : null,
     rows,

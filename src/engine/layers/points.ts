@@ -26,10 +26,14 @@ export function parsePointSet(text: string): PointSet {
 
 export function describePointSet(s: PointSet): string {
   switch (s.kind) {
-    case 'subset': return s.subsets.join(' ∪ ');
-    case 'top': return `top ${s.k} by score`;
-    case 'train': return "the encoder's training data";
-    case 'all': return 'every scored point';
+    case 'subset':
+      return s.subsets.join(' ∪ ');
+    case 'top':
+      return `top ${s.k} by score`;
+    case 'train':
+      return "the encoder's training data";
+    case 'all':
+      return 'every scored point';
   }
 }
 
@@ -41,7 +45,10 @@ export function resolvePointSet(s: PointSet, split: Split, scoreByIndex: Float64
       const parts = s.subsets.map((n) => split[n]);
       out = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
       let o = 0;
-      for (const p of parts) { out.set(p, o); o += p.length; }
+      for (const p of parts) {
+        out.set(p, o);
+        o += p.length;
+      }
       break;
     }
     case 'top': {
@@ -50,8 +57,12 @@ export function resolvePointSet(s: PointSet, split: Split, scoreByIndex: Float64
       out = Int32Array.from(scored.slice(0, s.k));
       break;
     }
-    case 'train': out = trainingIndices(split, encoder); break;
-    case 'all': out = scoredIndices(split); break;
+    case 'train':
+      out = trainingIndices(split, encoder);
+      break;
+    case 'all':
+      out = scoredIndices(split);
+      break;
   }
   if (!out.length) throw new Error(`the point set (${describePointSet(s)}) is empty in this run`);
   return out.sort();

@@ -4,9 +4,11 @@ import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic';
 
 export function replaceSection(text: string, name: string, body: string): string {
-  const begin = `<!-- sslmem:${name} -->`, end = `<!-- /sslmem:${name} -->`;
+  const begin = `<!-- sslmem:${name} -->`,
+    end = `<!-- /sslmem:${name} -->`;
   const block = `${begin}\n${body.trimEnd()}\n${end}\n`;
-  const i = text.indexOf(begin), j = text.indexOf(end);
+  const i = text.indexOf(begin),
+    j = text.indexOf(end);
   if (i >= 0 && j > i) return text.slice(0, i) + block + text.slice(j + end.length).replace(/^\n/, '');
   return `${text.trimEnd()}${text.trim() ? '\n\n' : ''}${block}`;
 }

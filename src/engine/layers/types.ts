@@ -10,7 +10,13 @@ export type LayerKind =
   /** [D]: a vector (FC layer, the pooled representation); a unit is a neuron. */
   | 'vector';
 
-export interface LayerShape { name: string; kind: LayerKind; /** Per image, without the batch axis. */ shape: number[]; units: number; positions: number }
+export interface LayerShape {
+  name: string;
+  kind: LayerKind;
+  /** Per image, without the batch axis. */ shape: number[];
+  units: number;
+  positions: number;
+}
 
 /** Which points a LayerMem average (or a UnitMem pass) runs over. */
 export type PointSet =
@@ -104,7 +110,11 @@ export const LAYERS_FILE = 'layers.json';
 export const UNITS_FILE = 'units.json';
 
 /** Mean of the per-point score over one subset of the fixed sample, with its standard error. */
-export interface SubsetMean { mean: number; stderr: number; n: number }
+export interface SubsetMean {
+  mean: number;
+  stderr: number;
+  n: number;
+}
 
 /** One snapshot pair of f and g (the same training step). */
 export interface OverTrainingRow {
@@ -140,7 +150,14 @@ export interface OverTrainingFile {
   seedPairs: number;
   /** The fixed sample: all of S_C and a seeded sample of S_S of the same size (dataset index order). */
   /** runScore: the run's own final score of each point, in the run's normalisation. */
-  sample: { index: number[]; subset: ('S_C' | 'S_S')[]; path: string[]; sampleSeed: number; normalisation: string; runScore: (number | null)[] };
+  sample: {
+    index: number[];
+    subset: ('S_C' | 'S_S')[];
+    path: string[];
+    sampleSeed: number;
+    normalisation: string;
+    runScore: (number | null)[];
+  };
   /** How the kNN accuracy is measured, or null without labels. */
   knn: { k: number; train: string; testF: string; testG: string } | null;
   rows: OverTrainingRow[];

@@ -25,7 +25,15 @@ import { histogram, layerShape, summarise, topPoints, unitMeans, unitMem } from 
 import { unitsMarkdown } from './markdown';
 import { resolvePointSet } from './points';
 import { writeReportSection } from './report-section';
-import { UNITS_FILE, type LayerShape, type NegativePolicy, type PointSet, type RestStatistic, type UnitLayer, type UnitsFile } from './types';
+import {
+  UNITS_FILE,
+  type LayerShape,
+  type NegativePolicy,
+  type PointSet,
+  type RestStatistic,
+  type UnitLayer,
+  type UnitsFile,
+} from './types';
 
 export interface UnitsRequest {
   runDir: string;
@@ -44,27 +52,39 @@ const HIST_BINS = 20;
 class UnitSums {
   readonly sums: Float64Array[];
   readonly views: Int32Array;
-  constructor(readonly layers: LayerShape[], readonly points: number) {
+  constructor(
+    readonly layers: LayerShape[],
+    readonly points: number,
+  ) {
     this.sums = layers.map((l) => new Float64Array(points * l.units));
     this.views = new Int32Array(points);
   }
   add(layer: number, rowIds: ArrayLike<number>, means: Float32Array): void {
-    const u = this.layers[layer].units, s = this.sums[layer];
+    const u = this.layers[layer].units,
+      s = this.sums[layer];
     for (let r = 0; r < rowIds.length; r++) {
       const base = rowIds[r] * u;
       for (let j = 0; j < u; j++) s[base + j] += means[r * u + j];
     }
   }
   mu(layer: number): Float32Array {
-    const u = this.layers[layer].units, s = this.sums[layer];
+    const u = this.layers[layer].units,
+      s = this.sums[layer];
     const out = new Float32Array(s.length);
     for (let p = 0; p < this.points; p++) for (let j = 0; j < u; j++) out[p * u + j] = s[p * u + j] / this.views[p];
     return out;
   }
 }
 
-export async function computeUnitMem(req: UnitsRequest, runtime: AnalysisRuntime = {}, hooks: AnalysisHooks = {}): Promise<AnalysisOutcome> {
-  await refuseImportedRun(req.runDir, 'UnitMem needs a trained run\'s config and views; for an imported encoder use `sslmem units <a trained run on the same data> --encoder file.onnx`');
+export async function computeUnitMem(
+  req: UnitsRequest,
+  runtime: AnalysisRuntime = {},
+  hooks: AnalysisHooks = {},
+): Promise<AnalysisOutcome> {
+  await refuseImportedRun(
+    req.runDir,
+    "UnitMem needs a trained run's config and views; for an imported encoder use `sslmem units <a trained run on the same data> --encoder file.onnx`",
+  );
   const inputs = await readRunInputs(req.runDir, hooks.log);
   const A = req.augmentations ?? 10;
   if (!Number.isInteger(A) || A < 1 || A > 1000) throw new Error(`augmentations must be a whole number in [1, 1000], got ${A}`);
@@ -86,26 +106,38 @@ export async function computeUnitMem(req: UnitsRequest, runtime: AnalysisRuntime
       const checkpoint = await readCheckpoint(inputs.run.path(`${who}/checkpoint.bin`));
       encoderInfo = { kind: who as 'f' | 'g', seedPair: 0 };
       let m: Float32Array | undefined;
-      await forEachLayerBatch({ config, dataset, rows, checkpoint, seed: inputs.scoringSeed, pairs, ...runtime, signal: hooks.signal }, (b, layers) => {
-        sums ??= new UnitSums(layers, rows.length);
-        const ids = b.rowIds.subarray(0, b.real);
-        layers.forEach((l, i) => {
-          const out = b.outputs[i];
-          const size = out.length / (2 * b.B);
-          for (const v of takeSecond(b.pair) ? [0, 1] : [0]) {
-            m = unitMeans(l.kind, l.units, l.positions, out.subarray(v * b.B * size, (v * b.B + b.real) * size), b.real, m && m.length >= b.real * l.units ? m : undefined);
-            sums!.add(i, ids, m);
-          }
-        });
-        for (const r of ids) sums.views[r] += takeSecond(b.pair) ? 2 : 1;
-        hooks.onProgress?.(`units_${who}`, b.done, b.total);
-      });
+      await forEachLayerBatch(
+        { config, dataset, rows, checkpoint, seed: inputs.scoringSeed, pairs, ...runtime, signal: hooks.signal },
+        (b, layers) => {
+          sums ??= new UnitSums(layers, rows.length);
+          const ids = b.rowIds.subarray(0, b.real);
+          layers.forEach((l, i) => {
+            const out = b.outputs[i];
+            const size = out.length / (2 * b.B);
+            for (const v of takeSecond(b.pair) ? [0, 1] : [0]) {
+              m = unitMeans(
+                l.kind,
+                l.units,
+                l.positions,
+                out.subarray(v * b.B * size, (v * b.B + b.real) * size),
+                b.real,
+                m && m.length >= b.real * l.units ? m : undefined,
+              );
+              sums!.add(i, ids, m);
+            }
+          });
+          for (const r of ids) sums.views[r] += takeSecond(b.pair) ? 2 : 1;
+          hooks.onProgress?.(`units_${who}`, b.done, b.total);
+        },
+      );
     } else {
       const encoder = await openImportedEncoder(who, { ...runtime, log: hooks.log });
       encoderInfo = { kind: 'file', file: who, sha256: encoder.sha256 };
       try {
         if (encoder.channels !== dataset.channels || encoder.height !== dataset.height || encoder.width !== dataset.width) {
-          throw new Error(`${who} takes ${encoder.channels}×${encoder.height}×${encoder.width} images; the run's dataset is ${dataset.channels}×${dataset.height}×${dataset.width}`);
+          throw new Error(
+            `${who} takes ${encoder.channels}×${encoder.height}×${encoder.width} images; the run's dataset is ${dataset.channels}×${dataset.height}×${dataset.width}`,
+          );
         }
         const augment = augmentationOf(config);
         const B = Math.min(config.scoring.batch, rows.length);
@@ -142,30 +174,56 @@ export async function computeUnitMem(req: UnitsRequest, runtime: AnalysisRuntime
   }
   const s = sums as UnitSums | null;
   if (!s) throw new Error('UnitMem: no batch was encoded');
-  const rest = req.rest ?? 'mean', negative = req.negative ?? 'exclude';
+  const rest = req.rest ?? 'mean',
+    negative = req.negative ?? 'exclude';
   const paths: Record<string, string> = {};
   // A representation that is the spatial mean of the last conv map (ResNet, smallCnn without fc) has exactly
   // that layer's units: it is left out rather than listed twice.
-  const pooledCopy = (i: number) => s.layers[i].name === REPR_LAYER && i > 0 && s.layers[i - 1].kind === 'conv' && s.layers[i - 1].units === s.layers[i].units;
-  const layers: UnitLayer[] = s.layers.flatMap((l, i) => (pooledCopy(i) ? [] : [i])).map((i) => {
-    const l = s.layers[i];
-    const mu = s.mu(i);
-    const r = unitMem(mu, rows.length, l.units, { rest, negative });
-    const top = Array.from({ length: l.units }, (_, u) => topPoints(mu, rows.length, l.units, u, topPerUnit));
-    const sum = summarise(r.score);
-    for (const t of top) for (const p of t) paths[String(rows[p])] = dataset.paths[rows[p]];
-    return {
-      ...l,
-      summary: { mean: sum.mean, median: sum.median, max: sum.max, scored: sum.count, negative: r.negative.filter(Boolean).length, dead: r.dead },
-      histogram: histogram(r.score, HIST_BINS),
-      score: r.score, muMax: r.muMax, muRest: r.muRest, negative: r.negative,
-      top: top.map((t) => t.map((p) => rows[p])),
-      topMu: top.map((t, u) => t.map((p) => mu[p * l.units + u])),
-    };
-  });
+  const pooledCopy = (i: number) =>
+    s.layers[i].name === REPR_LAYER && i > 0 && s.layers[i - 1].kind === 'conv' && s.layers[i - 1].units === s.layers[i].units;
+  const layers: UnitLayer[] = s.layers
+    .flatMap((l, i) => (pooledCopy(i) ? [] : [i]))
+    .map((i) => {
+      const l = s.layers[i];
+      const mu = s.mu(i);
+      const r = unitMem(mu, rows.length, l.units, { rest, negative });
+      const top = Array.from({ length: l.units }, (_, u) => topPoints(mu, rows.length, l.units, u, topPerUnit));
+      const sum = summarise(r.score);
+      for (const t of top) for (const p of t) paths[String(rows[p])] = dataset.paths[rows[p]];
+      return {
+        ...l,
+        summary: {
+          mean: sum.mean,
+          median: sum.median,
+          max: sum.max,
+          scored: sum.count,
+          negative: r.negative.filter(Boolean).length,
+          dead: r.dead,
+        },
+        histogram: histogram(r.score, HIST_BINS),
+        score: r.score,
+        muMax: r.muMax,
+        muRest: r.muRest,
+        negative: r.negative,
+        top: top.map((t) => t.map((p) => rows[p])),
+        topMu: top.map((t, u) => t.map((p) => mu[p * l.units + u])),
+      };
+    });
   const result: UnitsFile = {
-    version: 1, kind: 'units', run: inputs.run.manifest.id, createdAt: new Date().toISOString(), encoder: encoderInfo!,
-    set, augmentations: A, seed: inputs.scoringSeed, rest, negative, points: rows.length, topPerUnit, layers, paths,
+    version: 1,
+    kind: 'units',
+    run: inputs.run.manifest.id,
+    createdAt: new Date().toISOString(),
+    encoder: encoderInfo!,
+    set,
+    augmentations: A,
+    seed: inputs.scoringSeed,
+    rest,
+    negative,
+    points: rows.length,
+    topPerUnit,
+    layers,
+    paths,
   };
   const file = inputs.run.path(UNITS_FILE);
   await writeJsonAtomic(file, result);

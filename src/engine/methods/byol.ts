@@ -17,9 +17,9 @@ import { BuildContext, Encoder, ParamSpec, SslProblem } from '../models/types';
 import { stopGradient } from './stop-gradient';
 
 export interface ByolOptions {
-  projDim?: number;   // 256 in BYOL
+  projDim?: number; // 256 in BYOL
   hiddenDim?: number; // 4096 in BYOL (projector and predictor)
-  tau?: number;       // EMA decay of the target network
+  tau?: number; // EMA decay of the target network
 }
 
 const TARGET = 'target.';
@@ -41,7 +41,8 @@ export function byol(encoder: Encoder, options: ByolOptions = {}): SslProblem {
   const targetParams: ParamSpec[] = [...encoder.params, ...heads.params.filter((p) => projector.has(p.name))];
   const targetBufferNames = [...encoder.buffers, ...heads.buffers].filter((b) => !b.name.startsWith('predictor.'));
   const buffers = [
-    ...encoder.buffers, ...heads.buffers,
+    ...encoder.buffers,
+    ...heads.buffers,
     ...targetParams.map((p) => ({ name: TARGET + p.name, shape: p.shape, init: p.init })),
     ...targetBufferNames.map((b) => ({ name: TARGET + b.name, shape: b.shape, init: b.init })),
     { name: INITIALIZED, shape: [1], init: { kind: 'zeros' as const } },
@@ -63,12 +64,18 @@ export function byol(encoder: Encoder, options: ByolOptions = {}): SslProblem {
       const p = applyLinear(ctx, 'predictor.3', relu(applyBatchNorm(ctx, 'predictor.1', applyLinear(ctx, 'predictor.0', z))));
 
       const flag = ctx.buffer(INITIALIZED);
-      const targetWeights = new Map(targetParams.map((s) => {
-        const online = stopGradient(ctx.param(s.name));
-        return [s.name, add(mul(ctx.buffer(TARGET + s.name), flag), mul(online, sub(1, flag)))] as const;
-      }));
+      const targetWeights = new Map(
+        targetParams.map((s) => {
+          const online = stopGradient(ctx.param(s.name));
+          return [s.name, add(mul(ctx.buffer(TARGET + s.name), flag), mul(online, sub(1, flag)))] as const;
+        }),
+      );
       const targetCtx: BuildContext = {
-        param: (n) => { const v = targetWeights.get(n); if (!v) throw new Error(`BYOL target has no ${n}`); return v; },
+        param: (n) => {
+          const v = targetWeights.get(n);
+          if (!v) throw new Error(`BYOL target has no ${n}`);
+          return v;
+        },
         buffer: (n) => ctx.buffer(TARGET + n),
         setBuffer: (n, v) => ctx.setBuffer(TARGET + n, v),
         training: ctx.training,

@@ -14,7 +14,7 @@ import { VitEncoder, applyBlock, declareBlock, patchify } from '../models/vit';
 import { Rng } from '../util/prng';
 
 export interface MaeOptions {
-  maskRatio?: number;    // fraction of patches hidden from the encoder (0.75 in MAE)
+  maskRatio?: number; // fraction of patches hidden from the encoder (0.75 in MAE)
   decoderDim?: number;
   decoderDepth?: number;
   decoderHeads?: number;
@@ -69,7 +69,13 @@ export function mae(vit: VitEncoder, options: MaeOptions = {}): SslProblem {
       const b = x.shape[0];
       const ids = extra.maskKeep;
       if (!ids || ids.shape.join() !== `${b},${keep}`) throw new Error(`MAE needs extra input maskKeep [${b},${keep}]`);
-      const positions = x.graph.constant(tensor([1, 1, n], Array.from({ length: n }, (_, i) => i)), ids.dtype);
+      const positions = x.graph.constant(
+        tensor(
+          [1, 1, n],
+          Array.from({ length: n }, (_, i) => i),
+        ),
+        ids.dtype,
+      );
       const select = cast(equal(reshape(ids, [b, keep, 1]), positions), x.dtype); // [B, K, N]
       const hidden = sub(1, reduceSum(select, [1])); // [B, N]: 1 where the patch was masked out
       const encoded = vit.runBlocks(ctx, vit.tokens(ctx, x, select)).out;

@@ -13,8 +13,10 @@ interface MethodEntry {
   build(model: ModelKind, input: ModelInput, options: Record<string, number>): SslProblem;
 }
 
-const anyEncoder = (wrap: (e: Encoder, o: Record<string, number>) => SslProblem): MethodEntry['build'] =>
-  (model, input, options) => wrap(MODELS[model](input), options);
+const anyEncoder =
+  (wrap: (e: Encoder, o: Record<string, number>) => SslProblem): MethodEntry['build'] =>
+  (model, input, options) =>
+    wrap(MODELS[model](input), options);
 
 export const METHODS = {
   simclr: { build: anyEncoder(simclr) },

@@ -7,8 +7,8 @@ import { Specs, applyLinear } from '../models/layers';
 import { Encoder, SslProblem } from '../models/types';
 
 export interface SimclrOptions {
-  projDim?: number;     // output of the projection head (128 in SimCLR)
-  hiddenDim?: number;   // hidden width of the projection head (default: the encoder's width)
+  projDim?: number; // output of the projection head (128 in SimCLR)
+  hiddenDim?: number; // hidden width of the projection head (default: the encoder's width)
   temperature?: number; // 0.5 in the SSLMem paper's SimCLR
 }
 

@@ -9,8 +9,8 @@ import { Encoder, SslProblem } from '../models/types';
 import { stopGradient } from './stop-gradient';
 
 export interface SimsiamOptions {
-  projDim?: number;       // 2048 in the paper
-  hiddenDim?: number;     // projector hidden width
+  projDim?: number; // 2048 in the paper
+  hiddenDim?: number; // projector hidden width
   predHiddenDim?: number; // predictor bottleneck (512 in the paper: projDim / 4)
 }
 

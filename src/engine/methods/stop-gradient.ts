@@ -6,7 +6,9 @@ import { OpDef, Value, apply1 } from '../graph';
 export const StopGradient: OpDef<null> = {
   type: 'StopGradient',
   infer: ([x]) => [x],
-  emit(e, ins, outs) { e.node('Identity', ins, {}, outs); },
+  emit(e, ins, outs) {
+    e.node('Identity', ins, {}, outs);
+  },
   ref: ([x]) => [x],
   vjp: () => [null],
 };

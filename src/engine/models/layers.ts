@@ -14,7 +14,7 @@ import { BufferSpec, BuildContext, Init, ParamSpec } from './types';
 
 export const BN_MOMENTUM = 0.1; // PyTorch's default: running = (1 - m) running + m batch
 export const BN_EPS = 1e-5;
-export const LN_EPS = 1e-6;     // timm / MAE ViTs use LayerNorm(eps=1e-6)
+export const LN_EPS = 1e-6; // timm / MAE ViTs use LayerNorm(eps=1e-6)
 
 /** Collects parameter and buffer declarations in module order. */
 export class Specs {
@@ -73,12 +73,16 @@ export function applyLinear(ctx: BuildContext, name: string, x: Value, bias = tr
 export function applyBatchNorm(ctx: BuildContext, name: string, x: Value, affine = true): Value {
   const c = x.shape[1];
   const fixed = (v: number) => x.graph.constant(tensor([c], new Array(c).fill(v)), x.dtype);
-  const r = batchNorm(x, {
-    gamma: affine ? ctx.param(`${name}.weight`) : fixed(1),
-    beta: affine ? ctx.param(`${name}.bias`) : fixed(0),
-    runningMean: ctx.buffer(`${name}.running_mean`),
-    runningVar: ctx.buffer(`${name}.running_var`),
-  }, { training: ctx.training, momentum: BN_MOMENTUM, eps: BN_EPS });
+  const r = batchNorm(
+    x,
+    {
+      gamma: affine ? ctx.param(`${name}.weight`) : fixed(1),
+      beta: affine ? ctx.param(`${name}.bias`) : fixed(0),
+      runningMean: ctx.buffer(`${name}.running_mean`),
+      runningVar: ctx.buffer(`${name}.running_var`),
+    },
+    { training: ctx.training, momentum: BN_MOMENTUM, eps: BN_EPS },
+  );
   if (ctx.training) {
     ctx.setBuffer(`${name}.running_mean`, r.runningMean);
     ctx.setBuffer(`${name}.running_var`, r.runningVar);

@@ -6,7 +6,11 @@ import { resnet18 } from './resnet18';
 import { vitTiny, type VitEncoder } from './vit';
 
 /** What every builder gets: the image geometry, plus the model's own numeric options (checked in config-check.ts). */
-export interface ModelInput { inChannels: number; imageSize: number; options: Record<string, number> }
+export interface ModelInput {
+  inChannels: number;
+  imageSize: number;
+  options: Record<string, number>;
+}
 
 export const MODELS = {
   smallCnn: (m: ModelInput): Encoder => smallCnn({ inChannels: m.inChannels, imageSize: m.imageSize, ...m.options }),

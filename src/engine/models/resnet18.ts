@@ -16,12 +16,22 @@ export interface ResNet18Options {
   width?: number; // channels of conv1 / layer1; 64 in the real ResNet-18
 }
 
-interface BlockPlan { prefix: string; cin: number; cout: number; stride: number }
+interface BlockPlan {
+  prefix: string;
+  cin: number;
+  cout: number;
+  stride: number;
+}
 
 function plan(width: number): BlockPlan[] {
   const blocks: BlockPlan[] = [];
   let cin = width;
-  [[1, 1], [2, 2], [4, 2], [8, 2]].forEach(([mult, stride], i) => {
+  [
+    [1, 1],
+    [2, 2],
+    [4, 2],
+    [8, 2],
+  ].forEach(([mult, stride], i) => {
     const cout = width * mult;
     blocks.push({ prefix: `layer${i + 1}.0`, cin, cout, stride });
     blocks.push({ prefix: `layer${i + 1}.1`, cin: cout, cout, stride: 1 });

@@ -11,9 +11,9 @@ import { BuildContext, Encoder } from './types';
 
 export interface SmallCnnOptions {
   inChannels?: number; // 1 for Fashion-MNIST, 3 for colour images
-  imageSize?: number;  // H = W of one view
-  width?: number;      // channel multiplier (default 1)
-  fcDim?: number;      // 0 (default): global average pool; > 0: flatten → Linear(fcDim)
+  imageSize?: number; // H = W of one view
+  width?: number; // channel multiplier (default 1)
+  fcDim?: number; // 0 (default): global average pool; > 0: flatten → Linear(fcDim)
 }
 
 const LAYERS = [

@@ -1,14 +1,24 @@
 import { Value } from '../graph/ir';
 export type Init =
-  | { kind: 'zeros' } | { kind: 'ones' }
-  | { kind: 'uniform'; bound: number }                  // U(-bound, bound) — PyTorch's default Linear/Conv init uses this
+  | { kind: 'zeros' }
+  | { kind: 'ones' }
+  | { kind: 'uniform'; bound: number } // U(-bound, bound) — PyTorch's default Linear/Conv init uses this
   | { kind: 'normal'; std: number };
-export interface ParamSpec { name: string; shape: number[]; init: Init; weightDecay: boolean }
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: Init;
+  weightDecay: boolean;
+}
 /** Non-trained state carried between steps (BatchNorm running mean/var, EMA target weights for BYOL). */
-export interface BufferSpec { name: string; shape: number[]; init: Init }
+export interface BufferSpec {
+  name: string;
+  shape: number[];
+  init: Init;
+}
 export interface BuildContext {
-  param(name: string): Value;          // trained parameter (graph input in a train step)
-  buffer(name: string): Value;         // current buffer value
+  param(name: string): Value; // trained parameter (graph input in a train step)
+  buffer(name: string): Value; // current buffer value
   setBuffer(name: string, v: Value): void; // new buffer value (train step output); eval graphs ignore it
   readonly training: boolean;
 }
@@ -16,8 +26,8 @@ export interface BuildContext {
 export interface SslProblem {
   readonly params: ParamSpec[];
   readonly buffers: BufferSpec[];
-  readonly inputShape: [number, number, number];   // C,H,W of one (augmented) view
-  readonly viewsPerImage: number;                   // 2 for SimCLR/SimSiam/BYOL, 1 for MAE
+  readonly inputShape: [number, number, number]; // C,H,W of one (augmented) view
+  readonly viewsPerImage: number; // 2 for SimCLR/SimSiam/BYOL, 1 for MAE
   /** Scalar loss from the augmented views: views[v] is [B,C,H,W]; extra = extra per-step inputs (e.g. MAE mask noise). */
   loss(ctx: BuildContext, views: Value[], extra: Record<string, Value>): Value;
   /** Extra per-step host-fed inputs (name -> shape), e.g. MAE mask ranks. Sampled by `sampleExtra`.
@@ -27,13 +37,16 @@ export interface SslProblem {
   /** Representation used for SSLMem scoring (encoder output, no projection head), eval mode. */
   encode(ctx: BuildContext, x: Value): { repr: Value; layers: { name: string; value: Value }[] };
   /** Host-side work after each step (e.g. BYOL EMA done in-graph via setBuffer instead, preferred). */
-  readonly describe: Record<string, unknown>;      // for the manifest: model, method, hyper-parameters
+  readonly describe: Record<string, unknown>; // for the manifest: model, method, hyper-parameters
 }
 
 // ---- Extensions (engineer M): the encoder half of a problem, shared by every SSL method. ----------------
 
 /** Output of an encoder: the representation [B, D] and named intermediate outputs (for LayerMem). */
-export interface EncoderOutput { repr: Value; layers: { name: string; value: Value }[] }
+export interface EncoderOutput {
+  repr: Value;
+  layers: { name: string; value: Value }[];
+}
 
 /** A model without a training objective. Methods wrap it into an SslProblem and add their own heads. */
 export interface Encoder {

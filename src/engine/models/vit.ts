@@ -7,7 +7,22 @@
 // state; 'mean' has no CLS token and averages the patch tokens. Defaults are the SSLMem paper's MAE
 // encoder (32x32, patch 2 would be 256 tokens; we default to patch 4 = 64 tokens to stay trainable on CPU).
 
-import { Value, add, concat, expand, gelu, matmul, mul, reduceSum, reshape, slice, softmax, split, transpose, transposeLast2 } from '../graph';
+import {
+  Value,
+  add,
+  concat,
+  expand,
+  gelu,
+  matmul,
+  mul,
+  reduceSum,
+  reshape,
+  slice,
+  softmax,
+  split,
+  transpose,
+  transposeLast2,
+} from '../graph';
 import { Specs, applyLayerNorm, applyLinear } from './layers';
 import { BuildContext, Encoder } from './types';
 
@@ -71,7 +86,18 @@ export function applyBlock(ctx: BuildContext, prefix: string, x: Value, heads: n
 }
 
 export function vitTiny(options: VitOptions = {}): VitEncoder {
-  const o = { inChannels: 3, imageSize: 32, patch: 4, dim: 192, depth: 12, heads: 3, mlpRatio: 4, pool: 'cls' as const, repr: 'pooled' as const, ...options };
+  const o = {
+    inChannels: 3,
+    imageSize: 32,
+    patch: 4,
+    dim: 192,
+    depth: 12,
+    heads: 3,
+    mlpRatio: 4,
+    pool: 'cls' as const,
+    repr: 'pooled' as const,
+    ...options,
+  };
   if (o.imageSize % o.patch !== 0) throw new Error(`image size ${o.imageSize} is not a multiple of patch ${o.patch}`);
   if (o.dim % o.heads !== 0) throw new Error(`width ${o.dim} is not a multiple of heads ${o.heads}`);
   const numPatches = (o.imageSize / o.patch) ** 2;
@@ -116,9 +142,12 @@ export function vitTiny(options: VitOptions = {}): VitEncoder {
     forward(ctx, x) {
       const { out, layers } = enc.runBlocks(ctx, enc.tokens(ctx, x));
       const [b, t] = out.shape;
-      const repr = o.repr === 'tokens' ? reshape(out, [b, t * o.dim])
-        : cls ? reshape(slice(out, [0], [1], [1]), [b, o.dim])
-          : mul(reduceSum(out, [1]), 1 / numPatches);
+      const repr =
+        o.repr === 'tokens'
+          ? reshape(out, [b, t * o.dim])
+          : cls
+            ? reshape(slice(out, [0], [1], [1]), [b, o.dim])
+            : mul(reduceSum(out, [1]), 1 / numPatches);
       return { repr, layers };
     },
   };

@@ -61,5 +61,7 @@ export function confinedCacheDir(runDir: string, requested: unknown): { dir: str
   const home = path.join(workspaceOfRun(runDir), '.sslmem');
   const fallback = path.join(home, 'cache');
   if (typeof requested !== 'string' || requested === '') return { dir: fallback, ignored: null };
-  return isInside(requested, home) && path.isAbsolute(requested) ? { dir: requested, ignored: null } : { dir: fallback, ignored: requested };
+  return isInside(requested, home) && path.isAbsolute(requested)
+    ? { dir: requested, ignored: null }
+    : { dir: fallback, ignored: requested };
 }

@@ -20,7 +20,10 @@ export type DatasetFoundBy = 'relative' | 'recorded';
  * The dataset of the run in `runDir` as it is on this disk: the workspace-relative path when it exists there
  * (a moved project), else the recorded path when it exists, else undefined (the dataset is gone or moved).
  */
-export function existingDatasetPath(runDir: string, dataset: { path?: unknown; relative?: unknown } | undefined): { path: string; by: DatasetFoundBy } | undefined {
+export function existingDatasetPath(
+  runDir: string,
+  dataset: { path?: unknown; relative?: unknown } | undefined,
+): { path: string; by: DatasetFoundBy } | undefined {
   const workspace = workspaceOfRun(runDir);
   const relatives = [dataset?.relative, typeof dataset?.path === 'string' && !path.isAbsolute(dataset.path) ? dataset.path : undefined];
   for (const rel of relatives) {

@@ -7,13 +7,17 @@ const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '
 
 /** One line of literal Markdown text: control characters shown as escapes, HTML and Markdown syntax neutralised. */
 export function markdownText(s: string): string {
-  return s
-    // Inline text only (always after "- " or "| "): . + - need no escape, they matter only at a line start.
-    .replace(/[\\`*_{}[\]()#!|~]/g, (c) => `\\${c}`)
-    // Line breaks and other controls would end the list item / table row; show them as \n, \r, \u0007.
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
-    .replace(/[&<>"']/g, (c) => HTML[c]);
+  return (
+    s
+      // Inline text only (always after "- " or "| "): . + - need no escape, they matter only at a line start.
+      .replace(/[\\`*_{}[\]()#!|~]/g, (c) => `\\${c}`)
+      // Line breaks and other controls would end the list item / table row; show them as \n, \r, \u0007.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+        c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
+      .replace(/[&<>"']/g, (c) => HTML[c])
+  );
 }
 
 /** First characters a spreadsheet reads as the start of a formula (and `'`, so that the guard is reversible). */

@@ -7,11 +7,18 @@ import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 
-export interface LockHolder { pid: number; host: string; since: string; /** Slurm job (array task) id, when in one. */ job?: string }
+export interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  /** Slurm job (array task) id, when in one. */ job?: string;
+}
 
 export function currentHolder(): LockHolder {
-  const job = process.env.SLURM_ARRAY_JOB_ID && process.env.SLURM_ARRAY_TASK_ID
-    ? `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}` : process.env.SLURM_JOB_ID;
+  const job =
+    process.env.SLURM_ARRAY_JOB_ID && process.env.SLURM_ARRAY_TASK_ID
+      ? `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}`
+      : process.env.SLURM_JOB_ID;
   return { pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(job ? { job } : {}) };
 }
 
@@ -29,17 +36,29 @@ export async function readHolder(file: string): Promise<LockHolder | null> {
 export function holderGone(h: LockHolder): boolean {
   if (h.host !== hostname() || h.pid <= 0) return false;
   if (h.pid === process.pid) return false;
-  try { process.kill(h.pid, 0); return false; } catch (err) { return (err as NodeJS.ErrnoException).code !== 'EPERM'; }
+  try {
+    process.kill(h.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'EPERM';
+  }
 }
 
 /** Take the lock, or return the live holder that has it. A stale holder's lock is removed first. */
-export async function tryLock(file: string, holder: LockHolder = currentHolder()): Promise<{ release: () => Promise<void> } | { heldBy: LockHolder }> {
+export async function tryLock(
+  file: string,
+  holder: LockHolder = currentHolder(),
+): Promise<{ release: () => Promise<void> } | { heldBy: LockHolder }> {
   await fs.mkdir(dirname(file), { recursive: true });
   const text = JSON.stringify(holder);
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await fs.open(file, 'wx');
-      try { await handle.writeFile(text); } finally { await handle.close(); }
+      try {
+        await handle.writeFile(text);
+      } finally {
+        await handle.close();
+      }
       return { release: () => releaseIfOurs(file, text) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -65,11 +84,19 @@ export async function withLock<T>(file: string, body: () => Promise<T>, staleMs 
   for (let delay = 2; ; delay = Math.min(50, delay * 2)) {
     const got = await tryLock(file);
     if ('release' in got) {
-      try { return await body(); } finally { await got.release(); }
+      try {
+        return await body();
+      } finally {
+        await got.release();
+      }
     }
     const age = Date.now() - (Date.parse(got.heldBy.since) || start);
-    if (age > staleMs) { await fs.rm(file, { force: true }); continue; }
-    if (Date.now() - start > waitMs) throw new Error(`${file} is locked by process ${got.heldBy.pid} on ${got.heldBy.host} since ${got.heldBy.since}`);
+    if (age > staleMs) {
+      await fs.rm(file, { force: true });
+      continue;
+    }
+    if (Date.now() - start > waitMs)
+      throw new Error(`${file} is locked by process ${got.heldBy.pid} on ${got.heldBy.host} since ${got.heldBy.since}`);
     await new Promise((r) => setTimeout(r, delay));
   }
 }

@@ -5,4 +5,12 @@ export { buildScoreTable, rowsOf, type ScoreTable, type RowScores } from './scor
 export { scoresToCsv, writeScoresCsv, CSV_COLUMNS } from './scores-csv';
 export { encodeScoresBin, writeScoresBin, type ScoresBinHeader, type ScoreRow } from './scores-bin';
 export { openScoresBin, type ScoresBinReader } from './scores-bin-reader';
-export { runStages, manifestStageStore, type StageRunnerHooks, type StageStore, type StageDone, type StageResult, type StageEvent } from './stage-runner';
+export {
+  runStages,
+  manifestStageStore,
+  type StageRunnerHooks,
+  type StageStore,
+  type StageDone,
+  type StageResult,
+  type StageEvent,
+} from './stage-runner';

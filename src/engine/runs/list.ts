@@ -38,19 +38,34 @@ export interface RunSummary {
   slurm?: { jobId: string; tasks: SlurmTaskSummary[] };
 }
 
-export interface SlurmTaskSummary { stage: string; taskId: number; job: string; state: string; node?: string; log?: string }
+export interface SlurmTaskSummary {
+  stage: string;
+  taskId: number;
+  job: string;
+  state: string;
+  node?: string;
+  log?: string;
+}
 
 export async function listRuns(storeFolders: string | readonly string[]): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
   for (const store of typeof storeFolders === 'string' ? [storeFolders] : storeFolders) {
     let entries: fs.Dirent[];
-    try { entries = await fs.promises.readdir(store, { withFileTypes: true }); } catch { continue; } // no store yet
+    try {
+      entries = await fs.promises.readdir(store, { withFileTypes: true });
+    } catch {
+      continue;
+    } // no store yet
     for (const e of entries) {
       if (!e.isDirectory() || e.name.startsWith('.')) continue;
       const dir = path.join(store, e.name);
       const manifestPath = path.join(dir, MANIFEST_FILE);
       let text: string;
-      try { text = await fs.promises.readFile(manifestPath, 'utf8'); } catch { continue; } // not a run folder
+      try {
+        text = await fs.promises.readFile(manifestPath, 'utf8');
+      } catch {
+        continue;
+      } // not a run folder
       runs.push(summarize(e.name, dir, manifestPath, text));
     }
   }
@@ -61,7 +76,11 @@ export async function listRuns(storeFolders: string | readonly string[]): Promis
 function summarize(folderName: string, dir: string, manifestPath: string, text: string): RunSummary {
   const base: RunSummary = { id: folderName, dir, manifestPath };
   let m: unknown;
-  try { m = JSON.parse(text); } catch (err) { return { ...base, problem: `manifest.json is not valid JSON (${(err as Error).message})` }; }
+  try {
+    m = JSON.parse(text);
+  } catch (err) {
+    return { ...base, problem: `manifest.json is not valid JSON (${(err as Error).message})` };
+  }
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return { ...base, problem: 'manifest.json is not a JSON object' };
   const o = m as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -74,13 +93,16 @@ function summarize(folderName: string, dir: string, manifestPath: string, text: 
     status: status === 'running' && isStaleRunning(o as unknown as RunManifest) ? 'interrupted' : status,
     preset: str(o.preset) ?? str((o.config as Record<string, unknown> | undefined)?.preset),
     dataset: str(dataset) ?? str((dataset as Record<string, unknown> | undefined)?.path) ?? str(o.datasetPath),
-    datasetRecord: typeof dataset === 'object' && dataset !== null && !Array.isArray(dataset) ? (dataset as RunSummary['datasetRecord']) : undefined,
+    datasetRecord:
+      typeof dataset === 'object' && dataset !== null && !Array.isArray(dataset) ? (dataset as RunSummary['datasetRecord']) : undefined,
     createdAt: str(o.createdAt) ?? str(o.created),
     updatedAt: str(o.updatedAt),
     subsetSizes: numberRecord(o.subsetSizes),
     timings: numberRecord(o.timings),
     executionProvider: str(o.executionProvider),
-    provider: isProviderDecision(o.providerDecision) ? { chosen: describeChosen(o.providerDecision), detail: describeDecision(o.providerDecision) } : undefined,
+    provider: isProviderDecision(o.providerDecision)
+      ? { chosen: describeChosen(o.providerDecision), detail: describeDecision(o.providerDecision) }
+      : undefined,
     stagesDone: order.length ? order.filter((s) => stages[s]?.status === 'done').length : undefined,
     stagesTotal: order.length || undefined,
     nextStage: order.find((s) => stages[s]?.status !== 'done'),
@@ -102,7 +124,14 @@ function slurmOf(x: unknown, dir: string): RunSummary['slurm'] {
     // The task's own array: the log is named <array>_<task>.log (a resubmission is a new array).
     const safeLog = typeof log === 'string' && /^slurm\/[\w.-]+\.log$/.test(log) ? log : undefined;
     const job = safeLog ? path.basename(safeLog, '.log') : `${e.jobId}_${taskId}`;
-    tasks.push({ stage, taskId, job, state, ...(typeof node === 'string' ? { node } : {}), ...(safeLog ? { log: path.join(dir, safeLog) } : {}) });
+    tasks.push({
+      stage,
+      taskId,
+      job,
+      state,
+      ...(typeof node === 'string' ? { node } : {}),
+      ...(safeLog ? { log: path.join(dir, safeLog) } : {}),
+    });
   }
   return { jobId: e.jobId, tasks };
 }

@@ -11,14 +11,18 @@ import type { RunManifest } from './manifest';
 export const LOSS_HISTORY_FILE = 'train-loss.csv';
 const HEADER = 'step,loss';
 
-export interface LossPoint { step: number; loss: number }
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
 
 /** The points of a loss-history text, steps strictly increasing; damaged lines are skipped. */
 export function parseLossHistory(text: string): LossPoint[] {
   const out: LossPoint[] = [];
   for (const line of text.split('\n')) {
     const [a, b] = line.split(',');
-    const step = Number(a), loss = Number(b);
+    const step = Number(a),
+      loss = Number(b);
     if (!Number.isInteger(step) || step < 1 || b === undefined || b.trim() === '' || !Number.isFinite(loss)) continue;
     if (out.length && step <= out[out.length - 1].step) continue;
     out.push({ step, loss });
@@ -27,7 +31,11 @@ export function parseLossHistory(text: string): LossPoint[] {
 }
 
 export async function readLossHistory(file: string): Promise<LossPoint[]> {
-  try { return parseLossHistory(await fs.readFile(file, 'utf8')); } catch { return []; }
+  try {
+    return parseLossHistory(await fs.readFile(file, 'utf8'));
+  } catch {
+    return [];
+  }
 }
 
 /** At most `max` points, evenly spaced, the last one kept: a chart needs no more than its width. */
@@ -60,7 +68,10 @@ export async function readLossArray(file: string, total: number, upTo = total): 
  * The loss history of every training stage of a run that has one, in the run's stage order (for a resumed
  * run's live view). The encoder folder is the one the stage's checkpoint is recorded in.
  */
-export async function readRunLossHistory(runDir: string, manifest: Pick<RunManifest, 'stageOrder' | 'stages'>): Promise<{ stage: string; points: LossPoint[] }[]> {
+export async function readRunLossHistory(
+  runDir: string,
+  manifest: Pick<RunManifest, 'stageOrder' | 'stages'>,
+): Promise<{ stage: string; points: LossPoint[] }[]> {
   const out: { stage: string; points: LossPoint[] }[] = [];
   for (const stage of manifest.stageOrder) {
     const checkpoint = manifest.stages[stage]?.checkpoint;

@@ -23,7 +23,12 @@ export interface StageRecord {
 
 /** Where a task of a cluster executor stands (the controller's view, from the scheduler and the stage records). */
 export type TaskState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
-export interface ExecutorTask { taskId: number; state: TaskState; node?: string; /** The task's log, relative to the run folder. */ log?: string }
+export interface ExecutorTask {
+  taskId: number;
+  state: TaskState;
+  node?: string;
+  /** The task's log, relative to the run folder. */ log?: string;
+}
 /** The training stages of a run submitted as one Slurm job array (sslmem/cluster/). */
 export interface ExecutorRecord {
   kind: 'slurm';
@@ -97,6 +102,13 @@ export function pendingStages(manifest: RunManifest): string[] {
 
 export function isManifest(value: unknown): value is RunManifest {
   const m = value as RunManifest;
-  return typeof m === 'object' && m !== null && m.format === 'sslmem-run' && typeof m.id === 'string'
-    && Array.isArray(m.stageOrder) && typeof m.stages === 'object' && m.stages !== null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    m.format === 'sslmem-run' &&
+    typeof m.id === 'string' &&
+    Array.isArray(m.stageOrder) &&
+    typeof m.stages === 'object' &&
+    m.stages !== null
+  );
 }

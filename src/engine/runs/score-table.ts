@@ -13,8 +13,12 @@ export interface ScoreTable {
   subset: SubsetName[];
   /** -1 when unlabeled. */
   label: Int32Array;
-  lf: Float64Array; lg: Float64Array; lfStderr: Float64Array; lgStderr: Float64Array;
-  raw: Float64Array; normalised: Float64Array;
+  lf: Float64Array;
+  lg: Float64Array;
+  lfStderr: Float64Array;
+  lgStderr: Float64Array;
+  raw: Float64Array;
+  normalised: Float64Array;
   /** 1 = highest normalised score among all rows. */
   rank: Int32Array;
   classNames: string[];
@@ -23,19 +27,34 @@ export interface ScoreTable {
   whole?: WholeColumns;
 }
 
-export interface WholeColumns { fdr: number; scoreStderr: Float64Array; pValue: Float64Array; qValue: Float64Array }
+export interface WholeColumns {
+  fdr: number;
+  scoreStderr: Float64Array;
+  pValue: Float64Array;
+  qValue: Float64Array;
+}
 
 /** Per-row losses (aligned with `rows`, the dataset indices scored, ascending as scoredIndices gives them). */
 export interface RowScores {
-  lf: ArrayLike<number>; lg: ArrayLike<number>; lfStderr: ArrayLike<number>; lgStderr: ArrayLike<number>;
-  raw: ArrayLike<number>; normalised: ArrayLike<number>; normalisation: Normalisation;
+  lf: ArrayLike<number>;
+  lg: ArrayLike<number>;
+  lfStderr: ArrayLike<number>;
+  lgStderr: ArrayLike<number>;
+  raw: ArrayLike<number>;
+  normalised: ArrayLike<number>;
+  normalisation: Normalisation;
 }
 
-export function buildScoreTable(dataset: Pick<Dataset, 'paths' | 'labels' | 'classNames'>, split: Split,
-  rows: Int32Array, scores: RowScores, whole?: WholeColumns): ScoreTable {
+export function buildScoreTable(
+  dataset: Pick<Dataset, 'paths' | 'labels' | 'classNames'>,
+  split: Split,
+  rows: Int32Array,
+  scores: RowScores,
+  whole?: WholeColumns,
+): ScoreTable {
   const expected = scoredIndices(split);
   if (rows.length !== expected.length || rows.some((r, i) => r !== expected[i])) {
-    throw new Error('score rows must be exactly the split\'s scored samples, ascending (use scoredIndices(split))');
+    throw new Error("score rows must be exactly the split's scored samples, ascending (use scoredIndices(split))");
   }
   const subsetOf = subsetOfEach(split, dataset.paths.length);
   const n = rows.length;
@@ -45,13 +64,30 @@ export function buildScoreTable(dataset: Pick<Dataset, 'paths' | 'labels' | 'cla
   };
   const normalised = f64(scores.normalised, 'normalised');
   return {
-    n, normalisation: scores.normalisation, index: Int32Array.from(rows), path: Array.from(rows, (i) => dataset.paths[i]),
+    n,
+    normalisation: scores.normalisation,
+    index: Int32Array.from(rows),
+    path: Array.from(rows, (i) => dataset.paths[i]),
     subset: Array.from(rows, (i) => subsetOf[i] as SubsetName),
     label: Int32Array.from(rows, (i) => (dataset.labels ? dataset.labels[i] : -1)),
-    lf: f64(scores.lf, 'lf'), lg: f64(scores.lg, 'lg'), lfStderr: f64(scores.lfStderr, 'lfStderr'),
-    lgStderr: f64(scores.lgStderr, 'lgStderr'), raw: f64(scores.raw, 'raw'), normalised,
-    rank: rankDescending(normalised), classNames: dataset.classNames,
-    ...(whole ? { whole: { fdr: whole.fdr, scoreStderr: f64(whole.scoreStderr, 'scoreStderr'), pValue: f64(whole.pValue, 'pValue'), qValue: f64(whole.qValue, 'qValue') } } : {}),
+    lf: f64(scores.lf, 'lf'),
+    lg: f64(scores.lg, 'lg'),
+    lfStderr: f64(scores.lfStderr, 'lfStderr'),
+    lgStderr: f64(scores.lgStderr, 'lgStderr'),
+    raw: f64(scores.raw, 'raw'),
+    normalised,
+    rank: rankDescending(normalised),
+    classNames: dataset.classNames,
+    ...(whole
+      ? {
+          whole: {
+            fdr: whole.fdr,
+            scoreStderr: f64(whole.scoreStderr, 'scoreStderr'),
+            pValue: f64(whole.pValue, 'pValue'),
+            qValue: f64(whole.qValue, 'qValue'),
+          },
+        }
+      : {}),
   };
 }
 
@@ -65,6 +101,8 @@ export function rankDescending(values: ArrayLike<number>): Int32Array {
   const key = (i: number) => (Number.isNaN(values[i]) ? -Infinity : values[i]);
   const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => (key(b) > key(a) ? 1 : key(b) < key(a) ? -1 : a - b));
   const rank = new Int32Array(values.length);
-  order.forEach((i, r) => { rank[i] = r + 1; });
+  order.forEach((i, r) => {
+    rank[i] = r + 1;
+  });
   return rank;
 }

@@ -48,16 +48,28 @@ export async function openScoresBin(file: string): Promise<ScoresBinReader> {
     return Array.from({ length: end - start }, (_, i) => blob.toString('utf8', offsets[i] - offsets[0], offsets[i + 1] - offsets[0]));
   };
   const readRange = async (start: number, end: number): Promise<ScoreRow[]> => {
-    start = Math.max(0, Math.floor(start)); end = Math.min(header.n, Math.floor(end));
+    start = Math.max(0, Math.floor(start));
+    end = Math.min(header.n, Math.floor(end));
     if (end <= start) return [];
     const [index, subset, label, lf, lg, raw, normalised, rank, lfSe, lgSe] = await Promise.all(
-      ['index', 'subset', 'label', 'lf', 'lg', 'raw', 'normalised', 'rank', 'lf_stderr', 'lg_stderr'].map((c) => readSlice(c, start, end)));
+      ['index', 'subset', 'label', 'lf', 'lg', 'raw', 'normalised', 'rank', 'lf_stderr', 'lg_stderr'].map((c) => readSlice(c, start, end)),
+    );
     const paths = await readPaths(start, end);
-    const whole = header.mode === 'whole'
-      ? await Promise.all(['score_stderr', 'p_value', 'q_value'].map((c) => readSlice(c, start, end))) : null;
+    const whole =
+      header.mode === 'whole' ? await Promise.all(['score_stderr', 'p_value', 'q_value'].map((c) => readSlice(c, start, end))) : null;
     return paths.map((path, i) => ({
-      row: start + i, index: index[i], path, subset: header.subsets[subset[i]], label: label[i], lf: lf[i], lg: lg[i],
-      raw: raw[i], normalised: normalised[i], rank: rank[i], lfStderr: lfSe[i], lgStderr: lgSe[i],
+      row: start + i,
+      index: index[i],
+      path,
+      subset: header.subsets[subset[i]],
+      label: label[i],
+      lf: lf[i],
+      lg: lg[i],
+      raw: raw[i],
+      normalised: normalised[i],
+      rank: rank[i],
+      lfStderr: lfSe[i],
+      lgStderr: lgSe[i],
       ...(whole ? { scoreStderr: whole[0][i], pValue: whole[1][i], qValue: whole[2][i] } : {}),
     }));
   };
@@ -65,7 +77,8 @@ export async function openScoresBin(file: string): Promise<ScoresBinReader> {
     header,
     readRange,
     async readRankRange(start, end) {
-      start = Math.max(0, Math.floor(start)); end = Math.min(header.n, Math.floor(end));
+      start = Math.max(0, Math.floor(start));
+      end = Math.min(header.n, Math.floor(end));
       if (end <= start) return [];
       const rows = await readSlice('by_rank', start, end);
       // Each row is a separate small read: a page is ~50 rows, far cheaper than loading 50k.

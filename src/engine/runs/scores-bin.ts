@@ -17,7 +17,12 @@ import type { ScoreTable } from './score-table';
 
 const MAGIC = 'SSLMSCB1';
 type ColumnType = 'i32' | 'f32' | 'u8';
-interface ColumnInfo { name: string; type: ColumnType; offset: number; bytes: number }
+interface ColumnInfo {
+  name: string;
+  type: ColumnType;
+  offset: number;
+  bytes: number;
+}
 export interface ScoresBinHeader {
   version: 1;
   n: number;
@@ -31,10 +36,22 @@ export interface ScoresBinHeader {
   fdr?: number;
 }
 export interface ScoreRow {
-  row: number; index: number; path: string; subset: SubsetName; label: number;
-  lf: number; lg: number; raw: number; normalised: number; rank: number; lfStderr: number; lgStderr: number;
+  row: number;
+  index: number;
+  path: string;
+  subset: SubsetName;
+  label: number;
+  lf: number;
+  lg: number;
+  raw: number;
+  normalised: number;
+  rank: number;
+  lfStderr: number;
+  lgStderr: number;
   /** Whole-dataset runs only: the score's standard error, its p-value against the controls, the BH-adjusted p. */
-  scoreStderr?: number; pValue?: number; qValue?: number;
+  scoreStderr?: number;
+  pValue?: number;
+  qValue?: number;
 }
 
 const WIDTH: Record<ColumnType, number> = { i32: 4, f32: 4, u8: 1 };
@@ -44,10 +61,24 @@ function columnsOf(t: ScoreTable): [string, ColumnType, ArrayLike<number>][] {
   const byRank = new Int32Array(t.n);
   for (let r = 0; r < t.n; r++) byRank[t.rank[r] - 1] = r;
   return [
-    ['index', 'i32', t.index], ['subset', 'u8', t.subset.map((s) => SUBSETS.indexOf(s))], ['label', 'i32', t.label],
-    ['lf', 'f32', t.lf], ['lg', 'f32', t.lg], ['raw', 'f32', t.raw], ['normalised', 'f32', t.normalised],
-    ['lf_stderr', 'f32', t.lfStderr], ['lg_stderr', 'f32', t.lgStderr], ['rank', 'i32', t.rank], ['by_rank', 'i32', byRank],
-    ...(t.whole ? [['score_stderr', 'f32', t.whole.scoreStderr], ['p_value', 'f32', t.whole.pValue], ['q_value', 'f32', t.whole.qValue]] as [string, ColumnType, ArrayLike<number>][] : []),
+    ['index', 'i32', t.index],
+    ['subset', 'u8', t.subset.map((s) => SUBSETS.indexOf(s))],
+    ['label', 'i32', t.label],
+    ['lf', 'f32', t.lf],
+    ['lg', 'f32', t.lg],
+    ['raw', 'f32', t.raw],
+    ['normalised', 'f32', t.normalised],
+    ['lf_stderr', 'f32', t.lfStderr],
+    ['lg_stderr', 'f32', t.lgStderr],
+    ['rank', 'i32', t.rank],
+    ['by_rank', 'i32', byRank],
+    ...(t.whole
+      ? ([
+          ['score_stderr', 'f32', t.whole.scoreStderr],
+          ['p_value', 'f32', t.whole.pValue],
+          ['q_value', 'f32', t.whole.qValue],
+        ] as [string, ColumnType, ArrayLike<number>][])
+      : []),
   ];
 }
 
@@ -57,7 +88,16 @@ export function encodeScoresBin(t: ScoreTable): Buffer {
   const blobBytes = pathBytes.reduce((s, b) => s + b.length, 0);
   // The header holds the offsets, and its own length moves them: lay out with a placeholder length, then
   // repeat until the header text is stable (offsets only grow with it, so this settles in a few passes).
-  let header: ScoresBinHeader = { version: 1, n: t.n, normalisation: t.normalisation, classNames: t.classNames, subsets: [...SUBSETS], columns: [], paths: { offsets: 0, blob: 0, blobBytes }, ...(t.whole ? { mode: 'whole' as const, fdr: t.whole.fdr } : {}) };
+  let header: ScoresBinHeader = {
+    version: 1,
+    n: t.n,
+    normalisation: t.normalisation,
+    classNames: t.classNames,
+    subsets: [...SUBSETS],
+    columns: [],
+    paths: { offsets: 0, blob: 0, blobBytes },
+    ...(t.whole ? { mode: 'whole' as const, fdr: t.whole.fdr } : {}),
+  };
   let headerJson = '';
   for (let pass = 0; ; pass++) {
     if (pass === 10) throw new Error('internal: scores.bin header layout did not settle');
@@ -70,7 +110,8 @@ export function encodeScoresBin(t: ScoreTable): Buffer {
     const next = { ...header, columns: infos, paths: { offsets: at, blob: at + 4 * (t.n + 1), blobBytes } };
     const json = JSON.stringify(next);
     if (json === headerJson) break;
-    header = next; headerJson = json;
+    header = next;
+    headerJson = json;
   }
   const out = Buffer.alloc(header.paths.blob + blobBytes);
   out.write(MAGIC, 0, 'latin1');
@@ -93,7 +134,11 @@ export function encodeScoresBin(t: ScoreTable): Buffer {
     }
   });
   let cursor = 0;
-  pathBytes.forEach((b, i) => { out.writeUInt32LE(cursor, header.paths.offsets + 4 * i); b.copy(out, header.paths.blob + cursor); cursor += b.length; });
+  pathBytes.forEach((b, i) => {
+    out.writeUInt32LE(cursor, header.paths.offsets + 4 * i);
+    b.copy(out, header.paths.blob + cursor);
+    cursor += b.length;
+  });
   out.writeUInt32LE(cursor, header.paths.offsets + 4 * t.n);
   return out;
 }
@@ -101,4 +146,3 @@ export function encodeScoresBin(t: ScoreTable): Buffer {
 export function writeScoresBin(file: string, table: ScoreTable): Promise<void> {
   return writeFileAtomic(file, encodeScoresBin(table));
 }
-

@@ -5,11 +5,22 @@ import { writeFileAtomic } from '../util/atomic';
 import { csvText } from './escape';
 import type { ScoreTable } from './score-table';
 
-export const CSV_COLUMNS = ['path', 'index', 'subset', 'label', 'L_f', 'L_g', 'raw', 'normalised', 'rank', 'L_f_stderr', 'L_g_stderr'] as const;
+export const CSV_COLUMNS = [
+  'path',
+  'index',
+  'subset',
+  'label',
+  'L_f',
+  'L_g',
+  'raw',
+  'normalised',
+  'rank',
+  'L_f_stderr',
+  'L_g_stderr',
+] as const;
 /** A whole-dataset run's extra columns, after the paper's (whose L_f/L_g hold L_in/L_out there): a reader of the
  *  paper's columns reads both kinds of file. */
 export const WHOLE_CSV_COLUMNS = ['score_stderr', 'p_value', 'q_value'] as const;
-
 
 function num(x: number): string {
   return Number.isFinite(x) ? String(Number(x.toPrecision(9))) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
@@ -19,8 +30,19 @@ export function scoresToCsv(t: ScoreTable): string {
   const w = t.whole;
   const lines = [[...CSV_COLUMNS, ...(w ? WHOLE_CSV_COLUMNS : [])].join(',')];
   for (let r = 0; r < t.n; r++) {
-    const cells = [csvText(t.path[r]), t.index[r], t.subset[r], t.label[r], num(t.lf[r]), num(t.lg[r]), num(t.raw[r]),
-      num(t.normalised[r]), t.rank[r], num(t.lfStderr[r]), num(t.lgStderr[r])];
+    const cells = [
+      csvText(t.path[r]),
+      t.index[r],
+      t.subset[r],
+      t.label[r],
+      num(t.lf[r]),
+      num(t.lg[r]),
+      num(t.raw[r]),
+      num(t.normalised[r]),
+      t.rank[r],
+      num(t.lfStderr[r]),
+      num(t.lgStderr[r]),
+    ];
     if (w) cells.push(num(w.scoreStderr[r]), num(w.pValue[r]), num(w.qValue[r]));
     lines.push(cells.join(','));
   }
@@ -32,19 +54,22 @@ export function scoresToCsv(t: ScoreTable): string {
  * known, e.g. from scores.bin or report.json). A truncated or edited file must not pass for results.
  */
 export function checkScoresCsv(text: string, expectedRows?: number, name = 'scores.csv'): void {
-  const paper = CSV_COLUMNS.join(','), whole = [...CSV_COLUMNS, ...WHOLE_CSV_COLUMNS].join(',');
+  const paper = CSV_COLUMNS.join(','),
+    whole = [...CSV_COLUMNS, ...WHOLE_CSV_COLUMNS].join(',');
   const header = text.startsWith(`${whole}\n`) ? whole : paper;
   if (!text.startsWith(`${header}\n`)) throw new Error(`${name} does not start with the scores.csv header (${header})`);
   if (!text.endsWith('\n')) throw new Error(`${name} is truncated (its last line is incomplete)`);
   if (expectedRows !== undefined) {
     // Paths never hold a raw newline unquoted; a quoted one would be counted twice, so count records properly.
-    let records = 0, quoted = false;
+    let records = 0,
+      quoted = false;
     for (let i = header.length + 1; i < text.length; i++) {
       const c = text[i];
       if (c === '"') quoted = !quoted;
       else if (c === '\n' && !quoted) records++;
     }
-    if (records !== expectedRows) throw new Error(`${name} has ${records} rows, expected ${expectedRows}: the file is truncated or damaged`);
+    if (records !== expectedRows)
+      throw new Error(`${name} has ${records} rows, expected ${expectedRows}: the file is truncated or damaged`);
   }
 }
 

@@ -11,7 +11,9 @@ export async function claimStage(runDir: string, stage: string): Promise<() => P
   const got = await tryLock(stageLockFile(runDir, stage));
   if ('release' in got) return got.release;
   const h = got.heldBy;
-  throw new Error(`stage ${stage} is being executed by process ${h.pid} on ${h.host}${h.job ? ` (Slurm job ${h.job})` : ''} since ${h.since}; wait for it or cancel it first`);
+  throw new Error(
+    `stage ${stage} is being executed by process ${h.pid} on ${h.host}${h.job ? ` (Slurm job ${h.job})` : ''} since ${h.since}; wait for it or cancel it first`,
+  );
 }
 
 export const stageHolder = (runDir: string, stage: string): Promise<LockHolder | null> => readHolder(stageLockFile(runDir, stage));

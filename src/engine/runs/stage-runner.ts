@@ -54,12 +54,19 @@ async function checkSelection(stages: readonly string[], store: StageStore, only
   }
 }
 
-export async function runStages(stages: readonly string[], store: StageStore, work: (stage: string) => Promise<StageResult>,
-  hooks: StageRunnerHooks = {}): Promise<'done' | 'cancelled'> {
+export async function runStages(
+  stages: readonly string[],
+  store: StageStore,
+  work: (stage: string) => Promise<StageResult>,
+  hooks: StageRunnerHooks = {},
+): Promise<'done' | 'cancelled'> {
   if (hooks.only) await checkSelection(stages, store, hooks.only);
   for (const stage of stages) {
     if (hooks.only && !hooks.only.stages.includes(stage)) continue;
-    if (await store.isDone(stage)) { hooks.onEvent?.({ kind: 'stage', stage, status: 'skip' }); continue; }
+    if (await store.isDone(stage)) {
+      hooks.onEvent?.({ kind: 'stage', stage, status: 'skip' });
+      continue;
+    }
     if (hooks.signal?.aborted) {
       await store.interrupt(null);
       return 'cancelled';
@@ -67,8 +74,11 @@ export async function runStages(stages: readonly string[], store: StageStore, wo
     const release = await store.claim?.(stage);
     try {
       // Another process may have finished it between the check above and the claim.
-      if (release && await store.isDone(stage)) { hooks.onEvent?.({ kind: 'stage', stage, status: 'skip' }); continue; }
-      if (await runOne(stage, store, work, hooks) === 'cancelled') return 'cancelled';
+      if (release && (await store.isDone(stage))) {
+        hooks.onEvent?.({ kind: 'stage', stage, status: 'skip' });
+        continue;
+      }
+      if ((await runOne(stage, store, work, hooks)) === 'cancelled') return 'cancelled';
     } finally {
       await release?.();
     }
@@ -76,7 +86,12 @@ export async function runStages(stages: readonly string[], store: StageStore, wo
   return 'done';
 }
 
-async function runOne(stage: string, store: StageStore, work: (stage: string) => Promise<StageResult>, hooks: StageRunnerHooks): Promise<'done' | 'cancelled'> {
+async function runOne(
+  stage: string,
+  store: StageStore,
+  work: (stage: string) => Promise<StageResult>,
+  hooks: StageRunnerHooks,
+): Promise<'done' | 'cancelled'> {
   hooks.onEvent?.({ kind: 'stage', stage, status: 'start' });
   await store.start(stage);
   let result: StageResult;
@@ -103,15 +118,19 @@ async function runOne(stage: string, store: StageStore, work: (stage: string) =>
 export function manifestStageStore(run: RunHandle): StageStore {
   return {
     // Re-read: with stages executed by other processes (cluster jobs), this process's copy may be behind.
-    isDone: async (stage) => { await run.reload(); return run.isDone(stage); },
+    isDone: async (stage) => {
+      await run.reload();
+      return run.isDone(stage);
+    },
     claim: (stage) => claimStage(run.dir, stage),
     start: (stage) => run.startStage(stage),
     finish: (stage, done) => run.finishStage(stage, done),
     // Cancelled between stages, the manifest still says 'running' from the stage that just finished.
-    interrupt: (stage) => run.update((m) => {
-      m.status = 'interrupted';
-      if (stage !== null) m.stages[stage] = { ...m.stages[stage], status: 'pending' };
-    }),
+    interrupt: (stage) =>
+      run.update((m) => {
+        m.status = 'interrupted';
+        if (stage !== null) m.stages[stage] = { ...m.stages[stage], status: 'pending' };
+      }),
     fail: (stage, error) => run.failStage(stage, error),
   };
 }

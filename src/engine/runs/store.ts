@@ -18,13 +18,16 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-export type RunInit = Pick<RunManifest, 'preset' | 'dataset' | 'config' | 'seeds' | 'versions' | 'executionProvider'>
-  & { stageOrder?: string[] };
+export type RunInit = Pick<RunManifest, 'preset' | 'dataset' | 'config' | 'seeds' | 'versions' | 'executionProvider'> & {
+  stageOrder?: string[];
+};
 
 export async function readManifest(runDir: string): Promise<RunManifest> {
   const file = join(runDir, MANIFEST_FILE);
   let json: unknown;
-  try { json = JSON.parse(await fs.readFile(file, 'utf8')); } catch (err) {
+  try {
+    json = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
     if (err instanceof SyntaxError) throw new Error(`${file} is not valid JSON (${err.message}); the run's record is damaged`);
     throw err;
   }
@@ -35,7 +38,10 @@ export async function readManifest(runDir: string): Promise<RunManifest> {
 export class RunHandle {
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly dir: string, private current: RunManifest) {}
+  private constructor(
+    readonly dir: string,
+    private current: RunManifest,
+  ) {}
 
   static async create(storeDir: string, init: RunInit, now = new Date()): Promise<RunHandle> {
     const id = newRunId(now);
@@ -44,13 +50,26 @@ export class RunHandle {
     const stageOrder = init.stageOrder ?? pipelineStages(init.seeds.pairs.length || 1);
     const at = now.toISOString();
     const manifest: RunManifest = {
-      format: 'sslmem-run', version: 1, id, createdAt: at, updatedAt: at, status: 'created',
-      preset: init.preset, dataset: init.dataset, config: init.config, seeds: init.seeds, versions: init.versions,
-      executionProvider: init.executionProvider, timings: {}, stageOrder,
+      format: 'sslmem-run',
+      version: 1,
+      id,
+      createdAt: at,
+      updatedAt: at,
+      status: 'created',
+      preset: init.preset,
+      dataset: init.dataset,
+      config: init.config,
+      seeds: init.seeds,
+      versions: init.versions,
+      executionProvider: init.executionProvider,
+      timings: {},
+      stageOrder,
       stages: Object.fromEntries(stageOrder.map((s) => [s, { status: 'pending' } as StageRecord])),
     };
     // A run folder without its manifest (disk full, no permission) is litter no tool can open: remove it.
-    try { await writeJsonAtomic(join(dir, MANIFEST_FILE), manifest); } catch (err) {
+    try {
+      await writeJsonAtomic(join(dir, MANIFEST_FILE), manifest);
+    } catch (err) {
       await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw err;
     }
@@ -61,8 +80,12 @@ export class RunHandle {
     return new RunHandle(runDir, await readManifest(runDir));
   }
 
-  get manifest(): Readonly<RunManifest> { return this.current; }
-  get id(): string { return this.current.id; }
+  get manifest(): Readonly<RunManifest> {
+    return this.current;
+  }
+  get id(): string {
+    return this.current.id;
+  }
 
   /** Absolute path of a file of this run; refuses paths that leave the run folder. */
   path(relative: string): string {
@@ -73,14 +96,16 @@ export class RunHandle {
 
   /** Apply `change` to the manifest as it is on disk now and write it atomically; calls are serialised. */
   update(change: (m: RunManifest) => void): Promise<RunManifest> {
-    return this.serialised(() => withLock(join(this.dir, `${MANIFEST_FILE}.lock`), async () => {
-      const copy: RunManifest = structuredClone(await this.onDisk());
-      change(copy);
-      copy.updatedAt = new Date().toISOString();
-      await writeJsonAtomic(join(this.dir, MANIFEST_FILE), copy);
-      this.current = copy;
-      return copy;
-    }));
+    return this.serialised(() =>
+      withLock(join(this.dir, `${MANIFEST_FILE}.lock`), async () => {
+        const copy: RunManifest = structuredClone(await this.onDisk());
+        change(copy);
+        copy.updatedAt = new Date().toISOString();
+        await writeJsonAtomic(join(this.dir, MANIFEST_FILE), copy);
+        this.current = copy;
+        return copy;
+      }),
+    );
   }
 
   /** Catch up with what other processes recorded (stages run elsewhere). */
@@ -90,7 +115,11 @@ export class RunHandle {
 
   /** The manifest on disk; this process's copy when the file cannot be read as one (it is rewritten whole). */
   private async onDisk(): Promise<RunManifest> {
-    try { return await readManifest(this.dir); } catch { return this.current; }
+    try {
+      return await readManifest(this.dir);
+    } catch {
+      return this.current;
+    }
   }
 
   private serialised<T>(body: () => Promise<T>): Promise<T> {
@@ -99,8 +128,12 @@ export class RunHandle {
     return next;
   }
 
-  pendingStages(): string[] { return pendingStages(this.current); }
-  isDone(stage: string): boolean { return this.current.stages[stage]?.status === 'done'; }
+  pendingStages(): string[] {
+    return pendingStages(this.current);
+  }
+  isDone(stage: string): boolean {
+    return this.current.stages[stage]?.status === 'done';
+  }
   checkpointOf(stage: string): string | null {
     const rel = this.current.stages[stage]?.checkpoint;
     return rel ? this.path(rel) : null;
@@ -119,7 +152,9 @@ export class RunHandle {
   async progressStage(stage: string, progress: StageRecord['progress'], checkpoint?: string): Promise<RunManifest> {
     this.requireStage(stage);
     if (checkpoint) this.path(checkpoint);
-    return this.update((m) => { m.stages[stage] = { ...m.stages[stage], progress, ...(checkpoint ? { checkpoint } : {}) }; });
+    return this.update((m) => {
+      m.stages[stage] = { ...m.stages[stage], progress, ...(checkpoint ? { checkpoint } : {}) };
+    });
   }
 
   async finishStage(stage: string, extra: Pick<StageRecord, 'outputs' | 'checkpoint'> = {}): Promise<RunManifest> {
@@ -141,7 +176,8 @@ export class RunHandle {
   async recoverIfStale(): Promise<boolean> {
     const m = this.current;
     if (m.status !== 'running') return false;
-    if (!isStaleRunning(m)) throw new Error(`run ${m.id} is being executed by process ${m.owner?.pid} on ${m.owner?.host}; wait for it or cancel it first`);
+    if (!isStaleRunning(m))
+      throw new Error(`run ${m.id} is being executed by process ${m.owner?.pid} on ${m.owner?.host}; wait for it or cancel it first`);
     await this.update((next) => {
       next.status = 'interrupted';
       for (const s of next.stageOrder) if (next.stages[s]?.status === 'running') next.stages[s] = { ...next.stages[s], status: 'pending' };
@@ -158,8 +194,12 @@ export class RunHandle {
     });
   }
 
-  writeFile(relative: string, data: string | Uint8Array): Promise<void> { return writeFileAtomic(this.path(relative), data); }
-  writeJson(relative: string, value: unknown): Promise<void> { return writeJsonAtomic(this.path(relative), value); }
+  writeFile(relative: string, data: string | Uint8Array): Promise<void> {
+    return writeFileAtomic(this.path(relative), data);
+  }
+  writeJson(relative: string, value: unknown): Promise<void> {
+    return writeJsonAtomic(this.path(relative), value);
+  }
 
   private requireStage(stage: string): void {
     if (!this.current.stages[stage]) throw new Error(`unknown stage "${stage}" (stages: ${this.current.stageOrder.join(', ')})`);

@@ -51,7 +51,8 @@ export function subsetCaption(subset: SubsetName, mode: RunMode): string {
 export function wholeSplit(n: number, control: ArrayLike<number>): Split {
   const isControl = new Uint8Array(n);
   for (let k = 0; k < control.length; k++) isControl[control[k]] = 1;
-  const scored: number[] = [], ctrl: number[] = [];
+  const scored: number[] = [],
+    ctrl: number[] = [];
   for (let i = 0; i < n; i++) (isControl[i] ? ctrl : scored).push(i);
   return { S_S: new Int32Array(0), S_C: Int32Array.from(scored), S_I: new Int32Array(0), S_E: Int32Array.from(ctrl) };
 }

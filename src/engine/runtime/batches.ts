@@ -11,7 +11,11 @@ export class BatchSampler {
   private cachedEpoch = -1;
   private cachedOrder: Uint32Array = new Uint32Array(0);
 
-  constructor(readonly n: number, readonly batch: number, readonly seed: number) {
+  constructor(
+    readonly n: number,
+    readonly batch: number,
+    readonly seed: number,
+  ) {
     if (batch < 1 || n < batch) throw new Error(`need at least one full batch: ${n} samples, batch ${batch}`);
     this.batchesPerEpoch = Math.floor(n / batch);
   }

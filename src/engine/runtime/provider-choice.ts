@@ -10,7 +10,14 @@
 import { promises as fs } from 'node:fs';
 import { userCacheDir } from '../util/user-cache-dir';
 import { join } from 'node:path';
-import { AUTO_CANDIDATES, isProviderDecision, type Provider, type ProviderCandidate, type ProviderDecision, type ProviderSetting } from './providers';
+import {
+  AUTO_CANDIDATES,
+  isProviderDecision,
+  type Provider,
+  type ProviderCandidate,
+  type ProviderDecision,
+  type ProviderSetting,
+} from './providers';
 
 /** A GPU candidate whose warm-up step alone takes longer than this many CPU steps is not timed further. */
 export const WARMUP_DROP_FACTOR = 20;
@@ -34,17 +41,37 @@ export function warmupLimitMs(measurements: readonly Measurement[], factor = WAR
 export function decide(setting: ProviderSetting, measurements: readonly Measurement[], threads: number): Omit<ProviderDecision, 'cached'> {
   const timed = measurements.filter((m): m is Extract<Measurement, { kind: 'timed' }> => m.kind === 'timed');
   if (!timed.length) {
-    throw new Error(`no execution provider could run the train step: ${measurements.map((m) => `${m.provider}: ${'reason' in m ? m.reason : m.kind}`).join('; ')}`);
+    throw new Error(
+      `no execution provider could run the train step: ${measurements.map((m) => `${m.provider}: ${'reason' in m ? m.reason : m.kind}`).join('; ')}`,
+    );
   }
   const best = timed.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
   const candidates: ProviderCandidate[] = measurements.map((m): ProviderCandidate => {
     switch (m.kind) {
-      case 'unavailable': return { provider: m.provider, status: 'unavailable', reason: `not installed (${m.reason})` };
-      case 'failed': return { provider: m.provider, status: 'failed', reason: `failed (${m.reason})` };
-      case 'dropped': return { provider: m.provider, status: 'slower', reason: `warm-up step ${fmt(m.warmupMs)}, over ${WARMUP_DROP_FACTOR}× the cpu step; not timed further` };
+      case 'unavailable':
+        return { provider: m.provider, status: 'unavailable', reason: `not installed (${m.reason})` };
+      case 'failed':
+        return { provider: m.provider, status: 'failed', reason: `failed (${m.reason})` };
+      case 'dropped':
+        return {
+          provider: m.provider,
+          status: 'slower',
+          reason: `warm-up step ${fmt(m.warmupMs)}, over ${WARMUP_DROP_FACTOR}× the cpu step; not timed further`,
+        };
       case 'timed':
-        if (m === best) return { provider: m.provider, status: 'chosen', msPerStep: m.msPerStep, reason: timed.length > 1 ? 'fastest measured' : 'the only provider that ran' };
-        return { provider: m.provider, status: 'slower', msPerStep: m.msPerStep, reason: `${fmt(m.msPerStep)}/step, slower than ${best.provider} ${fmt(best.msPerStep)}/step` };
+        if (m === best)
+          return {
+            provider: m.provider,
+            status: 'chosen',
+            msPerStep: m.msPerStep,
+            reason: timed.length > 1 ? 'fastest measured' : 'the only provider that ran',
+          };
+        return {
+          provider: m.provider,
+          status: 'slower',
+          msPerStep: m.msPerStep,
+          reason: `${fmt(m.msPerStep)}/step, slower than ${best.provider} ${fmt(best.msPerStep)}/step`,
+        };
     }
   });
   return { setting, chosen: best.provider, threads: best.provider === 'cpu' ? threads : null, candidates };
@@ -67,11 +94,26 @@ export interface CacheKeyParts {
 }
 
 export function cacheKey(p: CacheKeyParts): string {
-  return [`ort ${p.ort}`, p.platform, p.host, p.cpu, `providers ${[...p.installed].sort().join(',')}`, `threads ${p.threads}`, `artifact ${p.artifact}`].join(' | ');
+  return [
+    `ort ${p.ort}`,
+    p.platform,
+    p.host,
+    p.cpu,
+    `providers ${[...p.installed].sort().join(',')}`,
+    `threads ${p.threads}`,
+    `artifact ${p.artifact}`,
+  ].join(' | ');
 }
 
-interface CacheEntry { decision: Omit<ProviderDecision, 'cached'>; measuredAt: string }
-export interface CacheFile { format: 'sslmem-provider-choice'; version: 1; entries: Record<string, CacheEntry> }
+interface CacheEntry {
+  decision: Omit<ProviderDecision, 'cached'>;
+  measuredAt: string;
+}
+export interface CacheFile {
+  format: 'sslmem-provider-choice';
+  version: 1;
+  entries: Record<string, CacheEntry>;
+}
 export const CACHE_FILE = 'provider-choice.json';
 
 /** Where the choice is cached: the user's cache folder (user-cache-dir.ts). */
@@ -92,8 +134,11 @@ export function withDecision(file: CacheFile, key: string, decision: ProviderDec
 export async function readCache(dir: string): Promise<CacheFile> {
   try {
     const parsed = JSON.parse(await fs.readFile(join(dir, CACHE_FILE), 'utf8')) as CacheFile;
-    if (parsed.format === 'sslmem-provider-choice' && parsed.version === 1 && typeof parsed.entries === 'object' && parsed.entries) return parsed;
-  } catch { /* absent or corrupt */ }
+    if (parsed.format === 'sslmem-provider-choice' && parsed.version === 1 && typeof parsed.entries === 'object' && parsed.entries)
+      return parsed;
+  } catch {
+    /* absent or corrupt */
+  }
   return { format: 'sslmem-provider-choice', version: 1, entries: {} };
 }
 
@@ -107,7 +152,10 @@ export async function writeCache(dir: string, file: CacheFile): Promise<void> {
 // ---- the order of trials ----
 
 /** A trial's result; `session` is kept open when the provider ran, so the winner's is reused for training. */
-export interface Trial<S> { measurement: Measurement; session?: S }
+export interface Trial<S> {
+  measurement: Measurement;
+  session?: S;
+}
 
 export interface ChooseOptions<S> {
   threads: number;
@@ -141,13 +189,23 @@ export async function chooseProvider<S>(o: ChooseOptions<S>): Promise<{ session:
   try {
     for (const provider of o.candidates ?? AUTO_CANDIDATES) {
       const missing = o.missing(provider);
-      if (missing) { measurements.push({ provider, kind: 'unavailable', reason: missing }); continue; }
+      if (missing) {
+        measurements.push({ provider, kind: 'unavailable', reason: missing });
+        continue;
+      }
       const t = await o.trial(provider, provider === 'cpu' ? null : warmupLimitMs(measurements));
       measurements.push(t.measurement);
       if (t.session !== undefined) sessions.set(provider, t.session);
       const m = t.measurement;
-      o.log?.(`execution provider ${provider}: ${m.kind === 'timed' ? `${fmt(m.msPerStep)}/step after a ${fmt(m.warmupMs)} warm-up`
-        : m.kind === 'dropped' ? `warm-up ${fmt(m.warmupMs)} > limit ${fmt(m.limitMs)}, dropped` : `${m.kind} (${m.reason})`}`);
+      o.log?.(
+        `execution provider ${provider}: ${
+          m.kind === 'timed'
+            ? `${fmt(m.msPerStep)}/step after a ${fmt(m.warmupMs)} warm-up`
+            : m.kind === 'dropped'
+              ? `warm-up ${fmt(m.warmupMs)} > limit ${fmt(m.limitMs)}, dropped`
+              : `${m.kind} (${m.reason})`
+        }`,
+      );
     }
     const decision: ProviderDecision = { ...decide('auto', measurements, o.threads), cached: false };
     const session = sessions.get(decision.chosen);
@@ -155,8 +213,9 @@ export async function chooseProvider<S>(o: ChooseOptions<S>): Promise<{ session:
     sessions.delete(decision.chosen);
     if (o.cache) {
       const { dir, key } = o.cache;
-      await writeCache(dir, withDecision(await readCache(dir), key, decision))
-        .catch((e) => o.log?.(`could not cache the provider choice in ${dir}: ${(e as Error).message}`));
+      await writeCache(dir, withDecision(await readCache(dir), key, decision)).catch((e) =>
+        o.log?.(`could not cache the provider choice in ${dir}: ${(e as Error).message}`),
+      );
     }
     return { session, decision };
   } finally {

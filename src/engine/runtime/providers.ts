@@ -41,10 +41,24 @@ export interface ProviderDecision {
 
 export function isProviderDecision(x: unknown): x is ProviderDecision {
   const d = x as ProviderDecision;
-  return typeof d === 'object' && d !== null && isProviderSetting(d.setting) && isProvider(d.chosen) && typeof d.cached === 'boolean'
-    && (d.threads === null || typeof d.threads === 'number') && Array.isArray(d.candidates)
-    && d.candidates.every((c) => typeof c === 'object' && c !== null && isProvider(c.provider) && typeof c.reason === 'string'
-      && ['chosen', 'slower', 'failed', 'unavailable'].includes(c.status) && (c.msPerStep === undefined || typeof c.msPerStep === 'number'));
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    isProviderSetting(d.setting) &&
+    isProvider(d.chosen) &&
+    typeof d.cached === 'boolean' &&
+    (d.threads === null || typeof d.threads === 'number') &&
+    Array.isArray(d.candidates) &&
+    d.candidates.every(
+      (c) =>
+        typeof c === 'object' &&
+        c !== null &&
+        isProvider(c.provider) &&
+        typeof c.reason === 'string' &&
+        ['chosen', 'slower', 'failed', 'unavailable'].includes(c.status) &&
+        (c.msPerStep === undefined || typeof c.msPerStep === 'number'),
+    )
+  );
 }
 
 const ms = (v: number) => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms/step`;
@@ -68,8 +82,13 @@ export function describeDecision(d: ProviderDecision): string {
 
 /** An explicitly requested provider that cannot create a session here. The CLI maps it to exit code 2. */
 export class ProviderUnavailableError extends Error {
-  constructor(readonly provider: Provider, readonly reason: string) {
-    super(`execution provider ${provider} is not usable on this machine: ${reason}. Use --ep cpu or --ep auto (in the editor: the sslmem.executionProvider setting).`);
+  constructor(
+    readonly provider: Provider,
+    readonly reason: string,
+  ) {
+    super(
+      `execution provider ${provider} is not usable on this machine: ${reason}. Use --ep cpu or --ep auto (in the editor: the sslmem.executionProvider setting).`,
+    );
     this.name = 'ProviderUnavailableError';
   }
 }

@@ -60,9 +60,14 @@ export function availableProviders(): Map<string, string | null> {
   let bindingDir: string | null = null;
   try {
     bindingDir = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
-  } catch { /* unusual packaging: cannot look, so let session creation decide */ }
+  } catch {
+    /* unusual packaging: cannot look, so let session creation decide */
+  }
   for (const b of ort.listSupportedBackends()) {
-    if (b.bundled || !bindingDir || !existsSync(bindingDir)) { result.set(b.name, null); continue; }
+    if (b.bundled || !bindingDir || !existsSync(bindingDir)) {
+      result.set(b.name, null);
+      continue;
+    }
     const lib = process.platform === 'win32' ? `onnxruntime_providers_${b.name}.dll` : `libonnxruntime_providers_${b.name}.so`;
     result.set(b.name, existsSync(join(bindingDir, lib)) ? null : `${lib} missing next to the onnxruntime-node binding`);
   }
@@ -79,9 +84,15 @@ function sessionOptions(provider: Provider, s: SessionSettings, outputNames: rea
     opts.extra = { optimization: { disable_specified_optimizers: 'NchwcTransformer' } };
   } else if (s.deviceOutputs?.length) {
     const keep = new Set(s.deviceOutputs);
-    opts.preferredOutputLocation = Object.fromEntries(outputNames.map((n) => [n, keep.has(n) ? 'gpu-buffer' : 'cpu'])) as Record<string, ort.Tensor.DataLocation>;
+    opts.preferredOutputLocation = Object.fromEntries(outputNames.map((n) => [n, keep.has(n) ? 'gpu-buffer' : 'cpu'])) as Record<
+      string,
+      ort.Tensor.DataLocation
+    >;
   }
-  if (s.profilePrefix) { opts.enableProfiling = true; opts.profileFilePrefix = s.profilePrefix; }
+  if (s.profilePrefix) {
+    opts.enableProfiling = true;
+    opts.profileFilePrefix = s.profilePrefix;
+  }
   return opts;
 }
 
@@ -96,7 +107,11 @@ export function missingReason(provider: Provider, available = availableProviders
  * (needed for the per-output location map of GPU providers). Throws ProviderUnavailableError when the
  * provider is missing or ORT cannot create the session on it; other errors (a bad model) pass through.
  */
-export async function openSession(model: Uint8Array | string, outputNames: readonly string[], settings: SessionSettings = {}): Promise<OpenedSession> {
+export async function openSession(
+  model: Uint8Array | string,
+  outputNames: readonly string[],
+  settings: SessionSettings = {},
+): Promise<OpenedSession> {
   const provider: Provider = !settings.provider || settings.provider === 'auto' ? 'cpu' : settings.provider;
   const missing = missingReason(provider);
   if (missing) throw new ProviderUnavailableError(provider, missing);

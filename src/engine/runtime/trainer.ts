@@ -39,7 +39,11 @@ export interface TrainerConfig {
   providerCacheDir?: string;
 }
 
-export interface Progress { step: number; loss: number; imagesPerSec: number }
+export interface Progress {
+  step: number;
+  loss: number;
+  imagesPerSec: number;
+}
 export interface TrainOptions {
   /** Total number of steps: training runs from the current step up to (not including) this index. */
   steps: number;
@@ -60,7 +64,11 @@ export interface TrainOptions {
    */
   snapshots?: { steps: ReadonlySet<number>; path: (step: number) => string };
 }
-export interface TrainResult { step: number; lastLoss: number; cancelled: boolean }
+export interface TrainResult {
+  step: number;
+  lastLoss: number;
+  cancelled: boolean;
+}
 
 type TensorMap = Map<string, ort.Tensor>;
 
@@ -71,12 +79,17 @@ export class Trainer {
   private state: TensorMap = new Map();
   private readback: OpenedSession | null = null;
 
-  private constructor(readonly config: TrainerConfig, readonly artifact: TrainStepArtifact, readonly opened: OpenedSession,
+  private constructor(
+    readonly config: TrainerConfig,
+    readonly artifact: TrainStepArtifact,
+    readonly opened: OpenedSession,
     /** Which provider runs the step and why not the others (also for an explicit setting: then no measurement). */
-    readonly decision: ProviderDecision) {}
+    readonly decision: ProviderDecision,
+  ) {}
 
   static async create(config: TrainerConfig): Promise<Trainer> {
-    const artifact = config.artifact ?? buildTrainStep(config.problem, { batch: config.batch, optimizer: config.optimizer, augment: config.augment });
+    const artifact =
+      config.artifact ?? buildTrainStep(config.problem, { batch: config.batch, optimizer: config.optimizer, augment: config.augment });
     const setting = config.provider ?? 'auto';
     const open = (provider: Provider) => Trainer.openStep(config, artifact, provider);
     let opened: OpenedSession;
@@ -86,18 +99,32 @@ export class Trainer {
       const available = availableProviders();
       const installed = [...available.keys()].filter((p): p is Provider => isProvider(p) && !available.get(p));
       const key = cacheKey({
-        host: hostname(), cpu: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}`, platform: `${process.platform}-${process.arch}`,
-        ort: ort.env.versions.node ?? 'unknown', installed, artifact: createHash('sha256').update(artifact.onnx).digest('hex'), threads,
+        host: hostname(),
+        cpu: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}`,
+        platform: `${process.platform}-${process.arch}`,
+        ort: ort.env.versions.node ?? 'unknown',
+        installed,
+        artifact: createHash('sha256').update(artifact.onnx).digest('hex'),
+        threads,
       });
       ({ session: opened, decision } = await chooseProvider<OpenedSession>({
-        threads, cache: { dir: config.providerCacheDir ?? providerCacheDir(), key },
+        threads,
+        cache: { dir: config.providerCacheDir ?? providerCacheDir(), key },
         missing: (p) => missingReason(p, available),
         trial: (p, limitMs) => Trainer.trial(config, artifact, p, limitMs),
-        open, release: (o) => o.session.release(), log: config.log,
+        open,
+        release: (o) => o.session.release(),
+        log: config.log,
       }));
     } else {
       opened = await open(setting); // ProviderUnavailableError when it cannot run here: never a silent CPU run
-      decision = { setting, chosen: opened.provider, threads: opened.threads, cached: false, candidates: [{ provider: opened.provider, status: 'chosen', reason: 'asked for explicitly' }] };
+      decision = {
+        setting,
+        chosen: opened.provider,
+        threads: opened.threads,
+        cached: false,
+        candidates: [{ provider: opened.provider, status: 'chosen', reason: 'asked for explicitly' }],
+      };
     }
     config.log?.(`train step on ${describeDecision(decision)}${opened.onDevice ? ' (state kept on the device)' : ''}`);
     return new Trainer(config, artifact, opened, decision);
@@ -105,9 +132,17 @@ export class Trainer {
 
   private static openStep(config: TrainerConfig, artifact: TrainStepArtifact, provider: Provider): Promise<OpenedSession> {
     const stateOutputs = artifact.state.filter((s) => s.output).map((s) => s.output);
-    return openSession(artifact.onnx, artifact.outputs.map((o) => o.name), {
-      provider, threads: config.threads, deviceOutputs: stateOutputs, log: config.log, profilePrefix: config.profilePrefix,
-    });
+    return openSession(
+      artifact.onnx,
+      artifact.outputs.map((o) => o.name),
+      {
+        provider,
+        threads: config.threads,
+        deviceOutputs: stateOutputs,
+        log: config.log,
+        profilePrefix: config.profilePrefix,
+      },
+    );
   }
 
   /**
@@ -115,7 +150,12 @@ export class Trainer {
    * timed steps, on the same seeded state and images for every provider. A warm-up over `limitMs` ends the
    * trial early (a software GPU adapter must not cost minutes). The session stays open for the winner.
    */
-  private static async trial(config: TrainerConfig, artifact: TrainStepArtifact, provider: Provider, limitMs: number | null): Promise<Trial<OpenedSession>> {
+  private static async trial(
+    config: TrainerConfig,
+    artifact: TrainStepArtifact,
+    provider: Provider,
+    limitMs: number | null,
+  ): Promise<Trial<OpenedSession>> {
     let opened: OpenedSession;
     try {
       opened = await Trainer.openStep(config, artifact, provider);
@@ -123,7 +163,13 @@ export class Trainer {
       if (e instanceof ProviderUnavailableError) return { measurement: { provider, kind: 'failed', reason: e.reason } };
       throw e;
     }
-    const probe = new Trainer(config, artifact, opened, { setting: provider, chosen: provider, threads: opened.threads, cached: false, candidates: [] });
+    const probe = new Trainer(config, artifact, opened, {
+      setting: provider,
+      chosen: provider,
+      threads: opened.threads,
+      cached: false,
+      candidates: [],
+    });
     try {
       probe.init(0);
       const images = trialImages(artifact.inputs.find((i) => i.name === io.IMAGES)!.shape);
@@ -148,16 +194,27 @@ export class Trainer {
     }
   }
 
-  get provider(): string { return this.opened.provider; }
+  get provider(): string {
+    return this.opened.provider;
+  }
 
   /** Fresh parameters (seeded, PyTorch-like init), zero optimizer state, step 0. */
   init(seed: number): void {
     const { problem } = this.config;
     const { params, buffers } = initParams(problem, seed);
-    this.replaceState(new Map(this.artifact.state.map((s) => {
-      const data = s.role === 'param' ? params.get(s.init)! : s.role === 'buffer' ? buffers.get(s.init)! : new Float32Array(s.shape.reduce((a, b) => a * b, 1));
-      return [s.input, new ort.Tensor('float32', data.slice(), s.shape)];
-    })));
+    this.replaceState(
+      new Map(
+        this.artifact.state.map((s) => {
+          const data =
+            s.role === 'param'
+              ? params.get(s.init)!
+              : s.role === 'buffer'
+                ? buffers.get(s.init)!
+                : new Float32Array(s.shape.reduce((a, b) => a * b, 1));
+          return [s.input, new ort.Tensor('float32', data.slice(), s.shape)];
+        }),
+      ),
+    );
     this.seed = seed;
     this.stepIndex = 0;
   }
@@ -167,7 +224,8 @@ export class Trainer {
     for (const s of this.artifact.state) {
       const t = ck.tensors.get(s.input);
       if (!t) throw new Error(`checkpoint has no tensor '${s.input}'`);
-      if (t.shape.join() !== s.shape.join()) throw new Error(`checkpoint tensor '${s.input}' is [${t.shape}], the model needs [${s.shape}]`);
+      if (t.shape.join() !== s.shape.join())
+        throw new Error(`checkpoint tensor '${s.input}' is [${t.shape}], the model needs [${s.shape}]`);
       next.set(s.input, new ort.Tensor('float32', t.data.slice(), s.shape));
     }
     this.replaceState(next);
@@ -215,7 +273,8 @@ export class Trainer {
       lastLoss = await this.step(images, index);
       const seconds = (performance.now() - t0) / 1000;
       o.onProgress?.({ step: this.stepIndex, loss: lastLoss, imagesPerSec: this.config.batch / seconds });
-      if (o.snapshots?.steps.has(this.stepIndex)) await writeCheckpoint(o.snapshots.path(this.stepIndex), await this.snapshot({}, 'weights'));
+      if (o.snapshots?.steps.has(this.stepIndex))
+        await writeCheckpoint(o.snapshots.path(this.stepIndex), await this.snapshot({}, 'weights'));
       if (o.checkpointPath && o.checkpointEvery && this.stepIndex % o.checkpointEvery === 0) {
         await o.beforeCheckpoint?.(this.stepIndex);
         await this.save(o.checkpointPath);
@@ -237,8 +296,20 @@ export class Trainer {
   async snapshot(meta: Record<string, unknown> = {}, only: 'all' | 'weights' = 'all'): Promise<Checkpoint> {
     const host = await this.hostState();
     const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const s of this.artifact.state) if (only === 'all' || s.role === 'param' || s.role === 'buffer') tensors.set(s.input, { shape: s.shape, data: host.get(s.input)! });
-    return { step: this.stepIndex, seed: this.seed, tensors, meta: { ...this.config.problem.describe, optimizer: this.config.optimizer, learningRate: this.config.learningRate, augment: this.config.augment, ...meta } };
+    for (const s of this.artifact.state)
+      if (only === 'all' || s.role === 'param' || s.role === 'buffer') tensors.set(s.input, { shape: s.shape, data: host.get(s.input)! });
+    return {
+      step: this.stepIndex,
+      seed: this.seed,
+      tensors,
+      meta: {
+        ...this.config.problem.describe,
+        optimizer: this.config.optimizer,
+        learningRate: this.config.learningRate,
+        augment: this.config.augment,
+        ...meta,
+      },
+    };
   }
 
   async save(path: string, meta: Record<string, unknown> = {}): Promise<void> {
@@ -297,7 +368,10 @@ export class Trainer {
 function trialImages(shape: readonly number[]): Float32Array {
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
   let x = 0x9e3779b9;
-  for (let i = 0; i < out.length; i++) { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; out[i] = x / 2 ** 32; }
+  for (let i = 0; i < out.length; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x / 2 ** 32;
+  }
   return out;
 }
 

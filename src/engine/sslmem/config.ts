@@ -15,7 +15,8 @@ export function resolvePreset(name: string, overrides: Partial<SslmemConfig> = {
   const copy: SslmemConfig = structuredClone(PRESETS[name]);
   // Objects that are groups of settings merge field by field: `{"scoring":{"pairs":4}}` keeps the preset's batch.
   const merged: SslmemConfig = {
-    ...copy, ...overrides,
+    ...copy,
+    ...overrides,
     scoring: { ...copy.scoring, ...(overrides.scoring as object | undefined) },
     split: { ...copy.split, ...(overrides.split as object | undefined) },
   };

@@ -4,8 +4,16 @@
 import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic';
 
-export interface LossArrays { mean: Float64Array; stderr: Float64Array; count: Int32Array }
-export interface LossFileInfo { encoder: string; K: number; normalise: boolean }
+export interface LossArrays {
+  mean: Float64Array;
+  stderr: Float64Array;
+  count: Int32Array;
+}
+export interface LossFileInfo {
+  encoder: string;
+  K: number;
+  normalise: boolean;
+}
 
 const MAGIC = 'SSLMLS01';
 const align8 = (x: number) => Math.ceil(x / 8) * 8;
@@ -33,9 +41,12 @@ export async function loadLosses(file: string): Promise<LossArrays & LossFileInf
   const headerLength = bytes.readUInt32LE(8);
   if (12 + headerLength > bytes.length) throw new Error(`${file} is truncated`);
   const header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength)) as { n: number } & LossFileInfo;
-  const start = align8(12 + headerLength), n = header.n;
+  const start = align8(12 + headerLength),
+    n = header.n;
   if (bytes.length !== start + n * 20) throw new Error(`${file} is truncated`);
-  const mean = new Float64Array(n), stderr = new Float64Array(n), count = new Int32Array(n);
+  const mean = new Float64Array(n),
+    stderr = new Float64Array(n),
+    count = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     mean[i] = bytes.readDoubleLE(start + 8 * i);
     stderr[i] = bytes.readDoubleLE(start + 8 * (n + i));

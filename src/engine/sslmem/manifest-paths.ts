@@ -11,7 +11,11 @@ const FLAG: Record<ManifestPathKind, string> = { dataset: '--data', 'split file'
 
 /** A manifest path a resume will not follow without the user's confirmation; `path` is what to confirm. */
 export class UntrustedManifestPathError extends Error {
-  constructor(message: string, readonly kind: ManifestPathKind, readonly path: string) {
+  constructor(
+    message: string,
+    readonly kind: ManifestPathKind,
+    readonly path: string,
+  ) {
     super(message);
     this.name = 'UntrustedManifestPathError';
   }
@@ -20,13 +24,18 @@ export class UntrustedManifestPathError extends Error {
 /** `p` when a resume may use it; otherwise an error saying why and how to confirm it. */
 export function trustedManifestPath(runDir: string, kind: ManifestPathKind, p: unknown, confirmed: readonly string[] = []): string {
   const manifest = path.join(runDir, 'manifest.json');
-  if (typeof p !== 'string' || !path.isAbsolute(p)) throw new Error(`${manifest}: the ${kind} path is missing or not absolute (${JSON.stringify(p)})`);
+  if (typeof p !== 'string' || !path.isAbsolute(p))
+    throw new Error(`${manifest}: the ${kind} path is missing or not absolute (${JSON.stringify(p)})`);
   const workspace = workspaceOfRun(runDir);
   if (trustedWithoutConfirmation(runDir, p)) return p;
   const real = realResolve(p);
   if (confirmed.some((c) => realResolve(c) === real)) return p;
-  throw new UntrustedManifestPathError(`${manifest} names the ${kind} ${p}, outside ${workspace}; a run's manifest is not trusted to point outside its workspace. `
-    + `If that is the right ${kind}, confirm it: sslmem resume ${runDir} ${FLAG[kind]} ${p}`, kind, p);
+  throw new UntrustedManifestPathError(
+    `${manifest} names the ${kind} ${p}, outside ${workspace}; a run's manifest is not trusted to point outside its workspace. ` +
+      `If that is the right ${kind}, confirm it: sslmem resume ${runDir} ${FLAG[kind]} ${p}`,
+    kind,
+    p,
+  );
 }
 
 /** Inside the run's workspace, or chosen for this run on this machine. */

@@ -47,8 +47,13 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
   const sslmem = resolvePreset(req.preset, req.overrides);
   const seed = req.seed ?? 0;
   const stored: TrainedRunConfig = {
-    kind: 'trained', version: RUN_CONFIG_VERSION, sslmem, data: resolve(req.data), seed,
-    splitFile: req.splitFile ? resolve(req.splitFile) : null, cacheDir: req.cacheDir ?? null,
+    kind: 'trained',
+    version: RUN_CONFIG_VERSION,
+    sslmem,
+    data: resolve(req.data),
+    seed,
+    splitFile: req.splitFile ? resolve(req.splitFile) : null,
+    cacheDir: req.cacheDir ?? null,
   };
   const loaded = await loadRunDataset({ ...stored, decode: sslmem.decode }, hooks);
   // Every input is checked before the run folder exists: a bad split or an empty dataset leaves nothing behind.
@@ -56,7 +61,14 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
   const pairs = Array.from({ length: sslmem.seedPairs }, (_, p) => ({ f: seed + p, g: seed + p }));
   const run = await createRun(req.storeDir, {
     preset: req.preset,
-    dataset: { path: stored.data, relative: datasetRelative(req.storeDir, stored.data), kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
+    dataset: {
+      path: stored.data,
+      relative: datasetRelative(req.storeDir, stored.data),
+      kind: loaded.source.kind,
+      fingerprint: loaded.fingerprint,
+      n: loaded.dataset.n,
+      skipped: loaded.dataset.skipped.length,
+    },
     config: stored as unknown as Record<string, unknown>,
     seeds: { split: seed, pairs },
     versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },
@@ -67,7 +79,12 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
   return execute(run, stored, loaded, runtime, hooks, split);
 }
 
-export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
+export async function resumeRun(
+  runDir: string,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks = {},
+  options: ResumeOptions = {},
+): Promise<RunOutcome> {
   await assertProviderUsable(runtime.provider);
   const run = await openRun(runDir);
   // A killed process leaves 'running' behind; say so (and refuse a run a live process is still executing).
@@ -80,7 +97,8 @@ export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: 
     hooks.log?.(`${(err as Error).message}: following the run's Slurm tasks`);
   }
   if (run.manifest.preset === IMPORTED_PRESET) return resumeImportedRun(run, runtime, hooks, options);
-  if (runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json')).kind === 'whole') return resumeWholeRun(run, runtime, hooks, options);
+  if (runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json')).kind === 'whole')
+    return resumeWholeRun(run, runtime, hooks, options);
   const stored = trustedStoredConfig(run, options, hooks);
   await reopenDamagedReport(run, 'report', hooks.log);
   const loaded = await loadRunDataset({ ...stored, decode: stored.sslmem.decode }, hooks);
@@ -95,11 +113,18 @@ export async function resumeRun(runDir: string, runtime: RuntimeOptions, hooks: 
  * Exactly one stage of an existing run, in this process (what a Slurm array task runs): resumable from its
  * checkpoint, refused while another live process holds the stage's lock, refused when what it needs is not done.
  */
-export async function runStage(runDir: string, stage: string, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
+export async function runStage(
+  runDir: string,
+  stage: string,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks = {},
+  options: ResumeOptions = {},
+): Promise<RunOutcome> {
   await assertProviderUsable(runtime.provider);
   const run = await openRun(runDir);
   // No run-level recoverIfStale: other stages of this run may be executing in other processes right now.
-  if (run.manifest.preset === IMPORTED_PRESET) throw new Error(`run ${run.id} scores imported encoders; resume it instead (it has no training stages)`);
+  if (run.manifest.preset === IMPORTED_PRESET)
+    throw new Error(`run ${run.id} scores imported encoders; resume it instead (it has no training stages)`);
   if (!run.manifest.stageOrder.includes(stage)) throw new Error(`unknown stage "${stage}" (stages: ${run.manifest.stageOrder.join(', ')})`);
   const stored = trustedStoredConfig(run, options, hooks);
   const loaded = await loadRunDataset({ ...stored, decode: stored.sslmem.decode }, hooks);
@@ -129,13 +154,22 @@ function trustedStoredConfig(run: RunHandle, options: ResumeOptions, hooks: Pipe
 
 /** The run's split (drawn or read), refused when unusable (checkSplitUsable). */
 async function splitFor(stored: TrainedRunConfig, loaded: LoadedDataset): Promise<Split> {
-  const split = stored.splitFile ? await loadSplit(stored.splitFile, loaded.dataset) : drawSplit(loaded.dataset.n, { seed: stored.seed, sizes: stored.sslmem.split });
+  const split = stored.splitFile
+    ? await loadSplit(stored.splitFile, loaded.dataset)
+    : drawSplit(loaded.dataset.n, { seed: stored.seed, sizes: stored.sslmem.split });
   checkSplitUsable(split);
   return split;
 }
 
-async function execute(run: RunHandle, stored: TrainedRunConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks,
-  initialSplit: Split | null = null, only?: readonly string[]): Promise<RunOutcome> {
+async function execute(
+  run: RunHandle,
+  stored: TrainedRunConfig,
+  loaded: LoadedDataset,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks,
+  initialSplit: Split | null = null,
+  only?: readonly string[],
+): Promise<RunOutcome> {
   const { dataset } = loaded;
   const config = stored.sslmem;
   let split: Split | null = null;
@@ -143,13 +177,26 @@ async function execute(run: RunHandle, stored: TrainedRunConfig, loaded: LoadedD
   const pairs = run.manifest.seeds.pairs;
 
   const train = (stage: string, who: 'f' | 'g', p: number, suffix: string): Promise<StageResult> =>
-    trainStage(run, stage, { config, dataset, indices: trainingIndices(split!, who), seed: pairs[p][who], folder: `${who}${suffix}` }, runtime, hooks);
+    trainStage(
+      run,
+      stage,
+      { config, dataset, indices: trainingIndices(split!, who), seed: pairs[p][who], folder: `${who}${suffix}` },
+      runtime,
+      hooks,
+    );
 
   const score = async (stage: string, who: 'f' | 'g', p: number, suffix: string): Promise<StageResult> => {
     const rows = scoredIndices(await readSplit());
     const checkpoint = await readCheckpoint(run.path(`${who}${suffix}/checkpoint.bin`));
     const losses = await scoreEncoder({
-      config, dataset, rows, checkpoint, seed: scoringSeedOf(stored.seed), ...runtime, provider: scoringProvider(runtime, run, hooks), signal: hooks.signal,
+      config,
+      dataset,
+      rows,
+      checkpoint,
+      seed: scoringSeedOf(stored.seed),
+      ...runtime,
+      provider: scoringProvider(runtime, run, hooks),
+      signal: hooks.signal,
       onProgress: (done, total) => hooks.onEvent?.({ kind: 'score', stage, done, total }),
     });
     assertFiniteLosses(who, losses.mean, rows, dataset.paths);
@@ -165,23 +212,33 @@ async function execute(run: RunHandle, stored: TrainedRunConfig, loaded: LoadedD
     const suffix = pairText ? `-${p}` : '';
     switch (name) {
       case 'split':
-        split = initialSplit ?? await splitFor(stored, loaded);
+        split = initialSplit ?? (await splitFor(stored, loaded));
         return splitStage(run, split, loaded, stored.splitFile ? null : stored.seed);
-      case 'train_f': case 'train_g': await readSplit(); return train(stage, name === 'train_f' ? 'f' : 'g', p, suffix);
-      case 'score_f': case 'score_g': return score(stage, name === 'score_f' ? 'f' : 'g', p, suffix);
-      case 'report': return reportStage(run, loaded, await readSplit(), pairs.length, config.scoring.normalisation);
-      default: throw new Error(`unknown stage "${stage}"`);
+      case 'train_f':
+      case 'train_g':
+        await readSplit();
+        return train(stage, name === 'train_f' ? 'f' : 'g', p, suffix);
+      case 'score_f':
+      case 'score_g':
+        return score(stage, name === 'score_f' ? 'f' : 'g', p, suffix);
+      case 'report':
+        return reportStage(run, loaded, await readSplit(), pairs.length, config.scoring.normalisation);
+      default:
+        throw new Error(`unknown stage "${stage}"`);
     }
   };
 
   const order = run.manifest.stageOrder;
   if (runtime.executor && !only) {
-    const trained = await trainAsJobs(run, stored, runtime, hooks, (before) => runStages(order, manifestStageStore(run), work,
-      { signal: hooks.signal, onEvent: hooks.onEvent, only: { stages: before } }));
+    const trained = await trainAsJobs(run, stored, runtime, hooks, (before) =>
+      runStages(order, manifestStageStore(run), work, { signal: hooks.signal, onEvent: hooks.onEvent, only: { stages: before } }),
+    );
     if (trained === 'cancelled') return { runDir: run.dir, status: 'cancelled', reportFile: null };
   }
   const status = await runStages(order, manifestStageStore(run), work, {
-    signal: hooks.signal, onEvent: hooks.onEvent, ...(only ? { only: { stages: only, requires: stageRequirements(order) } } : {}),
+    signal: hooks.signal,
+    onEvent: hooks.onEvent,
+    ...(only ? { only: { stages: only, requires: stageRequirements(order) } } : {}),
   });
   if (status === 'cancelled') return { runDir: run.dir, status, reportFile: null };
   if (only) return { runDir: run.dir, status: 'done', reportFile: null };
@@ -194,22 +251,41 @@ async function execute(run: RunHandle, stored: TrainedRunConfig, loaded: LoadedD
  * array whose tasks run `sslmem stage` with this run's provider, threads and confirmed paths; then the caller
  * runs the rest here (training stages done by then are skipped).
  */
-async function trainAsJobs(run: RunHandle, stored: TrainedRunConfig, runtime: RuntimeOptions, hooks: PipelineHooks,
-  runBefore: (stages: string[]) => Promise<'done' | 'cancelled'>): Promise<'done' | 'cancelled'> {
+async function trainAsJobs(
+  run: RunHandle,
+  stored: TrainedRunConfig,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks,
+  runBefore: (stages: string[]) => Promise<'done' | 'cancelled'>,
+): Promise<'done' | 'cancelled'> {
   const order = run.manifest.stageOrder;
   const first = order.findIndex(isTrainingStage);
   if (first < 0 || !runtime.executor) return 'done';
-  if (await runBefore(order.slice(0, first)) === 'cancelled') return 'cancelled';
+  if ((await runBefore(order.slice(0, first))) === 'cancelled') return 'cancelled';
   const flags = [
-    '--ep', runtime.provider ?? 'auto', ...(runtime.threads !== undefined ? ['--threads', String(runtime.threads)] : []),
+    '--ep',
+    runtime.provider ?? 'auto',
+    ...(runtime.threads !== undefined ? ['--threads', String(runtime.threads)] : []),
     // The controller already trusts these paths (trustedStoredConfig); each task confirms them the same way.
-    '--data', stored.data, ...(stored.splitFile ? ['--split', stored.splitFile] : []),
+    '--data',
+    stored.data,
+    ...(stored.splitFile ? ['--split', stored.splitFile] : []),
   ];
   const status = await trainOnSlurm(run, {
-    options: runtime.executor.options, command: runtime.executor.command, flags, signal: hooks.signal,
+    options: runtime.executor.options,
+    command: runtime.executor.command,
+    flags,
+    signal: hooks.signal,
     // Logged too: progress stops reaching the caller once it cancelled, and the scancel is worth a trace.
-    notify: (message) => { hooks.log?.(message); hooks.onEvent?.({ kind: 'executor', message }); }, onTask: (e) => hooks.onEvent?.({ kind: 'task', ...e }),
+    notify: (message) => {
+      hooks.log?.(message);
+      hooks.onEvent?.({ kind: 'executor', message });
+    },
+    onTask: (e) => hooks.onEvent?.({ kind: 'task', ...e }),
   });
-  if (status === 'cancelled') await run.update((m) => { m.status = 'interrupted'; });
+  if (status === 'cancelled')
+    await run.update((m) => {
+      m.status = 'interrupted';
+    });
   return status;
 }

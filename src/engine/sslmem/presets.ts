@@ -91,7 +91,8 @@ export const PRESET_INFO: Record<PresetName, string> = {
   quick: 'minutes on a laptop CPU: small CNN, few epochs',
   tiny: '~15 s on a 2-core CPU, 1–3 min the first time (auto times each execution provider): a smoke test of the whole pipeline (scores mean little)',
   'paper-cifar10': 'the paper setup: ResNet-18, 200 epochs; needs a GPU',
-  'whole-quick': 'for --mode whole: quick\'s recipe, 30 epochs per encoder; 22 min on the 3000 demo images on a busy 2-core CPU (docs/demo-results.md)',
+  'whole-quick':
+    "for --mode whole: quick's recipe, 30 epochs per encoder; 22 min on the 3000 demo images on a busy 2-core CPU (docs/demo-results.md)",
 };
 
 /**
@@ -99,6 +100,10 @@ export const PRESET_INFO: Record<PresetName, string> = {
  * seedPairs > 1 they are train_f#0, train_f#1, … and a hard-coded list would never match the progress events.
  */
 export function plannedStages(preset: string, overrides: { seedPairs?: unknown } = {}): string[] {
-  const pairs = Number.isInteger(overrides.seedPairs) ? (overrides.seedPairs as number) : isPresetName(preset) ? PRESETS[preset].seedPairs : 1;
+  const pairs = Number.isInteger(overrides.seedPairs)
+    ? (overrides.seedPairs as number)
+    : isPresetName(preset)
+      ? PRESETS[preset].seedPairs
+      : 1;
   return pipelineStages(pairs);
 }

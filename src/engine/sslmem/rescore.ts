@@ -20,26 +20,46 @@ const REUSED = (stage: string) => !/^(score_[fg]|report)(#\d+)?$/.test(stage);
 
 /** Creates the re-scoring run next to the source (or in `storeDir`) and returns its folder. */
 export async function prepareRescore(sourceDir: string, changes: RescoreChanges, storeDir?: string): Promise<string> {
-  const source = await openRun(resolve(sourceDir)).catch((e: Error) => { throw new Error(`${sourceDir} is not a readable run folder: ${e.message}`); });
+  const source = await openRun(resolve(sourceDir)).catch((e: Error) => {
+    throw new Error(`${sourceDir} is not a readable run folder: ${e.message}`);
+  });
   const m = source.manifest;
   const unfinished = m.stageOrder.filter((s) => REUSED(s) && !source.isDone(s));
-  if (unfinished.length) throw new Error(`run ${m.id} has not finished ${unfinished.join(', ')}; resume it first (sslmem resume ${source.dir})`);
-  if (changes.pairs !== undefined && (!Number.isInteger(changes.pairs) || changes.pairs < 1)) throw new Error(`pairs must be a whole number >= 1, got ${changes.pairs}`);
+  if (unfinished.length)
+    throw new Error(`run ${m.id} has not finished ${unfinished.join(', ')}; resume it first (sslmem resume ${source.dir})`);
+  if (changes.pairs !== undefined && (!Number.isInteger(changes.pairs) || changes.pairs < 1))
+    throw new Error(`pairs must be a whole number >= 1, got ${changes.pairs}`);
 
-  const config = structuredClone(m.config) as Record<string, unknown> & { scoring?: { pairs: number }; sslmem?: { scoring: { pairs: number } } };
+  const config = structuredClone(m.config) as Record<string, unknown> & {
+    scoring?: { pairs: number };
+    sslmem?: { scoring: { pairs: number } };
+  };
   const scoring = m.preset === IMPORTED_PRESET ? config.scoring : config.sslmem?.scoring;
   if (!scoring) throw new Error(`run ${m.id} has no scoring settings in its manifest`);
   if (changes.pairs !== undefined) scoring.pairs = changes.pairs;
   config.rescoredFrom = { run: m.id, dir: source.dir };
 
   const run = await createRun(storeDir ?? dirname(source.dir), {
-    preset: m.preset, dataset: m.dataset, config, seeds: m.seeds, versions: m.versions,
-    executionProvider: m.executionProvider, stageOrder: m.stageOrder,
+    preset: m.preset,
+    dataset: m.dataset,
+    config,
+    seeds: m.seeds,
+    versions: m.versions,
+    executionProvider: m.executionProvider,
+    stageOrder: m.stageOrder,
   });
   // The new run reads what the source run read: the paths the source may follow without a confirmation
   // (inside its workspace, or chosen for it here) are chosen for the new run too.
-  const named = [config.data, config.splitFile, (config.encoders as { f?: { file?: unknown } } | undefined)?.f?.file, (config.encoders as { g?: { file?: unknown } } | undefined)?.g?.file];
-  recordChosenPaths(run.dir, named.filter((p): p is string => typeof p === 'string' && isAbsolute(p) && trustedWithoutConfirmation(source.dir, p)));
+  const named = [
+    config.data,
+    config.splitFile,
+    (config.encoders as { f?: { file?: unknown } } | undefined)?.f?.file,
+    (config.encoders as { g?: { file?: unknown } } | undefined)?.g?.file,
+  ];
+  recordChosenPaths(
+    run.dir,
+    named.filter((p): p is string => typeof p === 'string' && isAbsolute(p) && trustedWithoutConfirmation(source.dir, p)),
+  );
   const entries = await fs.readdir(source.dir, { withFileTypes: true });
   for (const e of entries) {
     // split.json and the encoder folders (f, g, f-0, g-1, …): what the reused stages produced.

@@ -42,7 +42,13 @@ export interface ImportedRunConfig {
 }
 
 /** How an imported encoder is recorded: its file, a fingerprint of it and its graph's names (imported/encoder.ts). */
-export interface ImportedEncoderRecord { file: string; sha256: string; input: string; output: string; batch: number | null }
+export interface ImportedEncoderRecord {
+  file: string;
+  sha256: string;
+  input: string;
+  output: string;
+  batch: number | null;
+}
 
 /**
  * A whole-dataset run (whole/): m encoders, each trained on a seeded half of the non-control images (every
@@ -88,10 +94,14 @@ export function runConfigOf(config: unknown, preset: string | null, where: strin
   if (!isObject(config)) throw new RunConfigError(`${where}: config is missing; this run cannot be read`);
   const version = config.version ?? 1;
   if (version !== RUN_CONFIG_VERSION) {
-    throw new RunConfigError(`${where}: config version ${String(version)} is newer than this SSLMem Studio reads (${RUN_CONFIG_VERSION}); update the extension`);
+    throw new RunConfigError(
+      `${where}: config version ${String(version)} is newer than this SSLMem Studio reads (${RUN_CONFIG_VERSION}); update the extension`,
+    );
   }
   const kind = config.kind ?? (preset === IMPORTED_PRESET ? 'imported' : 'trained');
-  const need = (ok: boolean, field: string) => { if (!ok) throw new RunConfigError(`${where}: config.${field} is missing or malformed; this run cannot be read`); };
+  const need = (ok: boolean, field: string) => {
+    if (!ok) throw new RunConfigError(`${where}: config.${field} is missing or malformed; this run cannot be read`);
+  };
   need(typeof config.data === 'string', 'data');
   need(config.cacheDir == null || typeof config.cacheDir === 'string', 'cacheDir');
   if (kind === 'trained') {
@@ -99,8 +109,9 @@ export function runConfigOf(config: unknown, preset: string | null, where: strin
     need(config.splitFile == null || typeof config.splitFile === 'string', 'splitFile');
     return {
       ...(config as unknown as Omit<TrainedRunConfig, 'kind' | 'version'>),
-      kind: 'trained', version: 1,
-      seed: Number.isInteger(config.seed) ? config.seed as number : 0,
+      kind: 'trained',
+      version: 1,
+      seed: Number.isInteger(config.seed) ? (config.seed as number) : 0,
       splitFile: (config.splitFile as string | null | undefined) ?? null,
       cacheDir: (config.cacheDir as string | null | undefined) ?? null,
     };
@@ -111,15 +122,31 @@ export function runConfigOf(config: unknown, preset: string | null, where: strin
     need(Number.isInteger(config.encoders) && (config.encoders as number) >= 2, 'encoders');
     need(Number.isInteger(config.control) && (config.control as number) >= 1, 'control');
     need(typeof config.fdr === 'number' && config.fdr > 0 && config.fdr < 1, 'fdr');
-    return { ...(config as unknown as Omit<WholeRunConfig, 'kind' | 'version'>), kind: 'whole', version: 1, cacheDir: (config.cacheDir as string | null | undefined) ?? null };
+    return {
+      ...(config as unknown as Omit<WholeRunConfig, 'kind' | 'version'>),
+      kind: 'whole',
+      version: 1,
+      cacheDir: (config.cacheDir as string | null | undefined) ?? null,
+    };
   }
   if (kind === 'imported') {
     const encoders = config.encoders;
-    need(isObject(encoders) && isObject(encoders.f) && isObject(encoders.g)
-      && typeof encoders.f.file === 'string' && typeof encoders.g.file === 'string', 'encoders');
+    need(
+      isObject(encoders) &&
+        isObject(encoders.f) &&
+        isObject(encoders.g) &&
+        typeof encoders.f.file === 'string' &&
+        typeof encoders.g.file === 'string',
+      'encoders',
+    );
     need(typeof config.splitFile === 'string', 'splitFile');
     need(isObject(config.decode) && isObject(config.scoring) && typeof config.augment === 'string', 'scoring');
-    return { ...(config as unknown as Omit<ImportedRunConfig, 'kind' | 'version'>), kind: 'imported', version: 1, cacheDir: (config.cacheDir as string | null | undefined) ?? null };
+    return {
+      ...(config as unknown as Omit<ImportedRunConfig, 'kind' | 'version'>),
+      kind: 'imported',
+      version: 1,
+      cacheDir: (config.cacheDir as string | null | undefined) ?? null,
+    };
   }
   throw new RunConfigError(`${where}: config kind "${String(kind)}" is not one this SSLMem Studio knows`);
 }
@@ -128,7 +155,8 @@ export function runConfigOf(config: unknown, preset: string | null, where: strin
 export function trainedRunConfigOf(config: unknown, preset: string | null, where: string, purpose: string): TrainedRunConfig {
   const c = runConfigOf(config, preset, where);
   if (c.kind === 'whole') throw new RunConfigError(`${purpose} needs a paper-protocol run (f and g); this is a whole-dataset run`);
-  if (c.kind !== 'trained') throw new RunConfigError(`${purpose} needs a run whose encoders SSLMem Studio trained; this run scores imported encoders`);
+  if (c.kind !== 'trained')
+    throw new RunConfigError(`${purpose} needs a run whose encoders SSLMem Studio trained; this run scores imported encoders`);
   return c;
 }
 
@@ -136,7 +164,14 @@ export function trainedRunConfigOf(config: unknown, preset: string | null, where
 export function viewSettingsOf(c: RunConfig): ViewSettings {
   if (c.kind === 'trained' || c.kind === 'whole') {
     const s = c.sslmem;
-    return { data: c.data, cacheDir: c.cacheDir, decode: s.decode, augment: s.augment, scoring: s.scoring, scoringSeed: scoringSeedOf(c.seed) };
+    return {
+      data: c.data,
+      cacheDir: c.cacheDir,
+      decode: s.decode,
+      augment: s.augment,
+      scoring: s.scoring,
+      scoringSeed: scoringSeedOf(c.seed),
+    };
   }
   return { data: c.data, cacheDir: c.cacheDir, decode: c.decode, augment: c.augment, scoring: c.scoring, scoringSeed: c.scoring.seed };
 }

@@ -5,7 +5,11 @@ import type { TaskState } from '../runs/manifest';
 import type { SlurmOptions } from './cluster/slurm-options';
 
 /** Training stages as Slurm array tasks, each running `command… stage <run> <stage>` (cluster/slurm-executor.ts). */
-export interface SlurmExecutor { kind: 'slurm'; options: SlurmOptions; command: readonly string[] }
+export interface SlurmExecutor {
+  kind: 'slurm';
+  options: SlurmOptions;
+  command: readonly string[];
+}
 
 export interface RuntimeOptions {
   provider?: ProviderSetting;
@@ -15,7 +19,9 @@ export interface RuntimeOptions {
 }
 
 /** What the user said on this resume: paths outside the run's workspace they confirm (manifest-paths.ts). */
-export interface ResumeOptions { confirmed?: readonly string[] }
+export interface ResumeOptions {
+  confirmed?: readonly string[];
+}
 
 export type PipelineEvent =
   | { kind: 'dataset'; n: number; skipped: number; cache: string }
@@ -35,4 +41,8 @@ export interface PipelineHooks {
   onEvent?: (event: PipelineEvent) => void;
 }
 
-export interface RunOutcome { runDir: string; status: 'done' | 'cancelled'; reportFile: string | null }
+export interface RunOutcome {
+  runDir: string;
+  status: 'done' | 'cancelled';
+  reportFile: string | null;
+}

@@ -19,7 +19,10 @@ import { isProvider, type ProviderSetting } from '../runtime/providers';
 import { trainEncoder } from './train-encoder';
 
 /** The run's dataset, decoded (cached); refused when no image is usable. */
-export async function loadRunDataset(settings: Pick<ViewSettings, 'data' | 'decode' | 'cacheDir'>, hooks: PipelineHooks): Promise<LoadedDataset> {
+export async function loadRunDataset(
+  settings: Pick<ViewSettings, 'data' | 'decode' | 'cacheDir'>,
+  hooks: PipelineHooks,
+): Promise<LoadedDataset> {
   const loaded = await loadDataset(settings.data, settings.decode, { cacheDir: settings.cacheDir ?? undefined });
   hooks.onEvent?.({ kind: 'dataset', n: loaded.dataset.n, skipped: loaded.dataset.skipped.length, cache: loaded.cache });
   for (const s of loaded.dataset.skipped) hooks.log?.(`skipped ${s.path}: ${s.reason}`);
@@ -30,7 +33,9 @@ export async function loadRunDataset(settings: Pick<ViewSettings, 'data' | 'deco
 /** The split stage: split.json (with the seed it was drawn with, or null when read from a file) and the sizes. */
 export async function splitStage(run: RunHandle, split: Split, loaded: LoadedDataset, seed: number | null): Promise<StageDone> {
   await saveSplit(run.path('split.json'), split, { seed, datasetFingerprint: loaded.fingerprint, paths: loaded.dataset.paths });
-  await run.update((m) => { m.subsetSizes = { S_S: split.S_S.length, S_C: split.S_C.length, S_I: split.S_I.length, S_E: split.S_E.length }; });
+  await run.update((m) => {
+    m.subsetSizes = { S_S: split.S_S.length, S_C: split.S_C.length, S_I: split.S_I.length, S_E: split.S_E.length };
+  });
   return { outputs: { split: 'split.json' } };
 }
 
@@ -49,39 +54,72 @@ export async function readRunLosses(run: RunHandle, pairs: number): Promise<Poin
 }
 
 /** The report stage: losses → scores → scores.csv / scores.bin / report.json / report.md. */
-export async function reportStage(run: RunHandle, loaded: LoadedDataset, split: Split, pairs: number, normalisation: Normalisation): Promise<StageDone> {
+export async function reportStage(
+  run: RunHandle,
+  loaded: LoadedDataset,
+  split: Split,
+  pairs: number,
+  normalisation: Normalisation,
+): Promise<StageDone> {
   return writeReportStage(run, loaded.dataset, split, await readRunLosses(run, pairs), normalisation);
 }
 
 /** One encoder to train: its recipe, its training indices, its seed and its folder inside the run. */
-export interface TrainStageJob { config: SslmemConfig; dataset: Dataset; indices: Int32Array; seed: number; folder: string }
+export interface TrainStageJob {
+  config: SslmemConfig;
+  dataset: Dataset;
+  indices: Int32Array;
+  seed: number;
+  folder: string;
+}
 
 /**
  * A training stage (train_f, train#2, …): trains one encoder resumably from `<folder>/checkpoint.bin`, records
  * progress in the manifest about 50 times, and on cancel records the resume point and returns 'cancelled'.
  */
-export async function trainStage(run: RunHandle, stage: string, job: TrainStageJob, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<StageResult> {
+export async function trainStage(
+  run: RunHandle,
+  stage: string,
+  job: TrainStageJob,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks,
+): Promise<StageResult> {
   const checkpoint = `${job.folder}/checkpoint.bin`;
   let lastRecorded = 0;
   const result = await trainEncoder({
-    config: job.config, dataset: job.dataset, indices: job.indices, seed: job.seed, dir: run.path(job.folder),
-    checkpointPath: run.path(checkpoint), ...runtime, signal: hooks.signal, log: hooks.log,
+    config: job.config,
+    dataset: job.dataset,
+    indices: job.indices,
+    seed: job.seed,
+    dir: run.path(job.folder),
+    checkpointPath: run.path(checkpoint),
+    ...runtime,
+    signal: hooks.signal,
+    log: hooks.log,
     onProvider: (decision) => hooks.onEvent?.({ kind: 'provider', stage, decision }), // the Trainer logged it
     onProgress: (ev) => {
       hooks.onEvent?.({ kind: 'train', stage, ...ev });
       if (ev.step - lastRecorded >= Math.max(1, Math.round(ev.total / 50))) {
         lastRecorded = ev.step;
-        run.progressStage(stage, { done: ev.step, total: ev.total, unit: 'steps' }, checkpoint)
+        run
+          .progressStage(stage, { done: ev.step, total: ev.total, unit: 'steps' }, checkpoint)
           .catch((e) => hooks.log?.(`could not record progress: ${(e as Error).message}`));
       }
     },
   });
   if (result.cancelled) {
     // The resume point: the runner leaves the stage pending, the next resume continues from this checkpoint.
-    await run.progressStage(stage, { done: result.steps, total: run.manifest.stages[stage].progress?.total ?? 0, unit: 'steps' }, checkpoint);
+    await run.progressStage(
+      stage,
+      { done: result.steps, total: run.manifest.stages[stage].progress?.total ?? 0, unit: 'steps' },
+      checkpoint,
+    );
     return 'cancelled';
   }
-  await run.update((m) => { m.executionProvider = result.provider; m.providerDecision = result.decision; });
+  await run.update((m) => {
+    m.executionProvider = result.provider;
+    m.providerDecision = result.decision;
+  });
   return { checkpoint, outputs: { artifacts: `${job.folder}/manifest.json` } };
 }
 

@@ -7,26 +7,43 @@
 import type { Normalisation } from '../runs/subsets';
 import { rankDescending } from '../runs/score-table';
 
-export interface LossEstimate { mean: number; stderr: number }
+export interface LossEstimate {
+  mean: number;
+  stderr: number;
+}
 
 /** Euclidean distance between row a and row b, optionally after L2-normalising each (a zero vector stays zero). */
 function pairDistance(a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: number, normalise: boolean): number {
-  let na = 1, nb = 1;
+  let na = 1,
+    nb = 1;
   if (normalise) {
-    let sa = 0, sb = 0;
-    for (let j = 0; j < dim; j++) { sa += a[aOff + j] * a[aOff + j]; sb += b[bOff + j] * b[bOff + j]; }
+    let sa = 0,
+      sb = 0;
+    for (let j = 0; j < dim; j++) {
+      sa += a[aOff + j] * a[aOff + j];
+      sb += b[bOff + j] * b[bOff + j];
+    }
     na = sa > 0 ? Math.sqrt(sa) : 1;
     nb = sb > 0 ? Math.sqrt(sb) : 1;
   }
   let sum = 0;
-  for (let j = 0; j < dim; j++) { const d = a[aOff + j] / na - b[bOff + j] / nb; sum += d * d; }
+  for (let j = 0; j < dim; j++) {
+    const d = a[aOff + j] / na - b[bOff + j] / nb;
+    sum += d * d;
+  }
   return Math.sqrt(sum);
 }
 
 /** One point: viewsA and viewsB hold K embeddings each (K×dim, row k of A pairs with row k of B). */
-export function alignmentLoss(viewsA: Float32Array, viewsB: Float32Array, dim: number, K: number,
-  options: { normalise?: boolean } = {}): LossEstimate {
-  if (viewsA.length !== K * dim || viewsB.length !== K * dim) throw new Error(`expected ${K}×${dim} embeddings per side, got ${viewsA.length} and ${viewsB.length} values`);
+export function alignmentLoss(
+  viewsA: Float32Array,
+  viewsB: Float32Array,
+  dim: number,
+  K: number,
+  options: { normalise?: boolean } = {},
+): LossEstimate {
+  if (viewsA.length !== K * dim || viewsB.length !== K * dim)
+    throw new Error(`expected ${K}×${dim} embeddings per side, got ${viewsA.length} and ${viewsB.length} values`);
   const acc = new AlignmentAccumulator(1, options);
   for (let k = 0; k < K; k++) acc.add([0], viewsA.subarray(k * dim, (k + 1) * dim), viewsB.subarray(k * dim, (k + 1) * dim), dim);
   const r = acc.result();
@@ -44,7 +61,10 @@ export class AlignmentAccumulator {
   private readonly count: Int32Array;
   private readonly normalise: boolean;
 
-  constructor(readonly points: number, options: { normalise?: boolean } = {}) {
+  constructor(
+    readonly points: number,
+    options: { normalise?: boolean } = {},
+  ) {
     this.sum = new Float64Array(points);
     this.sumSq = new Float64Array(points);
     this.count = new Int32Array(points);
@@ -54,12 +74,15 @@ export class AlignmentAccumulator {
   /** pointIds[r] is the point of row r of embA/embB (each rows×dim). */
   add(pointIds: ArrayLike<number>, embA: Float32Array, embB: Float32Array, dim: number): void {
     const rows = pointIds.length;
-    if (embA.length !== rows * dim || embB.length !== rows * dim) throw new Error(`expected ${rows}×${dim} embeddings, got ${embA.length} and ${embB.length}`);
+    if (embA.length !== rows * dim || embB.length !== rows * dim)
+      throw new Error(`expected ${rows}×${dim} embeddings, got ${embA.length} and ${embB.length}`);
     for (let r = 0; r < rows; r++) {
       const p = pointIds[r];
       if (p < 0 || p >= this.points) throw new Error(`point id ${p} out of range`);
       const d = pairDistance(embA, r * dim, embB, r * dim, dim, this.normalise);
-      this.sum[p] += d; this.sumSq[p] += d * d; this.count[p]++;
+      this.sum[p] += d;
+      this.sumSq[p] += d * d;
+      this.count[p]++;
     }
   }
 
@@ -77,11 +100,21 @@ export class AlignmentAccumulator {
   }
 }
 
-export interface PointLosses { lf: ArrayLike<number>; lg: ArrayLike<number>; lfStderr?: ArrayLike<number>; lgStderr?: ArrayLike<number> }
+export interface PointLosses {
+  lf: ArrayLike<number>;
+  lg: ArrayLike<number>;
+  lfStderr?: ArrayLike<number>;
+  lgStderr?: ArrayLike<number>;
+}
 
 export interface Scores {
-  lf: Float64Array; lg: Float64Array; lfStderr: Float64Array; lgStderr: Float64Array;
-  raw: Float64Array; symmetric: Float64Array; range: Float64Array;
+  lf: Float64Array;
+  lg: Float64Array;
+  lfStderr: Float64Array;
+  lgStderr: Float64Array;
+  raw: Float64Array;
+  symmetric: Float64Array;
+  range: Float64Array;
   /** The score the report and ranks use (one of the three above). */
   normalised: Float64Array;
   normalisation: Normalisation;
@@ -94,8 +127,8 @@ export function averageSeedPairs(pairs: PointLosses[]): Required<PointLosses> {
   if (pairs.length === 0) throw new Error('no (f, g) pairs to average');
   const n = pairs[0].lf.length;
   const mean = (key: 'lf' | 'lg') => Float64Array.from({ length: n }, (_, i) => pairs.reduce((s, p) => s + p[key][i], 0) / pairs.length);
-  const se = (key: 'lfStderr' | 'lgStderr') => Float64Array.from({ length: n }, (_, i) =>
-    Math.sqrt(pairs.reduce((s, p) => s + (p[key]?.[i] ?? NaN) ** 2, 0)) / pairs.length);
+  const se = (key: 'lfStderr' | 'lgStderr') =>
+    Float64Array.from({ length: n }, (_, i) => Math.sqrt(pairs.reduce((s, p) => s + (p[key]?.[i] ?? NaN) ** 2, 0)) / pairs.length);
   for (const p of pairs) if (p.lf.length !== n || p.lg.length !== n) throw new Error('seed pairs cover different numbers of points');
   return { lf: mean('lf'), lg: mean('lg'), lfStderr: se('lfStderr'), lgStderr: se('lgStderr') };
 }
@@ -103,18 +136,32 @@ export function averageSeedPairs(pairs: PointLosses[]): Required<PointLosses> {
 export function computeScores(losses: PointLosses, normalisation: Normalisation = 'symmetric'): Scores {
   const n = losses.lf.length;
   if (losses.lg.length !== n) throw new Error(`L_f has ${n} points, L_g ${losses.lg.length}`);
-  const lf = Float64Array.from(losses.lf), lg = Float64Array.from(losses.lg);
+  const lf = Float64Array.from(losses.lf),
+    lg = Float64Array.from(losses.lg);
   const raw = Float64Array.from({ length: n }, (_, i) => lg[i] - lf[i]);
   // A NaN loss stays NaN (never a score of 0 that looks like "no memorization"); 0/0 (both losses 0) is 0.
-  const symmetric = Float64Array.from({ length: n }, (_, i) => (Number.isNaN(lg[i] + lf[i]) ? NaN : lg[i] + lf[i] > 0 ? raw[i] / (lg[i] + lf[i]) : 0));
-  let min = Infinity, max = -Infinity;
-  for (const m of raw) { if (m < min) min = m; if (m > max) max = m; }
+  const symmetric = Float64Array.from({ length: n }, (_, i) =>
+    Number.isNaN(lg[i] + lf[i]) ? NaN : lg[i] + lf[i] > 0 ? raw[i] / (lg[i] + lf[i]) : 0,
+  );
+  let min = Infinity,
+    max = -Infinity;
+  for (const m of raw) {
+    if (m < min) min = m;
+    if (m > max) max = m;
+  }
   const spread = max - min;
   const range = Float64Array.from(raw, (m) => (spread > 0 ? m / spread : 0));
   const normalised = normalisation === 'symmetric' ? symmetric : normalisation === 'range' ? range : raw;
   return {
-    lf, lg, lfStderr: Float64Array.from(losses.lfStderr ?? new Float64Array(n).fill(NaN)),
+    lf,
+    lg,
+    lfStderr: Float64Array.from(losses.lfStderr ?? new Float64Array(n).fill(NaN)),
     lgStderr: Float64Array.from(losses.lgStderr ?? new Float64Array(n).fill(NaN)),
-    raw, symmetric, range, normalised, normalisation, rank: rankDescending(normalised),
+    raw,
+    symmetric,
+    range,
+    normalised,
+    normalisation,
+    rank: rankDescending(normalised),
   };
 }

@@ -11,8 +11,13 @@ export function noSamplesMessage(data: string, skipped: readonly SkippedFile[]):
     byReason.set(key, [...(byReason.get(key) ?? []), s.path]);
   }
   const groups = [...byReason.entries()].sort((a, b) => b[1].length - a[1].length);
-  const lines = groups.slice(0, 8).map(([reason, files]) =>
-    `  ${files.length} × ${skipped.find((s) => s.reason.replace(/\d+/g, 'N') === reason)!.reason} (e.g. ${files.slice(0, 3).map((f) => JSON.stringify(f)).join(', ')})`);
+  const lines = groups.slice(0, 8).map(
+    ([reason, files]) =>
+      `  ${files.length} × ${skipped.find((s) => s.reason.replace(/\d+/g, 'N') === reason)!.reason} (e.g. ${files
+        .slice(0, 3)
+        .map((f) => JSON.stringify(f))
+        .join(', ')})`,
+  );
   if (groups.length > 8) lines.push(`  … and ${groups.length - 8} other reasons`);
   return `no usable samples in ${data}: all ${skipped.length} file(s) were skipped:\n${lines.join('\n')}\n(run with -v / --verbose to list every file with its reason)`;
 }

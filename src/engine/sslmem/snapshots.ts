@@ -14,10 +14,15 @@ export function snapshotSteps(total: number, n: number): number[] {
   return [...new Set(Array.from({ length: n }, (_, i) => Math.max(1, Math.round(((i + 1) * total) / n))))];
 }
 
-export const snapshotFile = (encoderDir: string, step: number) => path.join(encoderDir, SNAPSHOT_DIR, `step-${String(step).padStart(6, '0')}.bin`);
+export const snapshotFile = (encoderDir: string, step: number) =>
+  path.join(encoderDir, SNAPSHOT_DIR, `step-${String(step).padStart(6, '0')}.bin`);
 
 /** Steps that have a snapshot file in an encoder folder, ascending ([] when there is no snapshot folder). */
 export async function listSnapshots(encoderDir: string): Promise<number[]> {
   const names = await fs.readdir(path.join(encoderDir, SNAPSHOT_DIR)).catch(() => [] as string[]);
-  return names.map((n) => /^step-(\d{6,})\.bin$/.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  return names
+    .map((n) => /^step-(\d{6,})\.bin$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
 }

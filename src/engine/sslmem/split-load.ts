@@ -21,10 +21,14 @@ export function parseSplit(json: unknown, dataset: Pick<Dataset, 'n' | 'paths' |
   const problems: string[] = [];
   if (typeof json !== 'object' || json === null) throw new SplitError(['the file is not a JSON object']);
   const body = ('subsets' in json ? (json as { subsets: unknown }).subsets : json) as Record<string, unknown>;
-  if (typeof body !== 'object' || body === null) throw new SplitError([`"subsets" must be an object holding the lists S_S, S_C, S_I (and S_E), got ${JSON.stringify(body)}`]);
+  if (typeof body !== 'object' || body === null)
+    throw new SplitError([`"subsets" must be an object holding the lists S_S, S_C, S_I (and S_E), got ${JSON.stringify(body)}`]);
   const indexOfPath = new Map(dataset.paths.map((p, i) => [p, i]));
   const toIndex = (entry: unknown): number | string => {
-    if (typeof entry === 'number') return Number.isInteger(entry) && entry >= 0 && entry < dataset.n ? entry : `index ${entry} (must be an integer in 0..${dataset.n - 1})`;
+    if (typeof entry === 'number')
+      return Number.isInteger(entry) && entry >= 0 && entry < dataset.n
+        ? entry
+        : `index ${entry} (must be an integer in 0..${dataset.n - 1})`;
     if (typeof entry === 'string') {
       let key = entry.replace(/\\/g, '/');
       if (isAbsolute(entry)) key = relative(dataset.root, entry).split(sep).join('/');
@@ -37,16 +41,29 @@ export function parseSplit(json: unknown, dataset: Pick<Dataset, 'n' | 'paths' |
   const owner = new Map<number, SubsetName>();
   for (const name of SUBSETS) {
     const raw = Object.hasOwn(body, name) ? body[name] : undefined;
-    if (raw === undefined && name === 'S_E') { split[name] = new Int32Array(0); continue; }
-    if (!Array.isArray(raw)) { problems.push(`${name} is missing or not a list`); split[name] = new Int32Array(0); continue; }
+    if (raw === undefined && name === 'S_E') {
+      split[name] = new Int32Array(0);
+      continue;
+    }
+    if (!Array.isArray(raw)) {
+      problems.push(`${name} is missing or not a list`);
+      split[name] = new Int32Array(0);
+      continue;
+    }
     const bad: string[] = [];
     const overlaps: string[] = [];
     const indices: number[] = [];
     for (const entry of raw) {
       const i = toIndex(entry);
-      if (typeof i === 'string') { bad.push(i); continue; }
+      if (typeof i === 'string') {
+        bad.push(i);
+        continue;
+      }
       const previous = owner.get(i);
-      if (previous) { overlaps.push(`${dataset.paths[i]} (#${i}) also in ${previous}`); continue; }
+      if (previous) {
+        overlaps.push(`${dataset.paths[i]} (#${i}) also in ${previous}`);
+        continue;
+      }
       owner.set(i, name);
       indices.push(i);
     }
@@ -55,7 +72,8 @@ export function parseSplit(json: unknown, dataset: Pick<Dataset, 'n' | 'paths' |
     split[name] = Int32Array.from(indices).sort();
   }
   for (const key of Object.keys(body)) {
-    if (!(SUBSETS as readonly string[]).includes(key) && typeof body[key] !== 'string' && Array.isArray(body[key])) problems.push(`unknown subset "${key}" (expected ${SUBSETS.join(', ')})`);
+    if (!(SUBSETS as readonly string[]).includes(key) && typeof body[key] !== 'string' && Array.isArray(body[key]))
+      problems.push(`unknown subset "${key}" (expected ${SUBSETS.join(', ')})`);
   }
   if (!problems.length && (split.S_S.length + split.S_C.length === 0 || split.S_S.length + split.S_I.length === 0)) {
     problems.push('f (S_S ∪ S_C) and g (S_S ∪ S_I) each need at least one training sample');
@@ -72,14 +90,21 @@ export function parseSplit(json: unknown, dataset: Pick<Dataset, 'n' | 'paths' |
 export function checkSplitUsable(split: Split): void {
   const problems: string[] = [];
   for (const name of ['S_C', 'S_I'] as const) {
-    if (split[name].length < 2) problems.push(`${name} has ${split[name].length} sample(s); SSLMem needs at least 2 in S_C and in S_I to compare f and g`);
+    if (split[name].length < 2)
+      problems.push(`${name} has ${split[name].length} sample(s); SSLMem needs at least 2 in S_C and in S_I to compare f and g`);
   }
   if (problems.length) throw new SplitError(problems);
 }
 
 export async function loadSplit(file: string, dataset: Pick<Dataset, 'n' | 'paths' | 'root'>): Promise<Split> {
-  const text = await fs.readFile(file, 'utf8').catch((err: Error) => { throw new Error(`cannot read split file ${file}: ${err.message}`); });
+  const text = await fs.readFile(file, 'utf8').catch((err: Error) => {
+    throw new Error(`cannot read split file ${file}: ${err.message}`);
+  });
   let json: unknown;
-  try { json = JSON.parse(text); } catch (err) { throw new Error(`split file ${file} is not valid JSON: ${(err as Error).message}`); }
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`split file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
   return parseSplit(json, dataset);
 }

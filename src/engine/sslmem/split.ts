@@ -10,7 +10,12 @@ import { Rng } from '../util/prng';
 import { writeJsonAtomic } from '../util/atomic';
 import { SUBSETS, type Split, type SubsetName } from '../runs/subsets';
 
-export interface SplitSizes { shared: number; candidates: number; independent: number; extra: number }
+export interface SplitSizes {
+  shared: number;
+  candidates: number;
+  independent: number;
+  extra: number;
+}
 export const DEFAULT_SPLIT_SIZES: SplitSizes = { shared: 0.8, candidates: 0.1, independent: 0.1, extra: 0.1 };
 
 export interface SplitOptions {
@@ -21,7 +26,8 @@ export interface SplitOptions {
 }
 
 function countOf(size: number, base: number, what: string): number {
-  if (!(size >= 0) || (size >= 1 && !Number.isInteger(size))) throw new Error(`split size ${what} must be 0, a fraction in (0,1) or a whole count, got ${size}`);
+  if (!(size >= 0) || (size >= 1 && !Number.isInteger(size)))
+    throw new Error(`split size ${what} must be 0, a fraction in (0,1) or a whole count, got ${size}`);
   return size < 1 ? Math.floor(size * base) : size;
 }
 
@@ -29,10 +35,12 @@ export function drawSplit(n: number, options: SplitOptions): Split {
   const sizes = { ...DEFAULT_SPLIT_SIZES, ...options.sizes };
   const rng = new Rng(options.seed);
   const inPool = new Uint8Array(n);
-  if (options.extraPool) for (const i of Array.from(options.extraPool)) {
-    if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`extraPool index ${i} out of range 0..${n - 1}`);
-    inPool[i] = 1;
-  } else inPool.fill(1);
+  if (options.extraPool)
+    for (const i of Array.from(options.extraPool)) {
+      if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`extraPool index ${i} out of range 0..${n - 1}`);
+      inPool[i] = 1;
+    }
+  else inPool.fill(1);
   const pool = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i).filter((i) => inPool[i] === 1));
   const extraCount = countOf(sizes.extra, pool.length, 'extra');
   if (extraCount > pool.length) throw new Error(`extra set of ${extraCount} exceeds the ${pool.length} samples it is drawn from`);
@@ -42,8 +50,9 @@ export function drawSplit(n: number, options: SplitOptions): Split {
   const rest = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i).filter((i) => taken[i] === 0));
   const candidates = countOf(sizes.candidates, rest.length, 'candidates');
   const independent = countOf(sizes.independent, rest.length, 'independent');
-  const fractionsFillRest = [sizes.shared, sizes.candidates, sizes.independent].every((s) => s < 1)
-    && Math.abs(sizes.shared + sizes.candidates + sizes.independent - 1) < 1e-9;
+  const fractionsFillRest =
+    [sizes.shared, sizes.candidates, sizes.independent].every((s) => s < 1) &&
+    Math.abs(sizes.shared + sizes.candidates + sizes.independent - 1) < 1e-9;
   const shared = fractionsFillRest ? rest.length - candidates - independent : countOf(sizes.shared, rest.length, 'shared');
   if (shared + candidates + independent > rest.length) {
     throw new Error(`split needs ${shared}+${candidates}+${independent} samples but only ${rest.length} remain after S_E`);
@@ -61,7 +70,8 @@ export function drawSplit(n: number, options: SplitOptions): Split {
 export function trainingIndices(split: Split, encoder: 'f' | 'g'): Int32Array {
   const other = encoder === 'f' ? split.S_C : split.S_I;
   const out = new Int32Array(split.S_S.length + other.length);
-  out.set(split.S_S); out.set(other, split.S_S.length);
+  out.set(split.S_S);
+  out.set(other, split.S_S.length);
   return out.sort();
 }
 
@@ -76,10 +86,25 @@ export interface SplitFile {
   paths?: Record<SubsetName, string[]>;
 }
 
-export async function saveSplit(file: string, split: Split, info: { seed: number | null; datasetFingerprint: string | null; paths: string[] }): Promise<void> {
+export async function saveSplit(
+  file: string,
+  split: Split,
+  info: { seed: number | null; datasetFingerprint: string | null; paths: string[] },
+): Promise<void> {
   const subsets = {} as Record<SubsetName, number[]>;
   const paths = {} as Record<SubsetName, string[]>;
-  for (const s of SUBSETS) { subsets[s] = Array.from(split[s]); paths[s] = subsets[s].map((i) => info.paths[i]); }
-  const body: SplitFile = { format: 'sslmem-split', version: 1, seed: info.seed, datasetFingerprint: info.datasetFingerprint, n: info.paths.length, subsets, paths };
+  for (const s of SUBSETS) {
+    subsets[s] = Array.from(split[s]);
+    paths[s] = subsets[s].map((i) => info.paths[i]);
+  }
+  const body: SplitFile = {
+    format: 'sslmem-split',
+    version: 1,
+    seed: info.seed,
+    datasetFingerprint: info.datasetFingerprint,
+    n: info.paths.length,
+    subsets,
+    paths,
+  };
   await writeJsonAtomic(file, body);
 }

@@ -38,7 +38,14 @@ export interface TrainEncoderJob {
   onProvider?: (decision: ProviderDecision) => void;
 }
 
-export interface TrainEncoderResult { checkpoint: Checkpoint; cancelled: boolean; provider: string; decision: ProviderDecision; steps: number; seconds: number }
+export interface TrainEncoderResult {
+  checkpoint: Checkpoint;
+  cancelled: boolean;
+  provider: string;
+  decision: ProviderDecision;
+  steps: number;
+  seconds: number;
+}
 
 export function stepsFor(config: SslmemConfig, trainingSize: number): number {
   return Math.max(1, Math.floor(trainingSize / config.batch)) * config.epochs;
@@ -51,8 +58,15 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
   const total = stepsFor(config, job.indices.length);
   const artifact = buildTrainStep(problem, { batch: config.batch, optimizer: config.optimizer, augment });
   const trainer = await Trainer.create({
-    problem, batch: config.batch, optimizer: config.optimizer, learningRate: scheduleFor(config, total), augment,
-    provider: job.provider, threads: job.threads, log: job.log, artifact,
+    problem,
+    batch: config.batch,
+    optimizer: config.optimizer,
+    learningRate: scheduleFor(config, total),
+    augment,
+    provider: job.provider,
+    threads: job.threads,
+    log: job.log,
+    artifact,
   });
   job.onProvider?.(trainer.decision);
   try {
@@ -80,7 +94,10 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
       snapshots: snapshots.size ? { steps: snapshots, path: (step) => snapshotFile(job.dir, step) } : undefined,
       onProgress: (p) => {
         // A NaN/Inf loss poisons every weight from this step on: stop now, before it is checkpointed.
-        if (!Number.isFinite(p.loss)) throw new Error(`training stopped: the loss became ${p.loss} at step ${p.step} of ${total} (try a lower learning rate; check the data and model options)`);
+        if (!Number.isFinite(p.loss))
+          throw new Error(
+            `training stopped: the loss became ${p.loss} at step ${p.step} of ${total} (try a lower learning rate; check the data and model options)`,
+          );
         losses[p.step - 1] = p.loss;
         job.onProgress?.({ ...p, total });
       },
@@ -89,12 +106,23 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
     if (!result.cancelled) {
       const encode = buildEncode(problem, { batch: config.scoring.batch });
       await writeArtifacts(job.dir, {
-        trainStep: artifact, encode, batch: config.batch, seed: job.seed, problem: problem.describe,
+        trainStep: artifact,
+        encode,
+        batch: config.batch,
+        seed: job.seed,
+        problem: problem.describe,
         training: { optimizer: config.optimizer, learningRate: config.learningRate, epochs: config.epochs, augment, steps: total },
         checkpoint,
       });
     }
-    return { checkpoint, cancelled: result.cancelled, provider: trainer.provider, decision: trainer.decision, steps: result.step, seconds: (performance.now() - t0) / 1000 };
+    return {
+      checkpoint,
+      cancelled: result.cancelled,
+      provider: trainer.provider,
+      decision: trainer.decision,
+      steps: result.step,
+      seconds: (performance.now() - t0) / 1000,
+    };
   } finally {
     await trainer.release();
   }

@@ -35,8 +35,12 @@ export interface ViewBatchOptions {
 }
 
 /** Calls `visit` once per (pair, batch); the buffers are reused between calls. */
-export async function forEachViewBatch(dataset: Dataset, rows: Int32Array, o: ViewBatchOptions,
-  visit: (b: ViewBatch) => Promise<void>): Promise<void> {
+export async function forEachViewBatch(
+  dataset: Dataset,
+  rows: Int32Array,
+  o: ViewBatchOptions,
+  visit: (b: ViewBatch) => Promise<void>,
+): Promise<void> {
   const B = o.batch;
   const size = sampleSize(dataset);
   const images = new Float32Array(B * size);

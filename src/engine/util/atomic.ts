@@ -13,8 +13,14 @@ async function fsyncDir(dir: string): Promise<void> {
   // Directory fsync is not supported on every platform (Windows); losing it only weakens durability.
   try {
     const handle = await fs.open(dir, 'r');
-    try { await handle.sync(); } finally { await handle.close(); }
-  } catch { /* best effort */ }
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    /* best effort */
+  }
 }
 
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
@@ -52,7 +58,11 @@ export function writeFileAtomicSync(target: string, data: string | Uint8Array): 
     }
     renameSync(temp, target);
   } catch (err) {
-    try { unlinkSync(temp); } catch { /* already gone */ }
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* already gone */
+    }
     throw err;
   }
 }

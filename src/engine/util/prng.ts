@@ -13,22 +13,32 @@ function splitmix32(seed: number): () => number {
 }
 
 export class Rng {
-  private s0: number; private s1: number; private s2: number; private s3: number;
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
 
   constructor(seed: number) {
     if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
     const mix = splitmix32(seed);
-    this.s0 = mix(); this.s1 = mix(); this.s2 = mix(); this.s3 = mix();
+    this.s0 = mix();
+    this.s1 = mix();
+    this.s2 = mix();
+    this.s3 = mix();
   }
 
   /** Next uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
     const t = (this.s1 << 9) >>> 0;
-    this.s2 ^= this.s0; this.s3 ^= this.s1; this.s1 ^= this.s2; this.s0 ^= this.s3;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
     this.s2 = (this.s2 ^ t) >>> 0;
     this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0; this.s1 >>>= 0;
+    this.s0 >>>= 0;
+    this.s1 >>>= 0;
     return result;
   }
 
@@ -51,7 +61,9 @@ export class Rng {
   shuffle<T extends { length: number; [i: number]: number }>(values: T): T {
     for (let i = values.length - 1; i > 0; i--) {
       const j = this.nextBelow(i + 1);
-      const tmp = values[i]; values[i] = values[j]; values[j] = tmp;
+      const tmp = values[i];
+      values[i] = values[j];
+      values[j] = tmp;
     }
     return values;
   }

@@ -41,7 +41,8 @@ describe('checkpoint file', () => {
 
   test('rejects bad magic and truncated files with a message', () => {
     const bytes = encodeCheckpoint(sample());
-    const bad = bytes.slice(); bad[0] = 0x41;
+    const bad = bytes.slice();
+    bad[0] = 0x41;
     assert.throws(() => decodeCheckpoint(bad, 'x.bin'), /x\.bin: not an SSLMem checkpoint/);
     assert.throws(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 8)), /truncated or corrupt/);
   });

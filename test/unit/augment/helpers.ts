@@ -26,7 +26,9 @@ export function rgbImages(count: number, H: number, W: number): Float32Array {
         let rgb = [0.5 + 0.5 * Math.sin(6 * phase), 0.5 + 0.5 * Math.sin(6 * phase + 2), 0.5 + 0.5 * Math.sin(6 * phase + 4)];
         if ((x + y + b) % 7 === 0) rgb = [rgb[0], rgb[0], rgb[0]]; // grey pixel: hue undefined
         if ((x * y + b) % 11 === 0) rgb = [1, (x % 3) / 2, 0]; // saturated, on a sector boundary
-        rgb.forEach((v, c) => { out[((b * 3 + c) * H * W) + p] = v; });
+        rgb.forEach((v, c) => {
+          out[(b * 3 + c) * H * W + p] = v;
+        });
       }
     }
   }
@@ -60,4 +62,6 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
 }
-function assert(cond: boolean, msg: string): asserts cond { if (!cond) throw new Error(msg); }
+function assert(cond: boolean, msg: string): asserts cond {
+  if (!cond) throw new Error(msg);
+}

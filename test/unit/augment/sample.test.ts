@@ -3,7 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  KeyedRng, PARAM, PARAM_COUNT, encodeAugParams, fashionMnistRecipe, roundHalfEven, sampleAugParams, sampleAugmentations, sampleCrop, simclrRecipe,
+  KeyedRng,
+  PARAM,
+  PARAM_COUNT,
+  encodeAugParams,
+  fashionMnistRecipe,
+  roundHalfEven,
+  sampleAugParams,
+  sampleAugmentations,
+  sampleCrop,
+  simclrRecipe,
 } from '../../../src/engine/augment';
 
 const rgb = simclrRecipe(3, [32, 32]);
@@ -12,10 +21,15 @@ test('same (seed, step, view) gives the same parameters; any change gives differ
   const a = sampleAugParams(rgb, 42, 1000, 0, 64);
   assert.equal(a.length, 64 * PARAM_COUNT);
   assert.deepEqual(sampleAugParams(rgb, 42, 1000, 0, 64), a);
-  for (const [seed, step, view] of [[43, 1000, 0], [42, 1001, 0], [42, 1000, 1]]) {
+  for (const [seed, step, view] of [
+    [43, 1000, 0],
+    [42, 1001, 0],
+    [42, 1000, 1],
+  ]) {
     const b = sampleAugParams(rgb, seed, step, view, 64);
     let same = 0;
-    for (let r = 0; r < 64; r++) if (b.subarray(r * PARAM_COUNT, (r + 1) * PARAM_COUNT).every((v, k) => v === a[r * PARAM_COUNT + k])) same++;
+    for (let r = 0; r < 64; r++)
+      if (b.subarray(r * PARAM_COUNT, (r + 1) * PARAM_COUNT).every((v, k) => v === a[r * PARAM_COUNT + k])) same++;
     assert.equal(same, 0, `(${seed}, ${step}, ${view}) repeats rows of (42, 1000, 0)`);
   }
 });
@@ -31,27 +45,42 @@ test('flip, jitter and grayscale rates match their probabilities; factors stay i
   const s = sampleAugmentations(rgb, 1, 0, 0, n);
   const rate = (f: (x: (typeof s)[0]) => boolean) => s.filter(f).length / n;
   // 5 standard deviations of a binomial proportion
-  const near = (got: number, p: number) => assert.ok(Math.abs(got - p) < 5 * Math.sqrt(p * (1 - p) / n), `rate ${got} vs ${p}`);
-  near(rate((x) => x.flip), 0.5);
-  near(rate((x) => x.hue !== 0), 0.8);
-  near(rate((x) => x.grayscale), 0.2);
+  const near = (got: number, p: number) => assert.ok(Math.abs(got - p) < 5 * Math.sqrt((p * (1 - p)) / n), `rate ${got} vs ${p}`);
+  near(
+    rate((x) => x.flip),
+    0.5,
+  );
+  near(
+    rate((x) => x.hue !== 0),
+    0.8,
+  );
+  near(
+    rate((x) => x.grayscale),
+    0.2,
+  );
   for (const x of s) {
     for (const k of ['brightness', 'contrast', 'saturation'] as const) assert.ok(x[k] >= 0.6 && x[k] <= 1.4, `${k} ${x[k]}`);
     assert.ok(Math.abs(x.hue) <= 0.1);
   }
   const gray = sampleAugmentations(fashionMnistRecipe(), 1, 0, 0, 2000);
-  assert.ok(gray.every((x) => !x.grayscale && x.hue === 0 && x.saturation === 1), 'colour-only ops are identity on 1 channel');
+  assert.ok(
+    gray.every((x) => !x.grayscale && x.hue === 0 && x.saturation === 1),
+    'colour-only ops are identity on 1 channel',
+  );
   assert.ok(gray.some((x) => x.contrast !== 1));
 });
 
 test('crops stay in the image with area and aspect ratio in range (RandomResizedCrop)', () => {
   const config = simclrRecipe(3, [224, 224]); // large enough that rounding to pixels is negligible
   const s = sampleAugmentations(config, 9, 0, 0, 5000);
-  let minArea = 1, maxArea = 0;
+  let minArea = 1,
+    maxArea = 0;
   for (const x of s) {
     assert.ok(x.top >= 0 && x.left >= 0 && x.top + x.height <= 224 && x.left + x.width <= 224, JSON.stringify(x));
-    const area = (x.width * x.height) / (224 * 224), ratio = x.width / x.height;
-    minArea = Math.min(minArea, area); maxArea = Math.max(maxArea, area);
+    const area = (x.width * x.height) / (224 * 224),
+      ratio = x.width / x.height;
+    minArea = Math.min(minArea, area);
+    maxArea = Math.max(maxArea, area);
     assert.ok(area >= 0.08 * 0.97 && area <= 1, `area ${area}`);
     assert.ok(ratio >= 0.75 * 0.99 && ratio <= (4 / 3) * 1.01, `ratio ${ratio}`);
   }
@@ -75,10 +104,16 @@ test('encoding: output pixels map to input pixel positions as torch resize does'
   const row = (b: number, k: number) => rows[b * PARAM_COUNT + k];
   // identity crop: output x reads (x + 1/2) * 20/40 - 1/2, output y reads (y + 1/2) * 28/14 - 1/2
   assert.deepEqual([row(0, PARAM.xScale), row(0, PARAM.xOffset), row(0, PARAM.yScale), row(0, PARAM.yOffset)], [0.5, -0.25, 2, 0.5]);
-  assert.deepEqual([PARAM.xLo, PARAM.yLo, PARAM.xHi, PARAM.yHi].map((k) => row(0, k)), [0, 0, 19, 27]);
+  assert.deepEqual(
+    [PARAM.xLo, PARAM.yLo, PARAM.xHi, PARAM.yHi].map((k) => row(0, k)),
+    [0, 0, 19, 27],
+  );
   // flipped crop: output column 0 reads where column 39 would have read, inside the window [4, 13]
   const at = (xo: number) => row(1, PARAM.xScale) * xo + row(1, PARAM.xOffset);
-  assert.ok(Math.abs(at(0) - (4 + 39.5 * 10 / 40 - 0.5)) < 1e-5 && Math.abs(at(39) - (4 + 0.5 * 10 / 40 - 0.5)) < 1e-5);
-  assert.deepEqual([PARAM.xLo, PARAM.yLo, PARAM.xHi, PARAM.yHi].map((k) => row(1, k)), [4, 2, 13, 8]);
+  assert.ok(Math.abs(at(0) - (4 + (39.5 * 10) / 40 - 0.5)) < 1e-5 && Math.abs(at(39) - (4 + (0.5 * 10) / 40 - 0.5)) < 1e-5);
+  assert.deepEqual(
+    [PARAM.xLo, PARAM.yLo, PARAM.xHi, PARAM.yHi].map((k) => row(1, k)),
+    [4, 2, 13, 8],
+  );
   assert.equal(row(1, PARAM.yScale), f32(7 / 14));
 });

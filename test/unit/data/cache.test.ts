@@ -8,14 +8,16 @@ import { encode, pattern, tempDir } from './fixtures';
 async function makeFolder(root: string): Promise<void> {
   for (const c of ['a', 'b']) {
     mkdirSync(join(root, c), { recursive: true });
-    for (let i = 0; i < 3; i++) writeFileSync(join(root, c, `${i}.png`), await encode(pattern(12, 12, 3, i + (c === 'b' ? 5 : 0)), 12, 12, 3, 'png'));
+    for (let i = 0; i < 3; i++)
+      writeFileSync(join(root, c, `${i}.png`), await encode(pattern(12, 12, 3, i + (c === 'b' ? 5 : 0)), 12, 12, 3, 'png'));
   }
   writeFileSync(join(root, 'b', 'broken.png'), 'not a png');
 }
 
 describe('decode cache', () => {
   test('first load decodes and writes the cache; the second is served from it, byte-identical', async (t) => {
-    const root = tempDir(t), cacheDir = tempDir(t);
+    const root = tempDir(t),
+      cacheDir = tempDir(t);
     await makeFolder(root);
     const config = { height: 8, width: 8, channels: 3 as const };
     const first = await loadDataset(root, config, { cacheDir });
@@ -40,7 +42,8 @@ describe('decode cache', () => {
   });
 
   test('fingerprint changes with the decode config and with a file change; damaged cache is a miss', async (t) => {
-    const root = tempDir(t), cacheDir = tempDir(t);
+    const root = tempDir(t),
+      cacheDir = tempDir(t);
     await makeFolder(root);
     const a = await loadDataset(root, { height: 8, width: 8, channels: 3 }, { cacheDir });
     const b = await loadDataset(root, { height: 8, width: 8, channels: 1 }, { cacheDir });

@@ -27,7 +27,10 @@ describe('CIFAR binary reader', () => {
     assert.deepEqual(d.paths, ['data_batch_1.bin#0', 'data_batch_1.bin#1', 'data_batch_1.bin#3', 'data_batch_2.bin#0']);
     assert.equal(d.classNames[3], 'cat');
     assert.deepEqual(Buffer.from(d.images.subarray(3072, 6144)), record([9], 1).subarray(1));
-    assert.deepEqual(d.skipped.map((s) => s.path), ['data_batch_1.bin#2', 'data_batch_1.bin#4']);
+    assert.deepEqual(
+      d.skipped.map((s) => s.path),
+      ['data_batch_1.bin#2', 'data_batch_1.bin#4'],
+    );
     assert.match(d.skipped[0].reason, /label 12 out of range/);
     assert.match(d.skipped[1].reason, /truncated record: 1000 of 3073 bytes/);
   });
@@ -41,6 +44,9 @@ describe('CIFAR binary reader', () => {
     assert.deepEqual(Array.from(d.labels!), [57, 99]);
     assert.equal(d.classNames.length, 100);
     assert.equal(d.images.length, 2 * 256);
-    assert.ok(d.images.some((v) => v !== d.images[0]), 'pixels carry the pattern');
+    assert.ok(
+      d.images.some((v) => v !== d.images[0]),
+      'pixels carry the pattern',
+    );
   });
 });

@@ -19,8 +19,10 @@ describe('shipped demo dataset', () => {
     assert.ok(total < 2.5e6, `demo PNGs total ${total} bytes`);
   });
 
-  test('the "bag" images are exactly Fashion-MNIST train images of class 8 at the indices in their names',
-    { skip: !hasFashion && 'Debian dataset-fashion-mnist not installed' }, async () => {
+  test(
+    'the "bag" images are exactly Fashion-MNIST train images of class 8 at the indices in their names',
+    { skip: !hasFashion && 'Debian dataset-fashion-mnist not installed' },
+    async () => {
       const images = parseIdx(readFileSync(join(FASHION_DIR, 'train-images-idx3-ubyte.gz')));
       const labels = parseIdx(readFileSync(join(FASHION_DIR, 'train-labels-idx1-ubyte.gz')));
       const d = await readImageFolder(join(DEMO, 'bag'), { height: 28, width: 28, channels: 1 });
@@ -29,11 +31,18 @@ describe('shipped demo dataset', () => {
       d.paths.forEach((p, i) => {
         const index = Number(p.replace('.png', ''));
         assert.equal(labels.data[index], 8, `${p} label`);
-        assert.ok(Buffer.from(d.images.subarray(i * 784, (i + 1) * 784)).equals(images.data.subarray(index * 784, (index + 1) * 784)), `${p} pixels`);
+        assert.ok(
+          Buffer.from(d.images.subarray(i * 784, (i + 1) * 784)).equals(images.data.subarray(index * 784, (index + 1) * 784)),
+          `${p} pixels`,
+        );
       });
       // The generator takes the first 300 bags of the train set.
       const firstBags = [];
       for (let i = 0; firstBags.length < 300; i++) if (labels.data[i] === 8) firstBags.push(i);
-      assert.deepEqual(d.paths.map((p) => Number(p.replace('.png', ''))), firstBags);
-    });
+      assert.deepEqual(
+        d.paths.map((p) => Number(p.replace('.png', ''))),
+        firstBags,
+      );
+    },
+  );
 });

@@ -26,14 +26,21 @@ export function runPython(code: string): string {
 /** Deterministic test pattern: value depends on position and channel. Interleaved HWC. */
 export function pattern(width: number, height: number, channels: number, seed = 0): Buffer {
   const out = Buffer.alloc(width * height * channels);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < channels; c++) {
-    out[(y * width + x) * channels + c] = (x * 37 + y * 11 + c * 80 + seed * 53) % 256;
-  }
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < channels; c++) {
+        out[(y * width + x) * channels + c] = (x * 37 + y * 11 + c * 80 + seed * 53) % 256;
+      }
   return out;
 }
 
-export async function encode(pixels: Buffer, width: number, height: number, channels: 1 | 2 | 3 | 4,
-  format: 'png' | 'jpeg' | 'webp' | 'gif'): Promise<Buffer> {
+export async function encode(
+  pixels: Buffer,
+  width: number,
+  height: number,
+  channels: 1 | 2 | 3 | 4,
+  format: 'png' | 'jpeg' | 'webp' | 'gif',
+): Promise<Buffer> {
   let img = sharp(pixels, { raw: { width, height, channels } });
   if (channels === 1 && format === 'png') img = img.toColourspace('b-w');
   if (format === 'png') return img.png().toBuffer();

@@ -9,32 +9,42 @@ import { FASHION_DIR, hasFashion, hasPython, runPython, tempDir } from './fixtur
 
 function idxBytes(dims: number[], data: Uint8Array): Buffer {
   const header = Buffer.alloc(4 + 4 * dims.length);
-  header[2] = 0x08; header[3] = dims.length;
+  header[2] = 0x08;
+  header[3] = dims.length;
   dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
   return Buffer.concat([header, data]);
 }
 
 describe('IDX reader', () => {
-  test('Debian Fashion-MNIST t10k: shape, label range, pixels match numpy', { skip: !(hasFashion && hasPython) && 'needs dataset-fashion-mnist and /usr/bin/python3' }, async () => {
-    const source = await detectSource(join(FASHION_DIR, 't10k-images-idx3-ubyte.gz'));
-    assert.equal(source.kind, 'idx');
-    if (source.kind !== 'idx') return;
-    assert.equal(source.labels, join(FASHION_DIR, 't10k-labels-idx1-ubyte.gz'));
-    const d = await readIdxDataset(source.images, source.labels, { height: 28, width: 28, channels: 1 });
-    assert.deepEqual([d.n, d.channels, d.height, d.width], [10000, 1, 28, 28]);
-    assert.ok(d.labels!.every((l) => l >= 0 && l <= 9));
-    assert.equal(d.classNames.length, 10);
-    assert.equal(d.paths[7], 't10k-images-idx3-ubyte.gz#7');
-    const oracle = JSON.parse(runPython(`
+  test(
+    'Debian Fashion-MNIST t10k: shape, label range, pixels match numpy',
+    { skip: !(hasFashion && hasPython) && 'needs dataset-fashion-mnist and /usr/bin/python3' },
+    async () => {
+      const source = await detectSource(join(FASHION_DIR, 't10k-images-idx3-ubyte.gz'));
+      assert.equal(source.kind, 'idx');
+      if (source.kind !== 'idx') return;
+      assert.equal(source.labels, join(FASHION_DIR, 't10k-labels-idx1-ubyte.gz'));
+      const d = await readIdxDataset(source.images, source.labels, { height: 28, width: 28, channels: 1 });
+      assert.deepEqual([d.n, d.channels, d.height, d.width], [10000, 1, 28, 28]);
+      assert.ok(d.labels!.every((l) => l >= 0 && l <= 9));
+      assert.equal(d.classNames.length, 10);
+      assert.equal(d.paths[7], 't10k-images-idx3-ubyte.gz#7');
+      const oracle = JSON.parse(
+        runPython(`
 import gzip, json, numpy as np
 img = np.frombuffer(gzip.open('${FASHION_DIR}/t10k-images-idx3-ubyte.gz').read(), np.uint8, offset=16).reshape(-1, 28, 28)
 lab = np.frombuffer(gzip.open('${FASHION_DIR}/t10k-labels-idx1-ubyte.gz').read(), np.uint8, offset=8)
-print(json.dumps({'first': img[:3].reshape(-1).tolist(), 'last': img[-1].reshape(-1).tolist(), 'labels': lab[:50].tolist(), 'sum': int(img.sum(dtype=np.int64))}))`));
-    assert.deepEqual(Array.from(d.images.subarray(0, 3 * 784)), oracle.first);
-    assert.deepEqual(Array.from(d.images.subarray(9999 * 784)), oracle.last);
-    assert.deepEqual(Array.from(d.labels!.subarray(0, 50)), oracle.labels);
-    assert.equal(d.images.reduce((s, v) => s + v, 0), oracle.sum);
-  });
+print(json.dumps({'first': img[:3].reshape(-1).tolist(), 'last': img[-1].reshape(-1).tolist(), 'labels': lab[:50].tolist(), 'sum': int(img.sum(dtype=np.int64))}))`),
+      );
+      assert.deepEqual(Array.from(d.images.subarray(0, 3 * 784)), oracle.first);
+      assert.deepEqual(Array.from(d.images.subarray(9999 * 784)), oracle.last);
+      assert.deepEqual(Array.from(d.labels!.subarray(0, 50)), oracle.labels);
+      assert.equal(
+        d.images.reduce((s, v) => s + v, 0),
+        oracle.sum,
+      );
+    },
+  );
 
   test('gzipped and plain files give identical datasets; resize to RGB 32×32 replicates grey', async (t) => {
     const dir = tempDir(t);

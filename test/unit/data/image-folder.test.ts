@@ -51,14 +51,22 @@ describe('image folder reader', () => {
     writeFileSync(join(root, 'x', 'text.png'), 'hello, I am not an image\n');
     writeFileSync(join(root, 'x', 'trunc.png'), png.subarray(0, Math.floor(png.length / 2)));
     writeFileSync(join(root, 'x', 'trunc.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 2)));
-    const garbled = Buffer.from(png); garbled.fill(0x55, 40, 120); // valid signature, corrupt chunks
+    const garbled = Buffer.from(png);
+    garbled.fill(0x55, 40, 120); // valid signature, corrupt chunks
     writeFileSync(join(root, 'x', 'garbled.png'), garbled);
     writeFileSync(join(root, 'x', 'notes.txt'), 'labels are folders');
 
     const d = await readImageFolder(root, { height: 16, width: 16, channels: 3 });
     assert.deepEqual(d.paths, ['x/good.png', 'x/jpeg-named.png']);
     const reasons = Object.fromEntries(d.skipped.map((s) => [s.path, s.reason]));
-    assert.deepEqual(Object.keys(reasons).sort(), ['x/empty.png', 'x/garbled.png', 'x/notes.txt', 'x/text.png', 'x/trunc.jpg', 'x/trunc.png']);
+    assert.deepEqual(Object.keys(reasons).sort(), [
+      'x/empty.png',
+      'x/garbled.png',
+      'x/notes.txt',
+      'x/text.png',
+      'x/trunc.jpg',
+      'x/trunc.png',
+    ]);
     assert.match(reasons['x/empty.png'], /empty file/);
     assert.match(reasons['x/text.png'], /not an image/);
     assert.match(reasons['x/notes.txt'], /not an image/);
@@ -84,13 +92,20 @@ describe('image folder reader', () => {
       const s = sample(d.images, i, 100);
       const expected = d.paths[i] === 'small.png' ? 200 : 128;
       // Rows/columns 1..8: the outermost ones may ring a little from the cropped-off bands (Lanczos kernel).
-      for (let y = 1; y < 9; y++) for (let x = 1; x < 9; x++) {
-        assert.ok(Math.abs(s[y * 10 + x] - expected) <= 3, `${d.paths[i]} (${x},${y}) = ${s[y * 10 + x]}`);
-      }
-      assert.ok(s.every((v) => v > 100 && v < 220), `${d.paths[i]}: no black or white band survives the crop`);
+      for (let y = 1; y < 9; y++)
+        for (let x = 1; x < 9; x++) {
+          assert.ok(Math.abs(s[y * 10 + x] - expected) <= 3, `${d.paths[i]} (${x},${y}) = ${s[y * 10 + x]}`);
+        }
+      assert.ok(
+        s.every((v) => v > 100 && v < 220),
+        `${d.paths[i]}: no black or white band survives the crop`,
+      );
     }
     const filled = await readImageFolder(root, { height: 10, width: 10, channels: 1, resize: 'fill' });
-    assert.ok(sample(filled.images, 2, 100).some((v) => v < 64), "'fill' keeps the black band of wide.png");
+    assert.ok(
+      sample(filled.images, 2, 100).some((v) => v < 64),
+      "'fill' keeps the black band of wide.png",
+    );
   });
 
   test('alpha: flattened over black by default, or dropped', async (t) => {
@@ -112,14 +127,28 @@ describe('image folder reader', () => {
     const rgba = pattern(5, 5, 4, 9); // alpha varies per pixel
     const png = await encode(rgba, 5, 5, 4, 'png');
     writeFileSync(join(root, 'a.png'), png);
-    const png16 = await sharp(pattern(5, 5, 3, 2), { raw: { width: 5, height: 5, channels: 3 } }).toColourspace('rgb16').png().toBuffer();
+    const png16 = await sharp(pattern(5, 5, 3, 2), { raw: { width: 5, height: 5, channels: 3 } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     assert.equal((await sharp(png16).metadata()).depth, 'ushort', 'fixture really is 16-bit');
     writeFileSync(join(root, 'b.png'), png16);
     const d = await readImageFolder(root, { height: 5, width: 5, channels: 3 });
-    const reference = await sharp(png).flatten({ background: { r: 0, g: 0, b: 0 } }).raw().toBuffer();
-    const ours = sample(d.images, 0, 75), expected = planar(reference, 3);
-    assert.ok(ours.every((v, i) => Math.abs(v - expected[i]) <= 1), 'within rounding of sharp.flatten');
-    const sixteen = sample(d.images, 1, 75), original = planar(pattern(5, 5, 3, 2), 3);
-    assert.ok(sixteen.every((v, i) => Math.abs(v - original[i]) <= 1), '16-bit values scaled back to 8-bit');
+    const reference = await sharp(png)
+      .flatten({ background: { r: 0, g: 0, b: 0 } })
+      .raw()
+      .toBuffer();
+    const ours = sample(d.images, 0, 75),
+      expected = planar(reference, 3);
+    assert.ok(
+      ours.every((v, i) => Math.abs(v - expected[i]) <= 1),
+      'within rounding of sharp.flatten',
+    );
+    const sixteen = sample(d.images, 1, 75),
+      original = planar(pattern(5, 5, 3, 2), 3);
+    assert.ok(
+      sixteen.every((v, i) => Math.abs(v - original[i]) <= 1),
+      '16-bit values scaled back to 8-bit',
+    );
   });
 });

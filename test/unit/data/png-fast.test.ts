@@ -13,10 +13,11 @@ function expandLike(fast: { data: Uint8Array; channels: number }, channels: numb
   if (fast.channels === channels) return Buffer.from(fast.data);
   const pixels = fast.data.length / fast.channels;
   const out = Buffer.alloc(pixels * channels);
-  for (let p = 0; p < pixels; p++) for (let c = 0; c < channels; c++) {
-    const isAlpha = channels === 4 && c === 3;
-    out[p * channels + c] = fast.data[p * fast.channels + (isAlpha ? fast.channels - 1 : 0)];
-  }
+  for (let p = 0; p < pixels; p++)
+    for (let c = 0; c < channels; c++) {
+      const isAlpha = channels === 4 && c === 3;
+      out[p * channels + c] = fast.data[p * fast.channels + (isAlpha ? fast.channels - 1 : 0)];
+    }
   return out;
 }
 describe('PNG fast path', () => {
@@ -64,7 +65,8 @@ for mode, shape in [('L', (31, 9)), ('LA', (31, 9, 2)), ('RGB', (31, 9, 3)), ('R
     assert.equal(decodePngFast(await raw().png({ progressive: true }).toBuffer()), null);
     const good = await raw().png().toBuffer();
     assert.ok(decodePngFast(good));
-    const flipped = Buffer.from(good); flipped[good.length - 20] ^= 1; // inside IDAT: CRC no longer matches
+    const flipped = Buffer.from(good);
+    flipped[good.length - 20] ^= 1; // inside IDAT: CRC no longer matches
     assert.equal(decodePngFast(flipped), null);
     assert.equal(decodePngFast(good.subarray(0, good.length - 12)), null);
   });

@@ -21,7 +21,16 @@ const under = (dir: string) => [...graph.files.keys()].filter((f) => f.startsWit
  * folders of lower layers; folders that share a layer do not import each other.
  */
 const ENGINE_LAYERS: readonly (readonly string[])[] = [
-  ['util'], ['graph'], ['models'], ['methods', 'augment'], ['data'], ['artifacts'], ['runtime'], ['runs'], ['sslmem'], ['layers'],
+  ['util'],
+  ['graph'],
+  ['models'],
+  ['methods', 'augment'],
+  ['data'],
+  ['artifacts'],
+  ['runtime'],
+  ['runs'],
+  ['sslmem'],
+  ['layers'],
 ];
 const layerOf = new Map(ENGINE_LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
 const engineFolder = (f: string) => path.relative(engine, f).split(path.sep)[0];
@@ -47,8 +56,9 @@ describe('architecture rules (ARCHITECTURE.md)', () => {
   test('src/engine/** never imports vscode, nor anything outside src/engine', () => {
     const bad = under(engine).flatMap((f) => {
       const { local, packages } = graph.files.get(f)!;
-      return [...[...packages].filter((p) => p === 'vscode'), ...[...local].filter((t) => !t.startsWith(engine + path.sep)).map(rel)]
-        .map((t) => `${rel(f)} → ${t}`);
+      return [...[...packages].filter((p) => p === 'vscode'), ...[...local].filter((t) => !t.startsWith(engine + path.sep)).map(rel)].map(
+        (t) => `${rel(f)} → ${t}`,
+      );
     });
     assert.deepEqual(bad, []);
   });
@@ -65,7 +75,8 @@ describe('architecture rules (ARCHITECTURE.md)', () => {
 
   test('webview/** (browser code) never imports vscode or node built-ins', () => {
     const bad = under(path.join(repo, 'webview')).flatMap((f) =>
-      [...graph.files.get(f)!.packages].filter((p) => p === 'vscode' || p.startsWith('node:')).map((p) => `${rel(f)} → ${p}`));
+      [...graph.files.get(f)!.packages].filter((p) => p === 'vscode' || p.startsWith('node:')).map((p) => `${rel(f)} → ${p}`),
+    );
     assert.deepEqual(bad, []);
   });
 
@@ -73,7 +84,10 @@ describe('architecture rules (ARCHITECTURE.md)', () => {
     const bad: string[] = [];
     for (const f of under(engine)) {
       const from = engineFolder(f);
-      if (!layerOf.has(from)) { bad.push(`${rel(f)}: not in a layer folder (${[...layerOf.keys()].join(', ')})`); continue; }
+      if (!layerOf.has(from)) {
+        bad.push(`${rel(f)}: not in a layer folder (${[...layerOf.keys()].join(', ')})`);
+        continue;
+      }
       for (const t of graph.files.get(f)!.local) {
         const to = engineFolder(t);
         if (to !== from && !(layerOf.get(to)! < layerOf.get(from)!)) bad.push(`${rel(f)} → ${rel(t)} (${from} may not import ${to})`);
@@ -94,16 +108,26 @@ describe('architecture rules (ARCHITECTURE.md)', () => {
   });
 
   test('no import cycles in src/ or webview/ (type-only imports count)', () => {
-    assert.deepEqual(cyclesOf(graph).map((c) => c.map(rel).join(' ↔ ')), []);
+    assert.deepEqual(
+      cyclesOf(graph).map((c) => c.map(rel).join(' ↔ ')),
+      [],
+    );
   });
 });
 
 describe('the import-graph walker', () => {
   test('reads static, re-export, side-effect, dynamic and require imports, not words in comments', () => {
     const source = [
-      "import { a } from './a';", "import type { B } from './b';", "export { c } from './c';",
-      "import './d';", "const e = await import('./e');", "const f = require('f');",
-      "// a comment: values come from './not-an-import'", 'import {', '  g,', "} from './g';",
+      "import { a } from './a';",
+      "import type { B } from './b';",
+      "export { c } from './c';",
+      "import './d';",
+      "const e = await import('./e');",
+      "const f = require('f');",
+      "// a comment: values come from './not-an-import'",
+      'import {',
+      '  g,',
+      "} from './g';",
     ].join('\n');
     assert.deepEqual(specifiersOf(source).sort(), ['./a', './b', './c', './d', './e', './g', 'f']);
   });
@@ -114,7 +138,10 @@ describe('the import-graph walker', () => {
     writeFileSync(path.join(dir, 'a.ts'), "import { b } from './sub/b';\nexport const a = b;\n");
     writeFileSync(path.join(dir, 'sub', 'b.ts'), "import { c } from '../c';\nexport const b = c;\n");
     writeFileSync(path.join(dir, 'c.ts'), "import type { A } from './a';\nexport const c = 1;\n");
-    assert.deepEqual(cyclesOf(buildImportGraph([dir])).map((c) => c.map((f) => path.relative(dir, f))), [['a.ts', 'c.ts', path.join('sub', 'b.ts')]]);
+    assert.deepEqual(
+      cyclesOf(buildImportGraph([dir])).map((c) => c.map((f) => path.relative(dir, f))),
+      [['a.ts', 'c.ts', path.join('sub', 'b.ts')]],
+    );
     writeFileSync(path.join(dir, 'c.ts'), 'export const c = 1;\n');
     assert.deepEqual(cyclesOf(buildImportGraph([dir])), []);
   });

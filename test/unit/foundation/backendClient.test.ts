@@ -23,7 +23,10 @@ for (const mode of ['child process', 'in process'] as const) {
       const v = await client.request('version', {});
       assert.equal(v.onnxruntimeNode, onnxruntimeVersion);
       assert.equal(v.node, process.versions.node);
-      assert.ok(v.backends.some((b) => b.name === 'cpu' && b.bundled), JSON.stringify(v.backends));
+      assert.ok(
+        v.backends.some((b) => b.name === 'cpu' && b.bundled),
+        JSON.stringify(v.backends),
+      );
       if (mode === 'child process') assert.notEqual(v.pid, process.pid);
       else assert.equal(v.pid, process.pid);
     });
@@ -38,16 +41,31 @@ for (const mode of ['child process', 'in process'] as const) {
     test('cancelling mid-job rejects with code cancelled; the backend keeps serving', async () => {
       const abort = new AbortController();
       let seen = 0;
-      const job = client.request('selfCheck', { steps: 1000, stepMs: 20 }, { signal: abort.signal, onProgress: () => { if (++seen === 2) abort.abort(); } });
+      const job = client.request(
+        'selfCheck',
+        { steps: 1000, stepMs: 20 },
+        {
+          signal: abort.signal,
+          onProgress: () => {
+            if (++seen === 2) abort.abort();
+          },
+        },
+      );
       await assert.rejects(job, (e: unknown) => e instanceof BackendError && e.code === 'cancelled');
       assert.ok(seen >= 2 && seen < 10, `progress events seen: ${seen}`);
       assert.equal((await client.request('ping', { echo: 'still here' })).echo, 'still here');
     });
 
     test('bad params and unknown methods come back as typed errors', async () => {
-      await assert.rejects(client.request('selfCheck', { steps: -1, stepMs: 1 }), (e: unknown) => e instanceof BackendError && e.code === 'invalid-params');
+      await assert.rejects(
+        client.request('selfCheck', { steps: -1, stepMs: 1 }),
+        (e: unknown) => e instanceof BackendError && e.code === 'invalid-params',
+      );
       // Bypass the types on purpose: the backend must answer a method it does not know.
-      await assert.rejects(client.request('noSuchMethod' as 'ping', {}), (e: unknown) => e instanceof BackendError && e.code === 'unknown-method');
+      await assert.rejects(
+        client.request('noSuchMethod' as 'ping', {}),
+        (e: unknown) => e instanceof BackendError && e.code === 'unknown-method',
+      );
     });
 
     if (mode === 'child process') {
@@ -56,7 +74,10 @@ for (const mode of ['child process', 'in process'] as const) {
         const starts = client.starts;
         const pending = client.request('selfCheck', { steps: 1000, stepMs: 20 });
         process.kill(before, 'SIGKILL');
-        await assert.rejects(pending, (e: unknown) => e instanceof BackendError && e.code === 'backend-exited' && /SIGKILL/.test(e.message));
+        await assert.rejects(
+          pending,
+          (e: unknown) => e instanceof BackendError && e.code === 'backend-exited' && /SIGKILL/.test(e.message),
+        );
         const after = (await client.request('ping', {})).pid;
         assert.notEqual(after, before);
         assert.equal(client.starts, starts + 1);

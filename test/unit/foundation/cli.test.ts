@@ -9,9 +9,16 @@ import { distDir } from './distDir';
 
 function bufferedIO(): CliIO & { stdout: string; stderr: string } {
   const io = {
-    stdout: '', stderr: '', errIsTTY: false, distDir: distDir(),
-    out(t: string) { io.stdout += t; },
-    err(t: string) { io.stderr += t; },
+    stdout: '',
+    stderr: '',
+    errIsTTY: false,
+    distDir: distDir(),
+    out(t: string) {
+      io.stdout += t;
+    },
+    err(t: string) {
+      io.stderr += t;
+    },
     onInterrupt: () => () => {},
   };
   return io;
@@ -48,7 +55,11 @@ describe('CLI', () => {
     assert.match(one.stdout, /--step-ms <ms>/);
   });
   test('Ctrl-C cancels a running self-check: exit 130, backend child gone', async () => {
-    const child = spawn(process.execPath, [path.join(distDir(), 'cli.js'), 'self-check', '--steps', '200', '--step-ms', '20', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(distDir(), 'cli.js'), 'self-check', '--steps', '200', '--step-ms', '20', '--verbose'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (t: string) => {
       stderr += t;

@@ -41,7 +41,10 @@ export function buildImportGraph(roots: string[]): ImportGraph {
     const local = new Set<string>();
     const packages = new Set<string>();
     for (const spec of specifiersOf(readFileSync(file, 'utf8'))) {
-      if (!spec.startsWith('.')) { packages.add(spec); continue; }
+      if (!spec.startsWith('.')) {
+        packages.add(spec);
+        continue;
+      }
       const target = resolveLocal(file, spec);
       if (!target) throw new Error(`${file}: cannot resolve import '${spec}'`);
       local.add(target);
@@ -54,19 +57,31 @@ export function buildImportGraph(roots: string[]): ImportGraph {
 /** Strongly connected components with more than one file, or a file importing itself (Tarjan). */
 export function cyclesOf(graph: ImportGraph): string[][] {
   let next = 0;
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>();
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    onStack = new Set<string>();
   const cycles: string[][] = [];
   const visit = (v: string) => {
-    index.set(v, next); low.set(v, next); next++;
-    stack.push(v); onStack.add(v);
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.files.get(v)?.local ?? []) {
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
     }
     if (low.get(v) !== index.get(v)) return;
     const component: string[] = [];
     let w: string;
-    do { w = stack.pop()!; onStack.delete(w); component.push(w); } while (w !== v);
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
     if (component.length > 1 || graph.files.get(v)?.local.has(v)) cycles.push(component.sort());
   };
   for (const v of graph.files.keys()) if (!index.has(v)) visit(v);

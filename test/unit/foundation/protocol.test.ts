@@ -10,10 +10,19 @@ describe('backend protocol guards', () => {
     assert.ok(isHostToBackend({ kind: 'cancel', id: 7 }));
   });
   test('rejects malformed host messages', () => {
-    for (const bad of [null, 42, 'request', [], { kind: 'request', id: -1, method: 'ping', params: {} },
-      { kind: 'request', id: 1.5, method: 'ping', params: {} }, { kind: 'request', id: 1, method: 3, params: {} },
-      { kind: 'request', id: 1, method: 'ping', params: [] }, { kind: 'request', id: 1, method: 'ping' },
-      { kind: 'cancel' }, { kind: 'shutdown', id: 1 }]) {
+    for (const bad of [
+      null,
+      42,
+      'request',
+      [],
+      { kind: 'request', id: -1, method: 'ping', params: {} },
+      { kind: 'request', id: 1.5, method: 'ping', params: {} },
+      { kind: 'request', id: 1, method: 3, params: {} },
+      { kind: 'request', id: 1, method: 'ping', params: [] },
+      { kind: 'request', id: 1, method: 'ping' },
+      { kind: 'cancel' },
+      { kind: 'shutdown', id: 1 },
+    ]) {
       assert.equal(isHostToBackend(bad), false, JSON.stringify(bad));
     }
   });
@@ -25,9 +34,15 @@ describe('backend protocol guards', () => {
     assert.ok(isBackendToHost({ kind: 'log', level: 'warn', message: 'hi', id: 3 }));
   });
   test('rejects malformed backend messages', () => {
-    for (const bad of [{ kind: 'response', id: 1, ok: true }, { kind: 'response', id: 1, ok: false, error: 'boom' },
-      { kind: 'response', id: 1, ok: false, error: { message: 'x' } }, { kind: 'progress', id: 'a', data: 1 },
-      { kind: 'log', level: 'loud', message: 'x' }, { kind: 'log', level: 'info' }, { kind: 'hello' }]) {
+    for (const bad of [
+      { kind: 'response', id: 1, ok: true },
+      { kind: 'response', id: 1, ok: false, error: 'boom' },
+      { kind: 'response', id: 1, ok: false, error: { message: 'x' } },
+      { kind: 'progress', id: 'a', data: 1 },
+      { kind: 'log', level: 'loud', message: 'x' },
+      { kind: 'log', level: 'info' },
+      { kind: 'hello' },
+    ]) {
       assert.equal(isBackendToHost(bad), false, JSON.stringify(bad));
     }
   });
@@ -48,10 +63,19 @@ describe('webview protocol guards', () => {
     assert.ok(isWebviewToHost({ type: 'rendered', rows: 0 }));
   });
   test('drops unknown types, extra fields and run ids that look like paths', () => {
-    for (const bad of [undefined, 'ready', { type: 'eval', code: '1' }, { type: 'ready', extra: 1 },
-      { type: 'openManifest', runId: '../../etc' }, { type: 'openManifest', runId: 'a/b' }, { type: 'openManifest', runId: '..' },
-      { type: 'openManifest', runId: '' }, { type: 'openManifest', runId: 'x'.repeat(201) }, { type: 'rendered', rows: -1 },
-      { type: 'rendered', rows: 1.5 }]) {
+    for (const bad of [
+      undefined,
+      'ready',
+      { type: 'eval', code: '1' },
+      { type: 'ready', extra: 1 },
+      { type: 'openManifest', runId: '../../etc' },
+      { type: 'openManifest', runId: 'a/b' },
+      { type: 'openManifest', runId: '..' },
+      { type: 'openManifest', runId: '' },
+      { type: 'openManifest', runId: 'x'.repeat(201) },
+      { type: 'rendered', rows: -1 },
+      { type: 'rendered', rows: 1.5 },
+    ]) {
       assert.equal(isWebviewToHost(bad), false, JSON.stringify(bad));
     }
   });

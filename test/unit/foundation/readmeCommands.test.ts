@@ -21,7 +21,8 @@ test('the README Quickstart holds the main job and the test command, nothing els
 
 test('the extractor takes the first bash block of the Quickstart section and drops comments', async () => {
   const { quickstartCommands } = await extractor();
-  const md = '# X\n\n## Install\n\n```bash\nwrong\n```\n\n## Quickstart\n\ntext\n\n```bash\nnpm ci   # install\n# a comment line\nnpm test\n```\n\n```bash\nlater\n```\n';
+  const md =
+    '# X\n\n## Install\n\n```bash\nwrong\n```\n\n## Quickstart\n\ntext\n\n```bash\nnpm ci   # install\n# a comment line\nnpm test\n```\n\n```bash\nlater\n```\n';
   assert.deepEqual(quickstartCommands(md), ['npm ci', 'npm test']);
   assert.throws(() => quickstartCommands('## Usage\n'), /no "## Quickstart"/);
 });
@@ -38,7 +39,7 @@ test('.ci/run executes the extracted commands and sets no environment a new user
   assert.deepEqual(printed.trim().split('\n'), ['npm ci && npm run demo', 'npm test']);
 });
 
-test('a plain `npm ci` cannot run onnxruntime-node\'s CUDA download (it fails without network and rolls back the install)', () => {
+test("a plain `npm ci` cannot run onnxruntime-node's CUDA download (it fails without network and rolls back the install)", () => {
   const pkg = JSON.parse(read('package.json')) as { allowScripts?: Record<string, boolean> };
   assert.equal(pkg.allowScripts?.['onnxruntime-node'], false);
   assert.doesNotMatch(read('.npmrc'), /onnxruntime/);

@@ -12,9 +12,21 @@ describe('run index', () => {
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sslmem-runindex-'));
     const store = path.join(tmp, 'runs');
-    const write = (id: string, body: string) => { fs.mkdirSync(path.join(store, id), { recursive: true }); fs.writeFileSync(path.join(store, id, 'manifest.json'), body); };
+    const write = (id: string, body: string) => {
+      fs.mkdirSync(path.join(store, id), { recursive: true });
+      fs.writeFileSync(path.join(store, id, 'manifest.json'), body);
+    };
     write('old', JSON.stringify({ status: 'done', preset: 'quick', dataset: { path: '/data/fm' }, createdAt: '2025-01-01T00:00:00Z' }));
-    write('new', JSON.stringify({ id: 'run-new', status: 'running', config: { preset: 'paper-cifar10' }, datasetPath: '/data/c10', createdAt: '2025-06-01T00:00:00Z' }));
+    write(
+      'new',
+      JSON.stringify({
+        id: 'run-new',
+        status: 'running',
+        config: { preset: 'paper-cifar10' },
+        datasetPath: '/data/c10',
+        createdAt: '2025-06-01T00:00:00Z',
+      }),
+    );
     write('broken', '{ not json');
     write('odd', JSON.stringify({ status: 5, preset: ['x'] }));
     fs.mkdirSync(path.join(store, 'no-manifest'));
@@ -24,7 +36,10 @@ describe('run index', () => {
 
   test('lists run folders with a manifest, newest first, fields only when well-typed', async () => {
     const runs = await listRuns([path.join(tmp, 'runs'), path.join(tmp, 'missing-store')]);
-    assert.deepEqual(runs.map((r) => r.id), ['run-new', 'old', 'broken', 'odd']);
+    assert.deepEqual(
+      runs.map((r) => r.id),
+      ['run-new', 'old', 'broken', 'odd'],
+    );
     assert.equal(runs[0].preset, 'paper-cifar10');
     assert.equal(runs[0].dataset, '/data/c10');
     assert.equal(runs[1].dataset, '/data/fm');

@@ -4,7 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpCase, gradcheck, ortParity } from '../../helpers/gradcheck';
 
-export interface Tolerances { grad?: number; ort?: number; noGrad?: boolean }
+export interface Tolerances {
+  grad?: number;
+  ort?: number;
+  noGrad?: boolean;
+}
 
 export function checkOps(cases: Record<string, OpCase & Tolerances>): void {
   for (const [name, c] of Object.entries(cases)) {

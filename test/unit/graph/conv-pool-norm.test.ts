@@ -27,18 +27,32 @@ const CONVS: Record<string, { x: number[]; w: number[]; bias?: boolean; opts: Co
   '3x3 pad 1 stride 1, 3x2 input, 2 images (flips activations)': { x: [2, 5, 3, 2], w: [3, 5, 3, 3], opts: { pads: 1 } },
 };
 for (const wgrad of ['unfold_T', 'unfold_bmm', 'im2col_gemm'] as const) {
-  checkOps(Object.fromEntries(Object.entries(CONVS).map(([name, c]) => [`Conv ${name} [${wgrad}]`, {
-    inputs: (c.bias ? { x: c.x, w: c.w, b: [c.w[0]] } : { x: c.x, w: c.w }) as Record<string, number[]>,
-    build: (v: any) => conv2d(v.x, v.w, v.b, { ...c.opts, wgrad }),
-  }])));
+  checkOps(
+    Object.fromEntries(
+      Object.entries(CONVS).map(([name, c]) => [
+        `Conv ${name} [${wgrad}]`,
+        {
+          inputs: (c.bias ? { x: c.x, w: c.w, b: [c.w[0]] } : { x: c.x, w: c.w }) as Record<string, number[]>,
+          build: (v: any) => conv2d(v.x, v.w, v.b, { ...c.opts, wgrad }),
+        },
+      ]),
+    ),
+  );
 }
 // Both emissions of every shape (forward Conv and the stride-1 input-gradient Conv), checked in onnxruntime
 // against the float64 reference; 'auto' picks per shape (see foldsBatch).
 for (const layout of ['perImage', 'batchFolded'] as const) {
-  checkOps(Object.fromEntries(Object.entries(CONVS).map(([name, c]) => [`Conv ${name} [layout ${layout}]`, {
-    inputs: (c.bias ? { x: c.x, w: c.w, b: [c.w[0]] } : { x: c.x, w: c.w }) as Record<string, number[]>,
-    build: (v: any) => conv2d(v.x, v.w, v.b, { ...c.opts, layout }),
-  }])));
+  checkOps(
+    Object.fromEntries(
+      Object.entries(CONVS).map(([name, c]) => [
+        `Conv ${name} [layout ${layout}]`,
+        {
+          inputs: (c.bias ? { x: c.x, w: c.w, b: [c.w[0]] } : { x: c.x, w: c.w }) as Record<string, number[]>,
+          build: (v: any) => conv2d(v.x, v.w, v.b, { ...c.opts, layout }),
+        },
+      ]),
+    ),
+  );
 }
 
 checkOps({
@@ -48,13 +62,21 @@ checkOps({
   'BatchNorm train (NCHW) + running stats': {
     inputs: bnInputs([3, 2, 2, 3]),
     values: { x: randomTensor([3, 2, 2, 3], 9, 0.5, 2.5), rv: randomTensor([2], 4, 0.5, 1.5) },
-    build: (x) => { const r = bn(x, true); return [r.y, r.runningMean, r.runningVar]; },
+    build: (x) => {
+      const r = bn(x, true);
+      return [r.y, r.runningMean, r.runningVar];
+    },
   },
   'BatchNorm train [N, C] (BatchNorm1d)': { inputs: bnInputs([4, 3]), build: (x) => bn(x, true).y, wrt: ['x', 'g', 'b'] },
   'BatchNorm eval': {
-    inputs: bnInputs([2, 3, 2, 2]), values: { rv: randomTensor([3], 4, 0.5, 1.5) },
-    build: (x) => bn(x, false).y, wrt: ['x', 'g', 'b'],
+    inputs: bnInputs([2, 3, 2, 2]),
+    values: { rv: randomTensor([3], 4, 0.5, 1.5) },
+    build: (x) => bn(x, false).y,
+    wrt: ['x', 'g', 'b'],
   },
   'LayerNorm last axis + bias': { inputs: { x: [2, 3, 4], s: [4], b: [4] }, build: (x) => layerNorm(mul(x.x, 2), x.s, x.b) },
-  'LayerNorm last two axes, no bias': { inputs: { x: [2, 3, 4], s: [3, 4] }, build: (x) => add(layerNorm(x.x, x.s, undefined, { axis: 1, eps: 1e-3 }), 0) },
+  'LayerNorm last two axes, no bias': {
+    inputs: { x: [2, 3, 4], s: [3, 4] },
+    build: (x) => add(layerNorm(x.x, x.s, undefined, { axis: 1, eps: 1e-3 }), 0),
+  },
 });

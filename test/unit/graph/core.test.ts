@@ -11,9 +11,9 @@ const cases = {
   'Mul (broadcast)': { inputs: { a: [2, 1, 4], b: [3, 1] }, build: (x: any) => mul(x.a, x.b) },
   'Div (broadcast)': { inputs: { a: [2, 3], b: [3] }, build: (x: any) => div(x.a, add(mul(x.b, x.b), 1)) },
   'ReduceSum keepdims': { inputs: { a: [2, 3, 4] }, build: (x: any) => reduceSum(x.a, [0, 2], true) },
-  'ReduceSum': { inputs: { a: [2, 3, 4] }, build: (x: any) => reduceSum(x.a, [1]) },
-  'Reshape': { inputs: { a: [2, 6] }, build: (x: any) => reshape(x.a, [3, -1]) },
-  'Expand': { inputs: { a: [3, 1] }, build: (x: any) => expand(x.a, [2, 3, 4]) },
+  ReduceSum: { inputs: { a: [2, 3, 4] }, build: (x: any) => reduceSum(x.a, [1]) },
+  Reshape: { inputs: { a: [2, 6] }, build: (x: any) => reshape(x.a, [3, -1]) },
+  Expand: { inputs: { a: [3, 1] }, build: (x: any) => expand(x.a, [2, 3, 4]) },
 };
 
 for (const [name, c] of Object.entries(cases)) {

@@ -25,7 +25,13 @@ checkOps({
   'linear on tokens [B,T,D]': { inputs: { a: [2, 3, 4], w: [5, 4], b: [5] }, build: (x) => linear(x.a, x.w, x.b) },
   Transpose: { inputs: { a: [2, 3, 4] }, build: (x) => transpose(x.a, [2, 0, 1]) },
   Concat: { inputs: { a: [2, 3], b: [2, 1], c: [2, 2] }, build: (x) => concat([x.a, x.b, mul(x.c, 2)], 1) },
-  'Split (one part unused)': { inputs: { a: [5, 2] }, build: (x) => { const [p, , r] = split(x.a, 0, [2, 1, 2]); return add(p, r); } },
+  'Split (one part unused)': {
+    inputs: { a: [5, 2] },
+    build: (x) => {
+      const [p, , r] = split(x.a, 0, [2, 1, 2]);
+      return add(p, r);
+    },
+  },
   'Slice steps 1': { inputs: { a: [4, 5] }, build: (x) => slice(x.a, [1, -4], [3, 100], [0, 1]) },
   'Slice step 2 and -1': { inputs: { a: [5, 6] }, build: (x) => slice(x.a, [0, 4], [5, 0], [0, 1], [2, -1]) },
   'Slice step 3 and -2': { inputs: { a: [7, 6] }, build: (x) => slice(x.a, [1, -1], [7, -100], [0, 1], [3, -2]) },
@@ -50,7 +56,10 @@ test('Gather with int64 indices fed at run time (host-made masks): onnxruntime f
   const xs = randomTensor([2, 5, 3], 11);
   const want = evaluate(g, [y, dx], { x: xs, idx: tensor([2], [4, 1]) });
   const session = await ort.InferenceSession.create(toOnnxBytes(g));
-  const got = await session.run({ x: new ort.Tensor('float32', Float32Array.from(xs.data), [2, 5, 3]), idx: new ort.Tensor('int64', BigInt64Array.of(4n, 1n), [2]) });
+  const got = await session.run({
+    x: new ort.Tensor('float32', Float32Array.from(xs.data), [2, 5, 3]),
+    idx: new ort.Tensor('int64', BigInt64Array.of(4n, 1n), [2]),
+  });
   [want[0], want[1]].forEach((w, k) => {
     const d = got[k === 0 ? 'y' : 'dx'].data as Float32Array;
     w.data.forEach((v, i) => assert.ok(Math.abs(v - d[i]) < 1e-6, `output ${k} element ${i}`));

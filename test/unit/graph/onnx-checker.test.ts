@@ -38,24 +38,50 @@ function everyOpGraph(): G.Graph {
   const grads = G.gradients(loss, params);
   const lr = g.input('lr', []);
   const step = g.input('step', []);
-  const state = Object.fromEntries(G.stateSlots('adam').map((slot) => [slot, params.map((p) => g.input(`${slot}.${p.inputName}`, p.shape))]));
+  const state = Object.fromEntries(
+    G.stateSlots('adam').map((slot) => [slot, params.map((p) => g.input(`${slot}.${p.inputName}`, p.shape))]),
+  );
   const upd = G.applyOptimizer({ kind: 'adamw', weightDecay: 0.01 }, params, grads, state, { lr, step });
   g.output('loss', loss);
   upd.params.forEach((p, i) => g.output(`new.${params[i].inputName}`, p));
   g.output('new.rm', bnT.runningMean);
   g.output('new.rv', bnT.runningVar);
-  G.split(x, 1, [1, 1]).forEach((s, i) => g.output(`split${i}`, G.scatterAdd(s, G.tensor([1, 1, 1, 1], [0]), G.slice(s, [0, 0, 0, 0], [1, 1, 1, 1]), 0)));
+  G.split(x, 1, [1, 1]).forEach((s, i) =>
+    g.output(`split${i}`, G.scatterAdd(s, G.tensor([1, 1, 1, 1], [0]), G.slice(s, [0, 0, 0, 0], [1, 1, 1, 1]), 0)),
+  );
   g.output('id', G.identity(x));
   return g;
 }
 
 test('a graph with every op (forward, backward, AdamW update) passes onnx.checker full_check', () => {
   const bytes = G.toOnnxBytes(everyOpGraph());
-  const script = 'import sys, onnx\nm = onnx.load_from_string(sys.stdin.buffer.read())\nonnx.checker.check_model(m, full_check=True)\nprint(len(m.graph.node), sorted({n.op_type for n in m.graph.node}))';
+  const script =
+    'import sys, onnx\nm = onnx.load_from_string(sys.stdin.buffer.read())\nonnx.checker.check_model(m, full_check=True)\nprint(len(m.graph.node), sorted({n.op_type for n in m.graph.node}))';
   const out = execFileSync('/usr/bin/python3', ['-c', script], { input: bytes, encoding: 'utf8' });
   const [count, types] = [Number(out.split(' ')[0]), out.slice(out.indexOf(' ') + 1)];
   assert.ok(count > 100, out);
-  for (const op of ['Conv', 'ConvTranspose', 'BatchNormalization', 'LayerNormalization', 'MaxPool', 'ScatterElements', 'Gemm', 'Erf', 'Softmax', 'LogSoftmax', 'GatherElements', 'Gather', 'Pad', 'Slice', 'Split', 'Concat', 'ReduceMax', 'Where', 'Cast', 'Pow']) {
+  for (const op of [
+    'Conv',
+    'ConvTranspose',
+    'BatchNormalization',
+    'LayerNormalization',
+    'MaxPool',
+    'ScatterElements',
+    'Gemm',
+    'Erf',
+    'Softmax',
+    'LogSoftmax',
+    'GatherElements',
+    'Gather',
+    'Pad',
+    'Slice',
+    'Split',
+    'Concat',
+    'ReduceMax',
+    'Where',
+    'Cast',
+    'Pow',
+  ]) {
     assert.ok(types.includes(`'${op}'`), `${op} missing from ${types}`);
   }
 });
@@ -67,13 +93,25 @@ test('the every-op graph runs in onnxruntime and matches the float64 reference o
   const feeds: Record<string, G.Tensor> = {};
   g.inputs.forEach((v, k) => {
     const name = v.inputName!;
-    feeds[name] = name === 'rv' || name === 'step' || name.startsWith('v.') ? randomTensor(v.shape, k, 1, 2) : name === 'lr' ? G.tensor([], [0.01]) : randomTensor(v.shape, k);
+    feeds[name] =
+      name === 'rv' || name === 'step' || name.startsWith('v.')
+        ? randomTensor(v.shape, k, 1, 2)
+        : name === 'lr'
+          ? G.tensor([], [0.01])
+          : randomTensor(v.shape, k);
   });
   const session = await ort.InferenceSession.create(G.toOnnxBytes(g));
-  const ortFeeds = Object.fromEntries(Object.entries(feeds).filter(([n]) => session.inputNames.includes(n))
-    .map(([n, t]) => [n, new ort.Tensor('float32', Float32Array.from(t.data), [...t.shape])]));
+  const ortFeeds = Object.fromEntries(
+    Object.entries(feeds)
+      .filter(([n]) => session.inputNames.includes(n))
+      .map(([n, t]) => [n, new ort.Tensor('float32', Float32Array.from(t.data), [...t.shape])]),
+  );
   const got = await session.run(ortFeeds);
-  const want = G.evaluate(g, g.outputs.map((o) => o.value), feeds);
+  const want = G.evaluate(
+    g,
+    g.outputs.map((o) => o.value),
+    feeds,
+  );
   g.outputs.forEach((o, k) => {
     const w = want[k].data;
     const d = got[o.name].data as Float32Array;

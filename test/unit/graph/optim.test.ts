@@ -68,12 +68,16 @@ function buildStep(cfg: OptimizerConfig) {
 async function trajectory(cfg: OptimizerConfig, run: (g: Graph, feeds: Record<string, Tensor>) => Promise<Record<string, Tensor>>) {
   const { g, specs, stateSpec } = buildStep(cfg);
   const cur: Record<string, Tensor> = {};
-  specs.forEach((s, i) => { cur[s.name] = INIT[i]; });
+  specs.forEach((s, i) => {
+    cur[s.name] = INIT[i];
+  });
   for (const s of stateSpec) cur[s.name] = tensor(s.shape);
   const traj: number[][][] = [];
   for (let step = 0; step < STEPS; step++) {
     const feeds: Record<string, Tensor> = { ...cur, lr: tensor([], [LRS[step]]), step: tensor([], [step + 1]) };
-    specs.forEach((s, i) => { feeds[`g.${s.name}`] = GRADS[step][i]; });
+    specs.forEach((s, i) => {
+      feeds[`g.${s.name}`] = GRADS[step][i];
+    });
     const out = await run(g, feeds);
     for (const name of Object.keys(cur)) cur[name] = out[`new.${name}`];
     traj.push(specs.map((s) => Array.from(cur[s.name].data)));
@@ -83,7 +87,11 @@ async function trajectory(cfg: OptimizerConfig, run: (g: Graph, feeds: Record<st
 
 const reference = async (g: Graph, feeds: Record<string, Tensor>) => {
   const used = Object.fromEntries(g.inputs.filter((v) => feeds[v.inputName!]).map((v) => [v.inputName!, feeds[v.inputName!]]));
-  const vals = evaluate(g, g.outputs.map((o) => o.value), used);
+  const vals = evaluate(
+    g,
+    g.outputs.map((o) => o.value),
+    used,
+  );
   return Object.fromEntries(g.outputs.map((o, k) => [o.name, vals[k]]));
 };
 const sessions = new WeakMap<Graph, Promise<ort.InferenceSession>>();
@@ -98,21 +106,31 @@ const onnxruntime = async (g: Graph, feeds: Record<string, Tensor>) => {
 
 function maxRelErr(a: number[][][], b: number[][][]): number {
   let worst = 0;
-  a.forEach((step, s) => step.forEach((p, i) => {
-    const scale = Math.max(...b[s][i].map(Math.abs));
-    p.forEach((v, k) => { worst = Math.max(worst, Math.abs(v - b[s][i][k]) / scale); });
-  }));
+  a.forEach((step, s) =>
+    step.forEach((p, i) => {
+      const scale = Math.max(...b[s][i].map(Math.abs));
+      p.forEach((v, k) => {
+        worst = Math.max(worst, Math.abs(v - b[s][i][k]) / scale);
+      });
+    }),
+  );
   return worst;
 }
 
 let torchResult: Record<string, number[][][]> | undefined;
 function torchTrajectories(): Record<string, number[][][]> {
   if (!torchResult) {
-    const input = Object.fromEntries(Object.entries(CONFIGS).map(([name, cfg]) => [name, {
-      cfg, lrs: LRS,
-      init: INIT.map((t) => ({ shape: t.shape, data: Array.from(t.data) })),
-      grads: GRADS.map((gs) => gs.map((t) => Array.from(t.data))),
-    }]));
+    const input = Object.fromEntries(
+      Object.entries(CONFIGS).map(([name, cfg]) => [
+        name,
+        {
+          cfg,
+          lrs: LRS,
+          init: INIT.map((t) => ({ shape: t.shape, data: Array.from(t.data) })),
+          grads: GRADS.map((gs) => gs.map((t) => Array.from(t.data))),
+        },
+      ]),
+    );
     torchResult = JSON.parse(execFileSync('/usr/bin/python3', ['-c', TORCH], { input: JSON.stringify(input), encoding: 'utf8' }));
   }
   return torchResult!;

@@ -33,14 +33,20 @@ test('in an image folder the bomb is a skipped file with its reason; the other i
   writeFileSync(path.join(data, 'bag', 'bomb.png'), pngBomb(8192));
   const loaded = await loadDataset(data, config);
   assert.equal(loaded.dataset.n, 20);
-  assert.deepEqual(loaded.dataset.skipped.map((s) => s.path), ['bag/bomb.png']);
+  assert.deepEqual(
+    loaded.dataset.skipped.map((s) => s.path),
+    ['bag/bomb.png'],
+  );
   assert.match(loaded.dataset.skipped[0].reason, /too large/);
 });
 
 test('an IDX gzip bomb stops at the inflate budget with a clear message', () => {
   const bomb = idxImages(20_000, 64, 64); // 82 MB of zeros in ~80 KB
   assert.ok(bomb.length < 200_000);
-  assert.throws(() => parseIdx(bomb, 'bomb-images-idx3-ubyte.gz'), /bomb-images-idx3-ubyte\.gz: inflates to more than 64 MB from \d+ KB of gzip .*decompression bomb/);
+  assert.throws(
+    () => parseIdx(bomb, 'bomb-images-idx3-ubyte.gz'),
+    /bomb-images-idx3-ubyte\.gz: inflates to more than 64 MB from \d+ KB of gzip .*decompression bomb/,
+  );
   assert.equal(parseIdx(idxImages(100, 28, 28), 'ok').dims[0], 100, 'a normal small file still parses');
 });
 

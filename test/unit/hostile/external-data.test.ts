@@ -39,7 +39,7 @@ test('an encoder with external data beside it loads from its path and encodes', 
   await e.release();
 });
 
-test('external data outside the model\'s folder is refused, naming the model', async (t) => {
+test("external data outside the model's folder is refused, naming the model", async (t) => {
   const dir = tempDir(t);
   const inner = path.join(dir, 'models');
   mkdirSync(inner);
@@ -48,5 +48,8 @@ test('external data outside the model\'s folder is refused, naming the model', a
   // Point the model at ../enc.weights: write it with that location, then move the data file there.
   makeModel(file, '../enc.weights');
   if (!existsSync(path.join(dir, 'enc.weights'))) renameSync(path.join(inner, 'enc.weights'), path.join(dir, 'enc.weights'));
-  await assert.rejects(openImportedEncoder(file, { provider: 'cpu' }), (e: Error) => e.message.includes('enc.onnx') && /not a model onnxruntime can load/.test(e.message));
+  await assert.rejects(
+    openImportedEncoder(file, { provider: 'cpu' }),
+    (e: Error) => e.message.includes('enc.onnx') && /not a model onnxruntime can load/.test(e.message),
+  );
 });

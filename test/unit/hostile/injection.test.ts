@@ -31,17 +31,22 @@ test('markdownText escapes every control character and Markdown/HTML specials', 
   assert.equal(markdownText(`"&'`), '&quot;&amp;&#39;');
 });
 
-test('scores.csv: a path starting with = + - @ tab CR is prefixed with \', numbers stay numbers, JSON export gets the name back', () => {
+test("scores.csv: a path starting with = + - @ tab CR is prefixed with ', numbers stay numbers, JSON export gets the name back", () => {
   const table = syntheticTable(60);
   const names = ['=HYPERLINK("http://evil","x")', '+1+2', '-cmd', '@SUM(A1)', '\tTAB', '\rCR', "'quoted"];
-  names.forEach((n, i) => { table.path[i] = n; });
+  names.forEach((n, i) => {
+    table.path[i] = n;
+  });
   const csv = scoresToCsv(table);
   const [header, ...rows] = parseCsv(csv);
   const pathCol = header.indexOf('path');
   for (const r of rows) assert.doesNotMatch(r[pathCol], /^[=+\-@\t\r]/, `formula cell: ${r[pathCol]}`);
   for (const col of ['L_f', 'raw', 'normalised']) {
     const c = header.indexOf(col);
-    assert.ok(rows.every((r) => Number.isFinite(Number(r[c]))), `${col} not numeric`);
+    assert.ok(
+      rows.every((r) => Number.isFinite(Number(r[c]))),
+      `${col} not numeric`,
+    );
     assert.ok(rows.some((r) => r[c].startsWith('-')) || col !== 'raw', 'negative numbers are written as numbers');
   }
   const json = scoresCsvToJson(csv, 'run', 'symmetric') as { rows: { path: string }[] };

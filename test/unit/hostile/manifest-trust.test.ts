@@ -23,8 +23,13 @@ const versions = { sslmemStudio: 'test' };
  */
 async function craftedRun(ws: string, config: Record<string, unknown>, opts: { preset?: string; stageOrder?: string[] } = {}) {
   const run = await createRun(path.join(ws, '.sslmem', 'runs'), {
-    preset: opts.preset ?? 'tiny', stageOrder: opts.stageOrder ?? ['split'], dataset: { path: String(config.data), fingerprint: null }, config,
-    seeds: { split: 0, pairs: [{ f: 0, g: 0 }] }, versions, executionProvider: 'cpu',
+    preset: opts.preset ?? 'tiny',
+    stageOrder: opts.stageOrder ?? ['split'],
+    dataset: { path: String(config.data), fingerprint: null },
+    config,
+    seeds: { split: 0, pairs: [{ f: 0, g: 0 }] },
+    versions,
+    executionProvider: 'cpu',
   });
   for (const s of run.manifest.stageOrder) await run.finishStage(s);
   return run.dir;
@@ -41,7 +46,10 @@ test('resume ignores a manifest cacheDir outside <ws>/.sslmem: nothing is create
   assert.equal(out.status, 'done');
   assert.equal(existsSync(path.join(dir, 'elsewhere')), false, 'the manifest cacheDir was created');
   assert.equal(readdirSync(path.join(ws, '.sslmem', 'cache')).filter((f) => f.endsWith('.dataset')).length, 1);
-  assert.ok(logs.some((l) => l.includes(`manifest cacheDir ${elsewhere} ignored`)), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => l.includes(`manifest cacheDir ${elsewhere} ignored`)),
+    logs.join('\n'),
+  );
 });
 
 test('resume refuses a dataset or split outside the workspace unless confirmed; the CLI says how to confirm', async (t) => {
@@ -56,7 +64,13 @@ test('resume refuses a dataset or split outside the workspace unless confirmed; 
   const ok = await cli(['resume', runDir, '--in-process', '--data', outside]);
   assert.equal(ok.code, 0, ok.stderr);
 
-  const split = await craftedRun(ws, { sslmem: resolvePreset('tiny'), data: path.join(ws, 'd'), seed: 0, splitFile: '/etc/passwd', cacheDir: null });
+  const split = await craftedRun(ws, {
+    sslmem: resolvePreset('tiny'),
+    data: path.join(ws, 'd'),
+    seed: 0,
+    splitFile: '/etc/passwd',
+    cacheDir: null,
+  });
   await assert.rejects(resumeRun(split, { provider: 'cpu' }), /names the split file \/etc\/passwd, outside/);
 });
 
@@ -65,11 +79,20 @@ test('an imported run: encoder paths from the manifest outside the workspace are
   const ws = path.join(dir, 'ws');
   const data = demoSubset(path.join(ws, 'data'), 1);
   const encoder = { sha256: '0', input: [], output: [], batch: null };
-  const runDir = await craftedRun(ws, {
-    kind: 'imported', data, splitFile: path.join(ws, 'split.json'), cacheDir: null, decode: { height: 28, width: 28, channels: 1 }, augment: 'none',
-    encoders: { f: { ...encoder, file: path.join(ws, 'f.onnx') }, g: { ...encoder, file: '/root/.ssh/g.onnx' } },
-    scoring: { pairs: 1, batch: 10, normalise: true, normalisation: 'symmetric', seed: 0 },
-  }, { preset: IMPORTED_PRESET, stageOrder: IMPORTED_STAGES });
+  const runDir = await craftedRun(
+    ws,
+    {
+      kind: 'imported',
+      data,
+      splitFile: path.join(ws, 'split.json'),
+      cacheDir: null,
+      decode: { height: 28, width: 28, channels: 1 },
+      augment: 'none',
+      encoders: { f: { ...encoder, file: path.join(ws, 'f.onnx') }, g: { ...encoder, file: '/root/.ssh/g.onnx' } },
+      scoring: { pairs: 1, batch: 10, normalise: true, normalisation: 'symmetric', seed: 0 },
+    },
+    { preset: IMPORTED_PRESET, stageOrder: IMPORTED_STAGES },
+  );
   await assert.rejects(resumeRun(runDir, { provider: 'cpu' }), /names the encoder g \/root\/\.ssh\/g\.onnx, outside .*--g/);
 });
 
@@ -86,8 +109,10 @@ test('across the backend process the refusal is typed (untrusted-path, with the 
   const runDir = await craftedRun(ws, { sslmem: resolvePreset('tiny'), data: outside, seed: 0, splitFile: null, cacheDir: null });
   const client = new BackendClient(childProcessTransport(path.join(distDir(), 'backend.js')));
   t.after(() => client.dispose());
-  await assert.rejects(client.request('resumeSslmem', { runDir, provider: 'cpu' }),
-    (e: unknown) => e instanceof BackendError && e.code === 'untrusted-path' && e.path === outside);
+  await assert.rejects(
+    client.request('resumeSslmem', { runDir, provider: 'cpu' }),
+    (e: unknown) => e instanceof BackendError && e.code === 'untrusted-path' && e.path === outside,
+  );
   const done = await client.request('resumeSslmem', { runDir, provider: 'cpu', confirmed: [outside] });
   assert.equal(done.status, 'done');
 });

@@ -17,8 +17,17 @@ test('a non-finite training loss stops training with the step, and leaves no che
   const checkpointPath = path.join(dir, 'checkpoint.bin');
   const steps: number[] = [];
   await assert.rejects(
-    trainEncoder({ config, dataset, indices: Int32Array.from({ length: 96 }, (_, i) => i), seed: 0, dir, checkpointPath, provider: 'cpu', threads: 1,
-      onProgress: (p) => steps.push(p.step) }),
+    trainEncoder({
+      config,
+      dataset,
+      indices: Int32Array.from({ length: 96 }, (_, i) => i),
+      seed: 0,
+      dir,
+      checkpointPath,
+      provider: 'cpu',
+      threads: 1,
+      onProgress: (p) => steps.push(p.step),
+    }),
     /training stopped: the loss became (NaN|-?Infinity) at step \d+ of 12/,
   );
   assert.ok(steps.length < 12, `training went on for ${steps.length} steps`);

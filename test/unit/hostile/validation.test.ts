@@ -13,8 +13,12 @@ import { checkSplitUsable, parseSplit } from '../../../src/engine/sslmem/split-l
 import { cli, demoSubset, tempDir } from '../pipeline/helpers';
 
 const base = { data: '/d', preset: 'tiny', storeDir: '/w/runs' };
-const refused = (overrides: unknown, pattern: RegExp) => assert.throws(() => validateRunParams({ ...base, overrides }),
-  (e: unknown) => e instanceof BackendError && e.code === 'invalid-params' && pattern.test(e.message), JSON.stringify(overrides));
+const refused = (overrides: unknown, pattern: RegExp) =>
+  assert.throws(
+    () => validateRunParams({ ...base, overrides }),
+    (e: unknown) => e instanceof BackendError && e.code === 'invalid-params' && pattern.test(e.message),
+    JSON.stringify(overrides),
+  );
 
 test('override allow-list: inherited keys (toString, constructor, valueOf, __proto__) are not settings', () => {
   for (const key of ['toString', 'constructor', 'valueOf', 'hasOwnProperty']) refused({ [key]: 1 }, new RegExp(`cannot override '${key}'`));
@@ -28,7 +32,10 @@ test('scoring and model options are checked field by field; {"scoring":{}} keeps
   refused({ scoring: { paris: 4 } }, /scoring\.paris is not a known option/);
   assert.deepEqual(resolvePreset('tiny', { scoring: {} } as never).scoring, resolvePreset('tiny').scoring);
   assert.equal(resolvePreset('tiny', { scoring: { pairs: 4 } } as never).scoring.batch, 100, 'a partial scoring object merges');
-  refused({ model: { kind: 'smallCnn', options: { widht: 2 } } }, /model\.options \(smallCnn\)\.widht is not a known option \(known: width, fcDim\)/);
+  refused(
+    { model: { kind: 'smallCnn', options: { widht: 2 } } },
+    /model\.options \(smallCnn\)\.widht is not a known option \(known: width, fcDim\)/,
+  );
   refused({ model: { kind: 'smallCnn', options: { width: 400 } } }, /width must be a multiplier in \[1\/16, 16\], got 400/);
   refused({ model: { kind: 'smallCnn', options: { fcDim: 1e9 } } }, /fcDim must be a whole number in \[0, 65536\]/);
   refused({ model: { kind: 'smallCnn', options: { width: 16, fcDim: 65536 } } }, /model too large: about \d+ M parameters/);
@@ -44,14 +51,25 @@ test('NaN losses: a score stays NaN (never 0), and a scoring stage with NaN fail
   const s = computeScores({ lf: [NaN, 0.2, 0], lg: [0.5, 0.4, 0] });
   assert.ok(Number.isNaN(s.normalised[0]), `NaN loss gave score ${s.normalised[0]}`);
   assert.equal(s.normalised[2], 0);
-  assert.throws(() => assertFiniteLosses('f', Float64Array.from([0.1, NaN, Infinity]), Int32Array.from([7, 9, 11]), Array.from({ length: 12 }, (_, i) => `img${i}.png`)),
-    /encoder f gave a non-finite alignment loss \(NaN\) for 2 of 3 samples, first img9\.png \(dataset index 9\)/);
+  assert.throws(
+    () =>
+      assertFiniteLosses(
+        'f',
+        Float64Array.from([0.1, NaN, Infinity]),
+        Int32Array.from([7, 9, 11]),
+        Array.from({ length: 12 }, (_, i) => `img${i}.png`),
+      ),
+    /encoder f gave a non-finite alignment loss \(NaN\) for 2 of 3 samples, first img9\.png \(dataset index 9\)/,
+  );
 });
 
 test('split files: {"subsets": null} and empty S_C/S_I get clear messages', () => {
   const ds = { n: 10, paths: Array.from({ length: 10 }, (_, i) => `${i}.png`), root: '/d' };
   assert.throws(() => parseSplit({ subsets: null }, ds), /"subsets" must be an object holding the lists S_S, S_C, S_I/);
-  assert.throws(() => checkSplitUsable(parseSplit({ S_S: [0, 1, 2], S_C: [], S_I: [], S_E: [3] }, ds)), /S_C has 0 sample\(s\); SSLMem needs at least 2 in S_C and in S_I[\s\S]*S_I has 0/);
+  assert.throws(
+    () => checkSplitUsable(parseSplit({ S_S: [0, 1, 2], S_C: [], S_I: [], S_E: [3] }, ds)),
+    /S_C has 0 sample\(s\); SSLMem needs at least 2 in S_C and in S_I[\s\S]*S_I has 0/,
+  );
 });
 
 test('CLI: --epochs 0 is a usage error (exit 2); a bad --set or an unusable split exits 1 and leaves no run folder', async (t) => {
@@ -91,8 +109,12 @@ test('CLI: when every file is bad, the error itself summarises the skip reasons 
 });
 
 test('whole-dataset params: mode, even encoders in 2..16, control >= 2, fdr in (0, 1); none of them in paper mode', () => {
-  const invalid = (p: Record<string, unknown>, pattern: RegExp) => assert.throws(() => validateRunParams({ ...base, ...p }),
-    (e: unknown) => e instanceof BackendError && e.code === 'invalid-params' && pattern.test(e.message), JSON.stringify(p));
+  const invalid = (p: Record<string, unknown>, pattern: RegExp) =>
+    assert.throws(
+      () => validateRunParams({ ...base, ...p }),
+      (e: unknown) => e instanceof BackendError && e.code === 'invalid-params' && pattern.test(e.message),
+      JSON.stringify(p),
+    );
   invalid({ mode: 'subset' }, /mode must be 'paper' or 'whole'/);
   for (const encoders of [3, 0, 18, 2.5, '4']) invalid({ mode: 'whole', encoders }, /even number from 2 to 16/);
   for (const control of [1, -3, 0.5]) invalid({ mode: 'whole', control }, /control must be a whole number >= 2/);

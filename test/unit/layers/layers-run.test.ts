@@ -16,7 +16,8 @@ const root = mkdtempSync(path.join(tmpdir(), 'sslmem-layers-'));
 let runDir = '';
 const common = ['--in-process', '--ep', 'cpu', '--threads', '1'];
 const readJson = <T>(f: string) => JSON.parse(readFileSync(f, 'utf8')) as T;
-const sizes = () => readJson<{ subsetSizes: Record<'S_S' | 'S_C' | 'S_I' | 'S_E', number> }>(path.join(runDir, 'manifest.json')).subsetSizes;
+const sizes = () =>
+  readJson<{ subsetSizes: Record<'S_S' | 'S_C' | 'S_I' | 'S_E', number> }>(path.join(runDir, 'manifest.json')).subsetSizes;
 
 describe('layers and units of a tiny run', () => {
   before(async () => {
@@ -32,12 +33,17 @@ describe('layers and units of a tiny run', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(lastLine(r.stdout), path.join(runDir, 'layers.json'));
     const l = readJson<LayersFile>(path.join(runDir, 'layers.json'));
-    assert.deepEqual(l.layers.map((x) => x.name), ['conv1', 'conv2', 'conv3', 'repr']);
+    assert.deepEqual(
+      l.layers.map((x) => x.name),
+      ['conv1', 'conv2', 'conv3', 'repr'],
+    );
     assert.deepEqual(l.set, { kind: 'subset', subsets: ['S_C'] });
     assert.equal(l.points.index.length, sizes().S_C);
     for (const x of l.layers) assert.ok(Number.isFinite(x.layerMem) && x.layerMem >= -1 && x.layerMem <= 1);
     const last = l.points.score.length - 1;
-    l.points.runScore.forEach((s, i) => assert.ok(Math.abs((s ?? NaN) - (l.points.score[last][i] ?? NaN)) < 1e-5, `point ${i}: ${s} vs ${l.points.score[last][i]}`));
+    l.points.runScore.forEach((s, i) =>
+      assert.ok(Math.abs((s ?? NaN) - (l.points.score[last][i] ?? NaN)) < 1e-5, `point ${i}: ${s} vs ${l.points.score[last][i]}`),
+    );
     l.layers.forEach((x, i) => assert.ok(Math.abs(x.delta - (i ? x.layerMem - l.layers[i - 1].layerMem : x.layerMem)) < 1e-12));
     const md = readFileSync(path.join(runDir, 'report.md'), 'utf8');
     assert.match(md, /## LayerMem per layer/);
@@ -55,7 +61,11 @@ describe('layers and units of a tiny run', () => {
     const r = await cli(['units', runDir, ...common]);
     assert.equal(r.code, 0, r.stderr);
     const u = readJson<UnitsFile>(path.join(runDir, 'units.json'));
-    assert.deepEqual(u.layers.map((x) => x.name), ['conv1', 'conv2', 'conv3'], 'the pooled representation is not listed twice');
+    assert.deepEqual(
+      u.layers.map((x) => x.name),
+      ['conv1', 'conv2', 'conv3'],
+      'the pooled representation is not listed twice',
+    );
     assert.equal(u.points, sizes().S_S + sizes().S_C, "f's training data: S_S ∪ S_C");
     assert.equal(u.augmentations, 10);
     for (const layer of u.layers) {
@@ -88,9 +98,26 @@ describe('layers and units of a tiny run', () => {
     assert.equal(r.code, 0, r.stderr);
     const ref = readJson<LayersFile>(path.join(runDir, 'layers.json'));
     const data = readJson<{ config: { data: string } }>(path.join(runDir, 'manifest.json')).config.data;
-    const s = await cli(['score', '--f', path.join(runDir, 'f', 'encode.onnx'), '--g', path.join(runDir, 'g', 'encode.onnx'), '--data', data,
-      '--split', path.join(runDir, 'split.json'), '--pairs', String(ref.pairs), '--seed', String(scoringSeedOf(0)), '--augment', 'fashion-mnist',
-      '--workspace', path.join(root, 'imported'), ...common]);
+    const s = await cli([
+      'score',
+      '--f',
+      path.join(runDir, 'f', 'encode.onnx'),
+      '--g',
+      path.join(runDir, 'g', 'encode.onnx'),
+      '--data',
+      data,
+      '--split',
+      path.join(runDir, 'split.json'),
+      '--pairs',
+      String(ref.pairs),
+      '--seed',
+      String(scoringSeedOf(0)),
+      '--augment',
+      'fashion-mnist',
+      '--workspace',
+      path.join(root, 'imported'),
+      ...common,
+    ]);
     assert.equal(s.code, 0, s.stderr);
     const imported = lastLine(s.stdout);
     const l = await cli(['layers', imported, ...common]);
@@ -98,11 +125,16 @@ describe('layers and units of a tiny run', () => {
     assert.match(l.stderr, /note: imported encoders: only their output is visible/);
     const o = readJson<LayersFile>(path.join(imported, 'layers.json'));
     assert.match(o.finalLayerOnly ?? '', /final layer only/);
-    assert.deepEqual(o.layers.map((x) => [x.name, x.shape]), [['output', [ref.layers[ref.layers.length - 1].units]]]);
+    assert.deepEqual(
+      o.layers.map((x) => [x.name, x.shape]),
+      [['output', [ref.layers[ref.layers.length - 1].units]]],
+    );
     assert.deepEqual(o.points.index, ref.points.index);
     // Same encoders, same views: the imported output's score is the trained run's last layer, point by point.
     const last = ref.points.score.length - 1;
-    o.points.score[0].forEach((x, i) => assert.ok(Math.abs(x! - ref.points.score[last][i]!) < 1e-4, `point ${i}: ${x} vs ${ref.points.score[last][i]}`));
+    o.points.score[0].forEach((x, i) =>
+      assert.ok(Math.abs(x! - ref.points.score[last][i]!) < 1e-4, `point ${i}: ${x} vs ${ref.points.score[last][i]}`),
+    );
     assert.ok(Math.abs(o.layers[0].layerMem - ref.layers[last].layerMem) < 1e-4);
     assert.match(readFileSync(path.join(imported, 'report.md'), 'utf8'), /\*\*Final layer only\*\*/);
     const u = await cli(['units', imported, ...common]);

@@ -36,7 +36,8 @@ describe('UnitMem', () => {
   test('property: in [0, 1] for non-negative units, mean and median, 500 random cases', () => {
     const r = rng(7);
     for (let c = 0; c < 500; c++) {
-      const points = 1 + Math.floor(r() * 40), units = 1 + Math.floor(r() * 6);
+      const points = 1 + Math.floor(r() * 40),
+        units = 1 + Math.floor(r() * 6);
       const mu = Float32Array.from({ length: points * units }, () => (r() < 0.3 ? 0 : r() ** (1 + 4 * r()) * 10));
       for (const rest of ['mean', 'median'] as const) {
         const res = unitMem(mu, points, units, { rest });
@@ -81,18 +82,22 @@ describe('UnitMem', () => {
     for (let c = 0; c < 200; c++) {
       const points = 2 + Math.floor(r() * 20);
       const m = Float32Array.from({ length: points * 2 }, () => (r() - 0.5) * 8);
-      for (const s of unitMem(m, points, 2, { negative: 'shift', rest: c % 2 ? 'mean' : 'median' }).score) assert.ok(s !== null && s >= 0 && s <= 1, String(s));
+      for (const s of unitMem(m, points, 2, { negative: 'shift', rest: c % 2 ? 'mean' : 'median' }).score)
+        assert.ok(s !== null && s >= 0 && s <= 1, String(s));
     }
   });
 
-  test('topPoints ranks a unit\'s points by μ, highest first', () => {
+  test("topPoints ranks a unit's points by μ, highest first", () => {
     const mu = Float32Array.from([1, 0, 5, 0, 3, 0, 5, 0]); // 4 points × 2 units
     assert.deepEqual(topPoints(mu, 4, 2, 0, 3), [1, 3, 2]);
   });
 
   test('histogram over [0, 1] puts 1 in the last bin and skips nulls', () => {
     const h = histogram([0, 0.05, 0.5, 1, null, NaN], 10);
-    assert.equal(h.counts.reduce((a, b) => a + b, 0), 4);
+    assert.equal(
+      h.counts.reduce((a, b) => a + b, 0),
+      4,
+    );
     assert.equal(h.counts[0], 2);
     assert.equal(h.counts[9], 1);
     assert.equal(h.edges.length, 11);
@@ -101,7 +106,10 @@ describe('UnitMem', () => {
 
 describe('LayerMem summary', () => {
   test('ΔLayerMem is the difference to the previous layer (the first against 0)', () => {
-    assert.deepEqual(deltas([0.1, 0.25, 0.2]).map((x) => +x.toFixed(12)), [0.1, 0.15, -0.05]);
+    assert.deepEqual(
+      deltas([0.1, 0.25, 0.2]).map((x) => +x.toFixed(12)),
+      [0.1, 0.15, -0.05],
+    );
   });
   test('mean and standard error skip non-finite values', () => {
     const r = meanStderr([1, 2, 3, NaN]);

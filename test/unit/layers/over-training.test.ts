@@ -48,9 +48,15 @@ describe('sslmem history on a tiny run with snapshots', () => {
 
   test('training saved f and g at the same steps, and their loss histories', () => {
     for (const who of ['f', 'g']) {
-      for (const step of ['000002', '000004']) assert.ok(existsSync(path.join(runDir, who, 'snapshots', `step-${step}.bin`)), `${who} step ${step}`);
-      const lines = readFileSync(path.join(runDir, who, 'train-loss.csv'), 'utf8').trim().split('\n');
-      assert.deepEqual(lines.slice(1).map((l) => Number(l.split(',')[0])), [1, 2, 3, 4]);
+      for (const step of ['000002', '000004'])
+        assert.ok(existsSync(path.join(runDir, who, 'snapshots', `step-${step}.bin`)), `${who} step ${step}`);
+      const lines = readFileSync(path.join(runDir, who, 'train-loss.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      assert.deepEqual(
+        lines.slice(1).map((l) => Number(l.split(',')[0])),
+        [1, 2, 3, 4],
+      );
     }
   });
 
@@ -61,15 +67,23 @@ describe('sslmem history on a tiny run with snapshots', () => {
     const o = readJson<OverTrainingFile>(path.join(runDir, 'over-training.json'));
     const subsets = readJson<{ subsetSizes: Record<string, number> }>(path.join(runDir, 'manifest.json')).subsetSizes;
     assert.equal(o.totalSteps, 4);
-    assert.deepEqual(o.rows.map((x) => x.step), [2, 4]);
+    assert.deepEqual(
+      o.rows.map((x) => x.step),
+      [2, 4],
+    );
     const nC = o.sample.subset.filter((s) => s === 'S_C').length;
     assert.equal(nC, subsets.S_C);
     assert.equal(o.sample.index.length, nC + Math.min(nC, subsets.S_S));
-    const fLoss = readFileSync(path.join(runDir, 'f', 'train-loss.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
+    const fLoss = readFileSync(path.join(runDir, 'f', 'train-loss.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[1]));
     assert.ok(Math.abs(o.rows[0].lossF! - (fLoss[0] + fLoss[1]) / 2) < 1e-6, 'loss = mean over the steps since the previous snapshot');
     assert.ok(Math.abs(o.rows[1].lossF! - (fLoss[2] + fLoss[3]) / 2) < 1e-6);
     for (const row of o.rows) {
-      for (const x of [row.lossF, row.lossG, row.scoreSC.mean, row.scoreSS.mean]) assert.ok(x !== null && Number.isFinite(x), JSON.stringify(row.scoreSC));
+      for (const x of [row.lossF, row.lossG, row.scoreSC.mean, row.scoreSS.mean])
+        assert.ok(x !== null && Number.isFinite(x), JSON.stringify(row.scoreSC));
       for (const a of [row.knnF, row.knnG]) assert.ok(a !== null && a >= 0 && a <= 1, `kNN accuracy ${a}`);
       assert.equal(row.score.length, o.sample.index.length);
       assert.ok(row.score.every((s) => s !== null && s >= -1 && s <= 1));
@@ -77,7 +91,9 @@ describe('sslmem history on a tiny run with snapshots', () => {
     assert.notDeepEqual(o.rows[0].score, o.rows[1].score, 'the two snapshots are different encoders');
     const last = o.rows[o.rows.length - 1];
     assert.equal(o.sample.normalisation, 'symmetric');
-    last.score.forEach((s, i) => assert.ok(Math.abs(s! - o.sample.runScore[i]!) < 1e-5, `point ${o.sample.index[i]}: ${s} vs ${o.sample.runScore[i]}`));
+    last.score.forEach((s, i) =>
+      assert.ok(Math.abs(s! - o.sample.runScore[i]!) < 1e-5, `point ${o.sample.index[i]}: ${s} vs ${o.sample.runScore[i]}`),
+    );
     assert.match(readFileSync(path.join(runDir, 'report.md'), 'utf8'), /## Memorization over training/);
   });
 

@@ -38,11 +38,20 @@ describe('per-layer activations vs PyTorch (small CNN)', { skip: hasTorch ? fals
       const rows = Int32Array.from([0, 3, 11, 19]);
 
       const engine: { name: string; data: Float32Array; B: number }[] = [];
-      const layers = await forEachLayerBatch({ config, dataset, rows, checkpoint, seed: SEED, pairs: 1, provider: 'cpu', threads: 1, batch: rows.length }, (b, ls) => {
-        ls.forEach((l, i) => engine.push({ name: l.name, data: Float32Array.from(b.outputs[i]), B: b.B }));
-      });
-      assert.deepEqual(layers.map((l) => l.name), ['conv1', 'conv2', 'conv3', 'repr']);
-      assert.deepEqual(layers.map((l) => l.kind), ['conv', 'conv', 'conv', 'vector']);
+      const layers = await forEachLayerBatch(
+        { config, dataset, rows, checkpoint, seed: SEED, pairs: 1, provider: 'cpu', threads: 1, batch: rows.length },
+        (b, ls) => {
+          ls.forEach((l, i) => engine.push({ name: l.name, data: Float32Array.from(b.outputs[i]), B: b.B }));
+        },
+      );
+      assert.deepEqual(
+        layers.map((l) => l.name),
+        ['conv1', 'conv2', 'conv3', 'repr'],
+      );
+      assert.deepEqual(
+        layers.map((l) => l.kind),
+        ['conv', 'conv', 'conv', 'vector'],
+      );
 
       // Views (row-major: point p, view v) from the reference augmentation with the same keyed parameters.
       const augment = augmentationOf(config);
@@ -50,7 +59,8 @@ describe('per-layer activations vs PyTorch (small CNN)', { skip: hasTorch ? fals
       const views = new Float32Array(rows.length * 2 * size);
       rows.forEach((index, p) => {
         const image = Float64Array.from(dataset.images.subarray(index * size, (index + 1) * size), (v) => v / 255);
-        for (let v = 0; v < 2; v++) views.set(augmentReference(image, sampleAugmentations(augment, SEED, 0, v, 1, [index]), augment), (p * 2 + v) * size);
+        for (let v = 0; v < 2; v++)
+          views.set(augmentReference(image, sampleAugmentations(augment, SEED, 0, v, 1, [index]), augment), (p * 2 + v) * size);
       });
       const specs: { name: string; shape: number[]; offset: number }[] = [];
       const chunks: Float32Array[] = [];
@@ -61,12 +71,17 @@ describe('per-layer activations vs PyTorch (small CNN)', { skip: hasTorch ? fals
         offset += params.get(p.name)!.length;
       }
       const flat = new Float32Array(offset);
-      chunks.reduce((o, c) => { flat.set(c, o); return o + c.length; }, 0);
+      chunks.reduce((o, c) => {
+        flat.set(c, o);
+        return o + c.length;
+      }, 0);
       const file = (n: string) => path.join(root, n);
       writeFileSync(file('w.json'), JSON.stringify(specs));
       writeFileSync(file('w.f32'), Buffer.from(flat.buffer));
       writeFileSync(file('views.f32'), Buffer.from(views.buffer));
-      const r = spawnSync(PYTHON, [SCRIPT, file('w.json'), file('w.f32'), file('views.f32'), String(rows.length * 2), file('out.f32')], { encoding: 'utf8' });
+      const r = spawnSync(PYTHON, [SCRIPT, file('w.json'), file('w.f32'), file('views.f32'), String(rows.length * 2), file('out.f32')], {
+        encoding: 'utf8',
+      });
       assert.equal(r.status, 0, r.stderr);
       const torchLayers = JSON.parse(r.stdout) as { name: string; shape: number[] }[];
       const buf = readFileSync(file('out.f32'));
@@ -78,12 +93,17 @@ describe('per-layer activations vs PyTorch (small CNN)', { skip: hasTorch ? fals
         at += tl.shape[0] * per;
         const got = engine.find((e) => e.name === tl.name);
         assert.ok(got, `engine has layer ${tl.name}`);
-        let maxAbs = 0, maxDiff = 0;
-        for (let p = 0; p < rows.length; p++) for (let v = 0; v < 2; v++) {
-          const w = want.subarray((p * 2 + v) * per, (p * 2 + v + 1) * per);
-          const g = got.data.subarray((v * got.B + p) * per, (v * got.B + p + 1) * per);
-          for (let i = 0; i < per; i++) { maxAbs = Math.max(maxAbs, Math.abs(w[i])); maxDiff = Math.max(maxDiff, Math.abs(w[i] - g[i])); }
-        }
+        let maxAbs = 0,
+          maxDiff = 0;
+        for (let p = 0; p < rows.length; p++)
+          for (let v = 0; v < 2; v++) {
+            const w = want.subarray((p * 2 + v) * per, (p * 2 + v + 1) * per);
+            const g = got.data.subarray((v * got.B + p) * per, (v * got.B + p + 1) * per);
+            for (let i = 0; i < per; i++) {
+              maxAbs = Math.max(maxAbs, Math.abs(w[i]));
+              maxDiff = Math.max(maxDiff, Math.abs(w[i] - g[i]));
+            }
+          }
         t.diagnostic(`${tl.name}: max |engine − torch| ${maxDiff.toExponential(2)}, max |a| ${maxAbs.toFixed(3)}`);
         assert.ok(maxAbs > 0, `${tl.name}: torch output is not all zero`);
         assert.ok(maxDiff <= 1e-4 * (1 + maxAbs), `${tl.name}: max |engine − torch| = ${maxDiff} (max |a| ${maxAbs})`);

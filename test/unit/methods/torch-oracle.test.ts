@@ -24,13 +24,20 @@ const GRAD_TOL = 1e-4;
 function check(r: StepComparison, label: string, log: (m: string) => void, roundingFactor?: number): void {
   const worst = [...r.grads].sort((a, b) => b.rel - a.rel)[0];
   const torchFloor = Math.max(...r.grads.map((g) => g.torch32Rel));
-  log(`${label}: loss ort ${r.lossOrt.toFixed(6)} torch64 ${r.lossTorch64.toFixed(6)}; max grad relL2 ${worst.rel.toExponential(2)} (${worst.name}); torch f32 ${torchFloor.toExponential(2)}; ` +
-    `buffers ${Math.max(0, ...r.buffers.map((b) => b.rel)).toExponential(2)}; encode ${Math.max(...r.encode.map((e) => e.rel)).toExponential(2)}; ms ${JSON.stringify(r.ms)}`);
+  log(
+    `${label}: loss ort ${r.lossOrt.toFixed(6)} torch64 ${r.lossTorch64.toFixed(6)}; max grad relL2 ${worst.rel.toExponential(2)} (${worst.name}); torch f32 ${torchFloor.toExponential(2)}; ` +
+      `buffers ${Math.max(0, ...r.buffers.map((b) => b.rel)).toExponential(2)}; encode ${Math.max(...r.encode.map((e) => e.rel)).toExponential(2)}; ms ${JSON.stringify(r.ms)}`,
+  );
   const zeros = r.grads.filter((g) => g.structurallyZero).map((g) => `${g.name} ${g.rel.toExponential(1)}`);
   if (zeros.length) log(`${label} exactly-zero gradients (error / largest gradient norm): ${zeros.join('; ')}`);
   const worst5 = [...r.grads].sort((a, b) => b.rel - a.rel).slice(0, 5);
-  log(`${label} worst gradients (ours | torch f32, relL2 vs torch f64): ${worst5.map((g) => `${g.name} ${g.rel.toExponential(2)} | ${g.torch32Rel.toExponential(2)}`).join('; ')}`);
-  assert.ok(Math.abs(r.lossOrt - r.lossTorch64) <= 1e-5 * Math.max(1, Math.abs(r.lossTorch64)), `${label} loss ${r.lossOrt} vs ${r.lossTorch64}`);
+  log(
+    `${label} worst gradients (ours | torch f32, relL2 vs torch f64): ${worst5.map((g) => `${g.name} ${g.rel.toExponential(2)} | ${g.torch32Rel.toExponential(2)}`).join('; ')}`,
+  );
+  assert.ok(
+    Math.abs(r.lossOrt - r.lossTorch64) <= 1e-5 * Math.max(1, Math.abs(r.lossTorch64)),
+    `${label} loss ${r.lossOrt} vs ${r.lossTorch64}`,
+  );
   for (const g of r.grads) {
     const tol = roundingFactor ? Math.max(GRAD_TOL, roundingFactor * g.torch32Rel) : GRAD_TOL;
     assert.ok(g.rel <= tol, `${label} gradient of ${g.name}: relative L2 ${g.rel} (torch f32: ${g.torch32Rel})`);
@@ -43,16 +50,38 @@ function check(r: StepComparison, label: string, log: (m: string) => void, round
 // checks its own comparison.
 const CASES: Record<string, { make: () => SslProblem; batch: number }> = {
   'smallCnn+SimCLR': { make: () => simclr(smallCnn({ inChannels: 1, imageSize: 28 }), { projDim: 32, hiddenDim: 64 }), batch: 6 },
-  'resnet18/8+SimCLR': { make: () => simclr(resnet18({ inChannels: 3, imageSize: 16, width: 8 }), { projDim: 16, hiddenDim: 32 }), batch: 4 },
-  'smallCnn+SimSiam': { make: () => simsiam(smallCnn({ inChannels: 3, imageSize: 12 }), { projDim: 32, hiddenDim: 32, predHiddenDim: 8 }), batch: 6 },
+  'resnet18/8+SimCLR': {
+    make: () => simclr(resnet18({ inChannels: 3, imageSize: 16, width: 8 }), { projDim: 16, hiddenDim: 32 }),
+    batch: 4,
+  },
+  'smallCnn+SimSiam': {
+    make: () => simsiam(smallCnn({ inChannels: 3, imageSize: 12 }), { projDim: 32, hiddenDim: 32, predHiddenDim: 8 }),
+    batch: 6,
+  },
   'smallCnn+BYOL': { make: () => byol(smallCnn({ inChannels: 1, imageSize: 12 }), { projDim: 16, hiddenDim: 32, tau: 0.9 }), batch: 5 },
-  'vit+SimCLR': { make: () => simclr(vitTiny({ inChannels: 3, imageSize: 8, patch: 4, dim: 16, depth: 1, heads: 4 }), { projDim: 8, hiddenDim: 16 }), batch: 4 },
+  'vit+SimCLR': {
+    make: () => simclr(vitTiny({ inChannels: 3, imageSize: 8, patch: 4, dim: 16, depth: 1, heads: 4 }), { projDim: 8, hiddenDim: 16 }),
+    batch: 4,
+  },
   'vit+MAE': {
-    make: () => mae(vitTiny({ inChannels: 3, imageSize: 8, patch: 2, dim: 16, depth: 2, heads: 2, pool: 'cls' }), { maskRatio: 0.75, decoderDim: 8, decoderDepth: 1, decoderHeads: 2 }),
+    make: () =>
+      mae(vitTiny({ inChannels: 3, imageSize: 8, patch: 2, dim: 16, depth: 2, heads: 2, pool: 'cls' }), {
+        maskRatio: 0.75,
+        decoderDim: 8,
+        decoderDepth: 1,
+        decoderHeads: 2,
+      }),
     batch: 3,
   },
   'vit-mean+MAE': {
-    make: () => mae(vitTiny({ inChannels: 1, imageSize: 8, patch: 4, dim: 12, depth: 1, heads: 3, pool: 'mean', repr: 'tokens' }), { maskRatio: 0.5, decoderDim: 8, decoderDepth: 1, decoderHeads: 2, normPixLoss: false }),
+    make: () =>
+      mae(vitTiny({ inChannels: 1, imageSize: 8, patch: 4, dim: 12, depth: 1, heads: 3, pool: 'mean', repr: 'tokens' }), {
+        maskRatio: 0.5,
+        decoderDim: 8,
+        decoderDepth: 1,
+        decoderHeads: 2,
+        normPixLoss: false,
+      }),
     batch: 2,
   },
 };
@@ -84,9 +113,22 @@ for (const name of Object.keys(CASES)) {
   test(title[name], async (t) => check((await results())[name], name, (m) => t.diagnostic(m)));
 }
 
-test('ResNet-18 full width + SimCLR step matches PyTorch', { skip: process.env.SSLMEM_ORACLE_FULL ? false : 'slow; set SSLMEM_ORACLE_FULL=1' }, async (t) => {
-  requireTorch();
-  const { comparisons: [r], torchMs } = runOracle([await prepareStep(simclr(resnet18({ inChannels: 3, imageSize: 32, width: 64 })), Number(process.env.SSLMEM_ORACLE_FULL_BATCH ?? 8), 11)]);
-  t.diagnostic(`torch ${torchMs} ms`);
-  check(r, 'resnet18/64+SimCLR', (m) => t.diagnostic(m), 3);
-});
+test(
+  'ResNet-18 full width + SimCLR step matches PyTorch',
+  { skip: process.env.SSLMEM_ORACLE_FULL ? false : 'slow; set SSLMEM_ORACLE_FULL=1' },
+  async (t) => {
+    requireTorch();
+    const {
+      comparisons: [r],
+      torchMs,
+    } = runOracle([
+      await prepareStep(
+        simclr(resnet18({ inChannels: 3, imageSize: 32, width: 64 })),
+        Number(process.env.SSLMEM_ORACLE_FULL_BATCH ?? 8),
+        11,
+      ),
+    ]);
+    t.diagnostic(`torch ${torchMs} ms`);
+    check(r, 'resnet18/64+SimCLR', (m) => t.diagnostic(m), 3);
+  },
+);

@@ -28,19 +28,30 @@ function directionalCheck(problem: SslProblem, batch: number, seed: number, eps 
   const views = Array.from({ length: problem.viewsPerImage }, (_, i) => g.input(`view${i}`, [batch, ...problem.inputShape]));
   const extraData = problem.sampleExtra?.(seed, 0, batch) ?? {};
   const extra: Record<string, Value> = {};
-  for (const [n, shape] of Object.entries(problem.extraInputs ?? {})) extra[n] = g.input(`extra.${n}`, shape.map((d) => (d === -1 ? batch : d)));
+  for (const [n, shape] of Object.entries(problem.extraInputs ?? {}))
+    extra[n] = g.input(
+      `extra.${n}`,
+      shape.map((d) => (d === -1 ? batch : d)),
+    );
   const loss = problem.loss(ctx, views, extra);
   const grads = gradients(loss, pv);
 
   const { params, buffers } = testValues(problem, seed);
   const feeds: Record<string, Tensor> = {};
   for (const b of problem.buffers) feeds[`buffer.${b.name}`] = tensor(b.shape, buffers[b.name].data);
-  fashionMnistViews(batch, problem.inputShape, problem.viewsPerImage, seed).forEach((v, i) => { feeds[`view${i}`] = tensor(v.shape, v.data); });
+  fashionMnistViews(batch, problem.inputShape, problem.viewsPerImage, seed).forEach((v, i) => {
+    feeds[`view${i}`] = tensor(v.shape, v.data);
+  });
   for (const [n, v] of Object.entries(extra)) feeds[`extra.${n}`] = tensor(v.shape, extraData[n]);
   const dirs = problem.params.map((p, k) => randomTensor(p.shape, seed + 3 * k + 1));
   const at = (s: number) => {
     const f = { ...feeds };
-    problem.params.forEach((p, k) => { f[p.name] = tensor(p.shape, params[p.name].data.map((v, i) => v + s * dirs[k].data[i])); });
+    problem.params.forEach((p, k) => {
+      f[p.name] = tensor(
+        p.shape,
+        params[p.name].data.map((v, i) => v + s * dirs[k].data[i]),
+      );
+    });
     return f;
   };
   const lp = evaluate(g, [loss], at(eps))[0].data[0];
@@ -52,8 +63,22 @@ function directionalCheck(problem: SslProblem, batch: number, seed: number, eps 
 
 const cases: [string, () => SslProblem, number][] = [
   ['smallCnn + SimCLR', () => simclr(smallCnn({ inChannels: 1, imageSize: 8 }), { projDim: 8, hiddenDim: 16 }), 3],
-  ['ResNet-18 (width 2) + SimCLR, BatchNorm in training mode', () => simclr(resnet18({ inChannels: 3, imageSize: 8, width: 2 }), { projDim: 8, hiddenDim: 8 }), 2],
-  ['ViT + MAE', () => mae(vitTiny({ inChannels: 1, imageSize: 4, patch: 2, dim: 8, depth: 1, heads: 2 }), { maskRatio: 0.5, decoderDim: 4, decoderDepth: 1, decoderHeads: 2 }), 2],
+  [
+    'ResNet-18 (width 2) + SimCLR, BatchNorm in training mode',
+    () => simclr(resnet18({ inChannels: 3, imageSize: 8, width: 2 }), { projDim: 8, hiddenDim: 8 }),
+    2,
+  ],
+  [
+    'ViT + MAE',
+    () =>
+      mae(vitTiny({ inChannels: 1, imageSize: 4, patch: 2, dim: 8, depth: 1, heads: 2 }), {
+        maskRatio: 0.5,
+        decoderDim: 4,
+        decoderDepth: 1,
+        decoderHeads: 2,
+      }),
+    2,
+  ],
 ];
 for (const [name, make, batch] of cases) {
   test(`${name}: autodiff gradient matches a float64 central difference along a random direction`, (t) => {

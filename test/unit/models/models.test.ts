@@ -26,7 +26,10 @@ function shapes(e: Encoder, batch: number, training: boolean) {
 test('smallCnn: the probe CNN (92,672 parameters), 128-d representation', () => {
   const e = smallCnn();
   assert.equal(count(e), 92672);
-  assert.deepEqual(e.params.map((p) => p.name), ['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'conv3.weight', 'conv3.bias']);
+  assert.deepEqual(
+    e.params.map((p) => p.name),
+    ['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'conv3.weight', 'conv3.bias'],
+  );
   assert.deepEqual(e.params[0].init, { kind: 'uniform', bound: 1 / 3 }); // 1/sqrt(fan_in = 1*3*3)
   const s = shapes(e, 2, true);
   assert.deepEqual(s.repr, [2, 128]);
@@ -37,7 +40,7 @@ test('smallCnn: the probe CNN (92,672 parameters), 128-d representation', () => 
 test('smallCnn options: width scales the channels, fcDim swaps the average pool for flatten -> Linear', () => {
   const e = smallCnn({ width: 0.5, fcDim: 100 });
   // convs 16/32/64 channels, then fc over 64*7*7 flattened features
-  assert.equal(count(e), (16 * 9 + 16) + (32 * 16 * 9 + 32) + (64 * 32 * 9 + 64) + (64 * 49 * 100 + 100));
+  assert.equal(count(e), 16 * 9 + 16 + (32 * 16 * 9 + 32) + (64 * 32 * 9 + 64) + (64 * 49 * 100 + 100));
   assert.deepEqual(e.params.at(-2)!.init, { kind: 'uniform', bound: 1 / Math.sqrt(64 * 49) });
   assert.equal(e.reprDim, 100);
   const s = shapes(e, 3, true);
@@ -55,14 +58,26 @@ test('resnet18: torchvision resnet18 minus fc with a 3x3 stem has 11,168,832 par
   assert.equal(count(e) + 513000 + 3 * 64 * 40, 11689512);
   assert.equal(e.buffers.length, 2 * 20); // 20 BatchNorms (bn1, 2 per block, 3 downsamples)
   for (const n of ['conv1.weight', 'bn1.bias', 'layer1.0.bn1.bias', 'layer2.0.downsample.0.weight', 'layer4.1.conv2.weight']) {
-    assert.ok(e.params.some((p) => p.name === n), n);
+    assert.ok(
+      e.params.some((p) => p.name === n),
+      n,
+    );
   }
   assert.ok(e.buffers.some((b) => b.name === 'layer3.0.downsample.1.running_var'));
   assert.ok(!e.params.some((p) => p.name.endsWith('conv1.bias')), 'convs before BatchNorm have no bias');
   const s = shapes(e, 2, true);
   assert.deepEqual(s.repr, [2, 512]);
-  assert.deepEqual(s.layers, ['conv1:2x64x32x32', 'layer1.0:2x64x32x32', 'layer1.1:2x64x32x32', 'layer2.0:2x128x16x16', 'layer2.1:2x128x16x16',
-    'layer3.0:2x256x8x8', 'layer3.1:2x256x8x8', 'layer4.0:2x512x4x4', 'layer4.1:2x512x4x4']);
+  assert.deepEqual(s.layers, [
+    'conv1:2x64x32x32',
+    'layer1.0:2x64x32x32',
+    'layer1.1:2x64x32x32',
+    'layer2.0:2x128x16x16',
+    'layer2.1:2x128x16x16',
+    'layer3.0:2x256x8x8',
+    'layer3.1:2x256x8x8',
+    'layer4.0:2x512x4x4',
+    'layer4.1:2x512x4x4',
+  ]);
   assert.equal(s.used, e.params.length + e.buffers.length);
   // eval mode reads the same parameters and running statistics
   assert.equal(shapes(e, 2, false).used, e.params.length + e.buffers.length);

@@ -35,11 +35,33 @@ describe('CLI errors', () => {
     r = await cli(['score', '--run', dir, '--f', 'f.onnx']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /takes no --f/);
-    r = await cli(['score', '--f', path.join(dir, 'f.onnx'), '--g', path.join(dir, 'g.onnx'), '--data', dir, '--split', path.join(dir, 's.json'), '--in-process']);
+    r = await cli([
+      'score',
+      '--f',
+      path.join(dir, 'f.onnx'),
+      '--g',
+      path.join(dir, 'g.onnx'),
+      '--data',
+      dir,
+      '--split',
+      path.join(dir, 's.json'),
+      '--in-process',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /f\.onnx: cannot read the encoder/);
     writeFileSync(path.join(dir, 'f.onnx'), 'not a model');
-    r = await cli(['score', '--f', path.join(dir, 'f.onnx'), '--g', path.join(dir, 'f.onnx'), '--data', dir, '--split', path.join(dir, 's.json'), '--in-process']);
+    r = await cli([
+      'score',
+      '--f',
+      path.join(dir, 'f.onnx'),
+      '--g',
+      path.join(dir, 'f.onnx'),
+      '--data',
+      dir,
+      '--split',
+      path.join(dir, 's.json'),
+      '--in-process',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /f\.onnx: not a model onnxruntime can load/);
     r = await cli(['score', '--run', dir, '--in-process']);
@@ -59,7 +81,12 @@ describe('Ctrl-C', () => {
     const dir = tempDir(t);
     const data = demoSubset(path.join(dir, 'data'), 4);
     const run = spawnCli(['run', '--data', data, '--preset', 'tiny', '--epochs', '50', '--workspace', dir, '--ep', 'cpu']);
-    const watcher = setInterval(() => { if (/train_f step/.test(run.stderr())) { clearInterval(watcher); run.child.kill('SIGINT'); } }, 20);
+    const watcher = setInterval(() => {
+      if (/train_f step/.test(run.stderr())) {
+        clearInterval(watcher);
+        run.child.kill('SIGINT');
+      }
+    }, 20);
     const r = await run.done;
     clearInterval(watcher);
     assert.equal(r.code, 130, r.stderr);
@@ -72,9 +99,28 @@ describe('Ctrl-C', () => {
 describe('backend scoreImported params', () => {
   test('valid params pass through; each bad field is refused as invalid-params naming it', () => {
     const ok = { f: '/m/f.onnx', g: '/m/g.onnx', data: '/d', splitFile: '/s.json', storeDir: '/w/runs' };
-    assert.deepEqual(jobs.scoreImported.validate({ ...ok, pairs: 4 }), { ...ok, pairs: 4, cacheDir: undefined, seed: undefined, augment: undefined, batch: undefined, provider: 'auto', threads: undefined });
-    for (const [bad, field] of [[{ f: '' }, 'f'], [{ splitFile: 3 }, 'splitFile'], [{ pairs: 0 }, 'pairs'], [{ pairs: 1.5 }, 'pairs'], [{ augment: 'rotate' }, 'augment'], [{ provider: 'tpu' }, 'provider']] as const) {
-      assert.throws(() => jobs.scoreImported.validate({ ...ok, ...bad }), (e: unknown) => e instanceof BackendError && e.code === 'invalid-params' && e.message.startsWith(field));
+    assert.deepEqual(jobs.scoreImported.validate({ ...ok, pairs: 4 }), {
+      ...ok,
+      pairs: 4,
+      cacheDir: undefined,
+      seed: undefined,
+      augment: undefined,
+      batch: undefined,
+      provider: 'auto',
+      threads: undefined,
+    });
+    for (const [bad, field] of [
+      [{ f: '' }, 'f'],
+      [{ splitFile: 3 }, 'splitFile'],
+      [{ pairs: 0 }, 'pairs'],
+      [{ pairs: 1.5 }, 'pairs'],
+      [{ augment: 'rotate' }, 'augment'],
+      [{ provider: 'tpu' }, 'provider'],
+    ] as const) {
+      assert.throws(
+        () => jobs.scoreImported.validate({ ...ok, ...bad }),
+        (e: unknown) => e instanceof BackendError && e.code === 'invalid-params' && e.message.startsWith(field),
+      );
     }
   });
 });
@@ -85,14 +131,30 @@ describe('user-given split', () => {
     const data = demoSubset(path.join(dir, 'data'), 6);
     // A deliberately odd split: S_E holds whole classes, the rest alternate; one file left out of every subset.
     const classes = ['ankle-boot', 'bag', 'coat', 'dress', 'pullover', 'sandal', 'shirt', 'sneaker', 'trouser', 'tshirt-top'];
-    const files = classes.flatMap((c) => readdirSync(path.join(data, c)).sort().map((f) => `${c}/${f}`));
+    const files = classes.flatMap((c) =>
+      readdirSync(path.join(data, c))
+        .sort()
+        .map((f) => `${c}/${f}`),
+    );
     const given = { S_S: [] as string[], S_C: [] as string[], S_I: [] as string[], S_E: [] as string[] };
-    files.slice(1).forEach((p, i) => (p.startsWith('bag/') || p.startsWith('coat/') ? given.S_E : [given.S_S, given.S_S, given.S_C, given.S_I][i % 4]).push(p));
+    files
+      .slice(1)
+      .forEach((p, i) =>
+        (p.startsWith('bag/') || p.startsWith('coat/') ? given.S_E : [given.S_S, given.S_S, given.S_C, given.S_I][i % 4]).push(p),
+      );
     const splitFile = path.join(dir, 'split.json');
     writeFileSync(splitFile, JSON.stringify(given));
     const abort = new AbortController();
-    const out = await startRun({ data, preset: 'tiny', storeDir: path.join(dir, 'runs'), splitFile }, { provider: 'cpu' },
-      { signal: abort.signal, onEvent: (e) => { if (e.kind === 'stage' && e.stage === 'split' && e.status === 'done') abort.abort(); } });
+    const out = await startRun(
+      { data, preset: 'tiny', storeDir: path.join(dir, 'runs'), splitFile },
+      { provider: 'cpu' },
+      {
+        signal: abort.signal,
+        onEvent: (e) => {
+          if (e.kind === 'stage' && e.stage === 'split' && e.status === 'done') abort.abort();
+        },
+      },
+    );
     assert.equal(out.status, 'cancelled');
     const saved = JSON.parse(readFileSync(path.join(out.runDir, 'split.json'), 'utf8'));
     for (const s of ['S_S', 'S_C', 'S_I', 'S_E'] as const) assert.deepEqual([...saved.paths[s]].sort(), [...given[s]].sort(), s);
@@ -112,7 +174,14 @@ describe('user-given split', () => {
 });
 
 describe('stale running runs', () => {
-  const init = { preset: 'tiny', dataset: { path: '/x', fingerprint: null }, config: {}, seeds: { split: 0, pairs: [{ f: 0, g: 0 }] }, versions: {}, executionProvider: 'cpu' };
+  const init = {
+    preset: 'tiny',
+    dataset: { path: '/x', fingerprint: null },
+    config: {},
+    seeds: { split: 0, pairs: [{ f: 0, g: 0 }] },
+    versions: {},
+    executionProvider: 'cpu',
+  };
   test('a run whose process died is listed and resumed as interrupted; a live one is refused', async (t) => {
     const dir = tempDir(t);
     const store = path.join(dir, 'runs');
@@ -122,7 +191,9 @@ describe('stale running runs', () => {
     const deadPid = Number(dead.stdout);
     const run = await createRun(store, init);
     await run.startStage('split');
-    await run.update((m) => { m.owner = { pid: deadPid, host: hostname() }; });
+    await run.update((m) => {
+      m.owner = { pid: deadPid, host: hostname() };
+    });
     assert.equal((await listRuns(store))[0].status, 'interrupted');
     assert.equal(isStaleRunning((await openRun(run.dir)).manifest), true);
     const reopened = await openRun(run.dir);

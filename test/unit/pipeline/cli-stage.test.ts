@@ -15,7 +15,10 @@ import { cli, demoSubset, tempDir } from './helpers';
 test('sslmem stage: skip a done stage, name an unknown one, refuse a live lock holder, execute one stage', async (t) => {
   const root = tempDir(t, 'sslmem-stage-');
   const data = demoSubset(path.join(root, 'data'), 6);
-  const out = await startRun({ data, preset: 'tiny', storeDir: path.join(root, 'runs'), cacheDir: path.join(root, 'cache'), seed: 1, overrides: { epochs: 1 } }, { provider: 'cpu', threads: 1 });
+  const out = await startRun(
+    { data, preset: 'tiny', storeDir: path.join(root, 'runs'), cacheDir: path.join(root, 'cache'), seed: 1, overrides: { epochs: 1 } },
+    { provider: 'cpu', threads: 1 },
+  );
   const runDir = out.runDir;
   const flags = ['--in-process', '--ep', 'cpu', '--threads', '1', '--data', data];
 
@@ -29,14 +32,22 @@ test('sslmem stage: skip a done stage, name an unknown one, refuse a live lock h
   assert.match(unknown.stderr, /unknown stage "train_x"/);
 
   const run = await openRun(runDir);
-  await run.update((m) => { m.stages.train_g = { status: 'pending' }; });
+  await run.update((m) => {
+    m.stages.train_g = { status: 'pending' };
+  });
   const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
   t.after(() => sleeper.kill('SIGKILL'));
   mkdirSync(path.join(runDir, 'locks'), { recursive: true });
-  writeFileSync(stageLockFile(runDir, 'train_g'), JSON.stringify({ pid: sleeper.pid, host: hostname(), since: new Date().toISOString(), job: '77_1' }));
+  writeFileSync(
+    stageLockFile(runDir, 'train_g'),
+    JSON.stringify({ pid: sleeper.pid, host: hostname(), since: new Date().toISOString(), job: '77_1' }),
+  );
   const refused = await cli(['stage', runDir, 'train_g', ...flags]);
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, new RegExp(`stage train_g is being executed by process ${sleeper.pid} on ${hostname()} \\(Slurm job 77_1\\)`));
+  assert.match(
+    refused.stderr,
+    new RegExp(`stage train_g is being executed by process ${sleeper.pid} on ${hostname()} \\(Slurm job 77_1\\)`),
+  );
 
   sleeper.kill('SIGKILL');
   await new Promise((r) => sleeper.once('exit', r));

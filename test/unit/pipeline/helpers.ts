@@ -27,13 +27,25 @@ export function demoSubset(dir: string, perClass: number): string {
   return dir;
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** The whole CLI in this process (stdout/stderr captured). */
 export async function cli(argv: string[]): Promise<CliResult> {
-  let stdout = '', stderr = '';
+  let stdout = '',
+    stderr = '';
   const io: CliIO = {
-    out: (t) => { stdout += t; }, err: (t) => { stderr += t; }, errIsTTY: false, distDir: distDir(),
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
+    errIsTTY: false,
+    distDir: distDir(),
     onInterrupt: () => () => {},
   };
   const code = await runCli(argv, io);
@@ -41,11 +53,20 @@ export async function cli(argv: string[]): Promise<CliResult> {
 }
 
 /** dist/cli.js as a real process; `done` resolves with its exit code (or signal) and output. */
-export function spawnCli(args: string[]): { child: ChildProcess; stderr: () => string; done: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
+export function spawnCli(args: string[]): {
+  child: ChildProcess;
+  stderr: () => string;
+  done: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+} {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
-  child.stderr!.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
+  let stdout = '',
+    stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (t: string) => {
+    stdout += t;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (t: string) => {
+    stderr += t;
+  });
   const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) => {
     child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
   });

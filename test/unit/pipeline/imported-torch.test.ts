@@ -18,7 +18,8 @@ import { cli, demoSubset, lastLine, readScoresCsv, REPO } from './helpers';
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(REPO, 'test', 'unit', 'pipeline', 'torch_encoders.py');
 const hasTorch = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch, onnx'], { encoding: 'utf8' }).status === 0;
-const K = 2, SEED = 11;
+const K = 2,
+  SEED = 11;
 const root = mkdtempSync(path.join(tmpdir(), 'sslmem-torch-'));
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 const models = path.join(root, 'models');
@@ -33,8 +34,27 @@ function python(args: string[]): string {
 }
 
 async function score(f: string, g: string, extra: string[] = []) {
-  return cli(['score', '--f', path.join(models, f), '--g', path.join(models, g), '--data', data, '--split', splitFile,
-    '--pairs', String(K), '--seed', String(SEED), '--workspace', root, '--in-process', '--ep', 'cpu', ...extra]);
+  return cli([
+    'score',
+    '--f',
+    path.join(models, f),
+    '--g',
+    path.join(models, g),
+    '--data',
+    data,
+    '--split',
+    splitFile,
+    '--pairs',
+    String(K),
+    '--seed',
+    String(SEED),
+    '--workspace',
+    root,
+    '--in-process',
+    '--ep',
+    'cpu',
+    ...extra,
+  ]);
 }
 
 describe('imported ONNX encoders from PyTorch', { skip: hasTorch ? false : 'needs /usr/bin/python3 with torch + onnx' }, () => {
@@ -44,14 +64,18 @@ describe('imported ONNX encoders from PyTorch', { skip: hasTorch ? false : 'need
     demoSubset(data, 6);
     const { dataset } = await loadDataset(data, { height: 28, width: 28, channels: 1 });
     const split = drawSplit(dataset.n, { seed: 2 });
-    writeFileSync(splitFile, JSON.stringify(Object.fromEntries(Object.entries(split).map(([s, idx]) => [s, Array.from(idx, (i) => dataset.paths[i])]))));
+    writeFileSync(
+      splitFile,
+      JSON.stringify(Object.fromEntries(Object.entries(split).map(([s, idx]) => [s, Array.from(idx, (i) => dataset.paths[i])]))),
+    );
   });
 
   test('scores equal torch on the same views; the run folder is complete', async () => {
     const r = await score('f.onnx', 'g.onnx');
     assert.equal(r.code, 0, r.stderr);
     const runDir = lastLine(r.stdout);
-    for (const f of ['manifest.json', 'split.json', 'scores.csv', 'scores.bin', 'report.json', 'report.md', 'losses-f.bin', 'losses-g.bin']) assert.ok(existsSync(path.join(runDir, f)), f);
+    for (const f of ['manifest.json', 'split.json', 'scores.csv', 'scores.bin', 'report.json', 'report.md', 'losses-f.bin', 'losses-g.bin'])
+      assert.ok(existsSync(path.join(runDir, f)), f);
     const manifest = JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'utf8'));
     assert.equal(manifest.preset, 'imported');
     assert.equal(manifest.config.encoders.f.batch, null, 'dynamic batch read from the model');
@@ -68,16 +92,20 @@ describe('imported ONNX encoders from PyTorch', { skip: hasTorch ? false : 'need
     picked.forEach((row, p) => {
       const index = Number(row.index);
       const image = Float64Array.from(dataset.images.subarray(index * 784, (index + 1) * 784), (v) => v / 255);
-      for (let k = 0; k < K; k++) for (let v = 0; v < 2; v++) {
-        const view = augmentReference(image, sampleAugmentations(augment, SEED, k, v, 1, [index]), augment);
-        views.set(view, ((p * K + k) * 2 + v) * 784);
-      }
+      for (let k = 0; k < K; k++)
+        for (let v = 0; v < 2; v++) {
+          const view = augmentReference(image, sampleAugmentations(augment, SEED, k, v, 1, [index]), augment);
+          views.set(view, ((p * K + k) * 2 + v) * 784);
+        }
     });
     const viewsFile = path.join(root, 'views.f32');
     writeFileSync(viewsFile, Buffer.from(views.buffer));
     const torch = JSON.parse(python(['oracle', models, viewsFile, String(picked.length), String(K)])) as { lf: number[]; lg: number[] };
     picked.forEach((row, p) => {
-      for (const [col, want] of [['L_f', torch.lf[p]], ['L_g', torch.lg[p]]] as const) {
+      for (const [col, want] of [
+        ['L_f', torch.lf[p]],
+        ['L_g', torch.lg[p]],
+      ] as const) {
         const got = Number(row[col]);
         assert.ok(Math.abs(got - want) <= 1e-4 + 1e-3 * Math.abs(want), `${row.path} ${col}: engine ${got}, torch ${want}`);
       }
@@ -96,18 +124,45 @@ describe('imported ONNX encoders from PyTorch', { skip: hasTorch ? false : 'need
     const copies = path.join(root, 'copies');
     mkdirSync(copies, { recursive: true });
     for (const m of ['f.onnx', 'g.onnx']) copyFileSync(path.join(models, m), path.join(copies, m));
-    const request = { f: path.join(copies, 'f.onnx'), g: path.join(copies, 'g.onnx'), data, splitFile, storeDir: path.join(root, 'resumed'), pairs: K, seed: SEED };
-    const first = await startImportedRun(request, { provider: 'cpu' },
-      { signal: abort.signal, onEvent: (e) => { if (e.kind === 'stage' && e.stage === 'score_f' && e.status === 'done') abort.abort(); } });
+    const request = {
+      f: path.join(copies, 'f.onnx'),
+      g: path.join(copies, 'g.onnx'),
+      data,
+      splitFile,
+      storeDir: path.join(root, 'resumed'),
+      pairs: K,
+      seed: SEED,
+    };
+    const first = await startImportedRun(
+      request,
+      { provider: 'cpu' },
+      {
+        signal: abort.signal,
+        onEvent: (e) => {
+          if (e.kind === 'stage' && e.stage === 'score_f' && e.status === 'done') abort.abort();
+        },
+      },
+    );
     assert.equal(first.status, 'cancelled');
     assert.equal(JSON.parse(readFileSync(path.join(first.runDir, 'manifest.json'), 'utf8')).status, 'interrupted');
     copyFileSync(path.join(models, 'f.onnx'), path.join(copies, 'g.onnx')); // g replaced behind the run's back
     await assert.rejects(resumeRun(first.runDir, { provider: 'cpu' }), /encoder g \(.*g\.onnx\) changed since this run started/);
     copyFileSync(path.join(models, 'g.onnx'), path.join(copies, 'g.onnx'));
     const stages: string[] = [];
-    const done = await resumeRun(first.runDir, { provider: 'cpu' }, { onEvent: (e) => { if (e.kind === 'stage') stages.push(`${e.stage}:${e.status}`); } });
+    const done = await resumeRun(
+      first.runDir,
+      { provider: 'cpu' },
+      {
+        onEvent: (e) => {
+          if (e.kind === 'stage') stages.push(`${e.stage}:${e.status}`);
+        },
+      },
+    );
     assert.equal(done.status, 'done');
-    assert.deepEqual(stages.filter((x) => x.endsWith('skip')), ['split:skip', 'score_f:skip']);
+    assert.deepEqual(
+      stages.filter((x) => x.endsWith('skip')),
+      ['split:skip', 'score_f:skip'],
+    );
     assert.ok(firstScores.length > 0);
     assert.equal(readFileSync(path.join(first.runDir, 'scores.csv'), 'utf8'), firstScores);
   });

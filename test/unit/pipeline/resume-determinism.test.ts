@@ -27,7 +27,10 @@ let referenceDir = '';
 describe('determinism and resume after SIGKILL', () => {
   before(async () => {
     demoSubset(data, 12);
-    const out = await startRun({ data, preset: 'tiny', storeDir: path.join(root, 'a', 'runs'), cacheDir, seed: SEED, overrides: { epochs: EPOCHS, snapshots: 3 } }, { provider: 'cpu' });
+    const out = await startRun(
+      { data, preset: 'tiny', storeDir: path.join(root, 'a', 'runs'), cacheDir, seed: SEED, overrides: { epochs: EPOCHS, snapshots: 3 } },
+      { provider: 'cpu' },
+    );
     assert.equal(out.status, 'done');
     referenceDir = out.runDir;
     reference = readFileSync(path.join(out.runDir, 'scores.csv'), 'utf8');
@@ -36,7 +39,21 @@ describe('determinism and resume after SIGKILL', () => {
 
   test('the same run twice on CPU with the same seed: byte-identical scores.csv (2nd: `sslmem run`, backend child)', async () => {
     const workspace = path.join(root, 'b');
-    const r = await spawnCli(['run', '--data', data, '--preset', 'tiny', '--epochs', String(EPOCHS), '--seed', String(SEED), '--workspace', workspace, '--ep', 'cpu']).done;
+    const r = await spawnCli([
+      'run',
+      '--data',
+      data,
+      '--preset',
+      'tiny',
+      '--epochs',
+      String(EPOCHS),
+      '--seed',
+      String(SEED),
+      '--workspace',
+      workspace,
+      '--ep',
+      'cpu',
+    ]).done;
     assert.equal(r.code, 0, r.stderr);
     const runDir = lastLine(r.stdout);
     assert.equal(path.dirname(runDir), path.join(workspace, '.sslmem', 'runs'), 'last stdout line is the run folder');
@@ -48,8 +65,24 @@ describe('determinism and resume after SIGKILL', () => {
   test('kill -9 during train_f, then `sslmem resume`: continues from the checkpoint, same scores.csv', async () => {
     const workspace = path.join(root, 'c');
     const store = path.join(workspace, '.sslmem', 'runs');
-    const run = spawnCli(['run', '--data', data, '--preset', 'tiny', '--epochs', String(EPOCHS), '--seed', String(SEED),
-      '--snapshots', '3', '--workspace', workspace, '--in-process', '--ep', 'cpu']);
+    const run = spawnCli([
+      'run',
+      '--data',
+      data,
+      '--preset',
+      'tiny',
+      '--epochs',
+      String(EPOCHS),
+      '--seed',
+      String(SEED),
+      '--snapshots',
+      '3',
+      '--workspace',
+      workspace,
+      '--in-process',
+      '--ep',
+      'cpu',
+    ]);
     // Watch the run folder: kill as soon as f's first mid-training checkpoint is on disk.
     let killedAt = '';
     const watcher = setInterval(() => {
@@ -88,10 +121,18 @@ describe('determinism and resume after SIGKILL', () => {
       assert.equal(history.trim().split('\n').length, 1 + 18);
       const snaps = readdirSync(path.join(runDir, who, 'snapshots')).sort();
       assert.deepEqual(snaps, ['step-000006.bin', 'step-000012.bin', 'step-000018.bin']);
-      for (const s of snaps) assert.ok(readFileSync(path.join(runDir, who, 'snapshots', s)).equals(readFileSync(path.join(referenceDir, who, 'snapshots', s))), `${who}/${s}`);
+      for (const s of snaps)
+        assert.ok(
+          readFileSync(path.join(runDir, who, 'snapshots', s)).equals(readFileSync(path.join(referenceDir, who, 'snapshots', s))),
+          `${who}/${s}`,
+        );
       // What a resumed run's live view plots (issue 17 item 7): every step once, as the uninterrupted run's.
       const resumedHistory = await readLossHistory(path.join(runDir, who, LOSS_HISTORY_FILE));
-      assert.deepEqual(resumedHistory.map((p) => p.step), Array.from({ length: 18 }, (_, i) => i + 1), `${who}: steps`);
+      assert.deepEqual(
+        resumedHistory.map((p) => p.step),
+        Array.from({ length: 18 }, (_, i) => i + 1),
+        `${who}: steps`,
+      );
     }
   });
 });

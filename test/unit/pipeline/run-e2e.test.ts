@@ -24,11 +24,21 @@ describe('pipeline end to end (tiny preset, 150 images + 3 broken files)', () =>
     const store = path.join(dir, 'ws', '.sslmem', 'runs');
     const events: string[] = [];
     const t0 = Date.now();
-    const out = await startRun({ data, preset: 'tiny', storeDir: store, cacheDir: path.join(dir, 'ws', '.sslmem', 'cache'), seed: 1 },
-      { provider: 'cpu' }, { onEvent: (e) => { if (e.kind === 'stage') events.push(`${e.stage}:${e.status}`); } });
+    const out = await startRun(
+      { data, preset: 'tiny', storeDir: store, cacheDir: path.join(dir, 'ws', '.sslmem', 'cache'), seed: 1 },
+      { provider: 'cpu' },
+      {
+        onEvent: (e) => {
+          if (e.kind === 'stage') events.push(`${e.stage}:${e.status}`);
+        },
+      },
+    );
     t.diagnostic(`tiny run: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     assert.equal(out.status, 'done');
-    assert.deepEqual(events.filter((e) => e.endsWith(':done')), ['split', 'train_f', 'train_g', 'score_f', 'score_g', 'report'].map((s) => `${s}:done`));
+    assert.deepEqual(
+      events.filter((e) => e.endsWith(':done')),
+      ['split', 'train_f', 'train_g', 'score_f', 'score_g', 'report'].map((s) => `${s}:done`),
+    );
 
     const manifest = JSON.parse(readFileSync(path.join(out.runDir, 'manifest.json'), 'utf8'));
     assert.equal(manifest.status, 'done');
@@ -46,7 +56,8 @@ describe('pipeline end to end (tiny preset, 150 images + 3 broken files)', () =>
     assert.ok(report.threshold_curve.length > 2);
     for (const p of report.threshold_curve) assert.ok(typeof p.tau === 'number' && p.fraction >= 0 && p.fraction <= 1);
     // The curve is a survival function of S_C's scores: non-increasing in tau.
-    for (let i = 1; i < report.threshold_curve.length; i++) assert.ok(report.threshold_curve[i].fraction <= report.threshold_curve[i - 1].fraction);
+    for (let i = 1; i < report.threshold_curve.length; i++)
+      assert.ok(report.threshold_curve[i].fraction <= report.threshold_curve[i - 1].fraction);
     const skipped = new Map<string, string>(report.skipped.map((s: { path: string; reason: string }) => [s.path, s.reason]));
     assert.deepEqual([...skipped.keys()].sort(), ['bag/zero.png', 'coat/truncated.png', 'dress/notes.jpg']);
     for (const reason of skipped.values()) assert.ok(reason.length > 3);
@@ -65,7 +76,10 @@ describe('pipeline end to end (tiny preset, 150 images + 3 broken files)', () =>
       const [lf, lg, norm] = [Number(r.L_f), Number(r.L_g), Number(r.normalised)];
       assert.ok(Math.abs(norm - (lg - lf) / (lg + lf)) < 1e-6, `symmetric score of ${r.path}`);
     }
-    assert.deepEqual(csv.rows.map((r) => Number(r.rank)).sort((a, b) => a - b), Array.from({ length: 150 }, (_, i) => i + 1));
+    assert.deepEqual(
+      csv.rows.map((r) => Number(r.rank)).sort((a, b) => a - b),
+      Array.from({ length: 150 }, (_, i) => i + 1),
+    );
     const bin = await openScoresBin(path.join(out.runDir, 'scores.bin'));
     assert.equal(bin.header.n, 150);
     await bin.close();
@@ -84,13 +98,34 @@ describe('pipeline end to end (tiny preset, 150 images + 3 broken files)', () =>
     const asJson = JSON.parse(readFileSync(jsonFile, 'utf8'));
     assert.equal(asJson.rows.length, 150);
     assert.equal(asJson.normalisation, 'symmetric');
-    csv.rows.forEach((r, i) => { assert.equal(asJson.rows[i].path, r.path); assert.equal(asJson.rows[i].L_f, Number(r.L_f)); assert.equal(asJson.rows[i].rank, Number(r.rank)); });
+    csv.rows.forEach((r, i) => {
+      assert.equal(asJson.rows[i].path, r.path);
+      assert.equal(asJson.rows[i].L_f, Number(r.L_f));
+      assert.equal(asJson.rows[i].rank, Number(r.rank));
+    });
 
     // The run's own encoders, imported as ONNX files (weights from the checkpoint.bin next to them), with
     // the run's split and scoring seed (seed 1 -> 1 * 7919 + 17): the same views, the same losses.
-    const imported = await cli(['score', '--f', path.join(out.runDir, 'f', 'encode.onnx'), '--g', path.join(out.runDir, 'g', 'encode.onnx'),
-      '--data', data, '--split', path.join(out.runDir, 'split.json'), '--pairs', '2', '--seed', String(1 * 7919 + 17),
-      '--workspace', path.join(dir, 'ws'), '--in-process', '--ep', 'cpu']);
+    const imported = await cli([
+      'score',
+      '--f',
+      path.join(out.runDir, 'f', 'encode.onnx'),
+      '--g',
+      path.join(out.runDir, 'g', 'encode.onnx'),
+      '--data',
+      data,
+      '--split',
+      path.join(out.runDir, 'split.json'),
+      '--pairs',
+      '2',
+      '--seed',
+      String(1 * 7919 + 17),
+      '--workspace',
+      path.join(dir, 'ws'),
+      '--in-process',
+      '--ep',
+      'cpu',
+    ]);
     assert.equal(imported.code, 0, imported.stderr);
     const importedDir = lastLine(imported.stdout);
     assert.ok(existsSync(path.join(importedDir, 'report.md')));
@@ -109,14 +144,20 @@ describe('pipeline end to end (tiny preset, 150 images + 3 broken files)', () =>
     assert.equal(m3.config.sslmem.scoring.pairs, 3);
     assert.equal(m3.config.rescoredFrom.run, manifest.id);
     const csv3 = readScoresCsv(path.join(rescoredDir, 'scores.csv'));
-    assert.deepEqual(csv3.rows.map((r) => r.path), csv.rows.map((r) => r.path));
+    assert.deepEqual(
+      csv3.rows.map((r) => r.path),
+      csv.rows.map((r) => r.path),
+    );
     csv3.rows.forEach((r, i) => {
       for (const col of ['L_f', 'L_g']) {
         const d3 = 3 * Number(r[col]) - 2 * Number(csv.rows[i][col]);
         assert.ok(d3 > -1e-5 && d3 < 2 + 1e-5, `${col} of ${r.path}: third pair distance ${d3}`);
       }
     });
-    assert.notDeepEqual(csv3.rows.map((r) => r.L_f), csv.rows.map((r) => r.L_f));
+    assert.notDeepEqual(
+      csv3.rows.map((r) => r.L_f),
+      csv.rows.map((r) => r.L_f),
+    );
     assert.equal(readFileSync(path.join(out.runDir, 'scores.csv'), 'utf8'), exported.stdout, 'the source run is left as it was');
   });
 });

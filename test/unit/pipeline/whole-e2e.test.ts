@@ -16,8 +16,26 @@ import { describeScore, ScoreIndex } from '../../../src/ui/scoreIndex';
 // the trainer checkpoints at steps 10, 20, 30 and a cancel lands mid-training.
 const root = mkdtempSync(path.join(tmpdir(), 'sslmem-whole-'));
 const data = path.join(root, 'data');
-const RUN = ['--data', data, '--mode', 'whole', '--preset', 'tiny', '--epochs', '8', '--set', '{"batch":8}', '--control', '10',
-  '--seed', '3', '--ep', 'cpu', '--threads', '1'];
+const RUN = [
+  '--data',
+  data,
+  '--mode',
+  'whole',
+  '--preset',
+  'tiny',
+  '--epochs',
+  '8',
+  '--set',
+  '{"batch":8}',
+  '--control',
+  '10',
+  '--seed',
+  '3',
+  '--ep',
+  'cpu',
+  '--threads',
+  '1',
+];
 let reference = '';
 let refDir = '';
 
@@ -35,9 +53,15 @@ describe('whole-dataset mode through the CLI', () => {
     const { header, rows } = readScoresCsv(path.join(refDir, 'scores.csv'));
     assert.deepEqual(header.slice(-3), ['score_stderr', 'p_value', 'q_value']);
     assert.equal(rows.length, 100);
-    assert.deepEqual(rows.map((r) => Number(r.index)), Array.from({ length: 100 }, (_, i) => i), 'one row per image');
-    const scored = rows.filter((r) => r.subset === 'S_C'), control = rows.filter((r) => r.subset === 'S_E');
-    assert.equal(scored.length, 90); assert.equal(control.length, 10);
+    assert.deepEqual(
+      rows.map((r) => Number(r.index)),
+      Array.from({ length: 100 }, (_, i) => i),
+      'one row per image',
+    );
+    const scored = rows.filter((r) => r.subset === 'S_C'),
+      control = rows.filter((r) => r.subset === 'S_E');
+    assert.equal(scored.length, 90);
+    assert.equal(control.length, 10);
     for (const r of rows) {
       assert.ok(Number.isFinite(Number(r.normalised)), `score of ${r.path}`);
       assert.ok(Number.isFinite(Number(r.score_stderr)) && Number(r.score_stderr) >= 0, `s.e. of ${r.path}: ${r.score_stderr}`);
@@ -47,38 +71,63 @@ describe('whole-dataset mode through the CLI', () => {
     for (const r of scored) assert.ok(Number(r.q_value) >= Number(r.p_value) - 1e-9 && Number(r.q_value) <= 1, `q of ${r.path}`);
     for (const r of control) assert.equal(r.q_value, 'NaN');
     // p-values of scored images have resolution 1/(1 + 10).
-    for (const r of scored) { const k = Number(r.p_value) * 11; assert.ok(Math.abs(k - Math.round(k)) < 1e-6, r.p_value); }
+    for (const r of scored) {
+      const k = Number(r.p_value) * 11;
+      assert.ok(Math.abs(k - Math.round(k)) < 1e-6, r.p_value);
+    }
     const report = JSON.parse(readFileSync(path.join(refDir, 'report.json'), 'utf8'));
     assert.equal(report.mode, 'whole');
-    assert.equal(report.whole.encoders, 4); assert.equal(report.whole.control, 10); assert.equal(report.whole.fdr, 0.1);
+    assert.equal(report.whole.encoders, 4);
+    assert.equal(report.whole.control, 10);
+    assert.equal(report.whole.fdr, 0.1);
     assert.equal(report.whole.memorized, scored.filter((r) => Number(r.q_value) <= 0.1).length);
-    assert.equal(report.whole.provider, 'cpu'); assert.equal(report.whole.threads, 1);
+    assert.equal(report.whole.provider, 'cpu');
+    assert.equal(report.whole.threads, 1);
     assert.equal(report.null.n, 10);
     assert.match(readFileSync(path.join(refDir, 'report.md'), 'utf8'), /of 90 images are memorized at a false-discovery rate of 0\.1/);
     const design = JSON.parse(readFileSync(path.join(refDir, 'design.json'), 'utf8'));
-    assert.deepEqual([...design.control].sort((a: number, b: number) => a - b), control.map((r) => Number(r.index)));
+    assert.deepEqual(
+      [...design.control].sort((a: number, b: number) => a - b),
+      control.map((r) => Number(r.index)),
+    );
     const manifest = JSON.parse(readFileSync(path.join(refDir, 'manifest.json'), 'utf8'));
-    assert.deepEqual(manifest.stageOrder, ['design', 'train#0', 'train#1', 'train#2', 'train#3', 'score#0', 'score#1', 'score#2', 'score#3', 'report']);
+    assert.deepEqual(manifest.stageOrder, [
+      'design',
+      'train#0',
+      'train#1',
+      'train#2',
+      'train#3',
+      'score#0',
+      'score#1',
+      'score#2',
+      'score#3',
+      'report',
+    ]);
     assert.equal(manifest.config.kind, 'whole');
   });
 
-  test('the UI reads it: every image a row with its p-value, the FDR count in the panel\'s init, controls outside the top list', async () => {
+  test("the UI reads it: every image a row with its p-value, the FDR count in the panel's init, controls outside the top list", async () => {
     const data = await RunData.open(refDir);
     const report = JSON.parse(readFileSync(path.join(refDir, 'report.json'), 'utf8'));
     const init = data.init();
     assert.deepEqual(init.whole, report.whole && { encoders: 4, control: 10, scored: 90, fdr: 0.1, memorized: report.whole.memorized });
-    assert.equal(init.subsetCounts.S_C, 90); assert.equal(init.subsetCounts.S_E, 10);
+    assert.equal(init.subsetCounts.S_C, 90);
+    assert.equal(init.subsetCounts.S_E, 10);
     assert.equal(data.byRank.length, 100);
-    for (const r of data.byRank) assert.ok(r.pValue !== undefined && r.pValue > 0 && r.pValue <= 1 && Number.isFinite(r.scoreStderr), `${r.path}: ${r.pValue}`);
+    for (const r of data.byRank)
+      assert.ok(r.pValue !== undefined && r.pValue > 0 && r.pValue <= 1 && Number.isFinite(r.scoreStderr), `${r.path}: ${r.pValue}`);
     const index = new ScoreIndex();
     await index.rebuild([path.dirname(refDir)]);
     const top = index.top(100);
     assert.equal(top.length, 90, 'the top list ranks every scored image and no control');
     assert.ok(top.every((s) => s.subset === 'S_C' && s.p !== undefined));
-    assert.match(describeScore(top[0]), /· p [0-9.e-]+ \(vs controls\) · #1 of 90 scored images by memorization · scored · .* · rank \d+ of 100 over all subsets/);
+    assert.match(
+      describeScore(top[0]),
+      /· p [0-9.e-]+ \(vs controls\) · #1 of 90 scored images by memorization · scored · .* · rank \d+ of 100 over all subsets/,
+    );
   });
 
-  test('export reads a whole run\'s columns; paper-only commands refuse it with a reason', async () => {
+  test("export reads a whole run's columns; paper-only commands refuse it with a reason", async () => {
     const out = path.join(root, 'export.json');
     const r = await spawnCli(['export', refDir, '--format', 'json', '--out', out]).done;
     assert.equal(r.code, 0, r.stderr);
@@ -143,8 +192,24 @@ describe('whole-dataset mode through the CLI', () => {
   });
 
   test('paper mode: --seed-pairs 2 trains and scores two (f, g) pairs', async () => {
-    const r = await spawnCli(['run', '--data', data, '--preset', 'tiny', '--epochs', '1', '--seed-pairs', '2', '--ep', 'cpu', '--threads', '1',
-      '--workspace', path.join(root, 'd'), '--in-process']).done;
+    const r = await spawnCli([
+      'run',
+      '--data',
+      data,
+      '--preset',
+      'tiny',
+      '--epochs',
+      '1',
+      '--seed-pairs',
+      '2',
+      '--ep',
+      'cpu',
+      '--threads',
+      '1',
+      '--workspace',
+      path.join(root, 'd'),
+      '--in-process',
+    ]).done;
     assert.equal(r.code, 0, r.stderr);
     const manifest = JSON.parse(readFileSync(path.join(lastLine(r.stdout), 'manifest.json'), 'utf8'));
     assert.equal(manifest.config.sslmem.seedPairs, 2);

@@ -18,7 +18,8 @@ import { dirname } from 'node:path';
 
 /** The shipped demo folder, found upwards from this bundle (dist/test/unit/removal/ in the normal build). */
 function findDemo(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'demo/fashion-mnist'))) return join(dir, 'demo/fashion-mnist');
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir))
+    if (existsSync(join(dir, 'demo/fashion-mnist'))) return join(dir, 'demo/fashion-mnist');
   throw new Error('demo/fashion-mnist not found above ' + __dirname);
 }
 const DEMO = findDemo();
@@ -52,22 +53,38 @@ function csvScores(file: string): Map<number, number> {
 describe('retrain after removal on a real tiny run', () => {
   before(async () => {
     const data = copyDemoSubset(20);
-    const outcome = await startRun({ data, preset: 'tiny', storeDir: join(root, 'runs'), cacheDir: join(root, 'cache'), seed: 3 }, { provider: 'cpu', threads: 1 });
+    const outcome = await startRun(
+      { data, preset: 'tiny', storeDir: join(root, 'runs'), cacheDir: join(root, 'cache'), seed: 3 },
+      { provider: 'cpu', threads: 1 },
+    );
     assert.equal(outcome.status, 'done');
     runDir = outcome.runDir;
     // First attempt cancelled in the middle of the first retraining; the second continues from its checkpoint.
     const abort = new AbortController();
-    const first = await runRemovalExperiment({ runDir, k: [10], seeds: 2 }, { provider: 'cpu', threads: 1 }, {
-      signal: abort.signal, onEvent: (e) => { if (e.kind === 'train' && e.step === 3) abort.abort(); },
-    });
+    const first = await runRemovalExperiment(
+      { runDir, k: [10], seeds: 2 },
+      { provider: 'cpu', threads: 1 },
+      {
+        signal: abort.signal,
+        onEvent: (e) => {
+          if (e.kind === 'train' && e.step === 3) abort.abort();
+        },
+      },
+    );
     assert.equal(first.status, 'cancelled');
     assert.ok(existsSync(join(runDir, 'retrain', 'memorized-k10-s0', 'checkpoint.bin')));
     assert.ok(!existsSync(join(runDir, 'retrain', 'memorized-k10-s0', 'result.json')));
     assert.ok(!existsSync(join(runDir, 'retrain.json')));
     const steps: number[] = [];
-    const retrain = await runRemovalExperiment({ runDir, k: [10], seeds: 2 }, { provider: 'cpu', threads: 1 }, {
-      onEvent: (e) => { if (e.kind === 'train' && e.name === 'memorized-k10-s0') steps.push(e.step); },
-    });
+    const retrain = await runRemovalExperiment(
+      { runDir, k: [10], seeds: 2 },
+      { provider: 'cpu', threads: 1 },
+      {
+        onEvent: (e) => {
+          if (e.kind === 'train' && e.name === 'memorized-k10-s0') steps.push(e.step);
+        },
+      },
+    );
     assert.equal(retrain.status, 'done');
     assert.equal(steps[0], 4, 'resumed after the 3 steps of the cancelled attempt');
     results = JSON.parse(readFileSync(retrain.resultsFile!, 'utf8'));
@@ -75,7 +92,10 @@ describe('retrain after removal on a real tiny run', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   test('retrain.json: the original and every retrained encoder, accuracies in [0, 1], sizes as removed', () => {
-    assert.deepEqual(results.rows.map((r) => `${r.removal}-${r.k}-${r.seed}`), ['none-0-0', 'memorized-10-0', 'random-10-0', 'random-10-1']);
+    assert.deepEqual(
+      results.rows.map((r) => `${r.removal}-${r.k}-${r.seed}`),
+      ['none-0-0', 'memorized-10-0', 'random-10-0', 'random-10-1'],
+    );
     for (const r of results.rows) {
       for (const a of [r.linearProbeAccuracy, r.knnAccuracy]) assert.ok(a >= 0 && a <= 1, `${r.dir}: ${a}`);
       assert.equal(r.trainingSize, results.poolSize - r.k);
@@ -91,21 +111,28 @@ describe('retrain after removal on a real tiny run', () => {
     assert.match(md, /memorized/);
   });
 
-  test('removed sets: inside f\'s training data, disjoint from what was kept; memorized = top-10 by the run\'s score', async () => {
+  test("removed sets: inside f's training data, disjoint from what was kept; memorized = top-10 by the run's score", async () => {
     const config = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')).config;
     const dataset = (await loadDataset(config.data, config.sslmem.decode, { cacheDir: config.cacheDir })).dataset;
     const split = await loadSplit(join(runDir, 'split.json'), dataset);
     const pool = trainingIndices(split, 'f');
     assert.equal(pool.length, results.poolSize);
-    const removedOf = (name: string) => (JSON.parse(readFileSync(join(runDir, 'retrain', name, 'removed.json'), 'utf8')) as { removed: number[] }).removed;
+    const removedOf = (name: string) =>
+      (JSON.parse(readFileSync(join(runDir, 'retrain', name, 'removed.json'), 'utf8')) as { removed: number[] }).removed;
     const scores = csvScores(join(runDir, 'scores.csv'));
-    const expectedTop = Array.from(pool).sort((a, b) => scores.get(b)! - scores.get(a)! || a - b).slice(0, 10).sort((a, b) => a - b);
+    const expectedTop = Array.from(pool)
+      .sort((a, b) => scores.get(b)! - scores.get(a)! || a - b)
+      .slice(0, 10)
+      .sort((a, b) => a - b);
     assert.deepEqual(removedOf('memorized-k10-s0'), expectedTop);
     const poolSet = new Set(pool);
     for (const name of ['memorized-k10-s0', 'random-k10-s0', 'random-k10-s1']) {
       const removed = removedOf(name);
       assert.equal(new Set(removed).size, 10);
-      assert.ok(removed.every((i) => poolSet.has(i)), `${name} removes only points f trained on`);
+      assert.ok(
+        removed.every((i) => poolSet.has(i)),
+        `${name} removes only points f trained on`,
+      );
       const kept = Array.from(pool).filter((i) => !removed.includes(i));
       assert.equal(kept.length + removed.length, pool.length);
       assert.ok(existsSync(join(runDir, 'retrain', name, 'checkpoint.bin')));
@@ -116,7 +143,11 @@ describe('retrain after removal on a real tiny run', () => {
 
   test('rerun: every encoder is skipped and the rows are unchanged', async () => {
     const events: RetrainEvent[] = [];
-    const again = await runRemovalExperiment({ runDir, k: [10], seeds: 2 }, { provider: 'cpu', threads: 1 }, { onEvent: (e) => events.push(e) });
+    const again = await runRemovalExperiment(
+      { runDir, k: [10], seeds: 2 },
+      { provider: 'cpu', threads: 1 },
+      { onEvent: (e) => events.push(e) },
+    );
     assert.equal(again.status, 'done');
     const statuses = events.filter((e) => e.kind === 'encoder').map((e) => (e as { status: string }).status);
     assert.deepEqual(statuses, ['skip', 'skip', 'skip', 'skip']);
@@ -139,16 +170,32 @@ describe('retrain after removal on a real tiny run', () => {
       mkdirSync(join(transfer, cls), { recursive: true });
       for (const f of readdirSync(join(DEMO, cls)).sort().slice(20, 30)) cpSync(join(DEMO, cls, f), join(transfer, cls, f));
     }
-    const r = await cli(['retrain', '--run', runDir, '--k', '10', '--seeds', '2', '--transfer', transfer, '--in-process', '--ep', 'cpu', '--threads', '1']);
+    const r = await cli([
+      'retrain',
+      '--run',
+      runDir,
+      '--k',
+      '10',
+      '--seeds',
+      '2',
+      '--transfer',
+      transfer,
+      '--in-process',
+      '--ep',
+      'cpu',
+      '--threads',
+      '1',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!/ step \d+\/\d+ loss/.test(r.stderr), 'probing only: no encoder is retrained');
     const withTransfer: RetrainResults = JSON.parse(readFileSync(join(runDir, 'retrain.json'), 'utf8'));
     assert.deepEqual(withTransfer.protocol.transfer, { data: transfer, trainSize: 80, testSize: 20 });
     for (const [i, row] of withTransfer.rows.entries()) {
-      for (const a of [row.transferLinearProbeAccuracy, row.transferKnnAccuracy]) assert.ok(a !== undefined && a >= 0 && a <= 1, `${row.dir}: ${a}`);
+      for (const a of [row.transferLinearProbeAccuracy, row.transferKnnAccuracy])
+        assert.ok(a !== undefined && a >= 0 && a <= 1, `${row.dir}: ${a}`);
       // 20 test points: every accuracy is a multiple of 1/20.
       assert.equal(Math.round(row.transferKnnAccuracy! * 20) / 20, row.transferKnnAccuracy);
-      assert.equal(row.knnAccuracy, results.rows[i].knnAccuracy, 'the run\'s own probe set gives the same kNN accuracy');
+      assert.equal(row.knnAccuracy, results.rows[i].knnAccuracy, "the run's own probe set gives the same kNN accuracy");
     }
     assert.match(readFileSync(join(runDir, 'retrain.md'), 'utf8'), /transfer linear \| transfer kNN/);
   });

@@ -47,6 +47,7 @@ test('a manifest path outside the workspace: accepted when chosen here for the r
     assert.throws(() => trustedManifestPath(other, 'dataset', data), /not trusted to point outside its workspace.*--data/);
     assert.equal(trustedManifestPath(other, 'dataset', data, [data]), data, 'confirmed on the command line');
   } finally {
-    if (previous === undefined) delete process.env.SSLMEM_CACHE_DIR; else process.env.SSLMEM_CACHE_DIR = previous;
+    if (previous === undefined) delete process.env.SSLMEM_CACHE_DIR;
+    else process.env.SSLMEM_CACHE_DIR = previous;
   }
 });

@@ -51,6 +51,9 @@ test('workspaceOfRun and confinedCacheDir: the cache stays in <ws>/.sslmem', () 
   assert.equal(workspaceOfRun('/w/runs/r1'), '/w');
   assert.deepEqual(confinedCacheDir('/w/.sslmem/runs/r1', '/w/.sslmem/cache'), { dir: '/w/.sslmem/cache', ignored: null });
   assert.deepEqual(confinedCacheDir('/w/.sslmem/runs/r1', '/elsewhere/x'), { dir: '/w/.sslmem/cache', ignored: '/elsewhere/x' });
-  assert.deepEqual(confinedCacheDir('/w/.sslmem/runs/r1', '/w/.sslmem/../../x'), { dir: '/w/.sslmem/cache', ignored: '/w/.sslmem/../../x' });
+  assert.deepEqual(confinedCacheDir('/w/.sslmem/runs/r1', '/w/.sslmem/../../x'), {
+    dir: '/w/.sslmem/cache',
+    ignored: '/w/.sslmem/../../x',
+  });
   assert.deepEqual(confinedCacheDir('/w/.sslmem/runs/r1', null), { dir: '/w/.sslmem/cache', ignored: null });
 });

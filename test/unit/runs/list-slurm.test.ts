@@ -11,15 +11,27 @@ test('listRuns: a Slurm run lists its tasks with state, array task id, node and 
   const store = mkdtempSync(join(tmpdir(), 'list-slurm-'));
   try {
     const run = await createRun(store, {
-      preset: 'tiny', dataset: { path: '/data', fingerprint: null }, config: {}, seeds: { split: 0, pairs: [] },
-      versions: {}, executionProvider: 'cpu', stageOrder: ['split', 'train_f', 'train_g', 'report'],
+      preset: 'tiny',
+      dataset: { path: '/data', fingerprint: null },
+      config: {},
+      seeds: { split: 0, pairs: [] },
+      versions: {},
+      executionProvider: 'cpu',
+      stageOrder: ['split', 'train_f', 'train_g', 'report'],
     });
     await run.update((m) => {
-      m.executor = { kind: 'slurm', jobId: '12', submittedAt: '', script: 'slurm/array-2.sh', previousJobIds: ['9'], tasks: {
-        train_f: { taskId: 0, state: 'running', node: 'gpu017', log: 'slurm/12_0.log' },
-        train_g: { taskId: 1, state: 'done', node: 'gpu002', log: 'slurm/9_1.log' },
-        score_x: { taskId: 2, state: 'failed', log: '../../etc/passwd' },
-      } };
+      m.executor = {
+        kind: 'slurm',
+        jobId: '12',
+        submittedAt: '',
+        script: 'slurm/array-2.sh',
+        previousJobIds: ['9'],
+        tasks: {
+          train_f: { taskId: 0, state: 'running', node: 'gpu017', log: 'slurm/12_0.log' },
+          train_g: { taskId: 1, state: 'done', node: 'gpu002', log: 'slurm/9_1.log' },
+          score_x: { taskId: 2, state: 'failed', log: '../../etc/passwd' },
+        },
+      };
     });
     const [summary] = await listRuns(store);
     assert.equal(summary.slurm?.jobId, '12');

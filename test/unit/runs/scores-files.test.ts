@@ -11,13 +11,27 @@ import { syntheticTable } from './table-fixture';
 /** Minimal RFC 4180 parser (quoted fields may hold commas, quotes and newlines). */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [], field = '', quoted = false;
+  let row: string[] = [],
+    field = '',
+    quoted = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
   }
   return rows;
 }
@@ -64,17 +78,23 @@ describe('scores.csv and scores.bin', () => {
       assert.equal(row.rank, table.rank[i]);
     });
     const tail = await reader.readRange(table.n - 3, table.n + 10);
-    assert.deepEqual(tail.map((r) => r.row), [table.n - 3, table.n - 2, table.n - 1]);
+    assert.deepEqual(
+      tail.map((r) => r.row),
+      [table.n - 3, table.n - 2, table.n - 1],
+    );
     assert.deepEqual(await reader.readRange(10, 10), []);
     const top = await reader.readRankRange(0, 5);
-    assert.deepEqual(top.map((r) => r.rank), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      top.map((r) => r.rank),
+      [1, 2, 3, 4, 5],
+    );
     for (let i = 1; i < top.length; i++) assert.ok(top[i - 1].normalised >= top[i].normalised);
     const column = await reader.readColumn('normalised');
     assert.equal(column.length, table.n);
     assert.equal(column[123], Math.fround(table.normalised[123]));
   });
 
-  test('scores.bin pages a 50k-row table (the UI\'s size) and rejects foreign files', async (t) => {
+  test("scores.bin pages a 50k-row table (the UI's size) and rejects foreign files", async (t) => {
     const dir = tempDir(t);
     const big = syntheticTable(50000, 7);
     const file = join(dir, 'scores.bin');
@@ -102,26 +122,42 @@ describe('whole-dataset columns', () => {
     const p = await openScoresBin(join(dir, 'paper.bin'));
     try {
       assert.equal(p.header.mode, undefined);
-      assert.deepEqual(p.header.columns.map((c) => c.name), ['index', 'subset', 'label', 'lf', 'lg', 'raw', 'normalised', 'lf_stderr', 'lg_stderr', 'rank', 'by_rank']);
+      assert.deepEqual(
+        p.header.columns.map((c) => c.name),
+        ['index', 'subset', 'label', 'lf', 'lg', 'raw', 'normalised', 'lf_stderr', 'lg_stderr', 'rank', 'by_rank'],
+      );
       assert.equal((await p.readRange(0, 1))[0].pValue, undefined);
-    } finally { await p.close(); }
+    } finally {
+      await p.close();
+    }
 
     const n = paper.n;
     const pValue = Float64Array.from({ length: n }, (_, r) => (r + 1) / (n + 1));
-    const whole = { ...paper, whole: { fdr: 0.05, scoreStderr: new Float64Array(n).fill(0.25), pValue, qValue: Float64Array.from(pValue, (x, r) => (r % 2 ? NaN : x)) } };
+    const whole = {
+      ...paper,
+      whole: {
+        fdr: 0.05,
+        scoreStderr: new Float64Array(n).fill(0.25),
+        pValue,
+        qValue: Float64Array.from(pValue, (x, r) => (r % 2 ? NaN : x)),
+      },
+    };
     const csv = scoresToCsv(whole).split('\n');
     assert.equal(csv[0], [...CSV_COLUMNS, 'score_stderr', 'p_value', 'q_value'].join(','));
     assert.match(csv[2], /,0\.25,[0-9.e-]+,NaN$/, 'odd rows: q NaN (a control)');
     await writeScoresBin(join(dir, 'whole.bin'), whole);
     const w = await openScoresBin(join(dir, 'whole.bin'));
     try {
-      assert.equal(w.header.mode, 'whole'); assert.equal(w.header.fdr, 0.05);
+      assert.equal(w.header.mode, 'whole');
+      assert.equal(w.header.fdr, 0.05);
       const rows = await w.readRange(0, n);
       rows.forEach((row, r) => {
         assert.ok(Math.abs(row.pValue! - pValue[r]) < 1e-6, `p of row ${r}`);
         assert.equal(row.scoreStderr, 0.25);
         assert.equal(Number.isNaN(row.qValue!), r % 2 === 1);
       });
-    } finally { await w.close(); }
+    } finally {
+      await w.close();
+    }
   });
 });

@@ -22,8 +22,13 @@ const done = async (): Promise<StageResult> => ({ outputs: {} });
 async function freshRun(stageOrder = STAGES) {
   const store = mkdtempSync(join(tmpdir(), 'stage-select-'));
   const run = await createRun(store, {
-    preset: 'tiny', dataset: { path: '/data', fingerprint: null }, config: {}, seeds: { split: 0, pairs: [] },
-    versions: {}, executionProvider: 'cpu', stageOrder,
+    preset: 'tiny',
+    dataset: { path: '/data', fingerprint: null },
+    config: {},
+    seeds: { split: 0, pairs: [] },
+    versions: {},
+    executionProvider: 'cpu',
+    stageOrder,
   });
   return { run, cleanup: () => rmSync(store, { recursive: true, force: true }) };
 }
@@ -35,18 +40,30 @@ test('only: runs just the selected stage; refuses while a stage it needs is not 
   const { run, cleanup } = await freshRun();
   try {
     const ran: string[] = [];
-    const work = async (s: string) => { ran.push(s); return done(); };
-    await assert.rejects(runStages(STAGES, manifestStageStore(run), work, { only: { stages: ['train_g'], requires } }), /stage train_g needs split done first/);
+    const work = async (s: string) => {
+      ran.push(s);
+      return done();
+    };
+    await assert.rejects(
+      runStages(STAGES, manifestStageStore(run), work, { only: { stages: ['train_g'], requires } }),
+      /stage train_g needs split done first/,
+    );
     assert.deepEqual(ran, []);
     await runStages(STAGES, manifestStageStore(run), work, { only: { stages: ['split'] } });
     // train_g while train_f is still pending: fine, they are independent.
     assert.equal(await runStages(STAGES, manifestStageStore(run), work, { only: { stages: ['train_g'], requires } }), 'done');
     assert.deepEqual(ran, ['split', 'train_g']);
     const m = (await openRun(run.dir)).manifest;
-    assert.deepEqual(STAGES.map((s) => m.stages[s].status), ['done', 'pending', 'done', 'pending', 'pending']);
+    assert.deepEqual(
+      STAGES.map((s) => m.stages[s].status),
+      ['done', 'pending', 'done', 'pending', 'pending'],
+    );
     assert.notEqual(m.status, 'done');
     // With the default requirement (every earlier stage) score_f needs both trainings.
-    await assert.rejects(runStages(STAGES, manifestStageStore(run), work, { only: { stages: ['score_f'] } }), /stage score_f needs train_f done first/);
+    await assert.rejects(
+      runStages(STAGES, manifestStageStore(run), work, { only: { stages: ['score_f'] } }),
+      /stage score_f needs train_f done first/,
+    );
     await assert.rejects(runStages(STAGES, manifestStageStore(run), work, { only: { stages: ['train_h'] } }), /unknown stage "train_h"/);
     assert.ok(!existsSync(stageLockFile(run.dir, 'train_g')), 'the lock is released after the stage');
   } finally {
@@ -60,11 +77,19 @@ test('stage lock: a live holder is refused with its pid; once its process is gon
   try {
     await runStages(STAGES, manifestStageStore(run), done, { only: { stages: ['split'] } });
     mkdirSync(join(run.dir, 'locks'), { recursive: true });
-    writeFileSync(stageLockFile(run.dir, 'train_f'), JSON.stringify({ pid: sleeper.pid, host: hostname(), since: new Date().toISOString() }));
+    writeFileSync(
+      stageLockFile(run.dir, 'train_f'),
+      JSON.stringify({ pid: sleeper.pid, host: hostname(), since: new Date().toISOString() }),
+    );
     const ran: string[] = [];
-    const work = async (s: string) => { ran.push(s); return done(); };
-    await assert.rejects(runStages(STAGES, manifestStageStore(run), work, { only: { stages: ['train_f'], requires } }),
-      new RegExp(`stage train_f is being executed by process ${sleeper.pid} on ${hostname()}`));
+    const work = async (s: string) => {
+      ran.push(s);
+      return done();
+    };
+    await assert.rejects(
+      runStages(STAGES, manifestStageStore(run), work, { only: { stages: ['train_f'], requires } }),
+      new RegExp(`stage train_f is being executed by process ${sleeper.pid} on ${hostname()}`),
+    );
     assert.deepEqual(ran, []);
     sleeper.kill('SIGKILL');
     await new Promise((r) => sleeper.once('exit', r));
@@ -86,13 +111,17 @@ if (WORKER) {
   })();
 }
 
-test('two processes updating one manifest at once: neither loses the other\'s records', async () => {
+test("two processes updating one manifest at once: neither loses the other's records", async () => {
   const { run, cleanup } = await freshRun();
   try {
-    const worker = (stage: string) => new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [__filename], { stdio: 'inherit', env: { ...process.env, SSLMEM_TEST_MANIFEST_WORKER: run.dir, SSLMEM_TEST_STAGE: stage } });
-      child.on('exit', resolve);
-    });
+    const worker = (stage: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [__filename], {
+          stdio: 'inherit',
+          env: { ...process.env, SSLMEM_TEST_MANIFEST_WORKER: run.dir, SSLMEM_TEST_STAGE: stage },
+        });
+        child.on('exit', resolve);
+      });
     assert.deepEqual(await Promise.all([worker('train_f'), worker('train_g')]), [0, 0]);
     const m = (await openRun(run.dir)).manifest;
     assert.deepEqual(m.stages.train_f.progress, { done: 40, total: 40 });

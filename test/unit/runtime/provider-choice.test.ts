@@ -8,8 +8,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CACHE_FILE, cacheKey, cachedDecision, chooseProvider, decide, providerCacheDir, warmupLimitMs, withDecision,
-  type CacheFile, type CacheKeyParts, type Measurement,
+  CACHE_FILE,
+  cacheKey,
+  cachedDecision,
+  chooseProvider,
+  decide,
+  providerCacheDir,
+  warmupLimitMs,
+  withDecision,
+  type CacheFile,
+  type CacheKeyParts,
+  type Measurement,
 } from '../../../src/engine/runtime/provider-choice';
 import { describeDecision, type Provider } from '../../../src/engine/runtime/providers';
 import { Trainer, type TrainerConfig } from '../../../src/engine/runtime/trainer';
@@ -19,7 +28,11 @@ import { tinyAugment, tinyProblem } from './fixtures';
 // The numbers of the issue: lavapipe's CPU-emulated WebGPU against the CPU provider, CUDA library absent.
 const LAVAPIPE: Measurement[] = [
   { provider: 'cpu', kind: 'timed', msPerStep: 61, warmupMs: 90 },
-  { provider: 'cuda', kind: 'unavailable', reason: 'libonnxruntime_providers_cuda.so is not installed next to the onnxruntime-node binding' },
+  {
+    provider: 'cuda',
+    kind: 'unavailable',
+    reason: 'libonnxruntime_providers_cuda.so is not installed next to the onnxruntime-node binding',
+  },
   { provider: 'webgpu', kind: 'timed', msPerStep: 2140, warmupMs: 5000 },
 ];
 
@@ -28,28 +41,52 @@ describe('the decision rule', () => {
     const d = decide('auto', LAVAPIPE, 2);
     assert.equal(d.chosen, 'cpu');
     assert.equal(d.threads, 2);
-    assert.deepEqual(d.candidates.map((c) => [c.provider, c.status]), [['cpu', 'chosen'], ['cuda', 'unavailable'], ['webgpu', 'slower']]);
+    assert.deepEqual(
+      d.candidates.map((c) => [c.provider, c.status]),
+      [
+        ['cpu', 'chosen'],
+        ['cuda', 'unavailable'],
+        ['webgpu', 'slower'],
+      ],
+    );
     assert.equal(d.candidates[2].msPerStep, 2140);
     assert.match(d.candidates[2].reason, /2140 ms\/step, slower than cpu 61 ms\/step/);
     assert.match(d.candidates[1].reason, /^not installed \(libonnxruntime_providers_cuda\.so/);
-    assert.match(describeDecision({ ...d, cached: false }), /^cpu, 2 threads \(61 ms\/step; auto, measured\) — cuda: not installed .*; webgpu: 2140 ms\/step, slower than cpu 61 ms\/step$/);
+    assert.match(
+      describeDecision({ ...d, cached: false }),
+      /^cpu, 2 threads \(61 ms\/step; auto, measured\) — cuda: not installed .*; webgpu: 2140 ms\/step, slower than cpu 61 ms\/step$/,
+    );
   });
 
-  test('a faster GPU wins (no thread count then); failed candidates keep ORT\'s reason', () => {
-    const d = decide('auto', [
-      { provider: 'cpu', kind: 'timed', msPerStep: 61, warmupMs: 70 },
-      { provider: 'cuda', kind: 'timed', msPerStep: 4.2, warmupMs: 800 },
-      { provider: 'webgpu', kind: 'failed', reason: 'Failed to get a WebGPU adapter: No supported adapters' },
-    ], 2);
+  test("a faster GPU wins (no thread count then); failed candidates keep ORT's reason", () => {
+    const d = decide(
+      'auto',
+      [
+        { provider: 'cpu', kind: 'timed', msPerStep: 61, warmupMs: 70 },
+        { provider: 'cuda', kind: 'timed', msPerStep: 4.2, warmupMs: 800 },
+        { provider: 'webgpu', kind: 'failed', reason: 'Failed to get a WebGPU adapter: No supported adapters' },
+      ],
+      2,
+    );
     assert.equal(d.chosen, 'cuda');
     assert.equal(d.threads, null);
-    assert.deepEqual(d.candidates.map((c) => c.status), ['slower', 'chosen', 'failed']);
+    assert.deepEqual(
+      d.candidates.map((c) => c.status),
+      ['slower', 'chosen', 'failed'],
+    );
     assert.equal(d.candidates[2].reason, 'failed (Failed to get a WebGPU adapter: No supported adapters)');
     assert.match(d.candidates[0].reason, /61 ms\/step, slower than cuda 4\.2 ms\/step/);
   });
 
   test('a GPU dropped after a too-slow warm-up is reported as slower, with the warm-up time', () => {
-    const d = decide('auto', [{ provider: 'cpu', kind: 'timed', msPerStep: 50, warmupMs: 60 }, { provider: 'webgpu', kind: 'dropped', warmupMs: 4000, limitMs: 1000 }], 1);
+    const d = decide(
+      'auto',
+      [
+        { provider: 'cpu', kind: 'timed', msPerStep: 50, warmupMs: 60 },
+        { provider: 'webgpu', kind: 'dropped', warmupMs: 4000, limitMs: 1000 },
+      ],
+      1,
+    );
     assert.equal(d.chosen, 'cpu');
     assert.equal(d.candidates[1].status, 'slower');
     assert.equal(d.candidates[1].msPerStep, undefined);
@@ -57,8 +94,18 @@ describe('the decision rule', () => {
   });
 
   test('nothing ran: an error listing each provider and its reason', () => {
-    assert.throws(() => decide('auto', [{ provider: 'cpu', kind: 'failed', reason: 'out of memory' }, { provider: 'webgpu', kind: 'unavailable', reason: 'no adapter' }], 1),
-      /no execution provider could run the train step: cpu: out of memory; webgpu: no adapter/);
+    assert.throws(
+      () =>
+        decide(
+          'auto',
+          [
+            { provider: 'cpu', kind: 'failed', reason: 'out of memory' },
+            { provider: 'webgpu', kind: 'unavailable', reason: 'no adapter' },
+          ],
+          1,
+        ),
+      /no execution provider could run the train step: cpu: out of memory; webgpu: no adapter/,
+    );
   });
 
   test('the GPU warm-up limit is 20× the CPU step, and there is none without a CPU time', () => {
@@ -75,11 +122,21 @@ describe('the order of trials', () => {
     const r = await chooseProvider<string>({
       threads: 2,
       missing: (p) => (p === 'cuda' ? 'library absent' : null),
-      trial: async (p, limit) => { calls.push([p, limit]); return { measurement: { provider: p, kind: 'timed', msPerStep: times[p], warmupMs: 1 }, session: `session-${p}` }; },
-      open: async () => { throw new Error('not expected without a cache'); },
-      release: async (s) => { released.push(s); },
+      trial: async (p, limit) => {
+        calls.push([p, limit]);
+        return { measurement: { provider: p, kind: 'timed', msPerStep: times[p], warmupMs: 1 }, session: `session-${p}` };
+      },
+      open: async () => {
+        throw new Error('not expected without a cache');
+      },
+      release: async (s) => {
+        released.push(s);
+      },
     });
-    assert.deepEqual(calls, [['cpu', null], ['webgpu', 800]]);
+    assert.deepEqual(calls, [
+      ['cpu', null],
+      ['webgpu', 800],
+    ]);
     assert.equal(r.session, 'session-webgpu');
     assert.deepEqual(released, ['session-cpu']);
     assert.equal(r.decision.chosen, 'webgpu');
@@ -88,12 +145,26 @@ describe('the order of trials', () => {
 });
 
 describe('the cache', () => {
-  const parts: CacheKeyParts = { host: 'h', cpu: 'x ×2', platform: 'linux-x64', ort: '1.30.0', installed: ['cpu', 'webgpu'], artifact: 'abc', threads: 2 };
+  const parts: CacheKeyParts = {
+    host: 'h',
+    cpu: 'x ×2',
+    platform: 'linux-x64',
+    ort: '1.30.0',
+    installed: ['cpu', 'webgpu'],
+    artifact: 'abc',
+    threads: 2,
+  };
 
   test('the key changes with the artifact, threads, onnxruntime version and installed providers, and only with them', () => {
     const k = cacheKey(parts);
     assert.equal(cacheKey({ ...parts, installed: ['webgpu', 'cpu'] }), k); // order does not matter
-    for (const change of [{ artifact: 'abd' }, { threads: 1 }, { ort: '1.31.0' }, { installed: ['cpu', 'cuda', 'webgpu'] as Provider[] }, { host: 'other' }]) {
+    for (const change of [
+      { artifact: 'abd' },
+      { threads: 1 },
+      { ort: '1.31.0' },
+      { installed: ['cpu', 'cuda', 'webgpu'] as Provider[] },
+      { host: 'other' },
+    ]) {
       assert.notEqual(cacheKey({ ...parts, ...change }), k, JSON.stringify(change));
     }
   });
@@ -116,8 +187,15 @@ describe('the cache', () => {
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const problem = tinyProblem();
     const config = (batch: number): TrainerConfig => ({
-      problem, batch, augment: tinyAugment, provider: 'auto', threads: 1, optimizer: { kind: 'adam' }, learningRate: 0.01,
-      artifact: buildTrainStep(problem, { batch, optimizer: { kind: 'adam' }, augment: tinyAugment }), providerCacheDir: dir,
+      problem,
+      batch,
+      augment: tinyAugment,
+      provider: 'auto',
+      threads: 1,
+      optimizer: { kind: 'adam' },
+      learningRate: 0.01,
+      artifact: buildTrainStep(problem, { batch, optimizer: { kind: 'adam' }, augment: tinyAugment }),
+      providerCacheDir: dir,
     });
 
     const first = await Trainer.create(config(8));

@@ -13,18 +13,37 @@ describe('run index: execution provider', () => {
     const store = fs.mkdtempSync(path.join(os.tmpdir(), 'sslmem-runindex-ep-'));
     t.after(() => fs.rmSync(store, { recursive: true, force: true }));
     const decision: ProviderDecision = {
-      setting: 'auto', chosen: 'cpu', threads: 2, cached: false, candidates: [
+      setting: 'auto',
+      chosen: 'cpu',
+      threads: 2,
+      cached: false,
+      candidates: [
         { provider: 'cpu', status: 'chosen', msPerStep: 61, reason: 'fastest measured' },
-        { provider: 'cuda', status: 'unavailable', reason: 'not installed (libonnxruntime_providers_cuda.so missing next to the onnxruntime-node binding)' },
+        {
+          provider: 'cuda',
+          status: 'unavailable',
+          reason: 'not installed (libonnxruntime_providers_cuda.so missing next to the onnxruntime-node binding)',
+        },
         { provider: 'webgpu', status: 'slower', msPerStep: 2140, reason: '2140 ms/step, slower than cpu 61 ms/step' },
       ],
     };
-    const write = (id: string, m: object) => { fs.mkdirSync(path.join(store, id)); fs.writeFileSync(path.join(store, id, 'manifest.json'), JSON.stringify(m)); };
+    const write = (id: string, m: object) => {
+      fs.mkdirSync(path.join(store, id));
+      fs.writeFileSync(path.join(store, id, 'manifest.json'), JSON.stringify(m));
+    };
     write('a', { status: 'done', createdAt: '2026-01-02T00:00:00Z', executionProvider: 'cpu', providerDecision: decision });
-    write('b', { status: 'done', createdAt: '2026-01-01T00:00:00Z', executionProvider: 'cpu', providerDecision: { ...decision, chosen: 'tpu' } });
+    write('b', {
+      status: 'done',
+      createdAt: '2026-01-01T00:00:00Z',
+      executionProvider: 'cpu',
+      providerDecision: { ...decision, chosen: 'tpu' },
+    });
     const [a, b] = await listRuns([store]);
     assert.equal(a.provider?.chosen, 'cpu, 2 threads');
-    assert.equal(a.provider?.detail, 'cpu, 2 threads (61 ms/step; auto, measured) — cuda: not installed (libonnxruntime_providers_cuda.so missing next to the onnxruntime-node binding); webgpu: 2140 ms/step, slower than cpu 61 ms/step');
+    assert.equal(
+      a.provider?.detail,
+      'cpu, 2 threads (61 ms/step; auto, measured) — cuda: not installed (libonnxruntime_providers_cuda.so missing next to the onnxruntime-node binding); webgpu: 2140 ms/step, slower than cpu 61 ms/step',
+    );
     assert.equal(b.provider, undefined);
     assert.equal(b.executionProvider, 'cpu');
   });

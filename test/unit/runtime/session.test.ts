@@ -10,19 +10,34 @@ import { assertProviderUsable, availableProviders, openSession, ortReason } from
 import { ProviderUnavailableError } from '../../../src/engine/runtime/providers';
 import { NO_VULKAN } from './fixtures';
 
-const model = (() => { const g = new Graph('tiny'); g.output('y', relu(g.input('x', [2]))); return toOnnxBytes(g); })();
-
+const model = (() => {
+  const g = new Graph('tiny');
+  g.output('y', relu(g.input('x', [2])));
+  return toOnnxBytes(g);
+})();
 
 // Child mode: this same bundle, started with NO_VULKAN, asks for webgpu and prints what happened as JSON.
 if (process.env.SSLMEM_SESSION_CHILD === 'webgpu') {
   (async () => {
-    const checked = await assertProviderUsable('webgpu').then(() => null, (e: Error) => ({ name: e.name, message: e.message }));
+    const checked = await assertProviderUsable('webgpu').then(
+      () => null,
+      (e: Error) => ({ name: e.name, message: e.message }),
+    );
     try {
       const opened = await openSession(model, ['y'], { provider: 'webgpu' });
       console.log(JSON.stringify({ opened: opened.provider, checked }));
     } catch (e) {
       const err = e as ProviderUnavailableError;
-      console.log(JSON.stringify({ name: err.name, typed: e instanceof ProviderUnavailableError, provider: err.provider, reason: err.reason, message: err.message, checked }));
+      console.log(
+        JSON.stringify({
+          name: err.name,
+          typed: e instanceof ProviderUnavailableError,
+          provider: err.provider,
+          reason: err.reason,
+          message: err.message,
+          checked,
+        }),
+      );
     }
   })();
 } else {
@@ -44,7 +59,9 @@ if (process.env.SSLMEM_SESSION_CHILD === 'webgpu') {
 
     test('explicit webgpu with no adapter (no Vulkan driver): ProviderUnavailableError naming webgpu and the reason', () => {
       const child = spawnSync(process.execPath, [__filename], {
-        env: { ...process.env, ...NO_VULKAN, SSLMEM_SESSION_CHILD: 'webgpu' }, encoding: 'utf8', timeout: 60_000,
+        env: { ...process.env, ...NO_VULKAN, SSLMEM_SESSION_CHILD: 'webgpu' },
+        encoding: 'utf8',
+        timeout: 60_000,
       });
       const line = child.stdout.trim().split('\n').pop() ?? '';
       const r = JSON.parse(line) as Record<string, unknown>;
@@ -61,18 +78,35 @@ if (process.env.SSLMEM_SESSION_CHILD === 'webgpu') {
 
     test('a provider this install lacks (cuda without its library) is refused with the reason, not replaced', async (t) => {
       const why = availableProviders().get('cuda');
-      if (why === null) { t.skip('this machine has the CUDA provider library'); return; }
-      await assert.rejects(openSession(model, ['y'], { provider: 'cuda' }), (e: unknown) =>
-        e instanceof ProviderUnavailableError && e.provider === 'cuda' && /not usable on this machine: .*(libonnxruntime_providers_cuda|not in this onnxruntime-node build)/.test(e.message));
+      if (why === null) {
+        t.skip('this machine has the CUDA provider library');
+        return;
+      }
+      await assert.rejects(
+        openSession(model, ['y'], { provider: 'cuda' }),
+        (e: unknown) =>
+          e instanceof ProviderUnavailableError &&
+          e.provider === 'cuda' &&
+          /not usable on this machine: .*(libonnxruntime_providers_cuda|not in this onnxruntime-node build)/.test(e.message),
+      );
     });
 
-    test('a model the CPU cannot load is the model\'s error, not a provider error', async () => {
-      await assert.rejects(openSession(Uint8Array.of(1, 2, 3), [], { provider: 'cpu' }), (e: unknown) => !(e instanceof ProviderUnavailableError));
+    test("a model the CPU cannot load is the model's error, not a provider error", async () => {
+      await assert.rejects(
+        openSession(Uint8Array.of(1, 2, 3), [], { provider: 'cpu' }),
+        (e: unknown) => !(e instanceof ProviderUnavailableError),
+      );
     });
 
     test('ortReason keeps the message after the failed check, or the first line without a source path', () => {
-      assert.equal(ortReason(new Error('/onnxruntime_src/x/webgpu_context.cc:136 lambda adapter_result.status == Success was false. Failed to get a WebGPU adapter: No supported adapters\n')),
-        'Failed to get a WebGPU adapter: No supported adapters');
+      assert.equal(
+        ortReason(
+          new Error(
+            '/onnxruntime_src/x/webgpu_context.cc:136 lambda adapter_result.status == Success was false. Failed to get a WebGPU adapter: No supported adapters\n',
+          ),
+        ),
+        'Failed to get a WebGPU adapter: No supported adapters',
+      );
       assert.equal(ortReason(new Error('/src/a.cc:12 something broke\nmore')), 'something broke');
       assert.equal(ortReason('plain'), 'plain');
     });

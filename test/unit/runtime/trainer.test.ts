@@ -18,7 +18,11 @@ const B = 8;
 const data = fashionMnist(40); // 5 batches per epoch: 6 steps cross an epoch boundary
 const problem = tinyProblem();
 const base: Omit<TrainerConfig, 'artifact'> = {
-  problem, batch: B, augment: tinyAugment, provider: 'cpu', threads: 1,
+  problem,
+  batch: B,
+  augment: tinyAugment,
+  provider: 'cpu',
+  threads: 1,
   optimizer: { kind: 'adamw', weightDecay: 0.05 },
   learningRate: { base: 0.05, warmup: 2, total: 6 },
 };
@@ -53,13 +57,19 @@ describe('Trainer', () => {
     const init = await Trainer.create({ ...base, artifact });
     init.init(123);
     const start = await allState(init);
-    for (const name of ['param/enc.weight', 'opt/v/enc.bias', 'buffer/stats.mean']) assert.notDeepEqual(start.get(name)!.data, want.get(name)!.data, name);
+    for (const name of ['param/enc.weight', 'opt/v/enc.bias', 'buffer/stats.mean'])
+      assert.notDeepEqual(start.get(name)!.data, want.get(name)!.data, name);
     await Promise.all([straight, second, init].map((t) => t.release()));
   });
 
   test('resume is exact for smallCnn + SimCLR with 2 threads (conv kernels are deterministic run to run)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'resume-cnn-'));
-    const cnn: Omit<TrainerConfig, 'artifact'> = { ...base, problem: simclr(smallCnn(), { projDim: 32 }), threads: 2, optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 1e-4 } };
+    const cnn: Omit<TrainerConfig, 'artifact'> = {
+      ...base,
+      problem: simclr(smallCnn(), { projDim: 32 }),
+      threads: 2,
+      optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 1e-4 },
+    };
     const cnnArtifact = buildTrainStep(cnn.problem, { batch: B, optimizer: cnn.optimizer, augment: tinyAugment });
     const a = await Trainer.create({ ...cnn, artifact: cnnArtifact });
     a.init(7);
@@ -70,13 +80,18 @@ describe('Trainer', () => {
     const c = await Trainer.create({ ...cnn, artifact: cnnArtifact });
     c.load(await readCheckpoint(join(dir, 'ck.bin')));
     await c.train({ steps: 4, batchSource: source() });
-    const want = await allState(a), got = await allState(c);
+    const want = await allState(a),
+      got = await allState(c);
     for (const [name, t] of want) assert.deepEqual(got.get(name)!.data, t.data, name);
     await Promise.all([a, b, c].map((t) => t.release()));
   });
 
   test('per-step extra inputs (MAE masks, batch dimension -1) are sampled from (seed, step) and fed', async () => {
-    const problem = mae(vitTiny({ inChannels: 1, imageSize: 28, patch: 7, dim: 16, depth: 1, heads: 2 }), { decoderDim: 16, decoderDepth: 1, decoderHeads: 2 });
+    const problem = mae(vitTiny({ inChannels: 1, imageSize: 28, patch: 7, dim: 16, depth: 1, heads: 2 }), {
+      decoderDim: 16,
+      decoderDepth: 1,
+      decoderHeads: 2,
+    });
     const cfg = { ...base, problem, optimizer: { kind: 'adamw' as const, weightDecay: 0.05 } };
     const art = buildTrainStep(problem, { batch: B, optimizer: cfg.optimizer, augment: tinyAugment });
     assert.deepEqual(art.inputs.find((i) => i.name === 'extra/maskKeep')!.shape, [B, 4]); // 16 patches, 25% kept
@@ -100,12 +115,21 @@ describe('Trainer', () => {
     const controller = new AbortController();
     const seen: { step: number; loss: number; imagesPerSec: number }[] = [];
     const result = await t.train({
-      steps: 100, batchSource: source(), signal: controller.signal, checkpointPath: join(dir, 'ck.bin'),
-      onProgress: (p) => { seen.push(p); if (p.step === 2) controller.abort(); },
+      steps: 100,
+      batchSource: source(),
+      signal: controller.signal,
+      checkpointPath: join(dir, 'ck.bin'),
+      onProgress: (p) => {
+        seen.push(p);
+        if (p.step === 2) controller.abort();
+      },
     });
     assert.equal(result.cancelled, true);
     assert.equal(result.step, 2);
-    assert.deepEqual(seen.map((p) => p.step), [1, 2]);
+    assert.deepEqual(
+      seen.map((p) => p.step),
+      [1, 2],
+    );
     assert.ok(seen.every((p) => Number.isFinite(p.loss) && p.imagesPerSec > 0));
     assert.ok(existsSync(join(dir, 'ck.bin')));
     assert.equal((await readCheckpoint(join(dir, 'ck.bin'))).step, 2);
@@ -123,7 +147,8 @@ describe('Trainer', () => {
     u.init(5);
     await u.step(await source().imagesForStep(0));
     assert.notDeepEqual((await u.parameters()).get('enc.weight'), before.get('enc.weight'));
-    await t.release(); await u.release();
+    await t.release();
+    await u.release();
   });
 });
 

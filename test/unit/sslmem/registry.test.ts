@@ -14,7 +14,12 @@ import { PROVIDER_SETTINGS } from '../../../src/engine/runtime/providers';
 import { buildTrainStep } from '../../../src/engine/artifacts/train-step';
 import { distDir } from '../foundation/distDir';
 
-const byolRun = { data: '/data', storeDir: '/store', preset: 'tiny', overrides: { method: { kind: 'byol', options: { projDim: 16, hiddenDim: 32 } } } };
+const byolRun = {
+  data: '/data',
+  storeDir: '/store',
+  preset: 'tiny',
+  overrides: { method: { kind: 'byol', options: { projDim: 16, hiddenDim: 32 } } },
+};
 
 describe('registries', () => {
   test('every method and model is listed once, BYOL among the methods', () => {
@@ -32,14 +37,20 @@ describe('registries', () => {
 
   test('a BYOL run config passes the backend validation; MAE on a CNN and an unknown method do not', () => {
     assert.equal(validateRunParams(byolRun).preset, 'tiny');
-    assert.throws(() => validateRunParams({ ...byolRun, overrides: { method: { kind: 'mae' } } }), /method mae needs the vitTiny model, not smallCnn/);
+    assert.throws(
+      () => validateRunParams({ ...byolRun, overrides: { method: { kind: 'mae' } } }),
+      /method mae needs the vitTiny model, not smallCnn/,
+    );
     assert.throws(() => validateRunParams({ ...byolRun, overrides: { method: { kind: 'barlow' } } }), /invalid value for 'method'/);
   });
 
   test('a BYOL train step builds from the config and onnxruntime loads it, with the target network as buffers', async () => {
     const config = resolvePreset('tiny', byolRun.overrides as never);
     const artifact = buildTrainStep(buildProblem(config), { batch: 4, optimizer: config.optimizer, augment: augmentationOf(config) });
-    assert.ok(artifact.state.some((s) => s.role === 'buffer' && s.input.includes('target.')), 'no target.* buffer in the train step');
+    assert.ok(
+      artifact.state.some((s) => s.role === 'buffer' && s.input.includes('target.')),
+      'no target.* buffer in the train step',
+    );
     const session = await ort.InferenceSession.create(artifact.onnx, { executionProviders: ['cpu'] });
     assert.ok(session.outputNames.includes('loss'));
     await session.release();

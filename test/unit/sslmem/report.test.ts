@@ -23,8 +23,15 @@ describe('report', () => {
       for (const key of ['n', 'mean', 'median', 'std'] as const) assert.equal(report.subsets[s][key], expected[key], `${s}.${key}`);
     }
     assert.equal(report.subsets.S_C.n, 54);
-    for (const [name, a, b] of [['C_vs_S', 'S_C', 'S_S'], ['C_vs_E', 'S_C', 'S_E'], ['I_vs_S', 'S_I', 'S_S']] as const) {
-      const expected = welchTTest(rowsOf(table, a).map((r) => table.normalised[r]), rowsOf(table, b).map((r) => table.normalised[r]));
+    for (const [name, a, b] of [
+      ['C_vs_S', 'S_C', 'S_S'],
+      ['C_vs_E', 'S_C', 'S_E'],
+      ['I_vs_S', 'S_I', 'S_S'],
+    ] as const) {
+      const expected = welchTTest(
+        rowsOf(table, a).map((r) => table.normalised[r]),
+        rowsOf(table, b).map((r) => table.normalised[r]),
+      );
       assert.equal(report.tests[name].t, expected.t);
       assert.equal(report.tests[name].p, expected.p);
       assert.equal(typeof report.tests[name].p, 'number');
@@ -35,7 +42,10 @@ describe('report', () => {
     for (const p of report.threshold_curve) assert.deepEqual(Object.keys(p).sort(), ['fraction', 'tau']);
     const fractions = report.threshold_curve.map((p: { fraction: number }) => p.fraction);
     assert.equal(fractions[0], 1);
-    assert.ok(fractions.every((f: number, i: number) => i === 0 || f <= fractions[i - 1]), 'non-increasing in tau');
+    assert.ok(
+      fractions.every((f: number, i: number) => i === 0 || f <= fractions[i - 1]),
+      'non-increasing in tau',
+    );
     assert.deepEqual(report.skipped, skipped);
     assert.deepEqual(report.timings, { train_f: 12.5, score_f: 3 });
     assert.equal(report.top_k.S_C[0].subset, 'S_C');
@@ -45,7 +55,7 @@ describe('report', () => {
     assert.match(md, /\| S_C \| 54 \|/);
   });
 
-  test('the τ grid resolves scores in a narrow band: report.json\'s curve goes 1 -> 0, report.md\'s τ labels differ', async (t) => {
+  test("the τ grid resolves scores in a narrow band: report.json's curve goes 1 -> 0, report.md's τ labels differ", async (t) => {
     // Every score squeezed into 0.01 ± 0.02 (trained encoders on small data give such narrow bands).
     let maxAbs = 0;
     for (const x of table.normalised) maxAbs = Math.max(maxAbs, Math.abs(x));
@@ -61,7 +71,12 @@ describe('report', () => {
     const dir = tempDir(t);
     await writeRunResults(dir, narrow, { runId: 'narrow' });
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
-    const rows = [...md.split('## Fraction of S_C memorised')[1].split('\n## ')[0].matchAll(/^\| (-?[\d.]+) \| ([\d.]+) \|$/gm)];
+    const rows = [
+      ...md
+        .split('## Fraction of S_C memorised')[1]
+        .split('\n## ')[0]
+        .matchAll(/^\| (-?[\d.]+) \| ([\d.]+) \|$/gm),
+    ];
     assert.ok(rows.length >= 20, `${rows.length} τ rows in report.md`);
     const labels = rows.map((m) => m[1]);
     assert.equal(new Set(labels).size, labels.length, `τ labels repeat: ${labels.join(' ')}`);
@@ -70,7 +85,9 @@ describe('report', () => {
     const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     // The printed τ are the report.json ones, rounded: within half a unit of their last printed decimal.
     const decimals = labels[0].split('.')[1]?.length ?? 0;
-    rows.forEach((m, i) => assert.ok(Math.abs(Number(m[1]) - json.threshold_curve[2 * i].tau) <= 0.5 * 10 ** -decimals + 1e-12, `row ${i}`));
+    rows.forEach((m, i) =>
+      assert.ok(Math.abs(Number(m[1]) - json.threshold_curve[2 * i].tau) <= 0.5 * 10 ** -decimals + 1e-12, `row ${i}`),
+    );
   });
 
   test('tests say "not as expected" when the data do not show memorisation', () => {

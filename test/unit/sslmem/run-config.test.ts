@@ -9,9 +9,17 @@ import { scoringSeedOf } from '../../../src/engine/sslmem/view-batches';
 const sslmem = resolvePreset('tiny');
 const trained = { kind: 'trained', version: 1, sslmem, data: '/d', seed: 3, splitFile: null, cacheDir: null };
 const imported = {
-  kind: 'imported', version: 1, data: '/d', splitFile: '/s.json', cacheDir: null,
-  encoders: { f: { file: '/f.onnx', sha256: 'x', input: 'images', output: 'repr', batch: null }, g: { file: '/g.onnx', sha256: 'y', input: 'images', output: 'repr', batch: 8 } },
-  decode: { height: 28, width: 28, channels: 1 }, augment: 'fashion-mnist',
+  kind: 'imported',
+  version: 1,
+  data: '/d',
+  splitFile: '/s.json',
+  cacheDir: null,
+  encoders: {
+    f: { file: '/f.onnx', sha256: 'x', input: 'images', output: 'repr', batch: null },
+    g: { file: '/g.onnx', sha256: 'y', input: 'images', output: 'repr', batch: 8 },
+  },
+  decode: { height: 28, width: 28, channels: 1 },
+  augment: 'fashion-mnist',
   scoring: { pairs: 8, batch: 100, normalise: true, normalisation: 'symmetric', seed: 5 },
 };
 
@@ -42,6 +50,8 @@ test('refuses what it cannot read, naming the manifest and the field', () => {
   assert.throws(() => runConfigOf({ ...trained, data: 7 }, 'tiny', 'm.json'), /config\.data/);
   assert.throws(() => runConfigOf({ ...imported, encoders: { f: {} } }, IMPORTED_PRESET, 'm.json'), /config\.encoders/);
   assert.throws(() => runConfigOf({ ...trained, kind: 'other' }, 'tiny', 'm.json'), /kind "other"/);
-  assert.throws(() => trainedRunConfigOf(imported, IMPORTED_PRESET, 'm.json', 'retrain after removal'),
-    (e: Error) => e instanceof RunConfigError && /retrain after removal needs a run whose encoders SSLMem Studio trained/.test(e.message));
+  assert.throws(
+    () => trainedRunConfigOf(imported, IMPORTED_PRESET, 'm.json', 'retrain after removal'),
+    (e: Error) => e instanceof RunConfigError && /retrain after removal needs a run whose encoders SSLMem Studio trained/.test(e.message),
+  );
 });

@@ -11,7 +11,8 @@ const near = (a: number, b: number, what = '') => assert.ok(Math.abs(a - b) < 1e
 
 describe('alignment loss and scores (hand-computed cases)', () => {
   // K = 2 pairs of 2-D embeddings: A = [(3,4), (1,0)], B = [(0,5), (0,2)].
-  const A = Float32Array.from([3, 4, 1, 0]), B = Float32Array.from([0, 5, 0, 2]);
+  const A = Float32Array.from([3, 4, 1, 0]),
+    B = Float32Array.from([0, 5, 0, 2]);
 
   test('without normalisation: distances √10 and √5; s.e. = |√10 − √5| / 2', () => {
     const r = alignmentLoss(A, B, 2, 2, { normalise: false });
@@ -34,8 +35,10 @@ describe('alignment loss and scores (hand-computed cases)', () => {
     acc.add([0, 2], Float32Array.from([2, 0, 3, 4]), Float32Array.from([7, 0, 0, 5]), 2);
     const r = acc.result();
     const single = alignmentLoss(A, B, 2, 2);
-    near(r.mean[2], single.mean); near(r.stderr[2], single.stderr);
-    near(r.mean[0], 0); near(r.stderr[0], 0);
+    near(r.mean[2], single.mean);
+    near(r.stderr[2], single.stderr);
+    near(r.mean[0], 0);
+    near(r.stderr[0], 0);
     assert.ok(Number.isNaN(r.mean[1]));
     assert.deepEqual(Array.from(r.count), [2, 0, 2]);
   });
@@ -60,7 +63,8 @@ describe('alignment loss and scores (hand-computed cases)', () => {
     assert.deepEqual(Array.from(avg.lg), [3, 2]);
     near(avg.lfStderr[0], 0.25);
     const scores = computeScores(avg);
-    near(scores.symmetric[0], 0.2); near(scores.symmetric[1], -0.2);
+    near(scores.symmetric[0], 0.2);
+    near(scores.symmetric[1], -0.2);
   });
 });
 

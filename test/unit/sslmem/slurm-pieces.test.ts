@@ -20,11 +20,26 @@ test('sbatch script: directives, template #SBATCH lines only, and task i runs tr
     writeFileSync(fakeNode, `#!/bin/bash\nprintf '%s\\n' "$@" > ${args}\n`);
     chmodSync(fakeNode, 0o755);
     const script = sbatchScript({
-      runDir: join(dir, "run 'x'"), runId: 'r1', stages: ['train_f', 'train_g#1'], indices: [1], command: [fakeNode, '/opt/sslmem/dist/cli.js'],
-      flags: ['--ep', 'cpu', '--data', '/data/with space'], options: { partition: 'gpu', account: 'lab', time: '02:00:00', gres: 'gpu:1', cpusPerTask: 4 },
+      runDir: join(dir, "run 'x'"),
+      runId: 'r1',
+      stages: ['train_f', 'train_g#1'],
+      indices: [1],
+      command: [fakeNode, '/opt/sslmem/dist/cli.js'],
+      flags: ['--ep', 'cpu', '--data', '/data/with space'],
+      options: { partition: 'gpu', account: 'lab', time: '02:00:00', gres: 'gpu:1', cpusPerTask: 4 },
       template: '#SBATCH --qos=long\necho not a directive\n  #SBATCH --mem=8G\n',
     });
-    for (const d of ['--job-name=sslmem-r1', '--array=1', '--partition=gpu', '--account=lab', '--time=02:00:00', '--gres=gpu:1', '--cpus-per-task=4', '--qos=long', '--mem=8G']) {
+    for (const d of [
+      '--job-name=sslmem-r1',
+      '--array=1',
+      '--partition=gpu',
+      '--account=lab',
+      '--time=02:00:00',
+      '--gres=gpu:1',
+      '--cpus-per-task=4',
+      '--qos=long',
+      '--mem=8G',
+    ]) {
       assert.match(script, new RegExp(`^#SBATCH ${d.replace(/[+]/g, '\\$&')}$`, 'm'));
     }
     assert.doesNotMatch(script, /not a directive/);
@@ -33,9 +48,22 @@ test('sbatch script: directives, template #SBATCH lines only, and task i runs tr
     const lastDirective = lines.map((l) => l.startsWith('#SBATCH')).lastIndexOf(true);
     assert.ok(lastDirective < lines.findIndex((l) => l && !l.startsWith('#')));
     writeFileSync(join(dir, 'job.sh'), script);
-    execFileSync('bash', [join(dir, 'job.sh')], { env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_JOB_ID: '7' }, stdio: 'ignore' });
-    assert.deepEqual(readFileSync(args, 'utf8').trimEnd().split('\n'),
-      ['/opt/sslmem/dist/cli.js', 'stage', join(dir, "run 'x'"), 'train_g#1', '--in-process', '--verbose', '--ep', 'cpu', '--data', '/data/with space']);
+    execFileSync('bash', [join(dir, 'job.sh')], {
+      env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_JOB_ID: '7' },
+      stdio: 'ignore',
+    });
+    assert.deepEqual(readFileSync(args, 'utf8').trimEnd().split('\n'), [
+      '/opt/sslmem/dist/cli.js',
+      'stage',
+      join(dir, "run 'x'"),
+      'train_g#1',
+      '--in-process',
+      '--verbose',
+      '--ep',
+      'cpu',
+      '--data',
+      '/data/with space',
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -43,11 +71,30 @@ test('sbatch script: directives, template #SBATCH lines only, and task i runs tr
 
 test('squeue and sacct lines become task states; other jobs and batch steps are ignored', () => {
   const squeue = '0|RUNNING|node07\n1|PENDING|\n2|COMPLETED|node08\n';
-  assert.deepEqual([...parseTaskLines(squeue, '42')].map(([i, t]) => [i, t.state, t.node]),
-    [[0, 'running', 'node07'], [1, 'pending', null], [2, 'done', 'node08']]);
+  assert.deepEqual(
+    [...parseTaskLines(squeue, '42')].map(([i, t]) => [i, t.state, t.node]),
+    [
+      [0, 'running', 'node07'],
+      [1, 'pending', null],
+      [2, 'done', 'node08'],
+    ],
+  );
   const sacct = '42_0|CANCELLED by 0|node07\n42_0.batch|CANCELLED|node07\n42_1|PREEMPTED|node09\n42_3|TIMEOUT|node1\n41_2|FAILED|x\n';
-  assert.deepEqual([...parseTaskLines(sacct, '42')].map(([i, t]) => [i, t.state]), [[0, 'cancelled'], [1, 'cancelled'], [3, 'failed']]);
-  for (const [s, want] of [['OUT_OF_MEMORY', 'failed'], ['NODE_FAIL', 'failed'], ['COMPLETING', 'running'], ['REQUEUED', 'pending']] as const) assert.equal(taskStateOf(s), want);
+  assert.deepEqual(
+    [...parseTaskLines(sacct, '42')].map(([i, t]) => [i, t.state]),
+    [
+      [0, 'cancelled'],
+      [1, 'cancelled'],
+      [3, 'failed'],
+    ],
+  );
+  for (const [s, want] of [
+    ['OUT_OF_MEMORY', 'failed'],
+    ['NODE_FAIL', 'failed'],
+    ['COMPLETING', 'running'],
+    ['REQUEUED', 'pending'],
+  ] as const)
+    assert.equal(taskStateOf(s), want);
 });
 
 test('shared filesystem: NFS is shared, tmpfs warns, a local disk is unknown; the real /dev/shm is tmpfs', () => {
@@ -68,7 +115,12 @@ test('shared filesystem: NFS is shared, tmpfs warns, a local disk is unknown; th
 });
 
 test('CLI: --executor slurm with its options; slurm options without it, or bad values, are usage errors', () => {
-  assert.deepEqual(executorFrom({ executor: 'slurm', gres: 'gpu:1', time: '1-00:00:00', 'cpus-per-task': 8 }), { kind: 'slurm', gres: 'gpu:1', time: '1-00:00:00', cpusPerTask: 8 });
+  assert.deepEqual(executorFrom({ executor: 'slurm', gres: 'gpu:1', time: '1-00:00:00', 'cpus-per-task': 8 }), {
+    kind: 'slurm',
+    gres: 'gpu:1',
+    time: '1-00:00:00',
+    cpusPerTask: 8,
+  });
   assert.equal(executorFrom({}), undefined);
   assert.throws(() => executorFrom({ gres: 'gpu:1' }), /--gres needs --executor slurm/);
   assert.throws(() => executorFrom({ executor: 'pbs' }), /--executor must be local or slurm/);

@@ -12,8 +12,16 @@ function assertDisjointSorted(split: Split, n: number): void {
   const seen = new Set<number>();
   for (const s of SUBSETS) {
     const list = Array.from(split[s]);
-    assert.deepEqual(list, [...list].sort((a, b) => a - b), `${s} ascending`);
-    for (const i of list) { assert.ok(i >= 0 && i < n); assert.ok(!seen.has(i), `${i} in two subsets`); seen.add(i); }
+    assert.deepEqual(
+      list,
+      [...list].sort((a, b) => a - b),
+      `${s} ascending`,
+    );
+    for (const i of list) {
+      assert.ok(i >= 0 && i < n);
+      assert.ok(!seen.has(i), `${i} in two subsets`);
+      seen.add(i);
+    }
   }
 }
 const sizes = (s: Split) => SUBSETS.map((k) => s[k].length);
@@ -52,12 +60,25 @@ describe('split', () => {
 
   test('f trains on S_S ∪ S_C, g on S_S ∪ S_I; neither sees S_E', () => {
     const split = drawSplit(300, { seed: 9 });
-    const f = new Set(trainingIndices(split, 'f')), g = new Set(trainingIndices(split, 'g'));
+    const f = new Set(trainingIndices(split, 'f')),
+      g = new Set(trainingIndices(split, 'g'));
     assert.equal(f.size, split.S_S.length + split.S_C.length);
-    for (const i of split.S_S) { assert.ok(f.has(i)); assert.ok(g.has(i)); }
-    for (const i of split.S_C) { assert.ok(f.has(i)); assert.ok(!g.has(i)); }
-    for (const i of split.S_I) { assert.ok(!f.has(i)); assert.ok(g.has(i)); }
-    for (const i of split.S_E) { assert.ok(!f.has(i)); assert.ok(!g.has(i)); }
+    for (const i of split.S_S) {
+      assert.ok(f.has(i));
+      assert.ok(g.has(i));
+    }
+    for (const i of split.S_C) {
+      assert.ok(f.has(i));
+      assert.ok(!g.has(i));
+    }
+    for (const i of split.S_I) {
+      assert.ok(!f.has(i));
+      assert.ok(g.has(i));
+    }
+    for (const i of split.S_E) {
+      assert.ok(!f.has(i));
+      assert.ok(!g.has(i));
+    }
     const owner = subsetOfEach(split, 300);
     assert.equal(owner[split.S_I[0]], 'S_I');
   });
@@ -71,7 +92,10 @@ describe('split', () => {
     assert.deepEqual(await loadSplit(join(dir, 'split.json'), dataset), split);
     const saved = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8'));
     assert.equal(saved.paths.S_C[0], paths[split.S_C[0]]);
-    writeFileSync(join(dir, 'user.json'), JSON.stringify({ S_S: ['c0/0.png', 'c1/1.png', '/data/set/c0/2.png'], S_C: [3], S_I: ['c0/4.png'] }));
+    writeFileSync(
+      join(dir, 'user.json'),
+      JSON.stringify({ S_S: ['c0/0.png', 'c1/1.png', '/data/set/c0/2.png'], S_C: [3], S_I: ['c0/4.png'] }),
+    );
     const user = await loadSplit(join(dir, 'user.json'), dataset);
     assert.deepEqual(Array.from(user.S_S), [0, 1, 2]);
     assert.deepEqual(Array.from(user.S_E), []);
@@ -79,14 +103,17 @@ describe('split', () => {
 
   test('user split validation lists every problem', () => {
     const dataset = { n: 10, paths: Array.from({ length: 10 }, (_, i) => `${i}.png`), root: '/d' };
-    assert.throws(() => parseSplit({ S_S: [0, 1, 1.5, 12, 'nope.png'], S_C: [1, 2], S_I: [3], S_X: [4] }, dataset), (err: unknown) => {
-      assert.ok(err instanceof SplitError);
-      const text = err.problems.join('\n');
-      assert.match(text, /S_S: unknown index 1\.5 .*index 12 .*"nope\.png"/);
-      assert.match(text, /S_C: subsets must be disjoint: 1\.png \(#1\) also in S_S/);
-      assert.match(text, /unknown subset "S_X"/);
-      return true;
-    });
+    assert.throws(
+      () => parseSplit({ S_S: [0, 1, 1.5, 12, 'nope.png'], S_C: [1, 2], S_I: [3], S_X: [4] }, dataset),
+      (err: unknown) => {
+        assert.ok(err instanceof SplitError);
+        const text = err.problems.join('\n');
+        assert.match(text, /S_S: unknown index 1\.5 .*index 12 .*"nope\.png"/);
+        assert.match(text, /S_C: subsets must be disjoint: 1\.png \(#1\) also in S_S/);
+        assert.match(text, /unknown subset "S_X"/);
+        return true;
+      },
+    );
     assert.throws(() => parseSplit({ S_S: [0], S_C: 'x' }, dataset), /S_C is missing or not a list[\s\S]*S_I is missing/);
     assert.throws(() => parseSplit({ S_S: [], S_C: [], S_I: [1] }, dataset), /f \(S_S ∪ S_C\) and g/);
     assert.throws(() => parseSplit([1, 2], dataset), /S_S is missing/);

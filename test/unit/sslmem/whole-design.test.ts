@@ -9,29 +9,34 @@ for (const n of [7, 50, 333]) for (const m of [2, 4, 6, 16]) for (const control 
 
 describe('whole-dataset design', () => {
   test('every image in exactly m/2 encoders, controls trained on by none, encoder sizes within one of N/2', () => {
-    for (const { n, m, control } of CASES) for (const seed of [0, 1, 17]) {
-      const d = drawDesign(n, { m, control, seed });
-      const what = `n ${n} m ${m} c ${control} seed ${seed}`;
-      assert.equal(d.control.length, control, what);
-      assert.equal(new Set(d.control).size, control, `${what}: distinct controls`);
-      const isControl = controlFlags(d);
-      const inSets = new Int32Array(n);
-      for (let j = 0; j < m; j++) {
-        const idx = trainingIndicesOf(d, j);
-        for (const i of idx) { assert.equal(isControl[i], 0, `${what}: encoder ${j} trains on control ${i}`); inSets[i]++; }
-        const scored = n - control;
-        assert.ok(Math.abs(idx.length - scored / 2) <= 1, `${what}: encoder ${j} trains on ${idx.length} of ${scored}`);
+    for (const { n, m, control } of CASES)
+      for (const seed of [0, 1, 17]) {
+        const d = drawDesign(n, { m, control, seed });
+        const what = `n ${n} m ${m} c ${control} seed ${seed}`;
+        assert.equal(d.control.length, control, what);
+        assert.equal(new Set(d.control).size, control, `${what}: distinct controls`);
+        const isControl = controlFlags(d);
+        const inSets = new Int32Array(n);
+        for (let j = 0; j < m; j++) {
+          const idx = trainingIndicesOf(d, j);
+          for (const i of idx) {
+            assert.equal(isControl[i], 0, `${what}: encoder ${j} trains on control ${i}`);
+            inSets[i]++;
+          }
+          const scored = n - control;
+          assert.ok(Math.abs(idx.length - scored / 2) <= 1, `${what}: encoder ${j} trains on ${idx.length} of ${scored}`);
+        }
+        for (let i = 0; i < n; i++) {
+          assert.equal(inSets[i], isControl[i] ? 0 : m / 2, `${what}: image ${i}`);
+          assert.equal(popcount(d.masks[i]), m / 2, `${what}: mask of ${i} (controls carry a pseudo-membership)`);
+          assert.equal(d.masks[i] >> m, 0, `${what}: mask of ${i} names an encoder >= m`);
+        }
       }
-      for (let i = 0; i < n; i++) {
-        assert.equal(inSets[i], isControl[i] ? 0 : m / 2, `${what}: image ${i}`);
-        assert.equal(popcount(d.masks[i]), m / 2, `${what}: mask of ${i} (controls carry a pseudo-membership)`);
-        assert.equal(d.masks[i] >> m, 0, `${what}: mask of ${i} names an encoder >= m`);
-      }
-    }
   });
 
   test('deterministic per seed; another seed draws another design', () => {
-    const a = drawDesign(200, { m: 4, control: 20, seed: 3 }), b = drawDesign(200, { m: 4, control: 20, seed: 3 });
+    const a = drawDesign(200, { m: 4, control: 20, seed: 3 }),
+      b = drawDesign(200, { m: 4, control: 20, seed: 3 });
     assert.deepEqual(a, b);
     const c = drawDesign(200, { m: 4, control: 20, seed: 4 });
     assert.notDeepEqual(Array.from(c.control), Array.from(a.control));
@@ -55,7 +60,17 @@ describe('whole-dataset design', () => {
 
   test('design.json round trip; an unbalanced or foreign design is refused', () => {
     const d = drawDesign(40, { m: 4, control: 6, seed: 9 });
-    const json = JSON.parse(JSON.stringify({ format: 'sslmem-whole-design', version: 1, n: d.n, m: d.m, seed: d.seed, control: Array.from(d.control), masks: Array.from(d.masks) }));
+    const json = JSON.parse(
+      JSON.stringify({
+        format: 'sslmem-whole-design',
+        version: 1,
+        n: d.n,
+        m: d.m,
+        seed: d.seed,
+        control: Array.from(d.control),
+        masks: Array.from(d.masks),
+      }),
+    );
     assert.deepEqual(parseDesign(json, 40, 'design.json'), d);
     assert.throws(() => parseDesign(json, 41, 'design.json'), /for 40 images, the dataset has 41/);
     const unbalanced = { ...json, masks: json.masks.map((x: number, i: number) => (i === 3 ? 0b0111 : x)) };

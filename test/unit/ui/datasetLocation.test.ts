@@ -15,7 +15,9 @@ const demo = join(__dirname, '..', '..', '..', '..', 'demo', 'fashion-mnist');
 
 describe('dataset location of a moved project', () => {
   let tmp: string;
-  before(() => { tmp = mkdtempSync(join(tmpdir(), 'sslmem-move-')); });
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'sslmem-move-'));
+  });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   test('datasetRelative: inside the workspace of the run store only', () => {
@@ -30,7 +32,10 @@ describe('dataset location of a moved project', () => {
     const runDir = join(ws, '.sslmem', 'runs', 'r1');
     mkdirSync(join(ws, 'data', 'fm'), { recursive: true });
     mkdirSync(runDir, { recursive: true });
-    assert.deepEqual(existingDatasetPath(runDir, { path: '/gone/fm', relative: 'data/fm' }), { path: join(ws, 'data', 'fm'), by: 'relative' });
+    assert.deepEqual(existingDatasetPath(runDir, { path: '/gone/fm', relative: 'data/fm' }), {
+      path: join(ws, 'data', 'fm'),
+      by: 'relative',
+    });
     assert.equal(existingDatasetPath(runDir, { path: '/gone/fm', relative: '../../etc' }), undefined);
     assert.equal(existingDatasetPath(runDir, { path: '/gone/fm', relative: '/etc' }), undefined);
     assert.equal(locateDataset(runDir, { path: '/gone/fm' }).state, 'missing');
@@ -53,7 +58,10 @@ describe('dataset location of a moved project', () => {
     assert.deepEqual(found, [join(copy, 'images', 'fashion-mnist')]);
     // A folder of the same name without the run's images is not offered.
     mkdirSync(join(copy, 'other', 'fashion-mnist'), { recursive: true });
-    assert.equal((await findDatasetCandidates(data.location.recorded, { roots: [copy], samplePaths: data.byRank.map((r) => r.path) })).length, 1);
+    assert.equal(
+      (await findDatasetCandidates(data.location.recorded, { roots: [copy], samplePaths: data.byRank.map((r) => r.path) })).length,
+      1,
+    );
     setRelink(copiedRun, found[0]);
     assert.equal(data.relocate().state, 'relinked');
     assert.equal(data.datasetRoot, found[0]);

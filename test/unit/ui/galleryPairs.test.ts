@@ -28,7 +28,10 @@ function checkOrders(p: GalleryPairs, scoreOf: (index: number, side: Side) => nu
     const other = side === 'a' ? 'b' : 'a';
     const rows = wholeSide(p, side);
     assert.equal(rows.length, p.total);
-    assert.deepEqual(rows.map((r) => r.rank), rows.map((_, i) => i + 1));
+    assert.deepEqual(
+      rows.map((r) => r.rank),
+      rows.map((_, i) => i + 1),
+    );
     assert.equal(new Set(rows.map((r) => r.index)).size, p.total, 'every sample once per side');
     for (let i = 1; i < rows.length; i++) {
       const [x, y] = [rows[i - 1].score, rows[i].score];
@@ -55,7 +58,8 @@ describe('side-by-side gallery pairs', () => {
   after(() => rmSync(store, { recursive: true, force: true }));
 
   test('two runs: paired by image file, each side sorted by its own score, Δ = B − A', async () => {
-    const a = await RunData.open(runA), b = await RunData.open(runB);
+    const a = await RunData.open(runA),
+      b = await RunData.open(runB);
     const c = compareRuns(a, b);
     const p = pairsFromComparison(c, { a: a.id, b: b.id });
     assert.equal(p.total, 200);
@@ -67,10 +71,21 @@ describe('side-by-side gallery pairs', () => {
     for (const s of p.samples) assert.equal(s.path, a.row(s.index)!.path);
     const deltas = p.samples.map((s) => s.b - s.a);
     assert.ok(Math.abs(p.summary.meanDelta! - deltas.reduce((x, y) => x + y, 0) / deltas.length) < 1e-12);
-    assert.ok(Math.abs(p.summary.pearson! - pearson(p.samples.map((s) => s.a), p.samples.map((s) => s.b))) < 1e-9);
+    assert.ok(
+      Math.abs(
+        p.summary.pearson! -
+          pearson(
+            p.samples.map((s) => s.a),
+            p.samples.map((s) => s.b),
+          ),
+      ) < 1e-9,
+    );
     // A run against itself: both sides in the same order, every Δ zero.
     const self = pairsFromComparison(compareRuns(a, a), { a: a.id, b: a.id });
-    assert.deepEqual(wholeSide(self, 'a').map((r) => r.index), wholeSide(self, 'b').map((r) => r.index));
+    assert.deepEqual(
+      wholeSide(self, 'a').map((r) => r.index),
+      wholeSide(self, 'b').map((r) => r.index),
+    );
     assert.ok(self.samples.every((s) => s.b - s.a === 0));
   });
 
@@ -83,8 +98,15 @@ describe('side-by-side gallery pairs', () => {
     const after = rows.map((r) => (topK.has(r.index) ? r.normalised - 0.2 : r.normalised + 0.01 * ((r.index % 7) - 3)));
     after[5] = NaN;
     const diff: ScoreDiff = {
-      dir: 'retrain/memorized-k10-s0', k, removal: 'memorized', index: rows.map((r) => r.index), path: rows.map((r) => r.path),
-      subset: rows.map((r) => r.subset), before: rows.map((r) => r.normalised), after, removed: rows.map((r) => topK.has(r.index)),
+      dir: 'retrain/memorized-k10-s0',
+      k,
+      removal: 'memorized',
+      index: rows.map((r) => r.index),
+      path: rows.map((r) => r.path),
+      subset: rows.map((r) => r.subset),
+      before: rows.map((r) => r.normalised),
+      after,
+      removed: rows.map((r) => topK.has(r.index)),
     };
     const p = pairsFromScoreDiff(diff, run.id);
     assert.equal(p.total, rows.length);
@@ -92,7 +114,13 @@ describe('side-by-side gallery pairs', () => {
     checkOrders(p, (index, side) => (side === 'a' ? diff.before[at.get(index)!] : diff.after[at.get(index)!]));
     const b = wholeSide(p, 'b');
     assert.equal(b[b.length - 1].index, rows[5].index, 'a missing score sorts last');
-    assert.deepEqual(b.filter((r) => r.removed).map((r) => r.index).sort((x, y) => x - y), [...topK].sort((x, y) => x - y));
+    assert.deepEqual(
+      b
+        .filter((r) => r.removed)
+        .map((r) => r.index)
+        .sort((x, y) => x - y),
+      [...topK].sort((x, y) => x - y),
+    );
     const kept = rows.map((_, i) => i).filter((i) => !diff.removed[i] && Number.isFinite(after[i]));
     const mean = kept.reduce((s, i) => s + after[i] - diff.before[i], 0) / kept.length;
     assert.ok(Math.abs(p.summary.meanDelta! - mean) < 1e-12, `${p.summary.meanDelta} vs ${mean}`);
@@ -100,10 +128,34 @@ describe('side-by-side gallery pairs', () => {
   });
 
   test('ties keep a stable order (by index); ranks average ties', () => {
-    const samples: PairedSample[] = [3, 1, 2, 0].map((index) => ({ index, path: `p${index}`, subsetA: 'S_S', subsetB: 'S_S', a: 0.5, b: index / 10 }));
-    const p = new GalleryPairs(samples, { title: '', labelA: 'A', labelB: 'B', shared: 4, onlyA: 0, onlyB: 0, pearson: null, spearman: null, meanDelta: null, note: '' });
-    assert.deepEqual(p.page('a', 0, 4).map((r) => r.index), [0, 1, 2, 3]);
-    assert.deepEqual(p.page('b', 0, 4).map((r) => r.index), [3, 2, 1, 0]);
+    const samples: PairedSample[] = [3, 1, 2, 0].map((index) => ({
+      index,
+      path: `p${index}`,
+      subsetA: 'S_S',
+      subsetB: 'S_S',
+      a: 0.5,
+      b: index / 10,
+    }));
+    const p = new GalleryPairs(samples, {
+      title: '',
+      labelA: 'A',
+      labelB: 'B',
+      shared: 4,
+      onlyA: 0,
+      onlyB: 0,
+      pearson: null,
+      spearman: null,
+      meanDelta: null,
+      note: '',
+    });
+    assert.deepEqual(
+      p.page('a', 0, 4).map((r) => r.index),
+      [0, 1, 2, 3],
+    );
+    assert.deepEqual(
+      p.page('b', 0, 4).map((r) => r.index),
+      [3, 2, 1, 0],
+    );
     assert.equal(p.positionOf('a', 99), -1);
     const x = [3, 1, 2, 2];
     const r = ranks(x);

@@ -9,13 +9,39 @@ import type { LayersFile, OverTrainingFile, OverTrainingRow } from '../../../src
 import { tempDir } from '../pipeline/helpers';
 
 const row = (step: number, sc: number, ss: number): OverTrainingRow => ({
-  step, epoch: step / 3, lossF: 4 - step / 100, lossG: 4.01 - step / 100, knnF: 0.6, knnG: null,
-  scoreSC: { mean: sc, stderr: 0.003, n: 2 }, scoreSS: { mean: ss, stderr: 0.002, n: 2 }, score: [sc, sc, ss, ss], lf: [0.2, 0.2, 0.2, 0.2], lg: [0.2, 0.2, 0.2, 0.2],
+  step,
+  epoch: step / 3,
+  lossF: 4 - step / 100,
+  lossG: 4.01 - step / 100,
+  knnF: 0.6,
+  knnG: null,
+  scoreSC: { mean: sc, stderr: 0.003, n: 2 },
+  scoreSS: { mean: ss, stderr: 0.002, n: 2 },
+  score: [sc, sc, ss, ss],
+  lf: [0.2, 0.2, 0.2, 0.2],
+  lg: [0.2, 0.2, 0.2, 0.2],
 });
 const overTraining: OverTrainingFile = {
-  version: 1, kind: 'over-training', run: 'r', createdAt: '', model: 'smallCnn', totalSteps: 6, stepsPerEpoch: 3, pairs: 8, seed: 1, seedPairs: 1,
-  sample: { index: [0, 1, 2, 3], subset: ['S_C', 'S_S', 'S_C', 'S_S'], path: ['a', 'b', 'c', 'd'], sampleSeed: 0, normalisation: 'symmetric', runScore: [0, 0, 0, 0] },
-  knn: { k: 20, train: 'S_S', testF: 'S_E ∪ S_I', testG: 'S_E ∪ S_C' }, rows: [row(3, 0.01, 0), row(6, 0.02, -0.01)],
+  version: 1,
+  kind: 'over-training',
+  run: 'r',
+  createdAt: '',
+  model: 'smallCnn',
+  totalSteps: 6,
+  stepsPerEpoch: 3,
+  pairs: 8,
+  seed: 1,
+  seedPairs: 1,
+  sample: {
+    index: [0, 1, 2, 3],
+    subset: ['S_C', 'S_S', 'S_C', 'S_S'],
+    path: ['a', 'b', 'c', 'd'],
+    sampleSeed: 0,
+    normalisation: 'symmetric',
+    runScore: [0, 0, 0, 0],
+  },
+  knn: { k: 20, train: 'S_S', testF: 'S_E ∪ S_I', testG: 'S_E ∪ S_C' },
+  rows: [row(3, 0.01, 0), row(6, 0.02, -0.01)],
 };
 
 test('over-training.json: read, summarised row by row for the page', async (t) => {
@@ -25,7 +51,13 @@ test('over-training.json: read, summarised row by row for the page', async (t) =
   assert.deepEqual(d.notes, []);
   const s = summariseOverTraining(d.overTraining!);
   assert.deepEqual([s.sampleSC, s.sampleSS, s.totalSteps, s.pairs], [2, 2, 6, 8]);
-  assert.deepEqual(s.rows.map((r) => [r.step, r.scoreSC, r.scoreSS, r.knnG]), [[3, 0.01, 0, null], [6, 0.02, -0.01, null]]);
+  assert.deepEqual(
+    s.rows.map((r) => [r.step, r.scoreSC, r.scoreSS, r.knnG]),
+    [
+      [3, 0.01, 0, null],
+      [6, 0.02, -0.01, null],
+    ],
+  );
   assert.match(s.knn ?? '', /k = 20/);
 });
 
@@ -39,9 +71,33 @@ test('a damaged over-training.json is not shown: null with a note', async (t) =>
 
 test("an imported run's LayerMem: the final-layer-only reason reaches the page", () => {
   const l: LayersFile = {
-    version: 1, kind: 'layers', run: 'r', createdAt: '', model: 'imported', set: { kind: 'subset', subsets: ['S_C'] }, reduce: 'flatten',
-    normalise: true, pairs: 8, seed: 0, seedPairs: 1, finalLayerOnly: 'imported encoders: only their output is visible',
-    layers: [{ name: 'output', kind: 'vector', shape: [4], units: 4, positions: 1, dim: 4, layerMem: 0.01, stderr: 0.001, delta: 0.01, meanLf: 0.2, meanLg: 0.21 }],
+    version: 1,
+    kind: 'layers',
+    run: 'r',
+    createdAt: '',
+    model: 'imported',
+    set: { kind: 'subset', subsets: ['S_C'] },
+    reduce: 'flatten',
+    normalise: true,
+    pairs: 8,
+    seed: 0,
+    seedPairs: 1,
+    finalLayerOnly: 'imported encoders: only their output is visible',
+    layers: [
+      {
+        name: 'output',
+        kind: 'vector',
+        shape: [4],
+        units: 4,
+        positions: 1,
+        dim: 4,
+        layerMem: 0.01,
+        stderr: 0.001,
+        delta: 0.01,
+        meanLf: 0.2,
+        meanLg: 0.21,
+      },
+    ],
     points: { index: [0], path: ['a'], runScore: [0.01], score: [[0.01]], lf: [[0.2]], lg: [[0.21]] },
   };
   assert.equal(summariseLayers(l).finalLayerOnly, 'imported encoders: only their output is visible');

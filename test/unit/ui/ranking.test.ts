@@ -23,12 +23,24 @@ test('the question is S_C when the run has candidates, every subset when it has 
 test('ranks among the question: an S_E image above every candidate gets no rank, the best candidate is #1', () => {
   const byRank = [row(7, 'S_E', 0.9), row(3, 'S_S', 0.8), row(5, 'S_C', 0.7), row(1, 'S_C', 0.1), row(2, 'S_I', -0.5)];
   const ranks = questionRanks(byRank, ['S_C']);
-  assert.deepEqual([...ranks], [[5, 1], [1, 2]]);
+  assert.deepEqual(
+    [...ranks],
+    [
+      [5, 1],
+      [1, 2],
+    ],
+  );
   assert.equal(ranks.get(7), undefined);
 });
 
 test('sort orders: memorization puts S_C first then the controls; the others sort one column; NaN last', () => {
-  const byRank = [row(7, 'S_E', 0.9, 0.1, 0.9), row(3, 'S_S', 0.8, 0.2, 0.7), row(5, 'S_C', 0.7, 0.3, 0.6), row(1, 'S_C', 0.1, 0.4, 0.5), row(2, 'S_I', NaN, NaN, 0.4)];
+  const byRank = [
+    row(7, 'S_E', 0.9, 0.1, 0.9),
+    row(3, 'S_S', 0.8, 0.2, 0.7),
+    row(5, 'S_C', 0.7, 0.3, 0.6),
+    row(1, 'S_C', 0.1, 0.4, 0.5),
+    row(2, 'S_I', NaN, NaN, 0.4),
+  ];
   const order = (k: Parameters<typeof orderRows>[1]) => orderRows(byRank, k, ['S_C'], (r) => r.lf).map((r) => r.index);
   assert.deepEqual(order('memorization'), [5, 1, 7, 3, 2]);
   assert.deepEqual(order('score-desc'), [7, 3, 5, 1, 2]);
@@ -41,7 +53,8 @@ test('sort orders: memorization puts S_C first then the controls; the others sor
 test('within noise: inside the 5th–95th percentile of the S_S and S_E scores; S_I and S_C do not widen the band', () => {
   const rows = [
     ...Array.from({ length: 101 }, (_, i) => row(i, i % 2 ? 'S_S' : 'S_E', (i - 50) / 500)), // controls in [-0.1, 0.1]
-    row(200, 'S_C', 0.9), row(201, 'S_I', -0.9),
+    row(200, 'S_C', 0.9),
+    row(201, 'S_I', -0.9),
   ];
   const band = noiseBand(rows)!;
   assert.ok(Math.abs(band.lo - -0.09) < 1e-12 && Math.abs(band.hi - 0.09) < 1e-12, JSON.stringify(band));
@@ -53,16 +66,16 @@ test('within noise: inside the 5th–95th percentile of the S_S and S_E scores; 
   assert.equal(noiseBand([row(1, 'S_C', 0.3)]), undefined);
 });
 
-test('the score\'s standard error propagates the two losses\' standard errors, per normalisation', () => {
+test("the score's standard error propagates the two losses' standard errors, per normalisation", () => {
   const r = { lf: 0.2, lg: 0.6, lfStderr: 0.03, lgStderr: 0.04 };
   assert.ok(Math.abs(scoreStderr(r, 'raw', 0) - 0.05) < 1e-12);
   assert.ok(Math.abs(scoreStderr(r, 'range', 2) - 0.025) < 1e-12);
   // s = (g − f)/(g + f): ∂s/∂g = 2f/(g+f)², ∂s/∂f = −2g/(g+f)²
-  const expected = Math.sqrt((2 * 0.2 / 0.64) ** 2 * 0.04 ** 2 + (2 * 0.6 / 0.64) ** 2 * 0.03 ** 2);
+  const expected = Math.sqrt(((2 * 0.2) / 0.64) ** 2 * 0.04 ** 2 + ((2 * 0.6) / 0.64) ** 2 * 0.03 ** 2);
   assert.ok(Math.abs(scoreStderr(r, 'symmetric', 0) - expected) < 1e-12);
   // Numerically: moving L_f by its standard error moves the score by about ∂s/∂f · se_f.
   const s = (f: number, g: number) => (g - f) / (g + f);
-  assert.ok(Math.abs(Math.abs(s(0.2 + 1e-6, 0.6) - s(0.2, 0.6)) / 1e-6 - 2 * 0.6 / 0.64) < 1e-4);
+  assert.ok(Math.abs(Math.abs(s(0.2 + 1e-6, 0.6) - s(0.2, 0.6)) / 1e-6 - (2 * 0.6) / 0.64) < 1e-4);
   assert.ok(Number.isNaN(scoreStderr({ ...r, lf: 0, lg: 0 }, 'symmetric', 0)));
 });
 
@@ -76,10 +89,13 @@ test('getRows takes a known sort key or none; anything else is refused', () => {
 describe('ranking scope over a real run folder', () => {
   const demo = join(__dirname, '..', '..', '..', '..', 'demo', 'fashion-mnist');
   let store: string, dir: string;
-  before(async () => { store = mkdtempSync(join(tmpdir(), 'sslmem-rank-')); dir = await writeSyntheticRun(store, demo, 400, 3); });
+  before(async () => {
+    store = mkdtempSync(join(tmpdir(), 'sslmem-rank-'));
+    dir = await writeSyntheticRun(store, demo, 400, 3);
+  });
   after(() => rmSync(store, { recursive: true, force: true }));
 
-  test('the panel\'s default order leads with S_C, #1 = most memorized candidate, controls after', async () => {
+  test("the panel's default order leads with S_C, #1 = most memorized candidate, controls after", async () => {
     const d = await RunData.open(dir);
     const rows = d.query({ subsets: [], classes: [] }, 'memorization');
     const nC = d.byRank.filter((r) => r.subset === 'S_C').length;
@@ -88,7 +104,11 @@ describe('ranking scope over a real run folder', () => {
     assert.equal(d.questionRank.get(rows[0].index), 1);
     // The synthetic run has controls that outscore some candidates: the global order differs from this one.
     const global = d.query({ subsets: [], classes: [] }, 'score-desc');
-    assert.notEqual(global.findIndex((r) => r.subset !== 'S_C'), nC, 'fixture: no control scores above a candidate');
+    assert.notEqual(
+      global.findIndex((r) => r.subset !== 'S_C'),
+      nC,
+      'fixture: no control scores above a candidate',
+    );
     // Every order holds the same rows.
     for (const k of ['score-asc', 'lf', 'lg', 'stderr'] as const) assert.equal(d.query({ subsets: [], classes: [] }, k).length, d.n);
     const asc = d.query({ subsets: [], classes: [] }, 'score-asc');

@@ -26,7 +26,10 @@ describe('RunData over a real run folder', () => {
   test('rows come in rank order with files under the dataset', async () => {
     const d = await RunData.open(runA);
     assert.equal(d.n, N);
-    assert.deepEqual(d.byRank.slice(0, 5).map((r) => r.rank), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      d.byRank.slice(0, 5).map((r) => r.rank),
+      [1, 2, 3, 4, 5],
+    );
     for (let i = 1; i < d.n; i++) assert.ok(d.byRank[i - 1].normalised >= d.byRank[i].normalised);
     const file = d.fileOf(d.byRank[0])!;
     assert.ok(file.startsWith(demo) && existsSync(file), file);
@@ -34,7 +37,10 @@ describe('RunData over a real run folder', () => {
 
   test('τ starts at the noise level: the 95th percentile of the control subsets (S_S, S_E), not 0 (issue 17 item 10)', async () => {
     const d = await RunData.open(runA);
-    const controls = d.byRank.filter((r) => r.subset === 'S_S' || r.subset === 'S_E').map((r) => r.normalised).sort((a, b) => a - b);
+    const controls = d.byRank
+      .filter((r) => r.subset === 'S_S' || r.subset === 'S_E')
+      .map((r) => r.normalised)
+      .sort((a, b) => a - b);
     const noise = d.init().noiseLevel!;
     assert.ok(Math.abs(noise - quantile(controls, 0.95)) < 1e-5, `${noise}`);
     const below = controls.filter((x) => x <= noise).length / controls.length;
@@ -56,7 +62,10 @@ describe('RunData over a real run folder', () => {
 
   test('"Show scores > τ" is strict, like the threshold headline: a sample scoring exactly τ is not shown', async () => {
     const d = await RunData.open(runA);
-    const tau = d.byRank.filter((r) => r.subset === 'S_C').map((r) => r.normalised).sort((a, b) => a - b)[0];
+    const tau = d.byRank
+      .filter((r) => r.subset === 'S_C')
+      .map((r) => r.normalised)
+      .sort((a, b) => a - b)[0];
     const strict = d.query({ subsets: ['S_C'], classes: [], min: tau, minExclusive: true });
     const inclusive = d.query({ subsets: ['S_C'], classes: [], min: tau });
     assert.ok(strict.every((r) => r.normalised > tau));
@@ -73,7 +82,10 @@ describe('RunData over a real run folder', () => {
     const file = JSON.parse(readFileSync(join(runA, MARKS_FILE), 'utf8'));
     assert.deepEqual(file.keep, [a]);
     assert.deepEqual(file.exclude, [c]);
-    assert.deepEqual(d.query({ subsets: [], classes: [], marks: 'keep' }).map((r) => r.index), [a]);
+    assert.deepEqual(
+      d.query({ subsets: [], classes: [], marks: 'keep' }).map((r) => r.index),
+      [a],
+    );
     assert.equal(d.query({ subsets: [], classes: [], marks: 'unmarked' }).length, N - 2);
     const csv = d.toCsv([c, a]).trim().split('\n');
     assert.equal(csv.length, 3);
@@ -84,7 +96,9 @@ describe('RunData over a real run folder', () => {
   test('init: histogram counts every scored row once; S_C scores sorted', async () => {
     const d = await RunData.open(runB);
     const init = d.init();
-    const counted = Object.values(init.histogram.counts).flat().reduce((s, x) => s + x, 0);
+    const counted = Object.values(init.histogram.counts)
+      .flat()
+      .reduce((s, x) => s + x, 0);
     assert.equal(counted, N);
     assert.equal(init.candidateScores.length, init.subsetCounts.S_C);
     for (let i = 1; i < init.candidateScores.length; i++) assert.ok(init.candidateScores[i - 1] <= init.candidateScores[i]);
@@ -102,8 +116,14 @@ describe('RunData over a real run folder', () => {
     assert.equal(s.runDir, runB);
     // The view ranks S_C among itself: controls never lead it (issue 17 item 4).
     const sc = b.byRank.filter((r) => r.subset === 'S_C');
-    assert.deepEqual(index.top(3).map((x) => x.rank), sc.slice(0, 3).map((r) => r.rank));
-    assert.deepEqual(index.top(3).map((x) => x.candidateRank), [1, 2, 3]);
+    assert.deepEqual(
+      index.top(3).map((x) => x.rank),
+      sc.slice(0, 3).map((r) => r.rank),
+    );
+    assert.deepEqual(
+      index.top(3).map((x) => x.candidateRank),
+      [1, 2, 3],
+    );
     assert.ok(index.top(50).every((x) => x.subset === 'S_C'));
     assert.equal(bandOf(1, 100), 'high');
     assert.equal(bandOf(6, 100), 'mid');
@@ -111,7 +131,8 @@ describe('RunData over a real run folder', () => {
   });
 
   test('compareRuns matches samples by file and measures agreement', async () => {
-    const a = await RunData.open(runA), b = await RunData.open(runB);
+    const a = await RunData.open(runA),
+      b = await RunData.open(runB);
     const self = compareRuns(a, a);
     assert.ok(Math.abs(self.pearson - 1) < 1e-12);
     assert.ok(self.rows.every((r) => r.diff === 0));

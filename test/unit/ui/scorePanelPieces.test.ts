@@ -2,7 +2,14 @@
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { SUBSET_NAMES, isRowFilter, type RowFilter } from '../../../src/protocol/scorePanel';
-import { applyThresholdFilter, binsOfRange, rangeOfBins, subsetShown, subsetsFromChecks, type Bins } from '../../../webview/scorePanel/filter';
+import {
+  applyThresholdFilter,
+  binsOfRange,
+  rangeOfBins,
+  subsetShown,
+  subsetsFromChecks,
+  type Bins,
+} from '../../../webview/scorePanel/filter';
 import { lossLabels, TRAINED_ON } from '../../../webview/scorePanel/subsets';
 
 describe('score panel filter', () => {
@@ -30,7 +37,7 @@ describe('score panel filter', () => {
     for (const s of SUBSET_NAMES) assert.ok(subsetShown({ subsets: [], classes: [] }, s));
   });
 
-  test('histogram brush: a threshold range selects from τ\'s bin to the last one; whole-bin ranges round-trip', () => {
+  test("histogram brush: a threshold range selects from τ's bin to the last one; whole-bin ranges round-trip", () => {
     const bins: Bins = { lo: -0.1, hi: 0.1, count: 40 };
     const width = 0.2 / 40;
     // τ inside bin 25 (of 0..39), no upper bound: bins 25..39, the last included.
@@ -39,7 +46,13 @@ describe('score panel filter', () => {
     assert.deepEqual(binsOfRange(bins, undefined, -0.1 + 3 * width), [0, 2]);
     // Out-of-range bounds clamp to the ends (the slider's left end is just below lo).
     assert.deepEqual(binsOfRange(bins, -5, 5), [0, 39]);
-    for (const sel of [[0, 0], [0, 39], [7, 12], [39, 39], [38, 39]] as [number, number][]) {
+    for (const sel of [
+      [0, 0],
+      [0, 39],
+      [7, 12],
+      [39, 39],
+      [38, 39],
+    ] as [number, number][]) {
       const [min, max] = rangeOfBins(bins, sel);
       assert.deepEqual(binsOfRange(bins, min, max), sel, `bins ${sel}`);
     }

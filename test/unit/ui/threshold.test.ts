@@ -6,7 +6,11 @@ import * as assert from 'node:assert/strict';
 import { Rng } from '../../../src/engine/util/prng';
 import { fractionAbove, formatTau, headline, positionOf, SLIDER_STEPS, tauAt, tauScale } from '../../../webview/scorePanel/threshold';
 
-interface Case { all: number[]; candidates: number[]; label: string }
+interface Case {
+  all: number[];
+  candidates: number[];
+  label: string;
+}
 
 /** A random run: all scores, and the S_C ones (sorted, as the page receives them), in assorted shapes. */
 function randomCase(rng: Rng, i: number): Case {
@@ -30,8 +34,12 @@ function randomCase(rng: Rng, i: number): Case {
 
 function histogramRange(all: number[]): [number, number] {
   // As RunData.histogram() does it: the range of all scores, widened when they are all equal.
-  let lo = Math.min(...all), hi = Math.max(...all);
-  if (hi === lo) { lo -= 0.5; hi += 0.5; }
+  let lo = Math.min(...all),
+    hi = Math.max(...all);
+  if (hi === lo) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
   return [lo, hi];
 }
 
@@ -61,7 +69,10 @@ describe('threshold slider', () => {
       assert.equal(scale.steps, SLIDER_STEPS);
       for (let p = 1; p <= scale.steps; p++) {
         assert.ok(tauAt(scale, p) > tauAt(scale, p - 1), `${c.label}: τ at ${p}`);
-        assert.ok(fractionAbove(c.candidates, tauAt(scale, p)) <= fractionAbove(c.candidates, tauAt(scale, p - 1)), `${c.label}: fraction at ${p}`);
+        assert.ok(
+          fractionAbove(c.candidates, tauAt(scale, p)) <= fractionAbove(c.candidates, tauAt(scale, p - 1)),
+          `${c.label}: fraction at ${p}`,
+        );
       }
     }
   });
@@ -77,7 +88,7 @@ describe('threshold slider', () => {
     }
   });
 
-  test('the issue\'s case: a ±0.1 band, the minimum in S_C', () => {
+  test("the issue's case: a ±0.1 band, the minimum in S_C", () => {
     const all = Array.from({ length: 40 }, (_, i) => -0.1 + (0.2 * i) / 39);
     const candidates = [all[0], all[3], all[10], all[20], all[39]];
     const scale = tauScale(all[0], all[39], candidates);

@@ -7,9 +7,22 @@ const STAGES = ['split', 'train_f', 'train_g', 'score_f', 'score_g', 'report'];
 
 test('overall progress runs 0 → 1 across all stages, training weighing most', () => {
   assert.equal(overallFraction(STAGES, new Map()), 0);
-  const halfF = overallFraction(STAGES, new Map([['split', 1], ['train_f', 0.5]]));
+  const halfF = overallFraction(
+    STAGES,
+    new Map([
+      ['split', 1],
+      ['train_f', 0.5],
+    ]),
+  );
   assert.ok(halfF > 0.2 && halfF < 0.25, String(halfF));
-  const bothTrained = overallFraction(STAGES, new Map([['split', 1], ['train_f', 1], ['train_g', 1]]));
+  const bothTrained = overallFraction(
+    STAGES,
+    new Map([
+      ['split', 1],
+      ['train_f', 1],
+      ['train_g', 1],
+    ]),
+  );
   assert.ok(bothTrained > 0.8 && bothTrained < 0.9, String(bothTrained));
   assert.equal(overallFraction(STAGES, new Map(STAGES.map((s) => [s, 1]))), 1);
   // An unknown stage name still counts; values outside 0..1 are clamped.
@@ -42,8 +55,22 @@ test('the loss axis: one point gets a wide range (not 0.94–1.06), a curve gets
   assert.ok(negative.min < -0.9 && negative.max > -0.9);
 });
 
-test('a resumed run\'s history becomes the f and g curves, pair stages included', () => {
-  const s = historySeries([{ stage: 'train_f', points: [[1, 0.9], [2, 0.8]] }, { stage: 'train_g#1', points: [[1, 0.7]] }, { stage: 'train_f#1', points: [[1, 0.6]] }]);
-  assert.deepEqual(s.f, [{ x: 1, y: 0.9 }, { x: 2, y: 0.8 }, { x: 1, y: 0.6 }]);
+test("a resumed run's history becomes the f and g curves, pair stages included", () => {
+  const s = historySeries([
+    {
+      stage: 'train_f',
+      points: [
+        [1, 0.9],
+        [2, 0.8],
+      ],
+    },
+    { stage: 'train_g#1', points: [[1, 0.7]] },
+    { stage: 'train_f#1', points: [[1, 0.6]] },
+  ]);
+  assert.deepEqual(s.f, [
+    { x: 1, y: 0.9 },
+    { x: 2, y: 0.8 },
+    { x: 1, y: 0.6 },
+  ]);
   assert.deepEqual(s.g, [{ x: 1, y: 0.7 }]);
 });

@@ -62,5 +62,8 @@ test('restore / delete: only run folders inside a run store, delete only when tr
   assert.throws(() => checkDeletableRun(runDir, { ...scope, trusted: false }), /needs a trusted workspace/);
   assert.throws(() => checkDeletableRun(elsewhere, scope), /not a run folder inside a run store/);
   symlinkSync(path.dirname(elsewhere), path.join(store, 'sneaky'));
-  assert.throws(() => checkDeletableRun(path.join(store, 'sneaky', path.basename(elsewhere)), scope), /not a run folder inside a run store/);
+  assert.throws(
+    () => checkDeletableRun(path.join(store, 'sneaky', path.basename(elsewhere)), scope),
+    /not a run folder inside a run store/,
+  );
 });

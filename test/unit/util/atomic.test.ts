@@ -22,7 +22,10 @@ describe('atomic writes', () => {
       const seen = await fs.readFile(target);
       reads++;
       assert.equal(seen.length, size, 'never a short (partial) file');
-      assert.ok(seen.every((b) => b === seen[0]), 'never a mix of two versions');
+      assert.ok(
+        seen.every((b) => b === seen[0]),
+        'never a mix of two versions',
+      );
     }
     await writer;
     assert.ok(reads > 0);

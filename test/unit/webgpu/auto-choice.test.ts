@@ -17,8 +17,14 @@ import { openWebgpuSession } from './lavapipe';
 /** GPU device nodes: a hardware Vulkan driver needs one (DRM render nodes, NVIDIA's), lavapipe none. Mesa's
  *  package installs the manifests of every hardware driver too, so the ICD files alone say nothing. */
 function gpuDevices(): string[] {
-  const dri = existsSync('/dev/dri') ? readdirSync('/dev/dri').filter((f) => f.startsWith('renderD')).map((f) => `/dev/dri/${f}`) : [];
-  const nvidia = readdirSync('/dev').filter((f) => /^nvidia\d+$/.test(f)).map((f) => `/dev/${f}`);
+  const dri = existsSync('/dev/dri')
+    ? readdirSync('/dev/dri')
+        .filter((f) => f.startsWith('renderD'))
+        .map((f) => `/dev/dri/${f}`)
+    : [];
+  const nvidia = readdirSync('/dev')
+    .filter((f) => /^nvidia\d+$/.test(f))
+    .map((f) => `/dev/${f}`);
   return [...dri, ...nvidia];
 }
 
@@ -29,12 +35,25 @@ test('auto with lavapipe as the only adapter measures webgpu, finds it slower, a
   const problem = simclr(smallCnn(), { temperature: 0.5, projDim: 32 });
   const augment = fashionMnistRecipe();
   const artifact = buildTrainStep(problem, { batch: 32, optimizer: { kind: 'adam' }, augment });
-  const probe = await openWebgpuSession(artifact.onnx, artifact.outputs.map((o) => o.name));
+  const probe = await openWebgpuSession(
+    artifact.onnx,
+    artifact.outputs.map((o) => o.name),
+  );
   await probe.session.release();
 
   const cacheDir = mkdtempSync(join(tmpdir(), 'sslmem-auto-'));
   ctx.after(() => rmSync(cacheDir, { recursive: true, force: true }));
-  const config: TrainerConfig = { problem, batch: 32, augment, optimizer: { kind: 'adam' }, learningRate: 1e-3, provider: 'auto', threads: 2, artifact, providerCacheDir: cacheDir };
+  const config: TrainerConfig = {
+    problem,
+    batch: 32,
+    augment,
+    optimizer: { kind: 'adam' },
+    learningRate: 1e-3,
+    provider: 'auto',
+    threads: 2,
+    artifact,
+    providerCacheDir: cacheDir,
+  };
   const trainer = await Trainer.create(config);
   const d = trainer.decision;
   ctx.diagnostic(describeDecision(d));

@@ -16,9 +16,9 @@ import { Rng } from '../../../src/engine/util/prng';
 if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'xdg-runtime-'));
 
 export const MISSING_ADAPTER =
-  'WebGPU could not create a session: no Vulkan adapter. Without a GPU the tests need Mesa lavapipe from '
-  + 'bookworm-backports (mesa-vulkan-drivers >= 25, libvulkan1): run `bash scripts/test-host/setup.sh` '
-  + '(or scripts/test-host/webgpu-lavapipe.sh) as root or with sudo';
+  'WebGPU could not create a session: no Vulkan adapter. Without a GPU the tests need Mesa lavapipe from ' +
+  'bookworm-backports (mesa-vulkan-drivers >= 25, libvulkan1): run `bash scripts/test-host/setup.sh` ' +
+  '(or scripts/test-host/webgpu-lavapipe.sh) as root or with sudo';
 
 /** Fails (never skips) unless the session really runs on WebGPU. An explicit 'webgpu' that cannot run
  *  throws (ProviderUnavailableError); this also guards against any future fallback. */
@@ -27,7 +27,11 @@ export function assertOnWebgpu(opened: Pick<OpenedSession, 'provider'>): void {
 }
 
 /** openSession on 'webgpu' that fails with the install hint when WebGPU is unavailable. */
-export async function openWebgpuSession(model: Uint8Array, outputNames: readonly string[], settings: SessionSettings = {}): Promise<OpenedSession> {
+export async function openWebgpuSession(
+  model: Uint8Array,
+  outputNames: readonly string[],
+  settings: SessionSettings = {},
+): Promise<OpenedSession> {
   let opened: OpenedSession;
   try {
     opened = await openSession(model, outputNames, { ...settings, provider: 'webgpu' });
@@ -62,7 +66,11 @@ export function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
   return Math.sqrt(s);
 }
-const norm = (x: ArrayLike<number>) => { let s = 0; for (let i = 0; i < x.length; i++) s += x[i] ** 2; return Math.sqrt(s); };
+const norm = (x: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] ** 2;
+  return Math.sqrt(s);
+};
 
 /** Deterministic images in [0, 1] (3-channel cases; the 1-channel ones use Fashion-MNIST). */
 export function randomImages(n: number, seed: number): Float32Array {

@@ -26,24 +26,39 @@ import { fashionMnistRecipe, weakRecipe, simclrRecipe, AugConfig } from '../../.
 import { fashionMnist, floatImages } from '../runtime/fixtures';
 import { distance, fmt, randomImages, seconds, webgpuTrainer } from './lavapipe';
 
-const TOLERANCE = 1e-4;      // WebGPU vs CPU, relative L2
-const RESOLVED = 1e-5;       // CPU vs float64 below this: the tensor is not float32 noise
-const NOISE_FACTOR = 100;    // noise tensors: WebGPU's distance to float64 <= 100x the CPU's (measured up to ~22x)
+const TOLERANCE = 1e-4; // WebGPU vs CPU, relative L2
+const RESOLVED = 1e-5; // CPU vs float64 below this: the tensor is not float32 noise
+const NOISE_FACTOR = 100; // noise tensors: WebGPU's distance to float64 <= 100x the CPU's (measured up to ~22x)
 const SEED = 5;
 const LR = 1e-3;
 
-interface Case { name: string; problem: SslProblem; batch: number; augment: AugConfig | null; images: Float32Array; optimizer: TrainerConfig['optimizer'] }
+interface Case {
+  name: string;
+  problem: SslProblem;
+  batch: number;
+  augment: AugConfig | null;
+  images: Float32Array;
+  optimizer: TrainerConfig['optimizer'];
+}
 
 const fashion = fashionMnist(8);
 // 1 channel: 28x28 Fashion-MNIST images, cropped and resized in-graph to 12x12 views.
-const gray = (recipe: AugConfig, batch: number) => ({ augment: { ...recipe, outputSize: [12, 12] as [number, number] }, batch, images: floatImages(fashion, 0, batch) });
+const gray = (recipe: AugConfig, batch: number) => ({
+  augment: { ...recipe, outputSize: [12, 12] as [number, number] },
+  batch,
+  images: floatImages(fashion, 0, batch),
+});
 // 3 channels: 8x8 random images, the full SimCLR recipe (jitter incl. hue and saturation, grayscale).
 const colour = (batch: number) => ({ augment: simclrRecipe(3, [8, 8]), batch, images: randomImages(batch * 3 * 64, 17) });
 
 const encoders: { name: string; make: () => Encoder; data: () => Pick<Case, 'augment' | 'batch' | 'images'> }[] = [
   { name: 'smallCnn', make: () => smallCnn({ inChannels: 1, imageSize: 12, width: 0.25 }), data: () => gray(fashionMnistRecipe(), 4) },
   // The quick preset's variant: flatten -> Linear(fcDim), weak augmentation.
-  { name: 'smallCnn fcDim', make: () => smallCnn({ inChannels: 1, imageSize: 12, width: 0.25, fcDim: 32 }), data: () => gray(weakRecipe(1, [28, 28]), 4) },
+  {
+    name: 'smallCnn fcDim',
+    make: () => smallCnn({ inChannels: 1, imageSize: 12, width: 0.25, fcDim: 32 }),
+    data: () => gray(weakRecipe(1, [28, 28]), 4),
+  },
   { name: 'resnet18', make: () => resnet18({ inChannels: 3, imageSize: 8, width: 4 }), data: () => colour(2) },
   { name: 'vitTiny', make: () => vitTiny({ inChannels: 3, imageSize: 8, patch: 4, dim: 16, depth: 1, heads: 2 }), data: () => colour(2) },
 ];
@@ -53,13 +68,25 @@ const methods: { name: string; make: (e: Encoder) => SslProblem }[] = [
   { name: 'BYOL', make: (e) => byol(e, { projDim: 16, hiddenDim: 32 }) },
 ];
 const cases: Case[] = [];
-for (const e of encoders) for (const m of methods) cases.push({ name: `${e.name} + ${m.name}`, problem: m.make(e.make()), ...e.data(), optimizer: { kind: 'adam' } });
+for (const e of encoders)
+  for (const m of methods)
+    cases.push({ name: `${e.name} + ${m.name}`, problem: m.make(e.make()), ...e.data(), optimizer: { kind: 'adam' } });
 cases.push({
   name: 'vitTiny + MAE (AdamW)',
-  problem: mae(vitTiny({ inChannels: 3, imageSize: 8, patch: 2, dim: 16, depth: 1, heads: 2 }), { decoderDim: 16, decoderDepth: 1, decoderHeads: 2 }),
-  ...colour(2), optimizer: { kind: 'adamw', weightDecay: 0.05 },
+  problem: mae(vitTiny({ inChannels: 3, imageSize: 8, patch: 2, dim: 16, depth: 1, heads: 2 }), {
+    decoderDim: 16,
+    decoderDepth: 1,
+    decoderHeads: 2,
+  }),
+  ...colour(2),
+  optimizer: { kind: 'adamw', weightDecay: 0.05 },
 });
-cases.push({ name: 'smallCnn + SimCLR (SGD momentum)', problem: simclr(smallCnn({ inChannels: 1, imageSize: 12, width: 0.25 }), { projDim: 16 }), ...gray(fashionMnistRecipe(), 4), optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 1e-4 } });
+cases.push({
+  name: 'smallCnn + SimCLR (SGD momentum)',
+  problem: simclr(smallCnn({ inChannels: 1, imageSize: 12, width: 0.25 }), { projDim: 16 }),
+  ...gray(fashionMnistRecipe(), 4),
+  optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 1e-4 },
+});
 
 type Outputs = Map<string, Float32Array | Float64Array>;
 
@@ -71,7 +98,8 @@ function excuseSignNoise(got: Outputs, want: Outputs, lr: number): number {
     if (!mName.startsWith('opt/m/')) continue;
     const name = `param/${mName.slice('opt/m/'.length)}`;
     const rms = Math.hypot(...m) / Math.sqrt(m.length);
-    const p = Float32Array.from(got.get(name)!), ref = want.get(name)!;
+    const p = Float32Array.from(got.get(name)!),
+      ref = want.get(name)!;
     m.forEach((v, i) => {
       if (Math.abs(v) >= 1e-3 * rms) return;
       assert.ok(Math.abs(p[i] - ref[i]) <= 2 * lr * 1.001, `${name}[${i}]: ${p[i]} vs ${ref[i]}, more than two Adam steps apart`);
@@ -90,7 +118,12 @@ async function oneStep(t: Trainer, c: Case): Promise<{ out: Outputs; feeds: Reco
   const session = t.opened.session;
   const run = session.run.bind(session) as (f: Record<string, ort.Tensor>) => Promise<ort.InferenceSession.ReturnType>;
   // Records what the Trainer feeds (the real session still runs): the float64 reference gets the same.
-  Object.assign(session, { run: (f: Record<string, ort.Tensor>) => { feeds = { ...f }; return run(f); } });
+  Object.assign(session, {
+    run: (f: Record<string, ort.Tensor>) => {
+      feeds = { ...f };
+      return run(f);
+    },
+  });
   const t0 = performance.now();
   const loss = await t.step(c.images, 0);
   const out: Outputs = new Map([['loss', Float32Array.of(loss)]]);
@@ -101,7 +134,11 @@ async function oneStep(t: Trainer, c: Case): Promise<{ out: Outputs; feeds: Reco
 function reference(artifact: TrainStepArtifact, feeds: Record<string, ort.Tensor>): Outputs {
   const g = artifact.graph;
   const f64 = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, tensor([...v.dims], v.data as Float32Array)]));
-  const values = evaluate(g, g.outputs.map((o) => o.value), f64);
+  const values = evaluate(
+    g,
+    g.outputs.map((o) => o.value),
+    f64,
+  );
   const byOutput = new Map(g.outputs.map((o, i) => [o.name, values[i].data]));
   const out: Outputs = new Map([['loss', byOutput.get('loss')!]]);
   // State the step does not update (none today) keeps its fed value.
@@ -113,7 +150,14 @@ describe('WebGPU (lavapipe) vs CPU: one train step, every model × method', () =
   for (const c of cases) {
     test(c.name, async (ctx) => {
       const t0 = performance.now();
-      const config: TrainerConfig = { problem: c.problem, batch: c.batch, augment: c.augment, optimizer: c.optimizer, learningRate: LR, threads: 2 };
+      const config: TrainerConfig = {
+        problem: c.problem,
+        batch: c.batch,
+        augment: c.augment,
+        optimizer: c.optimizer,
+        learningRate: LR,
+        threads: 2,
+      };
       const artifact = buildTrainStep(c.problem, { batch: c.batch, optimizer: c.optimizer, augment: c.augment });
       const cpu = await Trainer.create({ ...config, artifact, provider: 'cpu' });
       const gpu = await webgpuTrainer({ ...config, artifact });
@@ -126,7 +170,8 @@ describe('WebGPU (lavapipe) vs CPU: one train step, every model × method', () =
         const noise: string[] = [];
         let ratio = 0;
         for (const [name, r] of ref) {
-          const a = got.out.get(name)!, b = want.out.get(name)!;
+          const a = got.out.get(name)!,
+            b = want.out.get(name)!;
           const rNorm = Math.hypot(...r) || 1;
           const cpuToRef = distance(b, r) / rNorm;
           if (cpuToRef <= RESOLVED) {
@@ -137,13 +182,18 @@ describe('WebGPU (lavapipe) vs CPU: one train step, every model × method', () =
             noise.push(name);
             const gpuToRef = distance(a, r) / rNorm;
             ratio = Math.max(ratio, gpuToRef / cpuToRef);
-            assert.ok(gpuToRef <= Math.max(TOLERANCE, NOISE_FACTOR * cpuToRef), `${name} (float32 noise on cpu too: cpu vs float64 ${cpuToRef}): webgpu vs float64 ${gpuToRef}`);
+            assert.ok(
+              gpuToRef <= Math.max(TOLERANCE, NOISE_FACTOR * cpuToRef),
+              `${name} (float32 noise on cpu too: cpu vs float64 ${cpuToRef}): webgpu vs float64 ${gpuToRef}`,
+            );
           }
         }
         const lossError = distance(got.out.get('loss')!, want.out.get('loss')!) / Math.abs(want.out.get('loss')![0]);
-        ctx.diagnostic(`loss ${want.out.get('loss')![0].toFixed(5)} rel ${fmt(lossError)}; worst of ${ref.size - noise.length} resolved tensors: ${worst.name} rel ${fmt(worst.error)}; `
-          + `${noise.length} float32-noise tensors, webgpu at most ${ratio.toFixed(1)}x cpu's distance to float64${noise.length ? ` (${noise.slice(0, 4).join(' ')}${noise.length > 4 ? ' …' : ''})` : ''}; `
-          + `${excused} Adam parameter elements with noise-level gradients within 2 lr; step+readback cpu ${want.time}s webgpu ${got.time}s; total ${seconds(t0)}s`);
+        ctx.diagnostic(
+          `loss ${want.out.get('loss')![0].toFixed(5)} rel ${fmt(lossError)}; worst of ${ref.size - noise.length} resolved tensors: ${worst.name} rel ${fmt(worst.error)}; ` +
+            `${noise.length} float32-noise tensors, webgpu at most ${ratio.toFixed(1)}x cpu's distance to float64${noise.length ? ` (${noise.slice(0, 4).join(' ')}${noise.length > 4 ? ' …' : ''})` : ''}; ` +
+            `${excused} Adam parameter elements with noise-level gradients within 2 lr; step+readback cpu ${want.time}s webgpu ${got.time}s; total ${seconds(t0)}s`,
+        );
         assert.ok(Number.isFinite(want.out.get('loss')![0]));
       } finally {
         await cpu.release();

@@ -29,14 +29,18 @@ export type ConvLayout = 'auto' | 'perImage' | 'batchFolded';
  */
 export type WeightGradMethod = 'auto' | 'unfold_T' | 'unfold_bmm' | 'im2col_gemm';
 export const dil = (a: Conv2dAttrs): readonly [number, number] => a.dilations ?? [1, 1];
-export const outSize = (inp: number, k: number, s: number, p0: number, p1: number, d = 1) => Math.floor((inp + p0 + p1 - (d * (k - 1) + 1)) / s) + 1;
+export const outSize = (inp: number, k: number, s: number, p0: number, p1: number, d = 1) =>
+  Math.floor((inp + p0 + p1 - (d * (k - 1) + 1)) / s) + 1;
 export const convAttrs = (a: Conv2dAttrs) => ({
-  kernel_shape: attr.ints(a.kernel), strides: attr.ints(a.strides), pads: attr.ints(a.pads),
+  kernel_shape: attr.ints(a.kernel),
+  strides: attr.ints(a.strides),
+  pads: attr.ints(a.pads),
   ...(a.dilations && a.dilations.some((d) => d !== 1) ? { dilations: attr.ints(a.dilations) } : {}),
 });
 /** The same convolution over [1, C, N, H, W] with a depth-1 kernel (the batch folded into depth). */
 export const conv3dAttrs = (a: Conv2dAttrs) => ({
-  kernel_shape: attr.ints([1, ...a.kernel]), strides: attr.ints([1, ...a.strides]),
+  kernel_shape: attr.ints([1, ...a.kernel]),
+  strides: attr.ints([1, ...a.strides]),
   pads: attr.ints([0, a.pads[0], a.pads[1], 0, a.pads[2], a.pads[3]]),
   ...(a.dilations && a.dilations.some((d) => d !== 1) ? { dilations: attr.ints([1, ...a.dilations]) } : {}),
 });

@@ -29,7 +29,13 @@ export function inputGrad(conv: ConvOp, g: Value, w: Value, a: Conv2dAttrs, outp
   if (a.strides[0] !== 1 || a.strides[1] !== 1 || pads.some((p) => p < 0)) {
     return apply1(ConvTranspose, [g, w], { ...a, outputPadding });
   }
-  const attrs: Conv2dAttrs = { kernel: a.kernel, strides: [1, 1], pads, ...(a.wgrad ? { wgrad: a.wgrad } : {}), ...(a.layout ? { layout: a.layout } : {}) };
+  const attrs: Conv2dAttrs = {
+    kernel: a.kernel,
+    strides: [1, 1],
+    pads,
+    ...(a.wgrad ? { wgrad: a.wgrad } : {}),
+    ...(a.layout ? { layout: a.layout } : {}),
+  };
   const wT = transpose(w, [1, 0, 2, 3]);
   const flip = (v: Value) => slice(v, [-1, -1], [-(v.shape[2] + 1), -(v.shape[3] + 1)], [2, 3], [-1, -1]);
   const symmetric = pads[0] === pads[2] && pads[1] === pads[3];
@@ -59,20 +65,40 @@ export function subPixelInputGrad(conv: ConvOp, g: Value, w: Value, a: Conv2dAtt
   };
   const wT = transpose(w, [1, 0, 2, 3]);
   const phases: Value[] = [];
-  for (let p0 = 0; p0 < s[0]; p0++) for (let p1 = 0; p1 < s[1]; p1++) {
-    const t = [taps(0, p0), taps(1, p1)];
-    if (!t[0] || !t[1]) return null;
-    const [t0, t1] = [t[0], t[1]];
-    // Correlation out[y] = sum_t K[t] g[y + offset + t]: pad before = -offset, after = whatever gives m rows.
-    const before = [-t0.offset, -t1.offset];
-    const after = [m[0] - g.shape[2] - before[0] + t0.count - 1, m[1] - g.shape[3] - before[1] + t1.count - 1];
-    if ([...before, ...after].some((v) => v < 0)) return null;
-    const kernel = slice(wT, [t0.first, t1.first], [t0.last - 1, t1.last - 1].map((e, d) => (e < 0 ? -(a.kernel[d] + 1) : e)), [2, 3], [-s[0], -s[1]]);
-    phases.push(apply1(conv, [g, kernel], { kernel: [kernel.shape[2], kernel.shape[3]], strides: [1, 1], pads: [before[0], before[1], after[0], after[1]], ...(a.layout ? { layout: a.layout } : {}) }));
-  }
+  for (let p0 = 0; p0 < s[0]; p0++)
+    for (let p1 = 0; p1 < s[1]; p1++) {
+      const t = [taps(0, p0), taps(1, p1)];
+      if (!t[0] || !t[1]) return null;
+      const [t0, t1] = [t[0], t[1]];
+      // Correlation out[y] = sum_t K[t] g[y + offset + t]: pad before = -offset, after = whatever gives m rows.
+      const before = [-t0.offset, -t1.offset];
+      const after = [m[0] - g.shape[2] - before[0] + t0.count - 1, m[1] - g.shape[3] - before[1] + t1.count - 1];
+      if ([...before, ...after].some((v) => v < 0)) return null;
+      const kernel = slice(
+        wT,
+        [t0.first, t1.first],
+        [t0.last - 1, t1.last - 1].map((e, d) => (e < 0 ? -(a.kernel[d] + 1) : e)),
+        [2, 3],
+        [-s[0], -s[1]],
+      );
+      phases.push(
+        apply1(conv, [g, kernel], {
+          kernel: [kernel.shape[2], kernel.shape[3]],
+          strides: [1, 1],
+          pads: [before[0], before[1], after[0], after[1]],
+          ...(a.layout ? { layout: a.layout } : {}),
+        }),
+      );
+    }
   if (s[0] === s[1]) return apply1(DepthToSpace, [concat(phases, 1)], { blocksize: s[0] });
   const [n, c] = [g.shape[0], w.shape[1]];
-  const stacked = reshape(concat(phases.map((v) => unsqueeze(v, [0])), 0), [s[0], s[1], n, c, m[0], m[1]]);
+  const stacked = reshape(
+    concat(
+      phases.map((v) => unsqueeze(v, [0])),
+      0,
+    ),
+    [s[0], s[1], n, c, m[0], m[1]],
+  );
   return reshape(transpose(stacked, [2, 3, 4, 0, 5, 1]), [n, c, xShape[2], xShape[3]]);
 }
 
@@ -94,12 +120,17 @@ export function convWeightGrad(conv: ConvOp, x: Value, g: Value, a: Conv2dAttrs)
   let cols: Value; // [n, c*k, p]
   if (k === 1 && a.pads.every((v) => v === 0)) {
     // 1x1 convolution: the "columns" are the (strided) input itself.
-    const strided = ho === h && wo === wd ? x : slice(x, [0, 0], [(ho - 1) * a.strides[0] + 1, (wo - 1) * a.strides[1] + 1], [2, 3], a.strides);
+    const strided =
+      ho === h && wo === wd ? x : slice(x, [0, 0], [(ho - 1) * a.strides[0] + 1, (wo - 1) * a.strides[1] + 1], [2, 3], a.strides);
     cols = reshape(strided, [n, c, p]);
   } else {
     const eye = tensor([k, 1, kh, kw]);
     for (let q = 0; q < k; q++) eye.data[q * k + q] = 1;
-    const unfold = apply1(conv, [reshape(x, [n * c, 1, h, wd]), x.graph.constant(eye, x.dtype)], { kernel: a.kernel, strides: a.strides, pads: a.pads });
+    const unfold = apply1(conv, [reshape(x, [n * c, 1, h, wd]), x.graph.constant(eye, x.dtype)], {
+      kernel: a.kernel,
+      strides: a.strides,
+      pads: a.pads,
+    });
     cols = reshape(unfold, [n, c * k, p]);
   }
   if (method === 'unfold_bmm') {
@@ -122,7 +153,10 @@ export const Im2col: OpDef<Conv2dAttrs> = {
   infer([x], a) {
     if (x.shape.length !== 4) throw new Error('Im2col expects [C, N, H, W]');
     const [c, n, h, wd] = x.shape;
-    const [ho, wo] = [outSize(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2]), outSize(wd, a.kernel[1], a.strides[1], a.pads[1], a.pads[3])];
+    const [ho, wo] = [
+      outSize(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2]),
+      outSize(wd, a.kernel[1], a.strides[1], a.pads[1], a.pads[3]),
+    ];
     if (ho < 1 || wo < 1) throw new Error('empty output');
     return [{ shape: [c * a.kernel[0] * a.kernel[1], n * ho * wo], dtype: x.dtype }];
   },
@@ -139,13 +173,19 @@ export const Im2col: OpDef<Conv2dAttrs> = {
     const [kh, kw] = a.kernel;
     const [ho, wo] = [outSize(h, kh, a.strides[0], a.pads[0], a.pads[2]), outSize(wd, kw, a.strides[1], a.pads[1], a.pads[3])];
     const out = tensor([c * kh * kw, n * ho * wo]);
-    for (let ci = 0; ci < c; ci++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-      const row = ((ci * kh + i) * kw + j) * n * ho * wo;
-      for (let ni = 0; ni < n; ni++) for (let yi = 0; yi < ho; yi++) for (let xi = 0; xi < wo; xi++) {
-        const r = yi * a.strides[0] - a.pads[0] + i, q = xi * a.strides[1] - a.pads[1] + j;
-        if (r >= 0 && r < h && q >= 0 && q < wd) out.data[row + (ni * ho + yi) * wo + xi] = x.data[((ci * n + ni) * h + r) * wd + q];
-      }
-    }
+    for (let ci = 0; ci < c; ci++)
+      for (let i = 0; i < kh; i++)
+        for (let j = 0; j < kw; j++) {
+          const row = ((ci * kh + i) * kw + j) * n * ho * wo;
+          for (let ni = 0; ni < n; ni++)
+            for (let yi = 0; yi < ho; yi++)
+              for (let xi = 0; xi < wo; xi++) {
+                const r = yi * a.strides[0] - a.pads[0] + i,
+                  q = xi * a.strides[1] - a.pads[1] + j;
+                if (r >= 0 && r < h && q >= 0 && q < wd)
+                  out.data[row + (ni * ho + yi) * wo + xi] = x.data[((ci * n + ni) * h + r) * wd + q];
+              }
+        }
     return [out];
   },
 };
@@ -158,15 +198,21 @@ export const DepthToSpace: OpDef<{ blocksize: number }> = {
     if (x.shape.length !== 4 || x.shape[1] % (b * b) !== 0) throw new Error(`channels ${x.shape[1]} not a multiple of ${b * b}`);
     return [{ shape: [x.shape[0], x.shape[1] / (b * b), x.shape[2] * b, x.shape[3] * b], dtype: x.dtype }];
   },
-  emit(e, ins, outs, { blocksize }) { e.node('DepthToSpace', ins, { blocksize: attr.int(blocksize), mode: attr.string('DCR') }, outs); },
+  emit(e, ins, outs, { blocksize }) {
+    e.node('DepthToSpace', ins, { blocksize: attr.int(blocksize), mode: attr.string('DCR') }, outs);
+  },
   ref([x], { blocksize: b }) {
     const [n, cb, h, wd] = x.shape;
-    return [transposeRef(tensor([n, b, b, cb / (b * b), h, wd], x.data), [0, 3, 4, 1, 5, 2])].map((t) => tensor([n, cb / (b * b), h * b, wd * b], t.data));
+    return [transposeRef(tensor([n, b, b, cb / (b * b), h, wd], x.data), [0, 3, 4, 1, 5, 2])].map((t) =>
+      tensor([n, cb / (b * b), h * b, wd * b], t.data),
+    );
   },
 };
 
 // ---- ConvTranspose (appears in backward graphs; it has no VJP of its own) -----------------------------
-interface ConvTransposeAttrs extends Conv2dAttrs { outputPadding: readonly [number, number] }
+interface ConvTransposeAttrs extends Conv2dAttrs {
+  outputPadding: readonly [number, number];
+}
 export const ConvTranspose: OpDef<ConvTransposeAttrs> = {
   type: 'ConvTranspose',
   infer([g, w], a) {
@@ -174,20 +220,29 @@ export const ConvTranspose: OpDef<ConvTransposeAttrs> = {
     const size = (d: 0 | 1) => a.strides[d] * (g.shape[2 + d] - 1) + a.outputPadding[d] + a.kernel[d] - a.pads[d] - a.pads[d + 2];
     return [{ shape: [g.shape[0], w.shape[1], size(0), size(1)], dtype: g.dtype }];
   },
-  emit(e, ins, outs, a) { e.node('ConvTranspose', ins, { ...convAttrs(a), output_padding: attr.ints(a.outputPadding) }, outs); },
+  emit(e, ins, outs, a) {
+    e.node('ConvTranspose', ins, { ...convAttrs(a), output_padding: attr.ints(a.outputPadding) }, outs);
+  },
   ref([g, w], a) {
     const [n, o, ho, wo] = g.shape;
     const [, c, kh, kw] = w.shape;
     const h = a.strides[0] * (ho - 1) + a.outputPadding[0] + kh - a.pads[0] - a.pads[2];
     const wd = a.strides[1] * (wo - 1) + a.outputPadding[1] + kw - a.pads[1] - a.pads[3];
     const out = tensor([n, c, h, wd]);
-    for (let ni = 0; ni < n; ni++) for (let oi = 0; oi < o; oi++) for (let yi = 0; yi < ho; yi++) for (let xi = 0; xi < wo; xi++) {
-      const gv = g.data[((ni * o + oi) * ho + yi) * wo + xi];
-      for (let ci = 0; ci < c; ci++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-        const r = yi * a.strides[0] - a.pads[0] + i, q = xi * a.strides[1] - a.pads[1] + j;
-        if (r >= 0 && r < h && q >= 0 && q < wd) out.data[((ni * c + ci) * h + r) * wd + q] += gv * w.data[((oi * c + ci) * kh + i) * kw + j];
-      }
-    }
+    for (let ni = 0; ni < n; ni++)
+      for (let oi = 0; oi < o; oi++)
+        for (let yi = 0; yi < ho; yi++)
+          for (let xi = 0; xi < wo; xi++) {
+            const gv = g.data[((ni * o + oi) * ho + yi) * wo + xi];
+            for (let ci = 0; ci < c; ci++)
+              for (let i = 0; i < kh; i++)
+                for (let j = 0; j < kw; j++) {
+                  const r = yi * a.strides[0] - a.pads[0] + i,
+                    q = xi * a.strides[1] - a.pads[1] + j;
+                  if (r >= 0 && r < h && q >= 0 && q < wd)
+                    out.data[((ni * c + ci) * h + r) * wd + q] += gv * w.data[((oi * c + ci) * kh + i) * kw + j];
+                }
+          }
     return [out];
   },
 };

@@ -11,7 +11,6 @@ import { convWeightGrad, inputGrad, subPixelInputGrad } from './conv-grad';
 import { conv3dAttrs, convAttrs, dil, foldsBatch, outSize, type Conv2dAttrs, type ConvLayout, type WeightGradMethod } from './conv-attrs';
 export * from './conv-attrs';
 
-
 export const Conv: OpDef<Conv2dAttrs> = {
   type: 'Conv',
   infer([x, w, b], a) {
@@ -25,7 +24,10 @@ export const Conv: OpDef<Conv2dAttrs> = {
     return [{ shape: [x.shape[0], w.shape[0], ho, wo], dtype: x.dtype }];
   },
   emit(e, ins, outs, a, [x, w]) {
-    if (!foldsBatch(x.shape, w.shape, a)) { e.node('Conv', ins, convAttrs(a), outs); return; }
+    if (!foldsBatch(x.shape, w.shape, a)) {
+      e.node('Conv', ins, convAttrs(a), outs);
+      return;
+    }
     const [n, c, h, wd] = x.shape;
     const [o, , kh, kw] = w.shape;
     const [ho, wo] = [outSize(h, kh, a.strides[0], a.pads[0], a.pads[2]), outSize(wd, kw, a.strides[1], a.pads[1], a.pads[3])];
@@ -43,14 +45,21 @@ export const Conv: OpDef<Conv2dAttrs> = {
     const ho = outSize(h, kh, a.strides[0], a.pads[0], a.pads[2], dh);
     const wo = outSize(wd, kw, a.strides[1], a.pads[1], a.pads[3], dw);
     const y = tensor([n, o, ho, wo]);
-    for (let ni = 0; ni < n; ni++) for (let oi = 0; oi < o; oi++) for (let yi = 0; yi < ho; yi++) for (let xi = 0; xi < wo; xi++) {
-      let s = b ? b.data[oi] : 0;
-      for (let ci = 0; ci < c; ci++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-        const r = yi * a.strides[0] - a.pads[0] + i * dh, q = xi * a.strides[1] - a.pads[1] + j * dw;
-        if (r >= 0 && r < h && q >= 0 && q < wd) s += x.data[((ni * c + ci) * h + r) * wd + q] * w.data[((oi * c + ci) * kh + i) * kw + j];
-      }
-      y.data[((ni * o + oi) * ho + yi) * wo + xi] = s;
-    }
+    for (let ni = 0; ni < n; ni++)
+      for (let oi = 0; oi < o; oi++)
+        for (let yi = 0; yi < ho; yi++)
+          for (let xi = 0; xi < wo; xi++) {
+            let s = b ? b.data[oi] : 0;
+            for (let ci = 0; ci < c; ci++)
+              for (let i = 0; i < kh; i++)
+                for (let j = 0; j < kw; j++) {
+                  const r = yi * a.strides[0] - a.pads[0] + i * dh,
+                    q = xi * a.strides[1] - a.pads[1] + j * dw;
+                  if (r >= 0 && r < h && q >= 0 && q < wd)
+                    s += x.data[((ni * c + ci) * h + r) * wd + q] * w.data[((oi * c + ci) * kh + i) * kw + j];
+                }
+            y.data[((ni * o + oi) * ho + yi) * wo + xi] = s;
+          }
     return [y];
   },
   vjp({ inputs: [x, w, b], attrs: a, gradOutputs: [g0] }) {
@@ -70,8 +79,17 @@ export const Conv: OpDef<Conv2dAttrs> = {
 };
 
 /** Conv2d; `pads` may be one number (all sides) or [top, left, bottom, right]; stride one number or a pair. */
-export function conv2d(x: Value, w: Value, b: Value | undefined,
-  opts: { strides?: number | readonly [number, number]; pads?: number | readonly [number, number, number, number]; wgrad?: WeightGradMethod; layout?: ConvLayout } = {}): Value {
+export function conv2d(
+  x: Value,
+  w: Value,
+  b: Value | undefined,
+  opts: {
+    strides?: number | readonly [number, number];
+    pads?: number | readonly [number, number, number, number];
+    wgrad?: WeightGradMethod;
+    layout?: ConvLayout;
+  } = {},
+): Value {
   const s = opts.strides ?? 1;
   const p = opts.pads ?? 0;
   const attrs: Conv2dAttrs = {

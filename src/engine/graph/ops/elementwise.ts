@@ -22,15 +22,20 @@ function binaryRef(a: Tensor, b: Tensor, f: (x: number, y: number) => number): T
   return out;
 }
 
-function binaryOp(type: string, f: (x: number, y: number) => number,
-  vjp: (a: Value, b: Value, out: Value, g: Value) => [Value | null, Value | null]): OpDef<null> {
+function binaryOp(
+  type: string,
+  f: (x: number, y: number) => number,
+  vjp: (a: Value, b: Value, out: Value, g: Value) => [Value | null, Value | null],
+): OpDef<null> {
   return {
     type,
     infer([a, b]) {
       if (a.dtype !== b.dtype) throw new Error(`dtype mismatch ${a.dtype} vs ${b.dtype}`);
       return [{ shape: broadcastShapes(a.shape, b.shape), dtype: a.dtype }];
     },
-    emit(e, ins, outs) { e.node(type, ins, {}, outs); },
+    emit(e, ins, outs) {
+      e.node(type, ins, {}, outs);
+    },
     ref: ([a, b]) => [binaryRef(a, b, f)],
     vjp({ inputs: [a, b], outputs: [out], gradOutputs: [g] }) {
       const [ga, gb] = vjp(a, b, out, g!);
@@ -39,11 +44,27 @@ function binaryOp(type: string, f: (x: number, y: number) => number,
   };
 }
 
-export const Add = binaryOp('Add', (x, y) => x + y, (_a, _b, _o, g) => [g, g]);
-export const Sub = binaryOp('Sub', (x, y) => x - y, (_a, _b, _o, g) => [g, neg(g)]);
-export const Mul = binaryOp('Mul', (x, y) => x * y, (a, b, _o, g) => [mul(g, b), mul(g, a)]);
+export const Add = binaryOp(
+  'Add',
+  (x, y) => x + y,
+  (_a, _b, _o, g) => [g, g],
+);
+export const Sub = binaryOp(
+  'Sub',
+  (x, y) => x - y,
+  (_a, _b, _o, g) => [g, neg(g)],
+);
+export const Mul = binaryOp(
+  'Mul',
+  (x, y) => x * y,
+  (a, b, _o, g) => [mul(g, b), mul(g, a)],
+);
 // d(a/b)/db = -a/b^2 = -out/b
-export const Div = binaryOp('Div', (x, y) => x / y, (_a, b, out, g) => [div(g, b), neg(div(mul(g, out), b))]);
+export const Div = binaryOp(
+  'Div',
+  (x, y) => x / y,
+  (_a, b, out, g) => [div(g, b), neg(div(mul(g, out), b))],
+);
 
 function binary(op: OpDef<null>, a: Operand, b: Operand): Value {
   if (typeof a === 'number' && typeof b === 'number') throw new Error(`${op.type} of two numbers`);
@@ -61,8 +82,15 @@ export const div = (a: Operand, b: Operand) => binary(Div, a, b);
 export const Neg: OpDef<null> = {
   type: 'Neg',
   infer: ([x]) => [x],
-  emit(e, ins, outs) { e.node('Neg', ins, {}, outs); },
-  ref: ([x]) => [tensor(x.shape, x.data.map((v) => -v))],
+  emit(e, ins, outs) {
+    e.node('Neg', ins, {}, outs);
+  },
+  ref: ([x]) => [
+    tensor(
+      x.shape,
+      x.data.map((v) => -v),
+    ),
+  ],
   vjp: ({ gradOutputs: [g] }) => [neg(g!)],
 };
 export const neg = (a: Value): Value => apply1(Neg, [a], null);

@@ -21,20 +21,26 @@ function indexValue(like: Value, idx: Indices): Value {
 const wrap = (i: number, dim: number): number => (i < 0 ? i + dim : i);
 
 // ---- Gather -------------------------------------------------------------------------------------------
-interface AxisAttrs { axis: number }
+interface AxisAttrs {
+  axis: number;
+}
 export const Gather: OpDef<AxisAttrs> = {
   type: 'Gather',
   infer: ([x, i], { axis }) => [{ shape: [...x.shape.slice(0, axis), ...i.shape, ...x.shape.slice(axis + 1)], dtype: x.dtype }],
-  emit(e, ins, outs, { axis }) { e.node('Gather', ins, { axis: attr.int(axis) }, outs); },
+  emit(e, ins, outs, { axis }) {
+    e.node('Gather', ins, { axis: attr.int(axis) }, outs);
+  },
   ref([x, idx], { axis }) {
     const outer = numel(x.shape.slice(0, axis));
     const inner = numel(x.shape.slice(axis + 1));
     const dim = x.shape[axis];
     const k = idx.data.length;
     const out = tensor([...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)]);
-    for (let o = 0; o < outer; o++) for (let j = 0; j < k; j++) for (let q = 0; q < inner; q++) {
-      out.data[(o * k + j) * inner + q] = x.data[(o * dim + wrap(idx.data[j], dim)) * inner + q];
-    }
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < k; j++)
+        for (let q = 0; q < inner; q++) {
+          out.data[(o * k + j) * inner + q] = x.data[(o * dim + wrap(idx.data[j], dim)) * inner + q];
+        }
     return [out];
   },
   vjp({ inputs: [x, idx], attrs: { axis }, gradOutputs: [g] }) {
@@ -59,7 +65,9 @@ export const GatherElements: OpDef<AxisAttrs> = {
     if (i.shape.length !== x.shape.length) throw new Error('indices must have the rank of the data');
     return [{ shape: i.shape, dtype: x.dtype }];
   },
-  emit(e, ins, outs, { axis }) { e.node('GatherElements', ins, { axis: attr.int(axis) }, outs); },
+  emit(e, ins, outs, { axis }) {
+    e.node('GatherElements', ins, { axis: attr.int(axis) }, outs);
+  },
   ref([x, idx], { axis }) {
     const out = tensor(idx.shape);
     const xs = strides(x.shape);
@@ -76,7 +84,10 @@ export function gatherElements(x: Value, indices: Indices, axis: number): Value 
 }
 
 // ---- ScatterElements (reduction none | add) -----------------------------------------------------------
-interface ScatterAttrs { axis: number; reduction: 'none' | 'add' }
+interface ScatterAttrs {
+  axis: number;
+  reduction: 'none' | 'add';
+}
 export const ScatterElements: OpDef<ScatterAttrs> = {
   type: 'ScatterElements',
   infer([x, i, u]) {
@@ -90,7 +101,10 @@ export const ScatterElements: OpDef<ScatterAttrs> = {
     const out = tensor(x.shape, x.data);
     const xs = strides(x.shape);
     forEachIndex(idx.shape, (c, flat) => {
-      const dst = flatIndex(c.map((v, d) => (d === axis ? wrap(idx.data[flat], x.shape[axis]) : v)), xs);
+      const dst = flatIndex(
+        c.map((v, d) => (d === axis ? wrap(idx.data[flat], x.shape[axis]) : v)),
+        xs,
+      );
       out.data[dst] = reduction === 'add' ? out.data[dst] + u.data[flat] : u.data[flat];
     });
     return [out];

@@ -12,13 +12,18 @@ export function forEachIndex(shape: Shape, f: (coord: number[], flat: number) =>
   const c = new Array<number>(shape.length).fill(0);
   for (let flat = 0; flat < n; flat++) {
     f(c, flat);
-    for (let d = shape.length - 1; d >= 0; d--) { if (++c[d] < shape[d]) break; c[d] = 0; }
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++c[d] < shape[d]) break;
+      c[d] = 0;
+    }
   }
 }
 export const flatIndex = (coord: readonly number[], str: readonly number[]): number => coord.reduce((s, c, d) => s + c * str[d], 0);
 
 // ---- Concat / Split -------------------------------------------------------------------------------------
-interface AxisAttrs { axis: number }
+interface AxisAttrs {
+  axis: number;
+}
 export const Concat: OpDef<AxisAttrs> = {
   type: 'Concat',
   infer(ins, { axis }) {
@@ -32,7 +37,9 @@ export const Concat: OpDef<AxisAttrs> = {
     shape[axis] = ins.reduce((s, t) => s + t.shape[axis], 0);
     return [{ shape, dtype: first.dtype }];
   },
-  emit(e, ins, outs, { axis }) { e.node('Concat', ins, { axis: attr.int(axis) }, outs); },
+  emit(e, ins, outs, { axis }) {
+    e.node('Concat', ins, { axis: attr.int(axis) }, outs);
+  },
   ref(ins, { axis }) {
     const shape = [...ins[0].shape];
     shape[axis] = ins.reduce((s, t) => s + t.shape[axis], 0);
@@ -40,29 +47,47 @@ export const Concat: OpDef<AxisAttrs> = {
     const ostr = strides(shape);
     let offset = 0;
     for (const t of ins) {
-      forEachIndex(t.shape, (c, flat) => { c[axis] += offset; out.data[flatIndex(c, ostr)] = t.data[flat]; c[axis] -= offset; });
+      forEachIndex(t.shape, (c, flat) => {
+        c[axis] += offset;
+        out.data[flatIndex(c, ostr)] = t.data[flat];
+        c[axis] -= offset;
+      });
       offset += t.shape[axis];
     }
     return [out];
   },
-  vjp: ({ inputs, attrs: { axis }, gradOutputs: [g] }) => split(g!, axis, inputs.map((v) => v.shape[axis])),
+  vjp: ({ inputs, attrs: { axis }, gradOutputs: [g] }) =>
+    split(
+      g!,
+      axis,
+      inputs.map((v) => v.shape[axis]),
+    ),
 };
 export function concat(xs: readonly Value[], axis: number): Value {
   if (xs.length === 1) return xs[0];
   return apply1(Concat, xs, { axis: normAxes([axis], xs[0].rank)[0] });
 }
 
-interface SplitAttrs { axis: number; sizes: readonly number[] }
+interface SplitAttrs {
+  axis: number;
+  sizes: readonly number[];
+}
 export const Split: OpDef<SplitAttrs> = {
   type: 'Split',
   infer([x], { axis, sizes }) {
     if (sizes.reduce((a, b) => a + b, 0) !== x.shape[axis]) throw new Error(`sizes [${sizes}] do not sum to ${x.shape[axis]}`);
     return sizes.map((s) => ({ shape: x.shape.map((d, i) => (i === axis ? s : d)), dtype: x.dtype }));
   },
-  emit(e, [x], outs, { axis, sizes }) { e.node('Split', [x, e.int64(sizes)], { axis: attr.int(axis) }, outs); },
+  emit(e, [x], outs, { axis, sizes }) {
+    e.node('Split', [x, e.int64(sizes)], { axis: attr.int(axis) }, outs);
+  },
   ref([x], { axis, sizes }) {
     let start = 0;
-    return sizes.map((s) => { const r = sliceRef(x, [start], [start + s], [axis], [1]); start += s; return r; });
+    return sizes.map((s) => {
+      const r = sliceRef(x, [start], [start + s], [axis], [1]);
+      start += s;
+      return r;
+    });
   },
   vjp({ outputs, attrs: { axis }, gradOutputs }) {
     // Pieces without a gradient contribute zeros (a constant; ORT folds it).
@@ -76,32 +101,58 @@ export function split(x: Value, axis: number, sizes: readonly number[]): Value[]
 }
 
 // ---- Slice ----------------------------------------------------------------------------------------------
-interface SliceAttrs { starts: readonly number[]; ends: readonly number[]; axes: readonly number[]; steps: readonly number[] }
+interface SliceAttrs {
+  starts: readonly number[];
+  ends: readonly number[];
+  axes: readonly number[];
+  steps: readonly number[];
+}
 /** Normalised (start, count, step) per axis, with ONNX/numpy clamping. */
 function sliceRange(dim: number, start: number, end: number, step: number): [number, number] {
   if (step === 0) throw new Error('slice step 0');
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
   let s = start < 0 ? start + dim : start;
   let e = end < 0 ? end + dim : end;
-  if (step > 0) { s = clamp(s, 0, dim); e = clamp(e, 0, dim); } else { s = clamp(s, -1, dim - 1); e = clamp(e, -1, dim - 1); }
+  if (step > 0) {
+    s = clamp(s, 0, dim);
+    e = clamp(e, 0, dim);
+  } else {
+    s = clamp(s, -1, dim - 1);
+    e = clamp(e, -1, dim - 1);
+  }
   const count = step > 0 ? Math.max(0, Math.ceil((e - s) / step)) : Math.max(0, Math.ceil((s - e) / -step));
   return [s, count];
 }
-function sliceRef(x: Tensor, starts: readonly number[], ends: readonly number[], axes: readonly number[], steps: readonly number[]): Tensor {
+function sliceRef(
+  x: Tensor,
+  starts: readonly number[],
+  ends: readonly number[],
+  axes: readonly number[],
+  steps: readonly number[],
+): Tensor {
   const first = x.shape.map(() => 0);
   const step = x.shape.map(() => 1);
   const shape = [...x.shape];
-  axes.forEach((a, k) => { const [s, n] = sliceRange(x.shape[a], starts[k], ends[k], steps[k]); first[a] = s; step[a] = steps[k]; shape[a] = n; });
+  axes.forEach((a, k) => {
+    const [s, n] = sliceRange(x.shape[a], starts[k], ends[k], steps[k]);
+    first[a] = s;
+    step[a] = steps[k];
+    shape[a] = n;
+  });
   const out = tensor(shape);
   const istr = strides(x.shape);
-  forEachIndex(shape, (c, flat) => { out.data[flat] = x.data[c.reduce((s, v, d) => s + (first[d] + v * step[d]) * istr[d], 0)]; });
+  forEachIndex(shape, (c, flat) => {
+    out.data[flat] = x.data[c.reduce((s, v, d) => s + (first[d] + v * step[d]) * istr[d], 0)];
+  });
   return out;
 }
 export const Slice: OpDef<SliceAttrs> = {
   type: 'Slice',
   infer([x], { starts, ends, axes, steps }) {
     const shape = [...x.shape];
-    axes.forEach((a, k) => { shape[a] = sliceRange(x.shape[a], starts[k], ends[k], steps[k])[1]; });
+    axes.forEach((a, k) => {
+      shape[a] = sliceRange(x.shape[a], starts[k], ends[k], steps[k])[1];
+    });
     return [{ shape, dtype: x.dtype }];
   },
   emit(e, [x], outs, { starts, ends, axes, steps }, [t]) {
@@ -145,11 +196,21 @@ export const Slice: OpDef<SliceAttrs> = {
       if (st > 1 && n > 0) {
         const inner = [...g.shape.slice(0, a + 1), 1, ...g.shape.slice(a + 1)];
         const padEnd = inner.map((_, d) => (d === a + 1 ? st - 1 : 0));
-        g = pad(reshape(g, inner), inner.map(() => 0), padEnd);
-        g = reshape(g, g.shape.filter((_, d) => d !== a + 1).map((d, i) => (i === a ? n * st : d)));
+        g = pad(
+          reshape(g, inner),
+          inner.map(() => 0),
+          padEnd,
+        );
+        g = reshape(
+          g,
+          g.shape.filter((_, d) => d !== a + 1).map((d, i) => (i === a ? n * st : d)),
+        );
         extent = n * st;
         const keep = Math.min(extent, x.shape[a] - first);
-        if (keep < extent) { g = slice(g, [0], [keep], [a], [1]); extent = keep; }
+        if (keep < extent) {
+          g = slice(g, [0], [keep], [a], [1]);
+          extent = keep;
+        }
       }
       lo[a] = first;
       hi[a] = x.shape[a] - first - extent;
@@ -157,13 +218,23 @@ export const Slice: OpDef<SliceAttrs> = {
     return [pad(g, lo, hi)];
   },
 };
-export function slice(x: Value, starts: readonly number[], ends: readonly number[], axes?: readonly number[], steps?: readonly number[]): Value {
+export function slice(
+  x: Value,
+  starts: readonly number[],
+  ends: readonly number[],
+  axes?: readonly number[],
+  steps?: readonly number[],
+): Value {
   const ax = normAxes(axes ?? starts.map((_, i) => i), x.rank);
   return apply1(Slice, [x], { starts: [...starts], ends: [...ends], axes: ax, steps: steps ? [...steps] : ax.map(() => 1) });
 }
 
 // ---- Pad (constant mode) --------------------------------------------------------------------------------
-interface PadAttrs { begin: readonly number[]; end: readonly number[]; value: number }
+interface PadAttrs {
+  begin: readonly number[];
+  end: readonly number[];
+  value: number;
+}
 export const Pad: OpDef<PadAttrs> = {
   type: 'Pad',
   infer: ([x], { begin, end }) => [{ shape: x.shape.map((d, i) => d + begin[i] + end[i]), dtype: x.dtype }],
@@ -184,7 +255,13 @@ export const Pad: OpDef<PadAttrs> = {
     return [out];
   },
   // Padding by -pads crops exactly what was added (and re-adds zeros where the forward pad cropped).
-  vjp: ({ attrs: { begin, end }, gradOutputs: [g] }) => [pad(g!, begin.map((v) => -v), end.map((v) => -v))],
+  vjp: ({ attrs: { begin, end }, gradOutputs: [g] }) => [
+    pad(
+      g!,
+      begin.map((v) => -v),
+      end.map((v) => -v),
+    ),
+  ],
 };
 /** Constant padding per axis (negative values crop, as in ONNX). No node when all pads are zero. */
 export function pad(x: Value, begin: readonly number[], end: readonly number[], value = 0): Value {
@@ -204,7 +281,10 @@ export function unsqueeze(x: Value, axes: readonly number[]): Value {
 export function squeeze(x: Value, axes?: readonly number[]): Value {
   const set = new Set(axes ? normAxes(axes, x.rank) : x.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
   for (const a of set) if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} has size ${x.shape[a]}`);
-  return reshape(x, x.shape.filter((_, i) => !set.has(i)));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !set.has(i)),
+  );
 }
 /** ONNX Flatten semantics: [prod(shape[:axis]), prod(shape[axis:])]. */
 export function flatten(x: Value, axis = 1): Value {

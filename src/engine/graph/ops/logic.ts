@@ -24,7 +24,9 @@ function compareOp(type: string, f: (x: number, y: number) => boolean): OpDef<nu
       if (a.dtype !== b.dtype) throw new Error(`dtype mismatch ${a.dtype} vs ${b.dtype}`);
       return [{ shape: broadcastShapes(a.shape, b.shape), dtype: 'bool' }];
     },
-    emit(e, ins, outs) { e.node(type, ins, {}, outs); },
+    emit(e, ins, outs) {
+      e.node(type, ins, {}, outs);
+    },
     ref: ([a, b]) => [broadcastRef([a, b], (x, y) => (f(x, y) ? 1 : 0))],
   };
 }
@@ -40,11 +42,15 @@ export const less = (a: Value, b: Operand) => compare(Less, a, b);
 export const equal = (a: Value, b: Operand) => compare(Equal, a, b);
 
 // ---- Cast ---------------------------------------------------------------------------------------------
-interface CastAttrs { to: DType }
+interface CastAttrs {
+  to: DType;
+}
 export const Cast: OpDef<CastAttrs> = {
   type: 'Cast',
   infer: ([x], { to }) => [{ shape: x.shape, dtype: to }],
-  emit(e, ins, outs, { to }) { e.node('Cast', ins, { to: { kind: 'int', value: ONNX_ELEM_TYPE[to] } }, outs); },
+  emit(e, ins, outs, { to }) {
+    e.node('Cast', ins, { to: { kind: 'int', value: ONNX_ELEM_TYPE[to] } }, outs);
+  },
   ref([x], { to }) {
     const conv = to === 'bool' ? (v: number) => (v !== 0 ? 1 : 0) : isFloat(to) ? (v: number) => v : Math.trunc;
     return [tensor(x.shape, x.data.map(conv))];
@@ -65,7 +71,9 @@ export const Where: OpDef<null> = {
     if (a.dtype !== b.dtype) throw new Error(`dtype mismatch ${a.dtype} vs ${b.dtype}`);
     return [{ shape: broadcastShapes(c.shape, broadcastShapes(a.shape, b.shape)), dtype: a.dtype }];
   },
-  emit(e, ins, outs) { e.node('Where', ins, {}, outs); },
+  emit(e, ins, outs) {
+    e.node('Where', ins, {}, outs);
+  },
   ref: ([c, a, b]) => [broadcastRef([c, a, b], (cv, av, bv) => (cv ? av : bv))],
   vjp({ inputs: [c, a, b], gradOutputs: [g] }) {
     const zero = g!.graph.constant(tensor([]), g!.dtype);
@@ -81,7 +89,9 @@ export function where(cond: Value, a: Operand, b: Operand): Value {
 export const Identity: OpDef<null> = {
   type: 'Identity',
   infer: ([x]) => [x],
-  emit(e, ins, outs) { e.node('Identity', ins, {}, outs); },
+  emit(e, ins, outs) {
+    e.node('Identity', ins, {}, outs);
+  },
   ref: ([x]) => [x],
   vjp: ({ gradOutputs: [g] }) => [g],
 };
@@ -97,7 +107,9 @@ function extremumOp(type: 'Max' | 'Min'): OpDef<null> {
       if (a.dtype !== b.dtype) throw new Error(`dtype mismatch ${a.dtype} vs ${b.dtype}`);
       return [{ shape: broadcastShapes(a.shape, b.shape), dtype: a.dtype }];
     },
-    emit(e, ins, outs) { e.node(type, ins, {}, outs); },
+    emit(e, ins, outs) {
+      e.node(type, ins, {}, outs);
+    },
     ref: ([a, b]) => [broadcastRef([a, b], pick)],
     vjp({ inputs: [a, b], gradOutputs: [g] }) {
       // First operand wins ties: mask_a = [a >= b] for Max, i.e. not(b > a).
@@ -117,6 +129,13 @@ export const minimum = (a: Value, b: Operand): Value => apply1(Min, [a, lift(b, 
 const Sub1: OpDef<null> = {
   type: 'OneMinus',
   infer: ([x]) => [x],
-  emit(e, [x], outs, _a, [t]) { e.node('Sub', [e.float([1], [], t.dtype), x], {}, outs); },
-  ref: ([x]) => [tensor(x.shape, x.data.map((v) => 1 - v))],
+  emit(e, [x], outs, _a, [t]) {
+    e.node('Sub', [e.float([1], [], t.dtype), x], {}, outs);
+  },
+  ref: ([x]) => [
+    tensor(
+      x.shape,
+      x.data.map((v) => 1 - v),
+    ),
+  ],
 };

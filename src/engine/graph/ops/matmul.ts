@@ -8,18 +8,24 @@ import { Shape, Tensor, broadcastIndex, broadcastShapes, numel, strides, tensor 
 import { reshape, sumToShape } from './shape';
 
 // ---- Transpose ----------------------------------------------------------------------------------------
-interface TransposeAttrs { perm: readonly number[] }
+interface TransposeAttrs {
+  perm: readonly number[];
+}
 export const Transpose: OpDef<TransposeAttrs> = {
   type: 'Transpose',
   infer([x], { perm }) {
     if (perm.length !== x.shape.length || [...perm].sort().some((p, i) => p !== i)) throw new Error(`bad perm [${perm}]`);
     return [{ shape: perm.map((p) => x.shape[p]), dtype: x.dtype }];
   },
-  emit(e, ins, outs, { perm }) { e.node('Transpose', ins, { perm: attr.ints(perm) }, outs); },
+  emit(e, ins, outs, { perm }) {
+    e.node('Transpose', ins, { perm: attr.ints(perm) }, outs);
+  },
   ref: ([x], { perm }) => [transposeRef(x, perm)],
   vjp({ attrs: { perm }, gradOutputs: [g] }) {
     const inv = new Array<number>(perm.length);
-    perm.forEach((p, i) => { inv[p] = i; });
+    perm.forEach((p, i) => {
+      inv[p] = i;
+    });
     return [transpose(g!, inv)];
   },
 };
@@ -46,7 +52,11 @@ export function transpose(x: Value, perm?: readonly number[]): Value {
   return p.every((v, i) => v === i) ? x : apply1(Transpose, [x], { perm: [...p] });
 }
 /** Swap the last two axes. */
-export const transposeLast2 = (x: Value): Value => transpose(x, [...x.shape.keys()].map((i) => (i < x.rank - 2 ? i : 2 * x.rank - 3 - i)));
+export const transposeLast2 = (x: Value): Value =>
+  transpose(
+    x,
+    [...x.shape.keys()].map((i) => (i < x.rank - 2 ? i : 2 * x.rank - 3 - i)),
+  );
 
 // ---- MatMul -------------------------------------------------------------------------------------------
 export const MatMul: OpDef<null> = {
@@ -59,7 +69,9 @@ export const MatMul: OpDef<null> = {
     if (k !== k2) throw new Error(`inner dimensions ${k} != ${k2}`);
     return [{ shape: [...broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n], dtype: a.dtype }];
   },
-  emit(e, ins, outs) { e.node('MatMul', ins, {}, outs); },
+  emit(e, ins, outs) {
+    e.node('MatMul', ins, {}, outs);
+  },
   ref: ([a, b]) => [matmulRef(a, b)],
   vjp({ inputs: [a, b], gradOutputs: [g] }) {
     return [matmulGradA(a, b, g!), matmulGradB(a, b, g!)];
@@ -87,19 +99,25 @@ function matmulRef(a: Tensor, b: Tensor): Tensor {
   const ib = broadcastIndex([...b.shape.slice(0, -2)], batch);
   const out = tensor([...batch, m, n]);
   for (let t = 0; t < numel(batch); t++) {
-    const ao = ia[t] * m * k, bo = ib[t] * k * n, oo = t * m * n;
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let q = 0; q < k; q++) s += a.data[ao + i * k + q] * b.data[bo + q * n + j];
-      out.data[oo + i * n + j] = s;
-    }
+    const ao = ia[t] * m * k,
+      bo = ib[t] * k * n,
+      oo = t * m * n;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let q = 0; q < k; q++) s += a.data[ao + i * k + q] * b.data[bo + q * n + j];
+        out.data[oo + i * n + j] = s;
+      }
   }
   return out;
 }
 export const matmul = (a: Value, b: Value): Value => apply1(MatMul, [a, b], null);
 
 // ---- Gemm: Y = op(A) op(B) + C ------------------------------------------------------------------------
-interface GemmAttrs { transA: boolean; transB: boolean }
+interface GemmAttrs {
+  transA: boolean;
+  transB: boolean;
+}
 export const Gemm: OpDef<GemmAttrs> = {
   type: 'Gemm',
   infer([a, b, c], { transA, transB }) {
@@ -107,7 +125,8 @@ export const Gemm: OpDef<GemmAttrs> = {
     const [m, k] = transA ? [a.shape[1], a.shape[0]] : a.shape;
     const [k2, n] = transB ? [b.shape[1], b.shape[0]] : b.shape;
     if (k !== k2) throw new Error(`inner dimensions ${k} != ${k2}`);
-    if (c && broadcastShapes(c.shape, [m, n]).join() !== `${m},${n}`) throw new Error(`bias [${c.shape}] does not broadcast to [${m},${n}]`);
+    if (c && broadcastShapes(c.shape, [m, n]).join() !== `${m},${n}`)
+      throw new Error(`bias [${c.shape}] does not broadcast to [${m},${n}]`);
     return [{ shape: [m, n], dtype: a.dtype }];
   },
   emit(e, ins, outs, { transA, transB }) {

@@ -21,7 +21,10 @@ const perChannel = (v: Value, rank: number) => reshape(v, [1, v.shape[0], ...new
 function channelRef(x: Tensor, f: (v: number, c: number) => number): Tensor {
   const c = x.shape[1];
   const inner = numel(x.shape.slice(2));
-  return tensor(x.shape, x.data.map((v, i) => f(v, Math.floor(i / inner) % c)));
+  return tensor(
+    x.shape,
+    x.data.map((v, i) => f(v, Math.floor(i / inner) % c)),
+  );
 }
 
 // ---- y = t * scale[c] + bias[c] -----------------------------------------------------------------------
@@ -39,7 +42,9 @@ export const ChannelAffine: OpDef<null> = {
 export const channelAffine = (t: Value, scale: Value, bias: Value): Value => apply1(ChannelAffine, [t, scale, bias], null);
 
 // ---- BatchNorm, training mode: outputs [y, mean, biasedVar, xc, invStd] ---------------------------------
-interface EpsAttrs { eps: number }
+interface EpsAttrs {
+  eps: number;
+}
 export const BatchNormTrain: OpDef<EpsAttrs> = {
   type: 'BatchNormTrain',
   infer([x, gamma, beta]) {
@@ -70,10 +75,19 @@ export const BatchNormTrain: OpDef<EpsAttrs> = {
     const n = numel(x.shape) / c;
     const mean = tensor([c]);
     const variance = tensor([c]);
-    channelRef(x, (v, ch) => { mean.data[ch] += v / n; return 0; });
+    channelRef(x, (v, ch) => {
+      mean.data[ch] += v / n;
+      return 0;
+    });
     const xc = channelRef(x, (v, ch) => v - mean.data[ch]);
-    channelRef(xc, (v, ch) => { variance.data[ch] += (v * v) / n; return 0; });
-    const inv = tensor([c], variance.data.map((v) => 1 / Math.sqrt(v + eps)));
+    channelRef(xc, (v, ch) => {
+      variance.data[ch] += (v * v) / n;
+      return 0;
+    });
+    const inv = tensor(
+      [c],
+      variance.data.map((v) => 1 / Math.sqrt(v + eps)),
+    );
     const y = channelRef(xc, (v, ch) => v * gamma.data[ch] * inv.data[ch] + beta.data[ch]);
     return [y, mean, variance, xc, inv];
   },
@@ -100,8 +114,12 @@ export const BatchNormTrain: OpDef<EpsAttrs> = {
 export const BatchNormEval: OpDef<EpsAttrs> = {
   type: 'BatchNormEval',
   infer: ([x]) => [x],
-  emit(e, ins, outs, { eps }) { e.node('BatchNormalization', ins, { epsilon: attr.float(eps) }, outs); },
-  ref: ([x, gamma, beta, rm, rv], { eps }) => [channelRef(x, (v, c) => ((v - rm.data[c]) / Math.sqrt(rv.data[c] + eps)) * gamma.data[c] + beta.data[c])],
+  emit(e, ins, outs, { eps }) {
+    e.node('BatchNormalization', ins, { epsilon: attr.float(eps) }, outs);
+  },
+  ref: ([x, gamma, beta, rm, rv], { eps }) => [
+    channelRef(x, (v, c) => ((v - rm.data[c]) / Math.sqrt(rv.data[c] + eps)) * gamma.data[c] + beta.data[c]),
+  ],
   vjp({ inputs: [x, gamma, , rm, rv], attrs: { eps }, gradOutputs: [g] }) {
     const axes = statAxes(x.rank);
     const inv = div(1, sqrt(add(rv, eps)));
@@ -110,8 +128,17 @@ export const BatchNormEval: OpDef<EpsAttrs> = {
   },
 };
 
-export interface BatchNormParams { gamma: Value; beta: Value; runningMean: Value; runningVar: Value }
-export interface BatchNormResult { y: Value; runningMean: Value; runningVar: Value }
+export interface BatchNormParams {
+  gamma: Value;
+  beta: Value;
+  runningMean: Value;
+  runningVar: Value;
+}
+export interface BatchNormResult {
+  y: Value;
+  runningMean: Value;
+  runningVar: Value;
+}
 /**
  * BatchNorm over [N, C, ...]. Training: normalise with batch statistics and return updated running
  * statistics (PyTorch: r <- (1 - momentum) r + momentum * stat, unbiased variance). Eval: normalise with the
@@ -134,7 +161,10 @@ export function batchNorm(x: Value, p: BatchNormParams, opts: { training: boolea
 }
 
 // ---- LayerNormalization (opset 17): outputs [y, mean, invStd] ------------------------------------------
-interface LayerNormAttrs { axis: number; eps: number }
+interface LayerNormAttrs {
+  axis: number;
+  eps: number;
+}
 export const LayerNorm: OpDef<LayerNormAttrs> = {
   type: 'LayerNormalization',
   infer([x, scale], { axis }) {
@@ -142,7 +172,9 @@ export const LayerNorm: OpDef<LayerNormAttrs> = {
     const stat = { shape: x.shape.map((d, i) => (i < axis ? d : 1)), dtype: x.dtype };
     return [x, stat, stat];
   },
-  emit(e, ins, outs, { axis, eps }) { e.node('LayerNormalization', ins, { axis: attr.int(axis), epsilon: attr.float(eps) }, outs); },
+  emit(e, ins, outs, { axis, eps }) {
+    e.node('LayerNormalization', ins, { axis: attr.int(axis), epsilon: attr.float(eps) }, outs);
+  },
   ref([x, scale, bias], { axis, eps }) {
     const m = numel(x.shape.slice(axis));
     const rows = x.data.length / m;

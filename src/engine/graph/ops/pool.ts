@@ -24,7 +24,10 @@ export const MaxPool: OpDef<Pool2dAttrs> = {
     const ho = outSize(x.shape[2], a.kernel[0], a.strides[0], a.pads[0], a.pads[2]);
     const wo = outSize(x.shape[3], a.kernel[1], a.strides[1], a.pads[1], a.pads[3]);
     const shape = [x.shape[0], x.shape[1], ho, wo];
-    return [{ shape, dtype: x.dtype }, { shape, dtype: 'int64' }];
+    return [
+      { shape, dtype: x.dtype },
+      { shape, dtype: 'int64' },
+    ];
   },
   emit(e, ins, outs, a) {
     e.node('MaxPool', ins, { kernel_shape: attr.ints(a.kernel), strides: attr.ints(a.strides), pads: attr.ints(a.pads) }, outs);
@@ -35,18 +38,26 @@ export const MaxPool: OpDef<Pool2dAttrs> = {
     const wo = outSize(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3]);
     const y = tensor([n, c, ho, wo]);
     const idx = tensor([n, c, ho, wo]);
-    for (let plane = 0; plane < n * c; plane++) for (let yi = 0; yi < ho; yi++) for (let xi = 0; xi < wo; xi++) {
-      let best = -Infinity, at = -1;
-      for (let i = 0; i < a.kernel[0]; i++) for (let j = 0; j < a.kernel[1]; j++) {
-        const r = yi * a.strides[0] - a.pads[0] + i, q = xi * a.strides[1] - a.pads[1] + j;
-        if (r < 0 || r >= h || q < 0 || q >= w) continue;
-        const pos = (plane * h + r) * w + q;
-        if (x.data[pos] > best) { best = x.data[pos]; at = pos; }
-      }
-      const o = (plane * ho + yi) * wo + xi;
-      y.data[o] = best;
-      idx.data[o] = at;
-    }
+    for (let plane = 0; plane < n * c; plane++)
+      for (let yi = 0; yi < ho; yi++)
+        for (let xi = 0; xi < wo; xi++) {
+          let best = -Infinity,
+            at = -1;
+          for (let i = 0; i < a.kernel[0]; i++)
+            for (let j = 0; j < a.kernel[1]; j++) {
+              const r = yi * a.strides[0] - a.pads[0] + i,
+                q = xi * a.strides[1] - a.pads[1] + j;
+              if (r < 0 || r >= h || q < 0 || q >= w) continue;
+              const pos = (plane * h + r) * w + q;
+              if (x.data[pos] > best) {
+                best = x.data[pos];
+                at = pos;
+              }
+            }
+          const o = (plane * ho + yi) * wo + xi;
+          y.data[o] = best;
+          idx.data[o] = at;
+        }
     return [y, idx];
   },
   vjp({ inputs: [x], outputs: [, indices], gradOutputs: [g] }) {
@@ -54,8 +65,11 @@ export const MaxPool: OpDef<Pool2dAttrs> = {
     return [reshape(flat, x.shape)];
   },
 };
-export function maxPool2d(x: Value, kernel: number | readonly [number, number],
-  opts: { strides?: number | readonly [number, number]; pads?: number | readonly [number, number, number, number] } = {}): Value {
+export function maxPool2d(
+  x: Value,
+  kernel: number | readonly [number, number],
+  opts: { strides?: number | readonly [number, number]; pads?: number | readonly [number, number, number, number] } = {},
+): Value {
   const k: [number, number] = typeof kernel === 'number' ? [kernel, kernel] : [kernel[0], kernel[1]];
   const s = opts.strides ?? k;
   const p = opts.pads ?? 0;
@@ -73,7 +87,9 @@ export const GlobalAveragePool: OpDef<null> = {
     if (x.shape.length < 3) throw new Error('expects [N, C, spatial...]');
     return [{ shape: x.shape.map((d, i) => (i < 2 ? d : 1)), dtype: x.dtype }];
   },
-  emit(e, ins, outs) { e.node('GlobalAveragePool', ins, {}, outs); },
+  emit(e, ins, outs) {
+    e.node('GlobalAveragePool', ins, {}, outs);
+  },
   ref([x]) {
     const planes = x.shape[0] * x.shape[1];
     const size = x.data.length / planes;

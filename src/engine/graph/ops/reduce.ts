@@ -8,15 +8,24 @@ import { div, mul } from './elementwise';
 import { cast, equal } from './logic';
 import { expand, normAxes, reduceRef, reduceSum, reducedShape, reshape } from './shape';
 
-interface ReduceAttrs { axes: readonly number[]; keepdims: boolean }
+interface ReduceAttrs {
+  axes: readonly number[];
+  keepdims: boolean;
+}
 
-function reduceOp(type: string, init: number, combine: (a: number, v: number) => number,
+function reduceOp(
+  type: string,
+  init: number,
+  combine: (a: number, v: number) => number,
   finish: ((a: number, n: number) => number) | undefined,
-  vjp: (x: Value, y: Value, g: Value, axes: readonly number[]) => Value): OpDef<ReduceAttrs> {
+  vjp: (x: Value, y: Value, g: Value, axes: readonly number[]) => Value,
+): OpDef<ReduceAttrs> {
   return {
     type,
     infer: ([x], { axes, keepdims }) => [{ shape: reducedShape(x.shape, axes, keepdims), dtype: x.dtype }],
-    emit(e, ins, outs, { axes, keepdims }) { e.node(type, ins, { axes: attr.ints(axes), keepdims: attr.int(keepdims ? 1 : 0) }, outs); },
+    emit(e, ins, outs, { axes, keepdims }) {
+      e.node(type, ins, { axes: attr.ints(axes), keepdims: attr.int(keepdims ? 1 : 0) }, outs);
+    },
     ref: ([x], { axes, keepdims }) => [reduceRef(x, axes, keepdims, init, combine, finish)],
     vjp({ inputs: [x], outputs: [y], attrs: { axes }, gradOutputs: [g] }) {
       const keep = reducedShape(x.shape, axes, true);
@@ -25,8 +34,13 @@ function reduceOp(type: string, init: number, combine: (a: number, v: number) =>
   };
 }
 
-export const ReduceMean = reduceOp('ReduceMean', 0, (a, v) => a + v, (a, n) => a / n,
-  (x, _y, g, axes) => expand(mul(g, 1 / (numel(x.shape) / numel(reducedShape(x.shape, axes, true)))), x.shape));
+export const ReduceMean = reduceOp(
+  'ReduceMean',
+  0,
+  (a, v) => a + v,
+  (a, n) => a / n,
+  (x, _y, g, axes) => expand(mul(g, 1 / (numel(x.shape) / numel(reducedShape(x.shape, axes, true)))), x.shape),
+);
 const extremumVjp = (x: Value, y: Value, g: Value, axes: readonly number[]): Value => {
   const mask = cast(equal(x, y), x.dtype);
   return mul(mask, div(g, reduceSum(mask, axes, true)));

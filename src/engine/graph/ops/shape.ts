@@ -14,14 +14,18 @@ export function normAxes(axes: readonly number[], rank: number): number[] {
 }
 
 // ---- Reshape -----------------------------------------------------------------------------------------
-interface ReshapeAttrs { shape: Shape }
+interface ReshapeAttrs {
+  shape: Shape;
+}
 export const Reshape: OpDef<ReshapeAttrs> = {
   type: 'Reshape',
   infer([x], { shape }) {
     if (numel(shape) !== numel(x.shape)) throw new Error(`cannot reshape [${x.shape}] to [${shape}]`);
     return [{ shape, dtype: x.dtype }];
   },
-  emit(e, [x], outs, { shape }) { e.node('Reshape', [x, e.int64(shape)], {}, outs); },
+  emit(e, [x], outs, { shape }) {
+    e.node('Reshape', [x, e.int64(shape)], {}, outs);
+  },
   ref: ([x], { shape }) => [tensor(shape, x.data)],
   vjp: ({ inputs: [x], gradOutputs: [g] }) => [reshape(g!, x.shape)],
 };
@@ -34,7 +38,9 @@ export function reshape(x: Value, shape: readonly number[]): Value {
 }
 
 // ---- Expand (numpy broadcast to a shape) --------------------------------------------------------------
-interface ExpandAttrs { shape: Shape }
+interface ExpandAttrs {
+  shape: Shape;
+}
 export const Expand: OpDef<ExpandAttrs> = {
   type: 'Expand',
   infer([x], { shape }) {
@@ -42,7 +48,9 @@ export const Expand: OpDef<ExpandAttrs> = {
     if (out.join() !== shape.join()) throw new Error(`cannot expand [${x.shape}] to [${shape}]`);
     return [{ shape, dtype: x.dtype }];
   },
-  emit(e, [x], outs, { shape }) { e.node('Expand', [x, e.int64(shape)], {}, outs); },
+  emit(e, [x], outs, { shape }) {
+    e.node('Expand', [x, e.int64(shape)], {}, outs);
+  },
   ref([x], { shape }) {
     const idx = broadcastIndex(x.shape, shape);
     const out = tensor(shape);
@@ -68,7 +76,10 @@ export function sumToShape(g: Value, shape: Shape): Value {
 }
 
 // ---- ReduceSum ----------------------------------------------------------------------------------------
-interface ReduceAttrs { axes: readonly number[]; keepdims: boolean }
+interface ReduceAttrs {
+  axes: readonly number[];
+  keepdims: boolean;
+}
 export function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
   const set = new Set(axes);
   const out: number[] = [];
@@ -80,8 +91,14 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepdims: bo
 }
 
 /** Generic reference reduction: `combine` folds each group, `finish` maps (acc, count) to the result. */
-export function reduceRef(x: Tensor, axes: readonly number[], keepdims: boolean, init: number,
-  combine: (acc: number, v: number) => number, finish: (acc: number, count: number) => number = (a) => a): Tensor {
+export function reduceRef(
+  x: Tensor,
+  axes: readonly number[],
+  keepdims: boolean,
+  init: number,
+  combine: (acc: number, v: number) => number,
+  finish: (acc: number, count: number) => number = (a) => a,
+): Tensor {
   const outShapeKeep = reducedShape(x.shape, axes, true);
   const out = tensor(reducedShape(x.shape, axes, keepdims));
   out.data.fill(init);
@@ -95,7 +112,9 @@ export function reduceRef(x: Tensor, axes: readonly number[], keepdims: boolean,
 export const ReduceSum: OpDef<ReduceAttrs> = {
   type: 'ReduceSum',
   infer: ([x], { axes, keepdims }) => [{ shape: reducedShape(x.shape, axes, keepdims), dtype: x.dtype }],
-  emit(e, [x], outs, { axes, keepdims }) { e.node('ReduceSum', [x, e.int64(axes)], { keepdims: { kind: 'int', value: keepdims ? 1 : 0 } }, outs); },
+  emit(e, [x], outs, { axes, keepdims }) {
+    e.node('ReduceSum', [x, e.int64(axes)], { keepdims: { kind: 'int', value: keepdims ? 1 : 0 } }, outs);
+  },
   ref: ([x], { axes, keepdims }) => [reduceRef(x, axes, keepdims, 0, (a, v) => a + v)],
   vjp({ inputs: [x], attrs: { axes }, gradOutputs: [g] }) {
     return [expand(reshape(g!, reducedShape(x.shape, axes, true)), x.shape)];
@@ -104,4 +123,3 @@ export const ReduceSum: OpDef<ReduceAttrs> = {
 export function reduceSum(x: Value, axes: readonly number[], keepdims = false): Value {
   return apply1(ReduceSum, [x], { axes: normAxes(axes, x.rank), keepdims });
 }
-

@@ -7,7 +7,9 @@ import { cast, greater } from './logic';
 import { exp } from './math';
 import { normAxes, reduceSum } from './shape';
 
-interface AxisAttrs { axis: number }
+interface AxisAttrs {
+  axis: number;
+}
 
 /** Applies f to every 1-D lane along `axis` (reference implementations). */
 function lanes(x: Tensor, axis: number, f: (lane: Float64Array) => Float64Array): Tensor {
@@ -16,11 +18,12 @@ function lanes(x: Tensor, axis: number, f: (lane: Float64Array) => Float64Array)
   const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = x.data.length / (n * inner);
   const lane = new Float64Array(n);
-  for (let o = 0; o < outer; o++) for (let q = 0; q < inner; q++) {
-    for (let j = 0; j < n; j++) lane[j] = x.data[(o * n + j) * inner + q];
-    const r = f(lane);
-    for (let j = 0; j < n; j++) out.data[(o * n + j) * inner + q] = r[j];
-  }
+  for (let o = 0; o < outer; o++)
+    for (let q = 0; q < inner; q++) {
+      for (let j = 0; j < n; j++) lane[j] = x.data[(o * n + j) * inner + q];
+      const r = f(lane);
+      for (let j = 0; j < n; j++) out.data[(o * n + j) * inner + q] = r[j];
+    }
   return out;
 }
 function logSoftmaxLane(l: Float64Array): Float64Array {
@@ -33,7 +36,9 @@ function logSoftmaxLane(l: Float64Array): Float64Array {
 export const Softmax: OpDef<AxisAttrs> = {
   type: 'Softmax',
   infer: ([x]) => [x],
-  emit(e, ins, outs, { axis }) { e.node('Softmax', ins, { axis: attr.int(axis) }, outs); },
+  emit(e, ins, outs, { axis }) {
+    e.node('Softmax', ins, { axis: attr.int(axis) }, outs);
+  },
   ref: ([x], { axis }) => [lanes(x, axis, (l) => logSoftmaxLane(l).map(Math.exp))],
   vjp: ({ outputs: [y], attrs: { axis }, gradOutputs: [g] }) => [mul(y, sub(g!, reduceSum(mul(g!, y), [axis], true)))],
 };
@@ -41,7 +46,9 @@ export const Softmax: OpDef<AxisAttrs> = {
 export const LogSoftmax: OpDef<AxisAttrs> = {
   type: 'LogSoftmax',
   infer: ([x]) => [x],
-  emit(e, ins, outs, { axis }) { e.node('LogSoftmax', ins, { axis: attr.int(axis) }, outs); },
+  emit(e, ins, outs, { axis }) {
+    e.node('LogSoftmax', ins, { axis: attr.int(axis) }, outs);
+  },
   ref: ([x], { axis }) => [lanes(x, axis, logSoftmaxLane)],
   vjp: ({ outputs: [y], attrs: { axis }, gradOutputs: [g] }) => [sub(g!, mul(exp(y), reduceSum(g!, [axis], true)))],
 };
@@ -50,7 +57,10 @@ export const logSoftmax = (x: Value, axis = -1): Value => apply1(LogSoftmax, [x]
 
 // ---- L2 normalisation, PyTorch F.normalize: y = x / max(||x||, eps) -----------------------------------
 // Outputs [y, n] with n = max(||x||, eps) kept for the VJP: dx = (g - [||x|| > eps] y <g, y>) / n.
-interface L2Attrs { axis: number; eps: number }
+interface L2Attrs {
+  axis: number;
+  eps: number;
+}
 export const L2Normalize: OpDef<L2Attrs> = {
   type: 'L2Normalize',
   infer: ([x], { axis }) => [x, { shape: x.shape.map((d, i) => (i === axis ? 1 : d)), dtype: x.dtype }],
@@ -63,7 +73,10 @@ export const L2Normalize: OpDef<L2Attrs> = {
   ref([x], { axis, eps }) {
     const n = lanes(x, axis, (l) => l.map(() => Math.max(Math.sqrt(l.reduce((s, v) => s + v * v, 0)), eps)));
     const nk = tensor(x.shape.map((d, i) => (i === axis ? 1 : d)));
-    const y = tensor(x.shape, x.data.map((v, i) => v / n.data[i]));
+    const y = tensor(
+      x.shape,
+      x.data.map((v, i) => v / n.data[i]),
+    );
     // the norm is constant along a lane: nk takes each lane's first entry
     const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     for (let i = 0; i < nk.data.length; i++) nk.data[i] = n.data[Math.floor(i / inner) * inner * x.shape[axis] + (i % inner)];

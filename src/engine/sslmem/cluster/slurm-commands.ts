@@ -8,7 +8,13 @@ function run(cmd: string, args: readonly string[]): Promise<string> {
     execFile(cmd, args, { timeout: 60_000 }, (err, stdout, stderr) => {
       if (err) {
         const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-        reject(new Error(missing ? `${cmd} not found: is Slurm's client installed on this machine and on the PATH?` : `${cmd} ${args.join(' ')}: ${stderr.trim() || err.message}`));
+        reject(
+          new Error(
+            missing
+              ? `${cmd} not found: is Slurm's client installed on this machine and on the PATH?`
+              : `${cmd} ${args.join(' ')}: ${stderr.trim() || err.message}`,
+          ),
+        );
       } else resolve(stdout);
     });
   });
@@ -22,14 +28,21 @@ export async function sbatch(scriptFile: string): Promise<string> {
   return id;
 }
 
-export async function scancel(jobId: string): Promise<void> { await run('scancel', [jobId]); }
+export async function scancel(jobId: string): Promise<void> {
+  await run('scancel', [jobId]);
+}
 
-export interface TaskStatus { state: TaskState; slurmState: string; node: string | null }
+export interface TaskStatus {
+  state: TaskState;
+  slurmState: string;
+  node: string | null;
+}
 
 /** Slurm's job states as the executor's task states. */
 export function taskStateOf(slurmState: string): TaskState {
   const s = slurmState.replace(/\+$/, '').split(' ')[0];
-  if (['PENDING', 'CONFIGURING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'RESV_DEL_HOLD', 'SUSPENDED', 'STOPPED'].includes(s)) return 'pending';
+  if (['PENDING', 'CONFIGURING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'RESV_DEL_HOLD', 'SUSPENDED', 'STOPPED'].includes(s))
+    return 'pending';
   if (['RUNNING', 'COMPLETING', 'SIGNALING', 'STAGE_OUT', 'RESIZING'].includes(s)) return 'running';
   if (s === 'COMPLETED') return 'done';
   if (['CANCELLED', 'PREEMPTED', 'REVOKED'].includes(s)) return 'cancelled';
@@ -45,7 +58,11 @@ export function parseTaskLines(text: string, jobId: string): Map<number, TaskSta
     // squeue prints the task index; sacct prints <job>_<task> (and <job>_<task>.batch steps, skipped).
     const m = /^(?:(\d+)_)?(\d+)$/.exec(rawId);
     if (!m || (m[1] !== undefined && m[1] !== jobId)) continue;
-    tasks.set(Number(m[2]), { state: taskStateOf(slurmState), slurmState, node: node && node !== '(null)' && node !== 'None assigned' ? node : null });
+    tasks.set(Number(m[2]), {
+      state: taskStateOf(slurmState),
+      slurmState,
+      node: node && node !== '(null)' && node !== 'None assigned' ? node : null,
+    });
   }
   return tasks;
 }
@@ -63,6 +80,10 @@ export async function arrayTasks(jobId: string): Promise<Map<number, TaskStatus>
   });
   const queued = parseTaskLines(text, jobId);
   let accounted = new Map<number, TaskStatus>();
-  try { accounted = parseTaskLines(await run('sacct', ['-n', '-P', '-X', '-j', jobId, '-o', 'JobID,State,NodeList']), jobId); } catch { /* no accounting on this cluster */ }
+  try {
+    accounted = parseTaskLines(await run('sacct', ['-n', '-P', '-X', '-j', jobId, '-o', 'JobID,State,NodeList']), jobId);
+  } catch {
+    /* no accounting on this cluster */
+  }
   return new Map([...accounted, ...queued]);
 }

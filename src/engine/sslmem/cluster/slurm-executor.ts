@@ -36,11 +36,13 @@ export async function trainOnSlurm(run: RunHandle, input: SlurmTrainingInput): P
   input.notify?.(checkSharedFs(run.dir).message);
 
   const previous = run.manifest.executor;
-  if (previous && await stillActive(previous.jobId, previous.tasks)) {
+  if (previous && (await stillActive(previous.jobId, previous.tasks))) {
     input.notify?.(`Slurm job ${previous.jobId} of this run is still active: following it`);
   } else {
     // The earlier array is over: its tasks' stage locks (another host's, perhaps) are left by ended processes.
-    if (previous) for (const s of unfinished) if ((await stageHolder(run.dir, s))?.job?.startsWith(`${previous.jobId}_`)) await breakStageLock(run.dir, s);
+    if (previous)
+      for (const s of unfinished)
+        if ((await stageHolder(run.dir, s))?.job?.startsWith(`${previous.jobId}_`)) await breakStageLock(run.dir, s);
     await submit(run, stages, unfinished, input);
   }
   return follow(run, input);
@@ -48,7 +50,10 @@ export async function trainOnSlurm(run: RunHandle, input: SlurmTrainingInput): P
 
 async function stillActive(jobId: string, tasks: Record<string, ExecutorTask>): Promise<boolean> {
   const now = await arrayTasks(jobId).catch(() => new Map());
-  return Object.values(tasks).some((t) => { const s = now.get(t.taskId)?.state; return s === 'pending' || s === 'running'; });
+  return Object.values(tasks).some((t) => {
+    const s = now.get(t.taskId)?.state;
+    return s === 'pending' || s === 'running';
+  });
 }
 
 async function submit(run: RunHandle, stages: readonly string[], unfinished: readonly string[], input: SlurmTrainingInput): Promise<void> {
@@ -57,19 +62,43 @@ async function submit(run: RunHandle, stages: readonly string[], unfinished: rea
   const attempt = earlier ? (earlier.previousJobIds?.length ?? 0) + 2 : 1;
   const script = `slurm/array-${attempt}.sh`;
   const indices = unfinished.map((s) => stages.indexOf(s));
-  await run.writeFile(script, sbatchScript({
-    runDir: run.dir, runId: run.id, stages, indices, command: input.command, flags: input.flags, options: input.options, template,
-  }));
+  await run.writeFile(
+    script,
+    sbatchScript({
+      runDir: run.dir,
+      runId: run.id,
+      stages,
+      indices,
+      command: input.command,
+      flags: input.flags,
+      options: input.options,
+      template,
+    }),
+  );
   const jobId = await sbatch(run.path(script));
   input.notify?.(`submitted ${unfinished.join(', ')} as Slurm job array ${jobId} (${run.path(script)})`);
-  for (const s of unfinished) input.onTask?.({ stage: s, state: 'pending', job: `${jobId}_${stages.indexOf(s)}`, node: null, log: run.path(taskLog(jobId, stages.indexOf(s))) });
+  for (const s of unfinished)
+    input.onTask?.({
+      stage: s,
+      state: 'pending',
+      job: `${jobId}_${stages.indexOf(s)}`,
+      node: null,
+      log: run.path(taskLog(jobId, stages.indexOf(s))),
+    });
   await run.update((m) => {
     const before = m.executor ? [...(m.executor.previousJobIds ?? []), m.executor.jobId] : undefined;
     const tasks: Record<string, ExecutorTask> = {};
     for (const s of unfinished) tasks[s] = { taskId: stages.indexOf(s), state: 'pending', log: taskLog(jobId, stages.indexOf(s)) };
     // Stages done by an earlier array keep their record (job id in its log name).
     for (const [s, t] of Object.entries(m.executor?.tasks ?? {})) if (!(s in tasks)) tasks[s] = t;
-    m.executor = { kind: 'slurm', jobId, submittedAt: new Date().toISOString(), script, tasks, ...(before ? { previousJobIds: before } : {}) };
+    m.executor = {
+      kind: 'slurm',
+      jobId,
+      submittedAt: new Date().toISOString(),
+      script,
+      tasks,
+      ...(before ? { previousJobIds: before } : {}),
+    };
   });
 }
 
@@ -99,7 +128,8 @@ async function follow(run: RunHandle, input: SlurmTrainingInput): Promise<'done'
     } catch (err) {
       // A scheduler that does not answer for a while (restart, network): keep asking, then give up; the
       // tasks go on without us and a resume follows them again.
-      if (++failedPolls >= 10) throw new Error(`cannot follow Slurm job ${jobId}: ${(err as Error).message}. Resume the run to follow it again`);
+      if (++failedPolls >= 10)
+        throw new Error(`cannot follow Slurm job ${jobId}: ${(err as Error).message}. Resume the run to follow it again`);
       await sleep(input.pollMs ?? 2000);
       continue;
     }
@@ -117,8 +147,11 @@ async function follow(run: RunHandle, input: SlurmTrainingInput): Promise<'done'
       if (state !== t.state || node !== t.node) changes[stage] = { ...t, state, ...(node ? { node } : {}) };
     }
     if (Object.keys(changes).length) {
-      await run.update((m) => { for (const [s, t] of Object.entries(changes)) m.executor!.tasks[s] = t; });
-      for (const [stage, t] of Object.entries(changes)) input.onTask?.({ stage, state: t.state, job: `${jobId}_${t.taskId}`, node: t.node ?? null, log: run.path(t.log!) });
+      await run.update((m) => {
+        for (const [s, t] of Object.entries(changes)) m.executor!.tasks[s] = t;
+      });
+      for (const [stage, t] of Object.entries(changes))
+        input.onTask?.({ stage, state: t.state, job: `${jobId}_${t.taskId}`, node: t.node ?? null, log: run.path(t.log!) });
     }
     const now = Object.values(run.manifest.executor!.tasks).filter((t) => t.log?.startsWith(`slurm/${jobId}_`));
     if (now.every((t) => FINAL.includes(t.state))) {
@@ -126,7 +159,9 @@ async function follow(run: RunHandle, input: SlurmTrainingInput): Promise<'done'
       if (cancelling) return 'cancelled';
       const bad = Object.entries(run.manifest.executor!.tasks).filter(([, t]) => t.state !== 'done');
       const logs = bad.map(([s, t]) => `${s}: ${t.state}${existsSync(run.path(t.log!)) ? ` (log ${run.path(t.log!)})` : ''}`);
-      throw new Error(`training on Slurm did not finish: ${logs.join('; ')}. Resume the run with the Slurm executor (sslmem resume <run> --executor slurm; in the editor, Resume Run with sslmem.executor = slurm) to resubmit the unfinished stages; each continues from its checkpoint`);
+      throw new Error(
+        `training on Slurm did not finish: ${logs.join('; ')}. Resume the run with the Slurm executor (sslmem resume <run> --executor slurm; in the editor, Resume Run with sslmem.executor = slurm) to resubmit the unfinished stages; each continues from its checkpoint`,
+      );
     }
     await sleep(input.pollMs ?? 2000);
   }

@@ -23,10 +23,13 @@ const TIME = /^(\d+-)?(\d{1,2}:)?\d{1,2}:\d{2}$|^\d+$/;
 export function slurmOptionsProblem(o: SlurmOptions): string | null {
   for (const key of ['partition', 'account', 'gres'] as const) {
     const v = o[key];
-    if (v !== undefined && (typeof v !== 'string' || !WORD.test(v))) return `slurm ${key} must be a plain word (letters, digits, _.,:=+-), got ${JSON.stringify(v)}`;
+    if (v !== undefined && (typeof v !== 'string' || !WORD.test(v)))
+      return `slurm ${key} must be a plain word (letters, digits, _.,:=+-), got ${JSON.stringify(v)}`;
   }
-  if (o.time !== undefined && (typeof o.time !== 'string' || !TIME.test(o.time))) return `slurm time must look like HH:MM:SS, D-HH:MM:SS or minutes, got ${JSON.stringify(o.time)}`;
-  if (o.cpusPerTask !== undefined && (!Number.isInteger(o.cpusPerTask) || o.cpusPerTask < 1 || o.cpusPerTask > 1024)) return `slurm cpus per task must be an integer in [1, 1024], got ${o.cpusPerTask}`;
+  if (o.time !== undefined && (typeof o.time !== 'string' || !TIME.test(o.time)))
+    return `slurm time must look like HH:MM:SS, D-HH:MM:SS or minutes, got ${JSON.stringify(o.time)}`;
+  if (o.cpusPerTask !== undefined && (!Number.isInteger(o.cpusPerTask) || o.cpusPerTask < 1 || o.cpusPerTask > 1024))
+    return `slurm cpus per task must be an integer in [1, 1024], got ${o.cpusPerTask}`;
   if (o.template !== undefined && (typeof o.template !== 'string' || o.template.length === 0)) return 'slurm template must be a file path';
   return null;
 }

@@ -39,7 +39,10 @@ export function sbatchScript(input: ScriptInput): string {
     ...(o.cpusPerTask ? [`--cpus-per-task=${o.cpusPerTask}`] : []),
   ].map((d) => `#SBATCH ${d}`);
   // sbatch reads directives only before the first command: the template's go right after ours.
-  const extra = (input.template ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('#SBATCH'));
+  const extra = (input.template ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('#SBATCH'));
   return [
     '#!/bin/bash',
     `# SSLMem run ${input.runId}: its training stages, one array task each (written by sslmem; resubmitted by resume).`,

@@ -37,10 +37,15 @@ export interface ImportedEncoder extends ImportedEncoderInfo {
 export const MAX_ENCODER_SIDE = 1024;
 /** Largest fixed batch (values of one input tensor, float32: 1 GB) an imported encoder may declare. */
 const MAX_ENCODER_BATCH_VALUES = 256e6;
-const fail = (file: string, message: string): never => { throw new Error(`${file}: ${message}`); };
+const fail = (file: string, message: string): never => {
+  throw new Error(`${file}: ${message}`);
+};
 const isFixed = (d: number | string | undefined): d is number => typeof d === 'number' && d > 0;
 
-export async function openImportedEncoder(file: string, runtime: { provider?: ProviderSetting; threads?: number; log?: (m: string) => void }): Promise<ImportedEncoder> {
+export async function openImportedEncoder(
+  file: string,
+  runtime: { provider?: ProviderSetting; threads?: number; log?: (m: string) => void },
+): Promise<ImportedEncoder> {
   const bytes = await fs.readFile(file).catch((e: Error) => fail(file, `cannot read the encoder: ${e.message}`));
   let opened;
   try {
@@ -66,13 +71,19 @@ export async function openImportedEncoder(file: string, runtime: { provider?: Pr
       const out = await session.run({ ...feeds, [input]: new ort.Tensor('float32', images, [n, channels, height, width]) });
       const t = out[output];
       if (t.type !== 'float32') fail(file, `output '${output}' is ${t.type}, expected float32`);
-      if (t.dims.length < 2 || t.dims[0] !== n) fail(file, `output '${output}' has shape [${t.dims}] for a batch of ${n}; expected [${n}, D]`);
+      if (t.dims.length < 2 || t.dims[0] !== n)
+        fail(file, `output '${output}' has shape [${t.dims}] for a batch of ${n}; expected [${n}, D]`);
       return { repr: t.data as Float32Array, dim: t.data.length / n };
     };
     return {
-      file, sha256, ...info, fedFromCheckpoint, provider: opened.provider,
+      file,
+      sha256,
+      ...info,
+      fedFromCheckpoint,
+      provider: opened.provider,
       async encode(images, count) {
-        if (images.length !== count * size) throw new Error(`encode: ${images.length} values for ${count} images of ${channels}×${height}×${width}`);
+        if (images.length !== count * size)
+          throw new Error(`encode: ${images.length} values for ${count} images of ${channels}×${height}×${width}`);
         if (batch === null) return runOnce(images, count);
         // A fixed batch: run in chunks of exactly `batch`, zero-padding the last one (padded rows are dropped).
         let out: Float32Array | null = null;
@@ -100,19 +111,28 @@ export async function openImportedEncoder(file: string, runtime: { provider?: Pr
 async function inspect(file: string, session: ort.InferenceSession) {
   const meta = session.inputMetadata;
   const fourD = meta.filter((m) => m.isTensor && m.shape.length === 4);
-  const image = meta.length === 1 ? meta[0] : meta.find((m) => m.name === 'images') ?? (fourD.length === 1 ? fourD[0] : undefined);
-  if (!image) return fail(file, `cannot tell which input takes the images (inputs: ${meta.map((m) => m.name).join(', ')}); name it 'images'`);
+  const image = meta.length === 1 ? meta[0] : (meta.find((m) => m.name === 'images') ?? (fourD.length === 1 ? fourD[0] : undefined));
+  if (!image)
+    return fail(file, `cannot tell which input takes the images (inputs: ${meta.map((m) => m.name).join(', ')}); name it 'images'`);
   if (!image.isTensor || image.type !== 'float32') return fail(file, `input '${image.name}' must be a float32 tensor`);
   const [b, c, h, w] = image.shape;
   if (image.shape.length !== 4) return fail(file, `input '${image.name}' has shape [${image.shape}]; expected [B, C, H, W]`);
   if (c !== 1 && c !== 3) return fail(file, `input '${image.name}' has ${c} channels; 1 or 3 are supported`);
-  if (!isFixed(h) || !isFixed(w)) return fail(file, `input '${image.name}' has a dynamic height/width [${image.shape}]; export it with a fixed image size`);
+  if (!isFixed(h) || !isFixed(w))
+    return fail(file, `input '${image.name}' has a dynamic height/width [${image.shape}]; export it with a fixed image size`);
   // Declared sizes are checked before any tensor is made: a 12000² input would cost minutes and gigabytes per
   // batch (and ~0.5 GB for the probe image alone). The scoring pipeline works at 28–224 px.
   if (h > MAX_ENCODER_SIDE || w > MAX_ENCODER_SIDE) {
-    return fail(file, `input '${image.name}' declares ${h}×${w} images (limit ${MAX_ENCODER_SIDE}×${MAX_ENCODER_SIDE}); export the encoder at the dataset's image size (28–224 px)`);
+    return fail(
+      file,
+      `input '${image.name}' declares ${h}×${w} images (limit ${MAX_ENCODER_SIDE}×${MAX_ENCODER_SIDE}); export the encoder at the dataset's image size (28–224 px)`,
+    );
   }
-  if (isFixed(b) && b * c * h * w > MAX_ENCODER_BATCH_VALUES) return fail(file, `input '${image.name}' declares a fixed batch of ${b} images of ${c}×${h}×${w} (over ${MAX_ENCODER_BATCH_VALUES / 1e6} M values per batch); export it with a smaller or dynamic batch`);
+  if (isFixed(b) && b * c * h * w > MAX_ENCODER_BATCH_VALUES)
+    return fail(
+      file,
+      `input '${image.name}' declares a fixed batch of ${b} images of ${c}×${h}×${w} (over ${MAX_ENCODER_BATCH_VALUES / 1e6} M values per batch); export it with a smaller or dynamic batch`,
+    );
   const names = session.outputNames;
   const output = names.includes('repr') ? 'repr' : names[0];
   if (!output) return fail(file, 'the model has no outputs');
@@ -120,19 +140,28 @@ async function inspect(file: string, session: ort.InferenceSession) {
 }
 
 /** Feeds for every input but the images, from `checkpoint.bin` next to the model (checked for shapes). */
-async function checkpointFeeds(file: string, session: ort.InferenceSession, imageInput: string): Promise<{ feeds: Record<string, ort.Tensor>; checkpointBytes: Buffer | null }> {
+async function checkpointFeeds(
+  file: string,
+  session: ort.InferenceSession,
+  imageInput: string,
+): Promise<{ feeds: Record<string, ort.Tensor>; checkpointBytes: Buffer | null }> {
   const others = session.inputMetadata.filter((m) => m.name !== imageInput);
   if (!others.length) return { feeds: {}, checkpointBytes: null };
   const ckFile = join(dirname(file), 'checkpoint.bin');
   const names = others.map((m) => m.name);
-  if (!existsSync(ckFile)) return fail(file, `inputs ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''} besides the images need values: put the checkpoint.bin they come from next to the model, or export the encoder with its weights inside`);
+  if (!existsSync(ckFile))
+    return fail(
+      file,
+      `inputs ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''} besides the images need values: put the checkpoint.bin they come from next to the model, or export the encoder with its weights inside`,
+    );
   const checkpointBytes = await fs.readFile(ckFile);
   const ck = await readCheckpoint(ckFile);
   const feeds: Record<string, ort.Tensor> = {};
   for (const m of others) {
     const t = ck.tensors.get(m.name);
     if (!t) return fail(file, `input '${m.name}' is not in ${ckFile}`);
-    if (m.isTensor && m.shape.some((d, i) => isFixed(d) && d !== t.shape[i])) return fail(file, `input '${m.name}' wants shape [${m.shape}], ${ckFile} has [${t.shape}]`);
+    if (m.isTensor && m.shape.some((d, i) => isFixed(d) && d !== t.shape[i]))
+      return fail(file, `input '${m.name}' wants shape [${m.shape}], ${ckFile} has [${t.shape}]`);
     feeds[m.name] = new ort.Tensor('float32', t.data, t.shape);
   }
   return { feeds, checkpointBytes };

@@ -24,7 +24,14 @@ import { reopenDamagedReport } from '../report/results-check';
 import { confinedCacheDir } from '../../runs/containment';
 import { recordChosenPaths } from '../../runs/chosen-paths';
 import { datasetRelative } from '../../runs/dataset-path';
-import { IMPORTED_PRESET, RUN_CONFIG_VERSION, runConfigOf, RunConfigError, type ImportedEncoderRecord, type ImportedRunConfig } from '../run-config';
+import {
+  IMPORTED_PRESET,
+  RUN_CONFIG_VERSION,
+  runConfigOf,
+  RunConfigError,
+  type ImportedEncoderRecord,
+  type ImportedRunConfig,
+} from '../run-config';
 import { loadRunDataset, lossesFile, reportStage, splitStage } from '../run-stages';
 
 export { IMPORTED_PRESET } from '../run-config';
@@ -47,7 +54,13 @@ export interface ImportedRunRequest {
   normalisation?: Normalisation;
 }
 
-const describeEncoder = (e: ImportedEncoderInfo): ImportedEncoderRecord => ({ file: e.file, sha256: e.sha256, input: e.input, output: e.output, batch: e.batch });
+const describeEncoder = (e: ImportedEncoderInfo): ImportedEncoderRecord => ({
+  file: e.file,
+  sha256: e.sha256,
+  input: e.input,
+  output: e.output,
+  batch: e.batch,
+});
 
 export async function startImportedRun(req: ImportedRunRequest, runtime: RuntimeOptions, hooks: PipelineHooks = {}): Promise<RunOutcome> {
   await assertProviderUsable(runtime.provider); // an explicit provider that cannot run: fail before any work
@@ -71,17 +84,35 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
     throw new Error(`f and g take different images: f ${f.channels}×${f.height}×${f.width}, g ${g.channels}×${g.height}×${g.width}`);
   }
   const config: ImportedRunConfig = {
-    kind: 'imported', version: RUN_CONFIG_VERSION, encoders: { f: describeEncoder(f), g: describeEncoder(g) },
-    data: resolve(req.data), splitFile: resolve(req.splitFile), cacheDir: req.cacheDir ?? null,
+    kind: 'imported',
+    version: RUN_CONFIG_VERSION,
+    encoders: { f: describeEncoder(f), g: describeEncoder(g) },
+    data: resolve(req.data),
+    splitFile: resolve(req.splitFile),
+    cacheDir: req.cacheDir ?? null,
     decode: { height: f.height, width: f.width, channels: f.channels },
     augment: req.augment ?? (f.channels === 1 ? 'fashion-mnist' : 'simclr'),
-    scoring: { pairs, batch: f.batch ?? g.batch ?? req.batch ?? 100, normalise: true, normalisation: req.normalisation ?? 'symmetric', seed: req.seed ?? 0 },
+    scoring: {
+      pairs,
+      batch: f.batch ?? g.batch ?? req.batch ?? 100,
+      normalise: true,
+      normalisation: req.normalisation ?? 'symmetric',
+      seed: req.seed ?? 0,
+    },
   };
   const loaded = await loadRunDataset(config, hooks);
   checkSplitUsable(await loadSplit(config.splitFile, loaded.dataset)); // a bad or unusable split fails before a run folder exists
   const run = await createRun(req.storeDir, {
-    preset: IMPORTED_PRESET, stageOrder: IMPORTED_STAGES,
-    dataset: { path: config.data, relative: datasetRelative(req.storeDir, config.data), kind: loaded.source.kind, fingerprint: loaded.fingerprint, n: loaded.dataset.n, skipped: loaded.dataset.skipped.length },
+    preset: IMPORTED_PRESET,
+    stageOrder: IMPORTED_STAGES,
+    dataset: {
+      path: config.data,
+      relative: datasetRelative(req.storeDir, config.data),
+      kind: loaded.source.kind,
+      fingerprint: loaded.fingerprint,
+      n: loaded.dataset.n,
+      skipped: loaded.dataset.skipped.length,
+    },
     config: config as unknown as Record<string, unknown>,
     seeds: { split: 0, pairs: [], scoring: config.scoring.seed },
     versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },
@@ -92,19 +123,26 @@ export async function startImportedRun(req: ImportedRunRequest, runtime: Runtime
   return execute(run, config, loaded, runtime, hooks);
 }
 
-export async function resumeImportedRun(run: RunHandle, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
+export async function resumeImportedRun(
+  run: RunHandle,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks = {},
+  options: ResumeOptions = {},
+): Promise<RunOutcome> {
   const config = trustedImportedRunConfig(run, options, hooks);
   await reopenDamagedReport(run, 'report', hooks.log);
   // Each pending scoring stage checks its encoder's fingerprint (model + checkpoint) before using it.
   const loaded = await loadRunDataset(config, hooks);
-  if (loaded.fingerprint !== run.manifest.dataset.fingerprint) throw new Error(`the dataset at ${config.data} changed since this run started; start a new run`);
+  if (loaded.fingerprint !== run.manifest.dataset.fingerprint)
+    throw new Error(`the dataset at ${config.data} changed since this run started; start a new run`);
   return execute(run, config, loaded, runtime, hooks);
 }
 
 /** The manifest's config with the dataset, split and encoder paths checked (manifest-paths.ts) and the cache confined. */
 function trustedImportedRunConfig(run: RunHandle, options: ResumeOptions, hooks: PipelineHooks): ImportedRunConfig {
   const raw = runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json'));
-  if (raw.kind !== 'imported') throw new RunConfigError(`${run.path('manifest.json')}: preset 'imported' but its config is a trained run's`);
+  if (raw.kind !== 'imported')
+    throw new RunConfigError(`${run.path('manifest.json')}: preset 'imported' but its config is a trained run's`);
   const cache = confinedCacheDir(run.dir, raw.cacheDir);
   if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
   return {
@@ -119,7 +157,13 @@ function trustedImportedRunConfig(run: RunHandle, options: ResumeOptions, hooks:
   };
 }
 
-async function execute(run: RunHandle, config: ImportedRunConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<RunOutcome> {
+async function execute(
+  run: RunHandle,
+  config: ImportedRunConfig,
+  loaded: LoadedDataset,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks,
+): Promise<RunOutcome> {
   const { dataset } = loaded;
   let split: Split | null = null;
   const readSplit = async () => (split ??= await loadSplit(run.path('split.json'), dataset));
@@ -128,8 +172,11 @@ async function execute(run: RunHandle, config: ImportedRunConfig, loaded: Loaded
     const encoder = await openImportedEncoder(config.encoders[who].file, { ...runtime, log: hooks.log });
     let losses: LossArrays;
     try {
-      if (encoder.sha256 !== config.encoders[who].sha256) throw new Error(`encoder ${who} (${encoder.file}) changed since this run started; start a new run`);
-      await run.update((m) => { m.executionProvider = encoder.provider; });
+      if (encoder.sha256 !== config.encoders[who].sha256)
+        throw new Error(`encoder ${who} (${encoder.file}) changed since this run started; start a new run`);
+      await run.update((m) => {
+        m.executionProvider = encoder.provider;
+      });
       losses = await scoreWithEncoder(encoder, dataset, scoredIndices(await readSplit()), config, runtime, hooks, stage);
     } finally {
       await encoder.release();
@@ -145,9 +192,13 @@ async function execute(run: RunHandle, config: ImportedRunConfig, loaded: Loaded
       case 'split':
         split = await loadSplit(config.splitFile, dataset);
         return splitStage(run, split, loaded, null);
-      case 'score_f': case 'score_g': return score(stage, stage === 'score_f' ? 'f' : 'g');
-      case 'report': return reportStage(run, loaded, await readSplit(), 1, config.scoring.normalisation);
-      default: throw new Error(`unknown stage "${stage}"`);
+      case 'score_f':
+      case 'score_g':
+        return score(stage, stage === 'score_f' ? 'f' : 'g');
+      case 'report':
+        return reportStage(run, loaded, await readSplit(), 1, config.scoring.normalisation);
+      default:
+        throw new Error(`unknown stage "${stage}"`);
     }
   };
 
@@ -155,8 +206,15 @@ async function execute(run: RunHandle, config: ImportedRunConfig, loaded: Loaded
   return { runDir: run.dir, status, reportFile: status === 'done' ? run.path('report.json') : null };
 }
 
-async function scoreWithEncoder(encoder: ImportedEncoder, dataset: Dataset, rows: Int32Array, config: ImportedRunConfig,
-  runtime: RuntimeOptions, hooks: PipelineHooks, stage: string): Promise<LossArrays> {
+async function scoreWithEncoder(
+  encoder: ImportedEncoder,
+  dataset: Dataset,
+  rows: Int32Array,
+  config: ImportedRunConfig,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks,
+  stage: string,
+): Promise<LossArrays> {
   const augment = recipe(config.augment, config.decode.channels, [config.decode.height, config.decode.width]);
   const B = Math.min(config.scoring.batch, rows.length);
   const K = config.scoring.pairs;

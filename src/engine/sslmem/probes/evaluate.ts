@@ -17,7 +17,11 @@ import { encodeFeatures, type Features } from './features';
 import { knnAccuracy, type KnnOptions } from './knn';
 import { linearProbeAccuracy, type LinearProbeOptions } from './linear';
 
-export interface ProbeSet { dataset: Dataset; train: Int32Array; test: Int32Array }
+export interface ProbeSet {
+  dataset: Dataset;
+  train: Int32Array;
+  test: Int32Array;
+}
 
 function labeled(dataset: Dataset, indices: ArrayLike<number>): Int32Array {
   if (!dataset.labels) throw new Error('downstream evaluation needs labels (class subfolders), the dataset has none');
@@ -38,15 +42,24 @@ export function runProbeSet(dataset: Dataset, split: Split): ProbeSet {
 
 /** A second labeled dataset, split into probe-train / probe-test (seeded). */
 export function transferProbeSet(dataset: Dataset, seed = 0, trainFraction = 0.8): ProbeSet {
-  const all = labeled(dataset, Array.from({ length: dataset.n }, (_, i) => i));
+  const all = labeled(
+    dataset,
+    Array.from({ length: dataset.n }, (_, i) => i),
+  );
   const shuffled = new Rng(seed ^ 0x5eed).shuffle(Int32Array.from(all));
   const cut = Math.round(trainFraction * shuffled.length);
   if (cut < 1 || cut >= shuffled.length) throw new Error(`the transfer dataset has too few labeled points (${shuffled.length})`);
   return { dataset, train: shuffled.slice(0, cut).sort(), test: shuffled.slice(cut).sort() };
 }
 
-export interface ProbeSettings { knn?: KnnOptions; linear?: LinearProbeOptions }
-export interface ProbeAccuracy { linearProbeAccuracy: number; knnAccuracy: number }
+export interface ProbeSettings {
+  knn?: KnnOptions;
+  linear?: LinearProbeOptions;
+}
+export interface ProbeAccuracy {
+  linearProbeAccuracy: number;
+  knnAccuracy: number;
+}
 
 export interface EvaluateEncoderJob {
   config: SslmemConfig;
@@ -62,8 +75,15 @@ export interface EvaluateEncoderJob {
 /** Accuracies per probe set, in the order of `job.sets`. */
 export async function evaluateEncoder(job: EvaluateEncoderJob): Promise<ProbeAccuracy[]> {
   const features = await encodeFeatures({
-    config: job.config, checkpoint: job.checkpoint, provider: job.provider, threads: job.threads, signal: job.signal,
-    sets: job.sets.flatMap((s) => [{ dataset: s.dataset, indices: s.train }, { dataset: s.dataset, indices: s.test }]),
+    config: job.config,
+    checkpoint: job.checkpoint,
+    provider: job.provider,
+    threads: job.threads,
+    signal: job.signal,
+    sets: job.sets.flatMap((s) => [
+      { dataset: s.dataset, indices: s.train },
+      { dataset: s.dataset, indices: s.test },
+    ]),
   });
   const out: ProbeAccuracy[] = [];
   for (let i = 0; i < job.sets.length; i++) {

@@ -5,7 +5,10 @@
 // Remaining ties go to the class whose nearest voting neighbour is the most similar (deterministic).
 import type { Features } from './features';
 
-export interface KnnOptions { k?: number; vote?: 'weighted' | 'majority' }
+export interface KnnOptions {
+  k?: number;
+  vote?: 'weighted' | 'majority';
+}
 
 function normalisedRows(f: Features): Float32Array {
   const out = new Float32Array(f.data.length);
@@ -25,7 +28,8 @@ export function knnPredict(train: Features, trainLabels: ArrayLike<number>, test
   const usable = Array.from({ length: train.n }, (_, i) => i).filter((i) => trainLabels[i] >= 0);
   const k = Math.min(options.k ?? 20, usable.length);
   if (k < 1) throw new Error('kNN needs at least one labeled training point');
-  const a = normalisedRows(train), b = normalisedRows(test);
+  const a = normalisedRows(train),
+    b = normalisedRows(test);
   const dim = train.dim;
   const classes = Math.max(...usable.map((i) => trainLabels[i])) + 1;
   const predictions = new Int32Array(test.n);
@@ -38,7 +42,9 @@ export function knnPredict(train: Features, trainLabels: ArrayLike<number>, test
       sims[u] = s;
     }
     // Order by similarity, then by training position so equal similarities resolve the same way each time.
-    const order = Array.from({ length: usable.length }, (_, u) => u).sort((x, y) => sims[y] - sims[x] || x - y).slice(0, k);
+    const order = Array.from({ length: usable.length }, (_, u) => u)
+      .sort((x, y) => sims[y] - sims[x] || x - y)
+      .slice(0, k);
     const score = new Float64Array(classes);
     const best = new Float64Array(classes).fill(-Infinity);
     for (const u of order) {
@@ -57,12 +63,19 @@ export function knnPredict(train: Features, trainLabels: ArrayLike<number>, test
 }
 
 /** Fraction of test rows whose kNN prediction equals their label (rows with label < 0 are not counted). */
-export function knnAccuracy(train: Features, trainLabels: ArrayLike<number>, test: Features, testLabels: ArrayLike<number>, options: KnnOptions = {}): number {
+export function knnAccuracy(
+  train: Features,
+  trainLabels: ArrayLike<number>,
+  test: Features,
+  testLabels: ArrayLike<number>,
+  options: KnnOptions = {},
+): number {
   return accuracy(knnPredict(train, trainLabels, test, options), testLabels);
 }
 
 export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
-  let right = 0, counted = 0;
+  let right = 0,
+    counted = 0;
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] < 0) continue;
     counted++;

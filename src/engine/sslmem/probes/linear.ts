@@ -9,7 +9,21 @@
 // have Y = 0 and so add nothing. W and b start at zero (the problem is convex: no seed needed for init);
 // mini-batches are a seeded shuffle per epoch; the learning rate decays with a cosine over all steps.
 import * as ort from 'onnxruntime-node';
-import { Graph, applyOptimizer, gradients, linear, logSoftmax, lrAt, mul, neg, reduceSum, scalarInputs, stateSlots, toOnnxBytes, type OptimizerConfig } from '../../graph';
+import {
+  Graph,
+  applyOptimizer,
+  gradients,
+  linear,
+  logSoftmax,
+  lrAt,
+  mul,
+  neg,
+  reduceSum,
+  scalarInputs,
+  stateSlots,
+  toOnnxBytes,
+  type OptimizerConfig,
+} from '../../graph';
 import { openSession } from '../../runtime/session';
 import { Rng } from '../../util/prng';
 import type { Features } from './features';
@@ -48,7 +62,8 @@ export interface LinearProbeModel {
 
 /** Per-dimension mean and std of the training features (std 1 where a dimension is constant). */
 export function standardisation(f: Features, enabled = true): { mean: Float32Array; std: Float32Array } {
-  const mean = new Float32Array(f.dim), std = new Float32Array(f.dim).fill(1);
+  const mean = new Float32Array(f.dim),
+    std = new Float32Array(f.dim).fill(1);
   if (!enabled) return { mean, std };
   for (let d = 0; d < f.dim; d++) {
     let s = 0;
@@ -78,11 +93,18 @@ function buildProbeStep(B: number, D: number, C: number, optimizer: OptimizerCon
   const next = applyOptimizer(optimizer, [W, b], grads, state, { lr: scalars.lr, step: scalars.step });
   g.output('new/param/W', next.params[0]);
   g.output('new/param/b', next.params[1]);
-  for (const s of slots) { g.output(`new/opt/${s}/W`, next.state[s][0]); g.output(`new/opt/${s}/b`, next.state[s][1]); }
+  for (const s of slots) {
+    g.output(`new/opt/${s}/W`, next.state[s][0]);
+    g.output(`new/opt/${s}/b`, next.state[s][1]);
+  }
   return toOnnxBytes(g, { metadata: { artifact: 'linear_probe_step' } });
 }
 
-export async function trainLinearProbe(train: Features, labels: ArrayLike<number>, options: LinearProbeOptions = {}): Promise<LinearProbeModel> {
+export async function trainLinearProbe(
+  train: Features,
+  labels: ArrayLike<number>,
+  options: LinearProbeOptions = {},
+): Promise<LinearProbeModel> {
   const o = { ...LINEAR_PROBE_DEFAULTS, ...options };
   const rows = Array.from({ length: train.n }, (_, i) => i).filter((i) => labels[i] >= 0);
   if (rows.length === 0) throw new Error('the linear probe needs labeled training points');
@@ -91,17 +113,21 @@ export async function trainLinearProbe(train: Features, labels: ArrayLike<number
   const B = Math.min(o.batch, rows.length);
   const { mean, std } = standardisation(train, options.standardise ?? true);
   const wd = o.weightDecay;
-  const optimizer: OptimizerConfig = o.optimizer === 'adam'
-    ? { kind: 'adam', weightDecay: [wd, 0] }
-    : { kind: 'sgd', momentum: options.momentum ?? 0.9, weightDecay: [wd, 0] };
+  const optimizer: OptimizerConfig =
+    o.optimizer === 'adam'
+      ? { kind: 'adam', weightDecay: [wd, 0] }
+      : { kind: 'sgd', momentum: options.momentum ?? 0.9, weightDecay: [wd, 0] };
   const onnx = buildProbeStep(B, D, C, optimizer);
   const stateNames = ['param/W', 'param/b', ...stateSlots(optimizer.kind).flatMap((s) => [`opt/${s}/W`, `opt/${s}/b`])];
   const { session } = await openSession(onnx, ['loss', ...stateNames.map((n) => `new/${n}`)], { provider: 'cpu', threads: o.threads ?? 1 });
-  const state = new Map<string, ort.Tensor>(stateNames.map((n) => [n, new ort.Tensor('float32', new Float32Array(n.endsWith('/W') ? C * D : C), n.endsWith('/W') ? [C, D] : [C])]));
+  const state = new Map<string, ort.Tensor>(
+    stateNames.map((n) => [n, new ort.Tensor('float32', new Float32Array(n.endsWith('/W') ? C * D : C), n.endsWith('/W') ? [C, D] : [C])]),
+  );
   const batchesPerEpoch = Math.ceil(rows.length / B);
   const total = o.epochs * batchesPerEpoch;
   const rng = new Rng(o.seed ?? 0);
-  const x = new Float32Array(B * D), y = new Float32Array(B * C);
+  const x = new Float32Array(B * D),
+    y = new Float32Array(B * C);
   const epochLosses: number[] = [];
   try {
     let step = 0;
@@ -110,7 +136,8 @@ export async function trainLinearProbe(train: Features, labels: ArrayLike<number
       let lossSum = 0;
       for (let start = 0; start < order.length; start += B) {
         const real = Math.min(B, order.length - start);
-        x.fill(0); y.fill(0);
+        x.fill(0);
+        y.fill(0);
         for (let r = 0; r < real; r++) {
           const i = order[start + r];
           for (let d = 0; d < D; d++) x[r * D + d] = (train.data[i * D + d] - mean[d]) / std[d];
@@ -132,7 +159,15 @@ export async function trainLinearProbe(train: Features, labels: ArrayLike<number
   } finally {
     await session.release();
   }
-  return { W: (state.get('param/W')!.data as Float32Array).slice(), b: (state.get('param/b')!.data as Float32Array).slice(), classes: C, dim: D, mean, std, epochLosses };
+  return {
+    W: (state.get('param/W')!.data as Float32Array).slice(),
+    b: (state.get('param/b')!.data as Float32Array).slice(),
+    classes: C,
+    dim: D,
+    mean,
+    std,
+    epochLosses,
+  };
 }
 
 /** argmax over classes of (standardised x) Wᵀ + b for each row. */
@@ -143,18 +178,28 @@ export function predictLinear(model: LinearProbeModel, f: Features): Int32Array 
   const z = new Float64Array(D);
   for (let r = 0; r < f.n; r++) {
     for (let d = 0; d < D; d++) z[d] = (f.data[r * D + d] - mean[d]) / std[d];
-    let best = -Infinity, arg = 0;
+    let best = -Infinity,
+      arg = 0;
     for (let c = 0; c < C; c++) {
       let s = b[c];
       for (let d = 0; d < D; d++) s += W[c * D + d] * z[d];
-      if (s > best) { best = s; arg = c; }
+      if (s > best) {
+        best = s;
+        arg = c;
+      }
     }
     out[r] = arg;
   }
   return out;
 }
 
-export async function linearProbeAccuracy(train: Features, trainLabels: ArrayLike<number>, test: Features, testLabels: ArrayLike<number>, options: LinearProbeOptions = {}): Promise<number> {
+export async function linearProbeAccuracy(
+  train: Features,
+  trainLabels: ArrayLike<number>,
+  test: Features,
+  testLabels: ArrayLike<number>,
+  options: LinearProbeOptions = {},
+): Promise<number> {
   const model = await trainLinearProbe(train, trainLabels, options);
   return accuracy(predictLinear(model, test), testLabels);
 }

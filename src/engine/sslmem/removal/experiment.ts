@@ -21,7 +21,15 @@ import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, r
 import { readRunInputs, type RunInputs } from './inputs';
 import { ResultStore } from './result-store';
 import { runStages, type StageResult } from '../../runs/stage-runner';
-import { evaluateEncoder, runProbeSet, transferProbeSet, PROBE_TEST_DESCRIPTION, PROBE_TRAIN_DESCRIPTION, type ProbeSet, type ProbeSettings } from '../probes/evaluate';
+import {
+  evaluateEncoder,
+  runProbeSet,
+  transferProbeSet,
+  PROBE_TEST_DESCRIPTION,
+  PROBE_TRAIN_DESCRIPTION,
+  type ProbeSet,
+  type ProbeSettings,
+} from '../probes/evaluate';
 import { LINEAR_PROBE_DEFAULTS } from '../probes/linear';
 import { conclusionLines, renderRetrainMarkdown } from './report';
 import { rescoreRetrained } from './rescore';
@@ -40,13 +48,23 @@ export const RETRAIN_FILES = { json: 'retrain.json', markdown: 'retrain.md', fol
  */
 export function experimentFiles(epochsOverride: number | null): { folder: string; json: string; markdown: string } {
   if (epochsOverride === null) return { ...RETRAIN_FILES };
-  return { folder: `${RETRAIN_FILES.folder}/e${epochsOverride}`, json: `retrain-e${epochsOverride}.json`, markdown: `retrain-e${epochsOverride}.md` };
+  return {
+    folder: `${RETRAIN_FILES.folder}/e${epochsOverride}`,
+    json: `retrain-e${epochsOverride}.json`,
+    markdown: `retrain-e${epochsOverride}.md`,
+  };
 }
 
 /** A request plus the probe settings (tests and benchmarks set them; the job uses the defaults). */
-export interface RetrainRequestWithProbes extends RetrainRequest { probe?: ProbeSettings }
+export interface RetrainRequestWithProbes extends RetrainRequest {
+  probe?: ProbeSettings;
+}
 
-export async function runRemovalExperiment(req: RetrainRequestWithProbes, runtime: RetrainRuntime = {}, hooks: RetrainHooks = {}): Promise<RetrainOutcome> {
+export async function runRemovalExperiment(
+  req: RetrainRequestWithProbes,
+  runtime: RetrainRuntime = {},
+  hooks: RetrainHooks = {},
+): Promise<RetrainOutcome> {
   await assertProviderUsable(runtime.provider); // an explicit provider that cannot run: fail before any work
   if (!Number.isInteger(req.seeds) || req.seeds < 1) throw new Error(`seeds must be a whole number ≥ 1, got ${req.seeds}`);
   if (req.k.length === 0) throw new Error('give at least one k');
@@ -88,8 +106,23 @@ export async function runRemovalExperiment(req: RetrainRequestWithProbes, runtim
 
   const evaluateOriginal = async (): Promise<RetrainRow> => {
     const t0 = performance.now();
-    const acc = await evaluateEncoder({ config: stored.sslmem, checkpoint: await readCheckpoint(run.path('f/checkpoint.bin')), sets, settings, ...runtime, signal: hooks.signal });
-    return rowOf({ k: 0, kind: 'none', seed: 0 }, acc, { trainingSize: pool.length, encoder: 'original', dir: 'f', epochs: stored.sslmem.epochs, steps: fSteps, trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000 });
+    const acc = await evaluateEncoder({
+      config: stored.sslmem,
+      checkpoint: await readCheckpoint(run.path('f/checkpoint.bin')),
+      sets,
+      settings,
+      ...runtime,
+      signal: hooks.signal,
+    });
+    return rowOf({ k: 0, kind: 'none', seed: 0 }, acc, {
+      trainingSize: pool.length,
+      encoder: 'original',
+      dir: 'f',
+      epochs: stored.sslmem.epochs,
+      steps: fSteps,
+      trainSeconds: 0,
+      evalSeconds: (performance.now() - t0) / 1000,
+    });
   };
 
   const retrain = async (name: string, spec: RetrainSpec): Promise<RetrainRow | null> => {
@@ -101,16 +134,40 @@ export async function runRemovalExperiment(req: RetrainRequestWithProbes, runtim
     const secondsFile = join(dir, 'train-seconds.json');
     const prior = existsSync(secondsFile) ? (JSON.parse(await fs.readFile(secondsFile, 'utf8')) as { seconds: number }).seconds : 0;
     const trained = await trainEncoder({
-      config, dataset, indices: kept, seed: inputs.fSeed, dir, checkpointPath: join(dir, 'checkpoint.bin'), ...runtime,
-      signal: hooks.signal, log: hooks.log, onProgress: (p) => hooks.onEvent?.({ kind: 'train', name, step: p.step, total: p.total, loss: p.loss, imagesPerSec: p.imagesPerSec }),
+      config,
+      dataset,
+      indices: kept,
+      seed: inputs.fSeed,
+      dir,
+      checkpointPath: join(dir, 'checkpoint.bin'),
+      ...runtime,
+      signal: hooks.signal,
+      log: hooks.log,
+      onProgress: (p) => hooks.onEvent?.({ kind: 'train', name, step: p.step, total: p.total, loss: p.loss, imagesPerSec: p.imagesPerSec }),
     });
     await writeJsonAtomic(secondsFile, { seconds: prior + trained.seconds });
     if (trained.cancelled) return null;
     hooks.onEvent?.({ kind: 'evaluate', name });
     const t0 = performance.now();
     // Evaluated where it trained (for `auto`: the measured choice).
-    const acc = await evaluateEncoder({ config, checkpoint: trained.checkpoint, sets, settings, ...runtime, provider: trained.decision.chosen, signal: hooks.signal });
-    return rowOf(spec, acc, { trainingSize: kept.length, encoder: 'retrained', dir: folderOf(name), epochs: config.epochs, steps: trained.steps, trainSeconds: prior + trained.seconds, evalSeconds: (performance.now() - t0) / 1000 });
+    const acc = await evaluateEncoder({
+      config,
+      checkpoint: trained.checkpoint,
+      sets,
+      settings,
+      ...runtime,
+      provider: trained.decision.chosen,
+      signal: hooks.signal,
+    });
+    return rowOf(spec, acc, {
+      trainingSize: kept.length,
+      encoder: 'retrained',
+      dir: folderOf(name),
+      epochs: config.epochs,
+      steps: trained.steps,
+      trainSeconds: prior + trained.seconds,
+      evalSeconds: (performance.now() - t0) / 1000,
+    });
   };
 
   const work = async (name: string): Promise<StageResult> => {
@@ -124,7 +181,8 @@ export async function runRemovalExperiment(req: RetrainRequestWithProbes, runtim
   try {
     const status = await runStages(encoders, store, work, {
       signal: hooks.signal,
-      onEvent: (ev) => hooks.onEvent?.({ kind: 'encoder', name: ev.stage, index: encoders.indexOf(ev.stage), total: encoders.length, status: ev.status }),
+      onEvent: (ev) =>
+        hooks.onEvent?.({ kind: 'encoder', name: ev.stage, index: encoders.indexOf(ev.stage), total: encoders.length, status: ev.status }),
     });
     if (status === 'cancelled') return cancelled;
     const rows = encoders.map((name) => store.row(name));
@@ -132,14 +190,24 @@ export async function runRemovalExperiment(req: RetrainRequestWithProbes, runtim
     if (req.rescore && baseline) {
       // g was trained with the run's recipe: against it, an f with other epochs shifts every score, which
       // would drown the per-point changes the diff is for.
-      hooks.log?.('re-scoring skipped: it is only meaningful for encoders retrained with the run\'s own epochs');
+      hooks.log?.("re-scoring skipped: it is only meaningful for encoders retrained with the run's own epochs");
     } else if (req.rescore) {
       const largest: RetrainSpec = { kind: 'memorized', k: kResolved[kResolved.length - 1], seed: 0 };
-      scoreDiffFile = await rescoreRetrained(inputs, config, files.folder, largest, runtime, hooks) ?? undefined;
+      scoreDiffFile = (await rescoreRetrained(inputs, config, files.folder, largest, runtime, hooks)) ?? undefined;
     }
     const results: RetrainResults = {
-      format: 'sslmem-retrain', version: 1, runId: run.id, createdAt: new Date().toISOString(),
-      kRequested: req.k, kResolved, seeds: req.seeds, poolSize: pool.length, protocol, rows, conclusion: [], scoreDiffFile,
+      format: 'sslmem-retrain',
+      version: 1,
+      runId: run.id,
+      createdAt: new Date().toISOString(),
+      kRequested: req.k,
+      kResolved,
+      seeds: req.seeds,
+      poolSize: pool.length,
+      protocol,
+      rows,
+      conclusion: [],
+      scoreDiffFile,
     };
     results.runSignal = await runSignalOf(run.path('report.json'));
     results.conclusion = conclusionLines(results);
@@ -155,22 +223,34 @@ export async function runRemovalExperiment(req: RetrainRequestWithProbes, runtim
 /** The removed set of one retraining (pure given the run: memorized = top-k by score, random = seeded draw). */
 export function removalOf(spec: RetrainSpec, pool: Int32Array, inputs: Pick<RunInputs, 'scoreByIndex'>): Int32Array {
   if (spec.kind === 'none') return new Int32Array(0);
-  return spec.kind === 'memorized'
-    ? memorizedRemoval(pool, (i) => inputs.scoreByIndex[i], spec.k)
-    : randomRemoval(pool, spec.k, spec.seed);
+  return spec.kind === 'memorized' ? memorizedRemoval(pool, (i) => inputs.scoreByIndex[i], spec.k) : randomRemoval(pool, spec.k, spec.seed);
 }
 
-function rowOf(spec: RetrainSpec, acc: Awaited<ReturnType<typeof evaluateEncoder>>,
-  rest: Pick<RetrainRow, 'trainingSize' | 'encoder' | 'dir' | 'epochs' | 'steps' | 'trainSeconds' | 'evalSeconds'>): RetrainRow {
-  const row: RetrainRow = { k: spec.k, removal: spec.kind, seed: spec.seed, linearProbeAccuracy: acc[0].linearProbeAccuracy, knnAccuracy: acc[0].knnAccuracy, ...rest };
-  if (acc[1]) { row.transferLinearProbeAccuracy = acc[1].linearProbeAccuracy; row.transferKnnAccuracy = acc[1].knnAccuracy; }
+function rowOf(
+  spec: RetrainSpec,
+  acc: Awaited<ReturnType<typeof evaluateEncoder>>,
+  rest: Pick<RetrainRow, 'trainingSize' | 'encoder' | 'dir' | 'epochs' | 'steps' | 'trainSeconds' | 'evalSeconds'>,
+): RetrainRow {
+  const row: RetrainRow = {
+    k: spec.k,
+    removal: spec.kind,
+    seed: spec.seed,
+    linearProbeAccuracy: acc[0].linearProbeAccuracy,
+    knnAccuracy: acc[0].knnAccuracy,
+    ...rest,
+  };
+  if (acc[1]) {
+    row.transferLinearProbeAccuracy = acc[1].linearProbeAccuracy;
+    row.transferKnnAccuracy = acc[1].knnAccuracy;
+  }
   return row;
 }
 
 /** Welch S_C vs S_S from the run's report.json, when readable. */
 async function runSignalOf(file: string): Promise<RetrainResults['runSignal']> {
   try {
-    const c = (JSON.parse(await fs.readFile(file, 'utf8')) as { tests?: { C_vs_S?: { meanDifference: number; t: number; p: number } } }).tests?.C_vs_S;
+    const c = (JSON.parse(await fs.readFile(file, 'utf8')) as { tests?: { C_vs_S?: { meanDifference: number; t: number; p: number } } })
+      .tests?.C_vs_S;
     return c && typeof c.p === 'number' ? { meanDifference: c.meanDifference, t: c.t, p: c.p } : undefined;
   } catch {
     return undefined;
@@ -180,10 +260,21 @@ async function runSignalOf(file: string): Promise<RetrainResults['runSignal']> {
 function protocolOf(sets: ProbeSet[], settings: ProbeSettings, transferData?: string): ProbeProtocol {
   const l = { ...LINEAR_PROBE_DEFAULTS, ...settings.linear };
   return {
-    probeTrain: PROBE_TRAIN_DESCRIPTION, probeTest: PROBE_TEST_DESCRIPTION,
-    probeTrainSize: sets[0].train.length, probeTestSize: sets[0].test.length,
+    probeTrain: PROBE_TRAIN_DESCRIPTION,
+    probeTest: PROBE_TEST_DESCRIPTION,
+    probeTrainSize: sets[0].train.length,
+    probeTestSize: sets[0].test.length,
     knn: { k: settings.knn?.k ?? 20, vote: settings.knn?.vote ?? 'weighted', metric: 'cosine' },
-    linear: { epochs: l.epochs, batch: l.batch, learningRate: l.learningRate, weightDecay: l.weightDecay, optimizer: l.optimizer, standardised: true },
-    ...(sets[1] && transferData ? { transfer: { data: resolve(transferData), trainSize: sets[1].train.length, testSize: sets[1].test.length } } : {}),
+    linear: {
+      epochs: l.epochs,
+      batch: l.batch,
+      learningRate: l.learningRate,
+      weightDecay: l.weightDecay,
+      optimizer: l.optimizer,
+      standardised: true,
+    },
+    ...(sets[1] && transferData
+      ? { transfer: { data: resolve(transferData), trainSize: sets[1].train.length, testSize: sets[1].test.length } }
+      : {}),
   };
 }

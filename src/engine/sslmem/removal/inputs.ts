@@ -42,9 +42,15 @@ export async function readRunInputs(runDir: string, log?: (m: string) => void, p
   const scores = computeScores(await readRunLosses(run, pairs), stored.sslmem.scoring.normalisation);
   const rows = scoredIndices(split);
   const scoreByIndex = new Float64Array(loaded.dataset.n).fill(NaN);
-  rows.forEach((index, r) => { scoreByIndex[index] = scores.normalised[r]; });
+  rows.forEach((index, r) => {
+    scoreByIndex[index] = scores.normalised[r];
+  });
   return {
-    run, stored, loaded, split, scoreByIndex,
+    run,
+    stored,
+    loaded,
+    split,
+    scoreByIndex,
     fSeed: m.seeds.pairs[0]?.f ?? stored.seed,
     scoringSeed: scoringSeedOf(stored.seed),
   };

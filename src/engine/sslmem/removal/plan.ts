@@ -19,7 +19,8 @@ export function resolveK(k: number, poolSize: number): number {
  * scores are never chosen). Returned ascending by dataset index.
  */
 export function memorizedRemoval(pool: ArrayLike<number>, scoreOf: (index: number) => number, k: number): Int32Array {
-  const ranked = Array.from(pool).filter((i) => !Number.isNaN(scoreOf(i)))
+  const ranked = Array.from(pool)
+    .filter((i) => !Number.isNaN(scoreOf(i)))
     .sort((a, b) => scoreOf(b) - scoreOf(a) || a - b);
   if (ranked.length < k) throw new Error(`only ${ranked.length} scored points in the pool, cannot remove ${k}`);
   return Int32Array.from(ranked.slice(0, k)).sort();
@@ -41,7 +42,11 @@ export function keptIndices(pool: ArrayLike<number>, removed: ArrayLike<number>)
   return Int32Array.from(Array.from(pool).filter((i) => !gone.has(i))).sort();
 }
 
-export interface RetrainSpec { kind: RemovalKind; k: number; seed: number }
+export interface RetrainSpec {
+  kind: RemovalKind;
+  k: number;
+  seed: number;
+}
 
 /** Folder name of one retrained encoder under `<run>/retrain/`. */
 export function retrainDirName(s: RetrainSpec): string {

@@ -9,7 +9,13 @@ import type { RunManifest } from '../../runs/manifest';
 import { studentTTwoSidedP } from '../report/special';
 import type { RetrainResults, RetrainRow } from './types';
 
-export interface Spread { mean: number; std: number; min: number; max: number; n: number }
+export interface Spread {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  n: number;
+}
 
 export function spreadOf(values: number[]): Spread {
   const n = values.length;
@@ -49,13 +55,28 @@ export function compareAt(results: RetrainResults, k: number, metric: Metric): K
   if (!mem || random.n === 0) return null;
   const acc = random.mean;
   const fromSeeds = random.n > 1 && random.std > 0;
-  const noise = fromSeeds ? random.std * Math.sqrt(1 + 1 / random.n) : Math.sqrt(Math.max(acc * (1 - acc), 1e-6) / results.protocol.probeTestSize);
+  const noise = fromSeeds
+    ? random.std * Math.sqrt(1 + 1 / random.n)
+    : Math.sqrt(Math.max(acc * (1 - acc), 1e-6) / results.protocol.probeTestSize);
   const df = fromSeeds ? random.n - 1 : 1e6;
   const difference = random.mean - mem[metric];
   const t = difference / noise;
   const p = studentTTwoSidedP(t, df);
   const verdict = p >= 0.05 ? 'not-distinguishable' : difference > 0 ? 'memorized-hurt-more' : 'random-hurt-more';
-  return { k, metric, memorized: mem[metric], random, reference: ref ? ref[metric] : NaN, difference, noise, t, df, p, noiseSource: fromSeeds ? 'seeds' : 'binomial', verdict };
+  return {
+    k,
+    metric,
+    memorized: mem[metric],
+    random,
+    reference: ref ? ref[metric] : NaN,
+    difference,
+    noise,
+    t,
+    df,
+    p,
+    noiseSource: fromSeeds ? 'seeds' : 'binomial',
+    verdict,
+  };
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
@@ -63,16 +84,19 @@ const pp = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '' : '−'}${Math.ab
 const metricName = (m: Metric) => (m === 'linearProbeAccuracy' ? 'linear probe' : 'kNN');
 
 function sentence(c: KComparison, poolSize: number): string {
-  const test = c.noiseSource === 'seeds'
-    ? `against the spread of random removal over ${c.random.n} seeds: t = ${c.t.toFixed(2)}, df = ${c.df}, p = ${c.p.toPrecision(2)}`
-    : `against the probe-test standard error ${pp(c.noise)}: z = ${c.t.toFixed(2)}, p = ${c.p.toPrecision(2)}`;
-  const head = `k = ${c.k} (${pct(c.k / poolSize)} of f's training data), ${metricName(c.metric)}: memorized removal ${pct(c.memorized)}, `
-    + `random removal ${pct(c.random.mean)}${c.random.n > 1 ? ` ± ${pp(c.random.std)}` : ''} (n = ${c.random.n}), full data ${pct(c.reference)}.`;
-  const tail = c.verdict === 'memorized-hurt-more'
-    ? ` Removing the most memorized points hurt more than random removal, by ${pp(c.difference)} (${test}).`
-    : c.verdict === 'random-hurt-more'
-      ? ` Removing the most memorized points did NOT hurt more: random removal was worse by ${pp(-c.difference)} (${test}).`
-      : ` Random − memorized = ${pp(c.difference)}, not significant (${test}): at this scale, removing the most memorized points did not measurably hurt more than removing random ones.`;
+  const test =
+    c.noiseSource === 'seeds'
+      ? `against the spread of random removal over ${c.random.n} seeds: t = ${c.t.toFixed(2)}, df = ${c.df}, p = ${c.p.toPrecision(2)}`
+      : `against the probe-test standard error ${pp(c.noise)}: z = ${c.t.toFixed(2)}, p = ${c.p.toPrecision(2)}`;
+  const head =
+    `k = ${c.k} (${pct(c.k / poolSize)} of f's training data), ${metricName(c.metric)}: memorized removal ${pct(c.memorized)}, ` +
+    `random removal ${pct(c.random.mean)}${c.random.n > 1 ? ` ± ${pp(c.random.std)}` : ''} (n = ${c.random.n}), full data ${pct(c.reference)}.`;
+  const tail =
+    c.verdict === 'memorized-hurt-more'
+      ? ` Removing the most memorized points hurt more than random removal, by ${pp(c.difference)} (${test}).`
+      : c.verdict === 'random-hurt-more'
+        ? ` Removing the most memorized points did NOT hurt more: random removal was worse by ${pp(-c.difference)} (${test}).`
+        : ` Random − memorized = ${pp(c.difference)}, not significant (${test}): at this scale, removing the most memorized points did not measurably hurt more than removing random ones.`;
   return head + tail;
 }
 
@@ -81,9 +105,12 @@ export function conclusionLines(results: RetrainResults): string[] {
   const sig = results.runSignal;
   if (sig) {
     const strong = sig.p < 0.01 && sig.meanDifference > 0;
-    lines.push(`The run's own memorization signal: mean score of S_C − S_S = ${sig.meanDifference.toPrecision(3)} (Welch t = ${sig.t.toFixed(2)}, p = ${sig.p.toPrecision(2)}). `
-      + (strong ? 'f does memorize its candidates, so the ranking that picks the removed points is meaningful.'
-        : 'f shows no significant memorization of its candidates in this run, so the "most memorized" ranking is mostly noise and removing those points is not expected to differ from random removal.'));
+    lines.push(
+      `The run's own memorization signal: mean score of S_C − S_S = ${sig.meanDifference.toPrecision(3)} (Welch t = ${sig.t.toFixed(2)}, p = ${sig.p.toPrecision(2)}). ` +
+        (strong
+          ? 'f does memorize its candidates, so the ranking that picks the removed points is meaningful.'
+          : 'f shows no significant memorization of its candidates in this run, so the "most memorized" ranking is mostly noise and removing those points is not expected to differ from random removal.'),
+    );
   }
   for (const metric of ['linearProbeAccuracy', 'knnAccuracy'] as const) {
     for (const k of results.kResolved) {
@@ -96,40 +123,74 @@ export function conclusionLines(results: RetrainResults): string[] {
 
 function rowTable(rows: RetrainRow[]): string[] {
   const transfer = rows.some((r) => r.transferLinearProbeAccuracy !== undefined);
-  const out = [`| encoder | k | removal | seed | training size | linear probe | kNN |${transfer ? ' transfer linear | transfer kNN |' : ''} epochs | steps | train s |`,
-    `|---|---|---|---|---|---|---|${transfer ? '---|---|' : ''}---|---|---|`];
+  const out = [
+    `| encoder | k | removal | seed | training size | linear probe | kNN |${transfer ? ' transfer linear | transfer kNN |' : ''} epochs | steps | train s |`,
+    `|---|---|---|---|---|---|---|${transfer ? '---|---|' : ''}---|---|---|`,
+  ];
   for (const r of rows) {
-    out.push(`| ${r.dir} | ${r.k} | ${r.removal} | ${r.seed} | ${r.trainingSize} | ${pct(r.linearProbeAccuracy)} | ${pct(r.knnAccuracy)} |`
-      + `${transfer ? ` ${pct(r.transferLinearProbeAccuracy ?? NaN)} | ${pct(r.transferKnnAccuracy ?? NaN)} |` : ''} ${r.epochs} | ${r.steps} | ${r.trainSeconds.toFixed(0)} |`);
+    out.push(
+      `| ${r.dir} | ${r.k} | ${r.removal} | ${r.seed} | ${r.trainingSize} | ${pct(r.linearProbeAccuracy)} | ${pct(r.knnAccuracy)} |` +
+        `${transfer ? ` ${pct(r.transferLinearProbeAccuracy ?? NaN)} | ${pct(r.transferKnnAccuracy ?? NaN)} |` : ''} ${r.epochs} | ${r.steps} | ${r.trainSeconds.toFixed(0)} |`,
+    );
   }
   return out;
 }
 
-export function renderRetrainMarkdown(results: RetrainResults, manifest: Pick<RunManifest, 'id' | 'dataset' | 'preset'>, baseline: boolean): string {
+export function renderRetrainMarkdown(
+  results: RetrainResults,
+  manifest: Pick<RunManifest, 'id' | 'dataset' | 'preset'>,
+  baseline: boolean,
+): string {
   const p = results.protocol;
   const lines = [
-    `# Retrain after removal — run ${manifest.id}`, '',
-    `Dataset ${manifest.dataset.path} (preset ${manifest.preset ?? 'custom'}). f trained on S_S ∪ S_C = ${results.poolSize} points; `
-    + `k = ${results.kResolved.join(', ')} removed from that pool (asked: ${results.kRequested.join(', ')}); ${results.seeds} random seed(s) per k.`, '',
-    '## Verdict', '', ...results.conclusion.map((l) => `- ${l}`), '',
-    '## Comparison per k', '',
-    '| k | metric | memorized | random mean ± std (min–max) | full data | random − memorized | p | verdict |', '|---|---|---|---|---|---|---|---|',
+    `# Retrain after removal — run ${manifest.id}`,
+    '',
+    `Dataset ${manifest.dataset.path} (preset ${manifest.preset ?? 'custom'}). f trained on S_S ∪ S_C = ${results.poolSize} points; ` +
+      `k = ${results.kResolved.join(', ')} removed from that pool (asked: ${results.kRequested.join(', ')}); ${results.seeds} random seed(s) per k.`,
+    '',
+    '## Verdict',
+    '',
+    ...results.conclusion.map((l) => `- ${l}`),
+    '',
+    '## Comparison per k',
+    '',
+    '| k | metric | memorized | random mean ± std (min–max) | full data | random − memorized | p | verdict |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const metric of ['linearProbeAccuracy', 'knnAccuracy'] as const) {
     for (const k of results.kResolved) {
       const c = compareAt(results, k, metric);
       if (!c) continue;
-      lines.push(`| ${k} | ${metricName(metric)} | ${pct(c.memorized)} | ${pct(c.random.mean)} ± ${pp(c.random.std)} (${pct(c.random.min)}–${pct(c.random.max)}) | ${pct(c.reference)} | ${pp(c.difference)} | ${c.p.toPrecision(2)} | ${c.verdict} |`);
+      lines.push(
+        `| ${k} | ${metricName(metric)} | ${pct(c.memorized)} | ${pct(c.random.mean)} ± ${pp(c.random.std)} (${pct(c.random.min)}–${pct(c.random.max)}) | ${pct(c.reference)} | ${pp(c.difference)} | ${c.p.toPrecision(2)} | ${c.verdict} |`,
+      );
     }
   }
-  lines.push('', '## Every encoder', '', ...rowTable(results.rows), '', '## Protocol', '',
+  lines.push(
+    '',
+    '## Every encoder',
+    '',
+    ...rowTable(results.rows),
+    '',
+    '## Protocol',
+    '',
     `- Removal pool: f's training data S_S ∪ S_C. Memorized removal: the k points of the pool with the highest normalised score of this run (ties by dataset index); it is deterministic, so one retraining per k. Random removal: k points of the same pool drawn uniformly, one draw per seed.`,
-    `- Retraining: the run's recipe (model, method, augmentation, optimizer, schedule, batch) and f's training seed; only the data differ. Same epochs means fewer steps when fewer points remain.`
-    + (baseline ? ` The retrainings use ${results.rows.find((r) => r.encoder === 'retrained')?.epochs} epochs instead of the run's ${results.rows.find((r) => r.encoder === 'original')?.epochs} (time budget), so a full-data encoder was retrained with the same epochs and is the reference ("full data"); the original f is listed for completeness.` : ''),
+    `- Retraining: the run's recipe (model, method, augmentation, optimizer, schedule, batch) and f's training seed; only the data differ. Same epochs means fewer steps when fewer points remain.` +
+      (baseline
+        ? ` The retrainings use ${results.rows.find((r) => r.encoder === 'retrained')?.epochs} epochs instead of the run's ${results.rows.find((r) => r.encoder === 'original')?.epochs} (time budget), so a full-data encoder was retrained with the same epochs and is the reference ("full data"); the original f is listed for completeness.`
+        : ''),
     `- Encoders are frozen for evaluation (eval mode, no augmentation, weights embedded as constants). Probe-train: ${p.probeTrain}, ${p.probeTrainSize} points. Probe-test: ${p.probeTest}, ${p.probeTestSize} points.`,
     `- kNN: cosine similarity, k = ${p.knn.k}, ${p.knn.vote === 'weighted' ? 'similarity-weighted vote' : 'majority vote'}. Linear probe: multinomial logistic regression on standardised features, trained as an ONNX graph (${p.linear.optimizer}, lr ${p.linear.learningRate} with cosine decay, ${p.linear.epochs} epochs, batch ${p.linear.batch}, L2 ${p.linear.weightDecay}).`,
-    ...(p.transfer ? [`- Transfer: ${p.transfer.data}, ${p.transfer.trainSize} probe-train / ${p.transfer.testSize} probe-test points (seeded 80/20 split).`] : []),
+    ...(p.transfer
+      ? [
+          `- Transfer: ${p.transfer.data}, ${p.transfer.trainSize} probe-train / ${p.transfer.testSize} probe-test points (seeded 80/20 split).`,
+        ]
+      : []),
     `- Noise: an accuracy on ${p.probeTestSize} test points has a standard error of about ${pp(Math.sqrt(0.25 / p.probeTestSize))} at worst; the memorized retraining is a single training, so its own training noise is only visible through the random seeds' spread.`,
-    ...(results.scoreDiffFile ? [`- Per-sample score differences (re-scored retrained f against the same g): ${results.scoreDiffFile}.`] : []), '');
+    ...(results.scoreDiffFile
+      ? [`- Per-sample score differences (re-scored retrained f against the same g): ${results.scoreDiffFile}.`]
+      : []),
+    '',
+  );
   return lines.join('\n');
 }

@@ -14,19 +14,34 @@ import type { RetrainHooks, RetrainRuntime } from './types';
 import type { ScoreDiff } from './types';
 
 /** Returns the diff file relative to the run, or null when it cannot be computed (several seed pairs). */
-export async function rescoreRetrained(inputs: RunInputs, config: SslmemConfig, folder: string, spec: RetrainSpec,
-  runtime: RetrainRuntime, hooks: RetrainHooks): Promise<string | null> {
+export async function rescoreRetrained(
+  inputs: RunInputs,
+  config: SslmemConfig,
+  folder: string,
+  spec: RetrainSpec,
+  runtime: RetrainRuntime,
+  hooks: RetrainHooks,
+): Promise<string | null> {
   const name = retrainDirName(spec);
   const relative = `${folder}/${name}/score-diff.json`;
   const file = inputs.run.path(relative);
   if (existsSync(file)) return relative;
   const lg = await gLossesOf(inputs);
-  if (!lg) { hooks.log?.('re-scoring needs a run with one (f, g) seed pair; skipped'); return null; }
+  if (!lg) {
+    hooks.log?.('re-scoring needs a run with one (f, g) seed pair; skipped');
+    return null;
+  }
   const { dataset } = inputs.loaded;
   const rows = scoredIndices(inputs.split);
   const checkpoint = await readCheckpoint(inputs.run.path(`${folder}/${name}/checkpoint.bin`));
   const lf = await scoreEncoder({
-    config, dataset, rows, checkpoint, seed: inputs.scoringSeed, ...runtime, signal: hooks.signal,
+    config,
+    dataset,
+    rows,
+    checkpoint,
+    seed: inputs.scoringSeed,
+    ...runtime,
+    signal: hooks.signal,
     onProgress: (done, total) => hooks.onEvent?.({ kind: 'score', name, done, total }),
   });
   const after = computeScores({ lf: lf.mean, lg }, config.scoring.normalisation).normalised;
@@ -34,9 +49,15 @@ export async function rescoreRetrained(inputs: RunInputs, config: SslmemConfig, 
   const removed = new Set((JSON.parse(await fs.readFile(removedFile, 'utf8')) as { removed: number[] }).removed);
   const subsetOf = subsetOfEach(inputs.split, dataset.n);
   const diff: ScoreDiff = {
-    dir: `${folder}/${name}`, k: spec.k, removal: spec.kind,
-    index: Array.from(rows), path: Array.from(rows, (i) => dataset.paths[i]), subset: Array.from(rows, (i) => subsetOf[i] ?? ''),
-    before: Array.from(rows, (i) => inputs.scoreByIndex[i]), after: Array.from(after), removed: Array.from(rows, (i) => removed.has(i)),
+    dir: `${folder}/${name}`,
+    k: spec.k,
+    removal: spec.kind,
+    index: Array.from(rows),
+    path: Array.from(rows, (i) => dataset.paths[i]),
+    subset: Array.from(rows, (i) => subsetOf[i] ?? ''),
+    before: Array.from(rows, (i) => inputs.scoreByIndex[i]),
+    after: Array.from(after),
+    removed: Array.from(rows, (i) => removed.has(i)),
   };
   await writeJsonAtomic(file, diff);
   return relative;

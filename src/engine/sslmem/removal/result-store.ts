@@ -7,12 +7,19 @@ import { writeJsonAtomic } from '../../util/atomic';
 import type { StageStore } from '../../runs/stage-runner';
 import type { RetrainRow } from './types';
 
-interface StoredResult { row: RetrainRow; probeKey: string }
+interface StoredResult {
+  row: RetrainRow;
+  probeKey: string;
+}
 
 export class ResultStore implements StageStore {
   private readonly rows = new Map<string, RetrainRow>();
 
-  constructor(private readonly fileOf: (encoder: string) => string, private readonly probeKey: string, private readonly log?: (m: string) => void) {}
+  constructor(
+    private readonly fileOf: (encoder: string) => string,
+    private readonly probeKey: string,
+    private readonly log?: (m: string) => void,
+  ) {}
 
   async isDone(encoder: string): Promise<boolean> {
     let stored: StoredResult;

@@ -91,7 +91,12 @@ export type RetrainEvent =
   | { kind: 'evaluate'; name: string }
   | { kind: 'score'; name: string; done: number; total: number };
 
-export interface RetrainOutcome { runDir: string; status: 'done' | 'cancelled'; resultsFile: string | null; summaryFile: string | null }
+export interface RetrainOutcome {
+  runDir: string;
+  status: 'done' | 'cancelled';
+  resultsFile: string | null;
+  summaryFile: string | null;
+}
 
 /** What a retrain-after-removal experiment is asked to do (removal/experiment.ts). */
 export interface RetrainRequest {
@@ -117,5 +122,12 @@ export interface RetrainRequest {
 /** Params of the backend job `retrainSslmem`: the request and where it runs. */
 export type RetrainSslmemParams = RetrainRequest & RetrainRuntime;
 
-export interface RetrainHooks { signal?: AbortSignal; log?: (message: string) => void; onEvent?: (e: RetrainEvent) => void }
-export interface RetrainRuntime { provider?: ProviderSetting; threads?: number }
+export interface RetrainHooks {
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+  onEvent?: (e: RetrainEvent) => void;
+}
+export interface RetrainRuntime {
+  provider?: ProviderSetting;
+  threads?: number;
+}

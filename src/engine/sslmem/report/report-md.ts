@@ -5,7 +5,8 @@ import { distinctDecimals, fixed } from './tau-labels';
 import { markdownText } from '../../runs/escape';
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
-const fmtP = (p: number) => (!Number.isFinite(p) ? String(p) : p === 0 || p < 1e-300 ? '< 1e-300' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
+const fmtP = (p: number) =>
+  !Number.isFinite(p) ? String(p) : p === 0 || p < 1e-300 ? '< 1e-300' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
 const NORMALISATION_TEXT = {
   symmetric: '(L_g − L_f) / (L_g + L_f), in [−1, 1]',
   range: '(L_g − L_f) / (max − min of L_g − L_f over the scored points)',
@@ -16,17 +17,35 @@ const TEST_TEXT: Record<TestName, string> = { C_vs_S: 'S_C vs S_S', C_vs_E: 'S_C
 export function renderReportMarkdown(r: Report): string {
   const out: string[] = [];
   out.push(`# SSLMem report${r.runId ? ` — run ${r.runId}` : ''}`, '');
-  out.push(`Score: **${NORMALISATION_TEXT[r.normalisation]}**. L_f / L_g are alignment losses of encoder f`
-    + ' (trained on S_S ∪ S_C) and g (trained on S_S ∪ S_I). High score = f aligns the point\'s views much better than g: memorised.', '');
-  out.push('## Subsets', '', '| subset | n | mean | median | std | mean L_f | mean L_g | mean s.e. L_f | mean s.e. L_g |', '|---|---|---|---|---|---|---|---|---|');
+  out.push(
+    `Score: **${NORMALISATION_TEXT[r.normalisation]}**. L_f / L_g are alignment losses of encoder f` +
+      " (trained on S_S ∪ S_C) and g (trained on S_S ∪ S_I). High score = f aligns the point's views much better than g: memorised.",
+    '',
+  );
+  out.push(
+    '## Subsets',
+    '',
+    '| subset | n | mean | median | std | mean L_f | mean L_g | mean s.e. L_f | mean s.e. L_g |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
   for (const s of SUBSETS) {
     const x = r.subsets[s];
-    out.push(`| ${s} | ${x.n} | ${fmt(x.mean)} | ${fmt(x.median)} | ${fmt(x.std)} | ${fmt(x.lf_mean)} | ${fmt(x.lg_mean)} | ${fmt(x.lf_stderr_mean)} | ${fmt(x.lg_stderr_mean)} |`);
+    out.push(
+      `| ${s} | ${x.n} | ${fmt(x.mean)} | ${fmt(x.median)} | ${fmt(x.std)} | ${fmt(x.lf_mean)} | ${fmt(x.lg_mean)} | ${fmt(x.lf_stderr_mean)} | ${fmt(x.lg_stderr_mean)} |`,
+    );
   }
-  out.push('', '## Welch t-tests (two-sided)', '', '| test | mean difference | t | df | p | expected | as expected (p < 0.01) |', '|---|---|---|---|---|---|---|');
+  out.push(
+    '',
+    '## Welch t-tests (two-sided)',
+    '',
+    '| test | mean difference | t | df | p | expected | as expected (p < 0.01) |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const name of Object.keys(r.tests) as TestName[]) {
     const t = r.tests[name];
-    out.push(`| ${TEST_TEXT[name]} | ${fmt(t.meanDifference)} | ${fmt(t.t, 3)} | ${fmt(t.df, 1)} | ${fmtP(t.p)} | ${t.expected} | ${t.holds ? 'yes' : '**no**'} |`);
+    out.push(
+      `| ${TEST_TEXT[name]} | ${fmt(t.meanDifference)} | ${fmt(t.t, 3)} | ${fmt(t.df, 1)} | ${fmtP(t.p)} | ${t.expected} | ${t.holds ? 'yes' : '**no**'} |`,
+    );
   }
   out.push('', '## Fraction of S_C memorised at threshold τ', '', '| τ | fraction |', '|---|---|');
   const curve = r.threshold_curve.filter((_, i) => r.threshold_curve.length <= 21 || i % 2 === 0);

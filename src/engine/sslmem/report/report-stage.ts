@@ -10,8 +10,13 @@ import { scoredIndices, type Split } from '../../runs/subsets';
 import { computeScores, type PointLosses } from '../scores';
 import { type Normalisation } from '../../runs/subsets';
 
-export async function writeReportStage(run: RunHandle, dataset: Dataset, split: Split,
-  losses: PointLosses, normalisation: Normalisation): Promise<StageDone> {
+export async function writeReportStage(
+  run: RunHandle,
+  dataset: Dataset,
+  split: Split,
+  losses: PointLosses,
+  normalisation: Normalisation,
+): Promise<StageDone> {
   const scores = computeScores(losses, normalisation);
   const table = buildScoreTable(dataset, split, scoredIndices(split), scores);
   await writeRunResults(run.dir, table, { runId: run.id, skipped: dataset.skipped, timings: run.manifest.timings });

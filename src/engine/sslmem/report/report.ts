@@ -15,7 +15,14 @@ export type TestName = keyof typeof TESTS;
 /** Expected sign of each test's mean difference on real data (method spec §2). */
 const EXPECTED_SIGN: Record<TestName, 1 | -1> = { C_vs_S: 1, C_vs_E: 1, I_vs_S: -1 };
 
-export interface TopEntry { row: number; index: number; path: string; subset: SubsetName; label: number; score: number }
+export interface TopEntry {
+  row: number;
+  index: number;
+  path: string;
+  subset: SubsetName;
+  label: number;
+  score: number;
+}
 
 export interface Report {
   format: 'sslmem-report';
@@ -46,24 +53,45 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 export function buildReport(table: ScoreTable, options: ReportOptions = {}): Report {
   const rows = Object.fromEntries(SUBSETS.map((s) => [s, rowsOf(table, s)])) as Record<SubsetName, number[]>;
   const scoresOf = (s: SubsetName) => rows[s].map((r) => table.normalised[r]);
-  const subsets = Object.fromEntries(SUBSETS.map((s) => [s, {
-    ...describe(scoresOf(s)),
-    lf_mean: mean(rows[s].map((r) => table.lf[r])), lg_mean: mean(rows[s].map((r) => table.lg[r])),
-    lf_stderr_mean: mean(rows[s].map((r) => table.lfStderr[r])), lg_stderr_mean: mean(rows[s].map((r) => table.lgStderr[r])),
-  }])) as Report['subsets'];
+  const subsets = Object.fromEntries(
+    SUBSETS.map((s) => [
+      s,
+      {
+        ...describe(scoresOf(s)),
+        lf_mean: mean(rows[s].map((r) => table.lf[r])),
+        lg_mean: mean(rows[s].map((r) => table.lg[r])),
+        lf_stderr_mean: mean(rows[s].map((r) => table.lfStderr[r])),
+        lg_stderr_mean: mean(rows[s].map((r) => table.lgStderr[r])),
+      },
+    ]),
+  ) as Report['subsets'];
   const alpha = options.alpha ?? 0.01;
-  const tests = Object.fromEntries((Object.keys(TESTS) as TestName[]).map((name) => {
-    const [a, b] = TESTS[name];
-    const result = welchTTest(scoresOf(a), scoresOf(b));
-    const holds = Math.sign(result.meanDifference) === EXPECTED_SIGN[name] && result.p < alpha;
-    return [name, { ...result, expected: EXPECTED_SIGN[name] > 0 ? 'greater' : 'less', holds }];
-  })) as Report['tests'];
+  const tests = Object.fromEntries(
+    (Object.keys(TESTS) as TestName[]).map((name) => {
+      const [a, b] = TESTS[name];
+      const result = welchTTest(scoresOf(a), scoresOf(b));
+      const holds = Math.sign(result.meanDifference) === EXPECTED_SIGN[name] && result.p < alpha;
+      return [name, { ...result, expected: EXPECTED_SIGN[name] > 0 ? 'greater' : 'less', holds }];
+    }),
+  ) as Report['tests'];
   const candidates = scoresOf('S_C');
   const taus = options.taus ?? observedTauGrid(candidates, 41);
   const k = options.topK ?? 20;
-  const entry = (r: number): TopEntry => ({ row: r, index: table.index[r], path: table.path[r], subset: table.subset[r], label: table.label[r], score: table.normalised[r] });
+  const entry = (r: number): TopEntry => ({
+    row: r,
+    index: table.index[r],
+    path: table.path[r],
+    subset: table.subset[r],
+    label: table.label[r],
+    score: table.normalised[r],
+  });
   return {
-    format: 'sslmem-report', version: 1, runId: options.runId ?? null, normalisation: table.normalisation, subsets, tests,
+    format: 'sslmem-report',
+    version: 1,
+    runId: options.runId ?? null,
+    normalisation: table.normalisation,
+    subsets,
+    tests,
     threshold_curve: thresholdCurve(candidates, taus),
     top_k: {
       S_C: topK(table.normalised, k, { among: rows.S_C }).map(entry),
@@ -74,4 +102,3 @@ export function buildReport(table: ScoreTable, options: ReportOptions = {}): Rep
     timings: options.timings ?? {},
   };
 }
-

@@ -9,8 +9,14 @@ import { openScoresBin } from '../../runs/scores-bin-reader';
 export async function scoredRowCount(binFile: string): Promise<number | undefined> {
   try {
     const reader = await openScoresBin(binFile);
-    try { return reader.header.n; } finally { await reader.close(); }
-  } catch { return undefined; }
+    try {
+      return reader.header.n;
+    } finally {
+      await reader.close();
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /** Problems with the run's results files, or null when they are whole. */
@@ -19,8 +25,19 @@ export async function resultsProblem(run: RunHandle): Promise<string | null> {
   if (n === undefined) return 'scores.bin is missing or unreadable';
   const csv = await fs.readFile(run.path('scores.csv'), 'utf8').catch(() => null);
   if (csv === null) return 'scores.csv is missing';
-  try { checkScoresCsv(csv, n); } catch (err) { return (err as Error).message; }
-  for (const f of ['report.json', 'report.md']) if (!(await fs.stat(run.path(f)).then((s) => s.size > 0, () => false))) return `${f} is missing or empty`;
+  try {
+    checkScoresCsv(csv, n);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  for (const f of ['report.json', 'report.md'])
+    if (
+      !(await fs.stat(run.path(f)).then(
+        (s) => s.size > 0,
+        () => false,
+      ))
+    )
+      return `${f} is missing or empty`;
   return null;
 }
 
@@ -30,6 +47,9 @@ export async function reopenDamagedReport(run: RunHandle, stage: string, log?: (
   const problem = await resultsProblem(run);
   if (!problem) return false;
   log?.(`run ${run.id}: ${problem}; the report stage runs again`);
-  await run.update((m) => { m.stages[stage] = { ...m.stages[stage], status: 'pending' }; m.status = 'interrupted'; });
+  await run.update((m) => {
+    m.stages[stage] = { ...m.stages[stage], status: 'pending' };
+    m.status = 'interrupted';
+  });
   return true;
 }

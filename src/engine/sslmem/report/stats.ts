@@ -2,7 +2,12 @@
 // fraction-memorised-vs-threshold curve on S_C, top-k lists.
 import { studentTTwoSidedP } from './special';
 
-export interface Summary { n: number; mean: number; median: number; std: number }
+export interface Summary {
+  n: number;
+  mean: number;
+  median: number;
+  std: number;
+}
 
 /** n, mean, median and the SAMPLE standard deviation (n − 1); NaN where undefined (n = 0, or std with n = 1). */
 export function describe(values: ArrayLike<number>): Summary {
@@ -29,10 +34,12 @@ export interface WelchResult {
 
 /** Welch's unequal-variance t-test of mean(a) − mean(b). NaN when either sample has fewer than 2 values. */
 export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>): WelchResult {
-  const A = describe(a), B = describe(b);
+  const A = describe(a),
+    B = describe(b);
   const meanDifference = A.mean - B.mean;
   if (A.n < 2 || B.n < 2) return { t: NaN, df: NaN, p: NaN, meanDifference };
-  const va = (A.std * A.std) / A.n, vb = (B.std * B.std) / B.n;
+  const va = (A.std * A.std) / A.n,
+    vb = (B.std * B.std) / B.n;
   const se2 = va + vb;
   if (se2 === 0) {
     // Both samples constant: the difference is exact, not estimated.
@@ -44,7 +51,10 @@ export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>): WelchRes
   return { t, df, p: studentTTwoSidedP(t, df), meanDifference };
 }
 
-export interface ThresholdPoint { tau: number; fraction: number }
+export interface ThresholdPoint {
+  tau: number;
+  fraction: number;
+}
 
 /** Evenly spaced thresholds from `from` to `to` inclusive. */
 export function tauGrid(from: number, to: number, steps: number): number[] {
@@ -59,8 +69,13 @@ export function tauGrid(from: number, to: number, steps: number): number[] {
  * Non-finite scores are ignored; none at all gives no thresholds.
  */
 export function observedTauGrid(scores: ArrayLike<number>, steps = 41): number[] {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < scores.length; i++) if (Number.isFinite(scores[i])) { lo = Math.min(lo, scores[i]); hi = Math.max(hi, scores[i]); }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let i = 0; i < scores.length; i++)
+    if (Number.isFinite(scores[i])) {
+      lo = Math.min(lo, scores[i]);
+      hi = Math.max(hi, scores[i]);
+    }
   if (!Number.isFinite(lo)) return [];
   const rows = Math.max(4, steps);
   // The floor keeps the two margins apart from the extremes after tauGrid's rounding to 12 digits, even when
@@ -75,8 +90,13 @@ export function thresholdCurve(scores: ArrayLike<number>, taus: number[]): Thres
   const n = sorted.length;
   return taus.map((tau) => {
     // First position whose value is > tau (binary search): everything from there on exceeds tau.
-    let lo = 0, hi = n;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] > tau) hi = mid; else lo = mid + 1; }
+    let lo = 0,
+      hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] > tau) hi = mid;
+      else lo = mid + 1;
+    }
     return { tau, fraction: n ? (n - lo) / n : NaN };
   });
 }
@@ -85,5 +105,8 @@ export function thresholdCurve(scores: ArrayLike<number>, taus: number[]): Thres
 export function topK(values: ArrayLike<number>, k: number, options: { among?: ArrayLike<number>; lowest?: boolean } = {}): number[] {
   const pool = options.among ? Array.from(options.among) : Array.from({ length: values.length }, (_, i) => i);
   const sign = options.lowest ? 1 : -1;
-  return pool.filter((i) => !Number.isNaN(values[i])).sort((a, b) => sign * (values[a] - values[b]) || a - b).slice(0, k);
+  return pool
+    .filter((i) => !Number.isNaN(values[i]))
+    .sort((a, b) => sign * (values[a] - values[b]) || a - b)
+    .slice(0, k);
 }

@@ -27,8 +27,10 @@ export interface WholeDesign {
 
 /** Why these (m, control) cannot make a design for n images, or null when they can. */
 export function designProblem(n: number, m: number, control: number): string | null {
-  if (!Number.isInteger(m) || m < MIN_ENCODERS || m > MAX_ENCODERS || m % 2 !== 0) return `encoders must be an even number from ${MIN_ENCODERS} to ${MAX_ENCODERS}, got ${m}`;
-  if (!Number.isInteger(control) || control < 2) return `the control set needs at least 2 images (it is the null distribution), got ${control}`;
+  if (!Number.isInteger(m) || m < MIN_ENCODERS || m > MAX_ENCODERS || m % 2 !== 0)
+    return `encoders must be an even number from ${MIN_ENCODERS} to ${MAX_ENCODERS}, got ${m}`;
+  if (!Number.isInteger(control) || control < 2)
+    return `the control set needs at least 2 images (it is the null distribution), got ${control}`;
   if (n - control < 2) return `${n} images leave fewer than 2 to score after a control set of ${control}`;
   return null;
 }
@@ -84,10 +86,21 @@ export function controlFlags(design: Pick<WholeDesign, 'n' | 'control'>): Uint8A
 }
 
 /** design.json, written atomically; `paths` and the fingerprint let a reader check it belongs to the dataset. */
-export async function saveDesign(file: string, d: WholeDesign, extra: { datasetFingerprint: string | null; paths: string[] }): Promise<void> {
+export async function saveDesign(
+  file: string,
+  d: WholeDesign,
+  extra: { datasetFingerprint: string | null; paths: string[] },
+): Promise<void> {
   await writeJsonAtomic(file, {
-    format: 'sslmem-whole-design', version: 1, n: d.n, m: d.m, seed: d.seed,
-    control: Array.from(d.control), masks: Array.from(d.masks), datasetFingerprint: extra.datasetFingerprint, paths: extra.paths,
+    format: 'sslmem-whole-design',
+    version: 1,
+    n: d.n,
+    m: d.m,
+    seed: d.seed,
+    control: Array.from(d.control),
+    masks: Array.from(d.masks),
+    datasetFingerprint: extra.datasetFingerprint,
+    paths: extra.paths,
   });
 }
 
@@ -98,7 +111,8 @@ export function parseDesign(json: unknown, n: number, where: string): WholeDesig
   if (typeof d !== 'object' || d === null || d.format !== 'sslmem-whole-design') throw bad('not a whole-dataset design');
   if (d.n !== n) throw bad(`the design is for ${String(d.n)} images, the dataset has ${n}`);
   const m = d.m as number;
-  if (!Array.isArray(d.control) || !Array.isArray(d.masks) || d.masks.length !== n || designProblem(n, m, d.control.length)) throw bad('malformed design');
+  if (!Array.isArray(d.control) || !Array.isArray(d.masks) || d.masks.length !== n || designProblem(n, m, d.control.length))
+    throw bad('malformed design');
   const masks = Uint16Array.from(d.masks as number[]);
   for (const mask of masks) if (popcount(mask) !== m / 2 || mask >> m) throw bad('an image is not in exactly half of the encoders');
   return { n, m, seed: Number(d.seed), control: Int32Array.from(d.control as number[]).sort(), masks };

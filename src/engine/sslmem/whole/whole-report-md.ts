@@ -14,25 +14,49 @@ export function renderWholeMarkdown(r: WholeReport, classNames: string[]): strin
   const w = r.whole;
   const out: string[] = [];
   out.push(`# SSLMem whole-dataset report — run ${r.runId}`, '');
-  out.push(`${w.encoders} encoders (preset ${w.preset ?? '?'}, ${w.epochs} epochs, seed ${w.seed}; ran on ${w.provider ?? '?'}`
-    + `${w.threads !== null ? ` with ${w.threads} thread${w.threads === 1 ? '' : 's'}` : ''}), each trained on half of the ${w.scored} scored images: every scored image is in the`
-    + ` training data of exactly ${w.encoders / 2}. ${w.control} control images are in none (their scores are the null distribution).`, '');
-  out.push(`Score: **${NORMALISATION_TEXT[r.normalisation]}**, L_in = mean alignment loss of the encoders that trained on the image,`
-    + ' L_out = of those that did not. High score = the image\'s views align much better in the encoders that saw it: memorised.'
-    + ' Standard error: from the spread over encoders. p-value: (1 + #controls scoring ≥ the image) / (1 + #controls).', '');
-  out.push(`**${w.memorized} of ${w.scored} images are memorized at a false-discovery rate of ${w.fdr}** (Benjamini–Hochberg over the p-values).`, '');
+  out.push(
+    `${w.encoders} encoders (preset ${w.preset ?? '?'}, ${w.epochs} epochs, seed ${w.seed}; ran on ${w.provider ?? '?'}` +
+      `${w.threads !== null ? ` with ${w.threads} thread${w.threads === 1 ? '' : 's'}` : ''}), each trained on half of the ${w.scored} scored images: every scored image is in the` +
+      ` training data of exactly ${w.encoders / 2}. ${w.control} control images are in none (their scores are the null distribution).`,
+    '',
+  );
+  out.push(
+    `Score: **${NORMALISATION_TEXT[r.normalisation]}**, L_in = mean alignment loss of the encoders that trained on the image,` +
+      " L_out = of those that did not. High score = the image's views align much better in the encoders that saw it: memorised." +
+      ' Standard error: from the spread over encoders. p-value: (1 + #controls scoring ≥ the image) / (1 + #controls).',
+    '',
+  );
+  out.push(
+    `**${w.memorized} of ${w.scored} images are memorized at a false-discovery rate of ${w.fdr}** (Benjamini–Hochberg over the p-values).`,
+    '',
+  );
   // The control set bounds what BH can find: no p-value is below 1/(1 + c), and BH's first step needs p ≤ fdr·k/N.
-  const floor = 1 / (1 + w.control), needed = Math.ceil((floor * w.scored) / w.fdr);
-  out.push(`With ${w.control} control images no p-value is below ${fmtP(floor)}, so at this FDR the count stays 0 unless at least ${needed}`
-    + ` images beat every control; a larger control set (--control) resolves smaller p-values.`, '');
+  const floor = 1 / (1 + w.control),
+    needed = Math.ceil((floor * w.scored) / w.fdr);
+  out.push(
+    `With ${w.control} control images no p-value is below ${fmtP(floor)}, so at this FDR the count stays 0 unless at least ${needed}` +
+      ` images beat every control; a larger control set (--control) resolves smaller p-values.`,
+    '',
+  );
   out.push('## Scores', '', '| set | n | mean | median | std |', '|---|---|---|---|---|');
   out.push(`| scored | ${r.scored.n} | ${fmt(r.scored.mean)} | ${fmt(r.scored.median)} | ${fmt(r.scored.std)} |`);
   out.push(`| control (null) | ${r.null.n} | ${fmt(r.null.mean)} | ${fmt(r.null.median)} | ${fmt(r.null.std)} |`, '');
-  out.push(`Null: 95th percentile ${fmt(r.null.p95)}, 99th ${fmt(r.null.p99)}, max ${fmt(r.null.max)}. Median standard error of a scored image's score: ${fmt(r.medianStderr)}.`);
+  out.push(
+    `Null: 95th percentile ${fmt(r.null.p95)}, 99th ${fmt(r.null.p99)}, max ${fmt(r.null.max)}. Median standard error of a scored image's score: ${fmt(r.medianStderr)}.`,
+  );
   const t = r.scoredVsControl;
   out.push(`Scored vs control (Welch, two-sided): mean difference ${fmt(t.meanDifference)}, t ${fmt(t.t, 3)}, p ${fmtP(t.p)}.`, '');
-  out.push(`## Most memorised images (top ${r.top_k.scored.length})`, '', '| # | path | label | score | s.e. | p | q |', '|---|---|---|---|---|---|---|');
-  r.top_k.scored.forEach((e, i) => out.push(`| ${i + 1} | ${markdownText(e.path)} | ${e.label >= 0 ? markdownText(classNames[e.label] ?? String(e.label)) : '—'} | ${fmt(e.score)} | ${fmt(e.stderr)} | ${fmtP(e.p)} | ${fmtP(e.q)} |`));
+  out.push(
+    `## Most memorised images (top ${r.top_k.scored.length})`,
+    '',
+    '| # | path | label | score | s.e. | p | q |',
+    '|---|---|---|---|---|---|---|',
+  );
+  r.top_k.scored.forEach((e, i) =>
+    out.push(
+      `| ${i + 1} | ${markdownText(e.path)} | ${e.label >= 0 ? markdownText(classNames[e.label] ?? String(e.label)) : '—'} | ${fmt(e.score)} | ${fmt(e.stderr)} | ${fmtP(e.p)} | ${fmtP(e.q)} |`,
+    ),
+  );
   out.push('', '## Skipped inputs', '');
   if (r.skipped.length === 0) out.push('None: every input file was used.');
   else {

@@ -4,7 +4,15 @@ import type { Dataset } from '../../data/types';
 import type { Summary, ThresholdPoint, WelchResult } from '../report/stats';
 import type { Normalisation } from '../../runs/subsets';
 
-export interface WholeTopEntry { index: number; path: string; label: number; score: number; stderr: number; p: number; q: number }
+export interface WholeTopEntry {
+  index: number;
+  path: string;
+  label: number;
+  score: number;
+  stderr: number;
+  p: number;
+  q: number;
+}
 
 /** report.json of a whole-dataset run (`mode: 'whole'`; the paper's `subsets`/`tests` blocks are absent). */
 export interface WholeReport {
@@ -14,11 +22,18 @@ export interface WholeReport {
   runId: string;
   normalisation: Normalisation;
   whole: {
-    encoders: number; control: number; scored: number; fdr: number;
+    encoders: number;
+    control: number;
+    scored: number;
+    fdr: number;
     /** Images whose Benjamini–Hochberg adjusted p-value is ≤ fdr. */
     memorized: number;
-    preset: string | null; seed: number; epochs: number;
-    provider: string | null; threads: number | null; threadsAsked: number | null;
+    preset: string | null;
+    seed: number;
+    epochs: number;
+    provider: string | null;
+    threads: number | null;
+    threadsAsked: number | null;
   };
   /** Scores of the scored images and of the control set (the null). */
   scored: Summary;
@@ -32,4 +47,3 @@ export interface WholeReport {
   skipped: Dataset['skipped'];
   timings: Record<string, number>;
 }
-

@@ -22,27 +22,51 @@ export type { WholeReport, WholeTopEntry } from './whole-report-types';
 function quantile(values: number[], q: number): number {
   const sorted = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
-  const at = q * (sorted.length - 1), lo = Math.floor(at);
+  const at = q * (sorted.length - 1),
+    lo = Math.floor(at);
   return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
 }
 
-export async function wholeReportStage(run: RunHandle, dataset: Dataset, design: WholeDesign, stored: WholeRunConfig, runtime: RuntimeOptions): Promise<StageDone> {
+export async function wholeReportStage(
+  run: RunHandle,
+  dataset: Dataset,
+  design: WholeDesign,
+  stored: WholeRunConfig,
+  runtime: RuntimeOptions,
+): Promise<StageDone> {
   const losses = [];
   for (let j = 0; j < design.m; j++) losses.push((await loadLosses(run.path(`losses-e${j}.bin`))).mean);
   const s = computeWholeScores(losses, design, stored.sslmem.scoring.normalisation, stored.fdr);
   const split = wholeSplit(design.n, design.control);
-  const table = buildScoreTable(dataset, split, scoredIndices(split), s, { fdr: stored.fdr, scoreStderr: s.scoreStderr, pValue: s.pValue, qValue: s.qValue });
+  const table = buildScoreTable(dataset, split, scoredIndices(split), s, {
+    fdr: stored.fdr,
+    scoreStderr: s.scoreStderr,
+    pValue: s.pValue,
+    qValue: s.qValue,
+  });
   const scoredRows = Array.from(split[WHOLE_SUBSETS.scored]);
   const controlRows = Array.from(split[WHOLE_SUBSETS.control]);
   const of = (rows: number[], values: ArrayLike<number>) => rows.map((r) => values[r]);
   const nullScores = of(controlRows, s.normalised);
   const decision = run.manifest.providerDecision ?? null;
   const report: WholeReport = {
-    format: 'sslmem-report', version: 1, mode: 'whole', runId: run.id, normalisation: s.normalisation,
+    format: 'sslmem-report',
+    version: 1,
+    mode: 'whole',
+    runId: run.id,
+    normalisation: s.normalisation,
     whole: {
-      encoders: design.m, control: controlRows.length, scored: scoredRows.length, fdr: stored.fdr, memorized: s.memorizedCount,
-      preset: run.manifest.preset, seed: stored.seed, epochs: stored.sslmem.epochs,
-      provider: run.manifest.executionProvider, threads: decision?.threads ?? null, threadsAsked: runtime.threads ?? null,
+      encoders: design.m,
+      control: controlRows.length,
+      scored: scoredRows.length,
+      fdr: stored.fdr,
+      memorized: s.memorizedCount,
+      preset: run.manifest.preset,
+      seed: stored.seed,
+      epochs: stored.sslmem.epochs,
+      provider: run.manifest.executionProvider,
+      threads: decision?.threads ?? null,
+      threadsAsked: runtime.threads ?? null,
     },
     scored: describe(of(scoredRows, s.normalised)),
     null: { ...describe(nullScores), p95: quantile(nullScores, 0.95), p99: quantile(nullScores, 0.99), max: Math.max(...nullScores) },
@@ -51,7 +75,13 @@ export async function wholeReportStage(run: RunHandle, dataset: Dataset, design:
     threshold_curve: thresholdCurve(of(scoredRows, s.normalised), observedTauGrid(of(scoredRows, s.normalised), 41)),
     top_k: {
       scored: topK(s.normalised, 20, { among: scoredRows }).map((r) => ({
-        index: table.index[r], path: table.path[r], label: table.label[r], score: s.normalised[r], stderr: s.scoreStderr[r], p: s.pValue[r], q: s.qValue[r],
+        index: table.index[r],
+        path: table.path[r],
+        label: table.label[r],
+        score: s.normalised[r],
+        stderr: s.scoreStderr[r],
+        p: s.pValue[r],
+        q: s.qValue[r],
       })),
     },
     skipped: dataset.skipped,
@@ -61,5 +91,13 @@ export async function wholeReportStage(run: RunHandle, dataset: Dataset, design:
   await writeScoresBin(run.path(RESULT_FILES.bin), table);
   await writeJsonAtomic(run.path(RESULT_FILES.report), report);
   await writeFileAtomic(run.path(RESULT_FILES.markdown), renderWholeMarkdown(report, dataset.classNames));
-  return { outputs: { report: RESULT_FILES.report, csv: RESULT_FILES.csv, bin: RESULT_FILES.bin, markdown: RESULT_FILES.markdown, design: 'design.json' } };
+  return {
+    outputs: {
+      report: RESULT_FILES.report,
+      csv: RESULT_FILES.csv,
+      bin: RESULT_FILES.bin,
+      markdown: RESULT_FILES.markdown,
+      design: 'design.json',
+    },
+  };
 }

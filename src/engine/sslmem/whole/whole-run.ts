@@ -58,17 +58,35 @@ export async function startWholeRun(req: WholeRunRequest, runtime: RuntimeOption
   const loaded = await loadRunDataset({ data, decode: sslmem.decode, cacheDir: req.cacheDir ?? null }, hooks);
   const n = loaded.dataset.n;
   const stored: WholeRunConfig = {
-    kind: 'whole', version: RUN_CONFIG_VERSION, sslmem, data, seed: req.seed ?? 0,
-    encoders: req.encoders ?? WHOLE_DEFAULTS.encoders, control: req.control ?? defaultControlSize(n), fdr, cacheDir: req.cacheDir ?? null,
+    kind: 'whole',
+    version: RUN_CONFIG_VERSION,
+    sslmem,
+    data,
+    seed: req.seed ?? 0,
+    encoders: req.encoders ?? WHOLE_DEFAULTS.encoders,
+    control: req.control ?? defaultControlSize(n),
+    fdr,
+    cacheDir: req.cacheDir ?? null,
   };
   // Every input is checked before the run folder exists.
   const problem = designProblem(n, stored.encoders, stored.control);
   if (problem) throw new Error(problem);
   const perEncoder = Math.floor((n - stored.control) / 2);
-  if (perEncoder < sslmem.batch) throw new Error(`each encoder would train on ${perEncoder} images, fewer than one batch of ${sslmem.batch}; use a smaller control set or batch, or more images`);
+  if (perEncoder < sslmem.batch)
+    throw new Error(
+      `each encoder would train on ${perEncoder} images, fewer than one batch of ${sslmem.batch}; use a smaller control set or batch, or more images`,
+    );
   const run = await createRun(req.storeDir, {
-    preset: req.preset, stageOrder: wholeStages(stored.encoders),
-    dataset: { path: data, relative: datasetRelative(req.storeDir, data), kind: loaded.source.kind, fingerprint: loaded.fingerprint, n, skipped: loaded.dataset.skipped.length },
+    preset: req.preset,
+    stageOrder: wholeStages(stored.encoders),
+    dataset: {
+      path: data,
+      relative: datasetRelative(req.storeDir, data),
+      kind: loaded.source.kind,
+      fingerprint: loaded.fingerprint,
+      n,
+      skipped: loaded.dataset.skipped.length,
+    },
     config: stored as unknown as Record<string, unknown>,
     seeds: { split: stored.seed, pairs: [], encoders: Array.from({ length: stored.encoders }, () => stored.seed) },
     versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },
@@ -80,13 +98,22 @@ export async function startWholeRun(req: WholeRunRequest, runtime: RuntimeOption
 }
 
 /** Resumes a whole-dataset run (pipeline.ts resumeRun dispatches here by the config's kind). */
-export async function resumeWholeRun(run: RunHandle, runtime: RuntimeOptions, hooks: PipelineHooks = {}, options: ResumeOptions = {}): Promise<RunOutcome> {
+export async function resumeWholeRun(
+  run: RunHandle,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks = {},
+  options: ResumeOptions = {},
+): Promise<RunOutcome> {
   const raw = runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json'));
   if (raw.kind !== 'whole') throw new RunConfigError(`${run.path('manifest.json')}: not a whole-dataset run`);
   const moved = !existsSync(raw.data) ? existingDatasetPath(run.dir, run.manifest.dataset)?.path : undefined;
   const cache = confinedCacheDir(run.dir, raw.cacheDir);
   if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
-  const stored: WholeRunConfig = { ...raw, data: trustedManifestPath(run.dir, 'dataset', moved ?? raw.data, options.confirmed), cacheDir: cache.dir };
+  const stored: WholeRunConfig = {
+    ...raw,
+    data: trustedManifestPath(run.dir, 'dataset', moved ?? raw.data, options.confirmed),
+    cacheDir: cache.dir,
+  };
   await reopenDamagedReport(run, 'report', hooks.log);
   const loaded = await loadRunDataset({ data: stored.data, decode: stored.sslmem.decode, cacheDir: stored.cacheDir }, hooks);
   if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
@@ -96,22 +123,39 @@ export async function resumeWholeRun(run: RunHandle, runtime: RuntimeOptions, ho
   return execute(run, stored, loaded, runtime, hooks);
 }
 
-async function execute(run: RunHandle, stored: WholeRunConfig, loaded: LoadedDataset, runtime: RuntimeOptions, hooks: PipelineHooks): Promise<RunOutcome> {
+async function execute(
+  run: RunHandle,
+  stored: WholeRunConfig,
+  loaded: LoadedDataset,
+  runtime: RuntimeOptions,
+  hooks: PipelineHooks,
+): Promise<RunOutcome> {
   const { dataset } = loaded;
   const config = stored.sslmem;
   let design: WholeDesign | null = null;
-  const readDesign = async () => (design ??= parseDesign(JSON.parse(await fs.readFile(run.path(DESIGN_FILE), 'utf8')), dataset.n, run.path(DESIGN_FILE)));
+  const readDesign = async () =>
+    (design ??= parseDesign(JSON.parse(await fs.readFile(run.path(DESIGN_FILE), 'utf8')), dataset.n, run.path(DESIGN_FILE)));
   const everyImage = Int32Array.from({ length: dataset.n }, (_, i) => i);
 
   const score = async (stage: string, j: number): Promise<StageResult> => {
     const checkpoint = await readCheckpoint(run.path(`${encoderFolder(j)}/checkpoint.bin`));
     const losses = await scoreEncoder({
-      config, dataset, rows: everyImage, checkpoint, seed: scoringSeedOf(stored.seed), ...runtime,
-      provider: scoringProvider(runtime, run, hooks), signal: hooks.signal,
+      config,
+      dataset,
+      rows: everyImage,
+      checkpoint,
+      seed: scoringSeedOf(stored.seed),
+      ...runtime,
+      provider: scoringProvider(runtime, run, hooks),
+      signal: hooks.signal,
       onProgress: (done, total) => hooks.onEvent?.({ kind: 'score', stage, done, total }),
     });
     assertFiniteLosses(`e${j}`, losses.mean, everyImage, dataset.paths);
-    await saveLosses(run.path(wholeLossesFile(j)), losses, { encoder: `e${j}`, K: config.scoring.pairs, normalise: config.scoring.normalise });
+    await saveLosses(run.path(wholeLossesFile(j)), losses, {
+      encoder: `e${j}`,
+      K: config.scoring.pairs,
+      normalise: config.scoring.normalise,
+    });
     return { outputs: { losses: wholeLossesFile(j) } };
   };
 
@@ -125,10 +169,19 @@ async function execute(run: RunHandle, stored: WholeRunConfig, loaded: LoadedDat
         return { outputs: { design: DESIGN_FILE } };
       }
       case 'train':
-        return trainStage(run, stage, { config, dataset, indices: trainingIndicesOf(await readDesign(), j), seed: stored.seed, folder: encoderFolder(j) }, runtime, hooks);
-      case 'score': return score(stage, j);
-      case 'report': return wholeReportStage(run, dataset, await readDesign(), stored, runtime);
-      default: throw new Error(`unknown stage "${stage}"`);
+        return trainStage(
+          run,
+          stage,
+          { config, dataset, indices: trainingIndicesOf(await readDesign(), j), seed: stored.seed, folder: encoderFolder(j) },
+          runtime,
+          hooks,
+        );
+      case 'score':
+        return score(stage, j);
+      case 'report':
+        return wholeReportStage(run, dataset, await readDesign(), stored, runtime);
+      default:
+        throw new Error(`unknown stage "${stage}"`);
     }
   };
 

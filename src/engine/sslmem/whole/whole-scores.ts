@@ -30,7 +30,10 @@ export function inOutLosses(losses: ArrayLike<number>[], design: WholeDesign) {
   const { n, m } = design;
   if (losses.length !== m) throw new Error(`expected losses of ${m} encoders, got ${losses.length}`);
   for (const l of losses) if (l.length !== n) throw new Error(`an encoder's losses cover ${l.length} images, the design ${n}`);
-  const lin = new Float64Array(n), lout = new Float64Array(n), seIn = new Float64Array(n), seOut = new Float64Array(n);
+  const lin = new Float64Array(n),
+    lout = new Float64Array(n),
+    seIn = new Float64Array(n),
+    seOut = new Float64Array(n);
   const half = m / 2;
   const meanSe = (values: number[]): [number, number] => {
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -38,7 +41,8 @@ export function inOutLosses(losses: ArrayLike<number>[], design: WholeDesign) {
     return [mean, Math.sqrt(variance / values.length)];
   };
   for (let i = 0; i < n; i++) {
-    const ins: number[] = [], outs: number[] = [];
+    const ins: number[] = [],
+      outs: number[] = [];
     for (let j = 0; j < m; j++) ((design.masks[i] >> j) & 1 ? ins : outs).push(losses[j][i]);
     if (ins.length !== half) throw new Error(`image ${i} is in ${ins.length} of ${m} training sets, not ${half}`);
     [lin[i], seIn[i]] = meanSe(ins);
@@ -48,7 +52,14 @@ export function inOutLosses(losses: ArrayLike<number>[], design: WholeDesign) {
 }
 
 /** Standard error of the normalised score from those of L_in and L_out (independent encoders: variances add). */
-export function scoreStderrOf(normalisation: Normalisation, lin: number, lout: number, seIn: number, seOut: number, spread: number): number {
+export function scoreStderrOf(
+  normalisation: Normalisation,
+  lin: number,
+  lout: number,
+  seIn: number,
+  seOut: number,
+  spread: number,
+): number {
   if (normalisation === 'raw') return Math.hypot(seIn, seOut);
   if (normalisation === 'range') return spread > 0 ? Math.hypot(seIn, seOut) / spread : 0;
   // s = (o − i)/(o + i): ∂s/∂o = 2i/(o+i)², ∂s/∂i = −2o/(o+i)².
@@ -59,19 +70,28 @@ export function scoreStderrOf(normalisation: Normalisation, lin: number, lout: n
 
 /** p-values of `scores` against the null sample `nulls` (a NaN score gets NaN; NaN nulls are not counted). */
 export function nullPValues(scores: ArrayLike<number>, nulls: ArrayLike<number>): Float64Array {
-  const sorted = Float64Array.from(nulls).filter((x) => !Number.isNaN(x)).sort();
+  const sorted = Float64Array.from(nulls)
+    .filter((x) => !Number.isNaN(x))
+    .sort();
   const c = sorted.length;
   return Float64Array.from(scores, (s) => {
     if (Number.isNaN(s)) return NaN;
-    let lo = 0, hi = c; // first position with sorted[pos] >= s
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] >= s) hi = mid; else lo = mid + 1; }
+    let lo = 0,
+      hi = c; // first position with sorted[pos] >= s
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] >= s) hi = mid;
+      else lo = mid + 1;
+    }
     return (1 + c - lo) / (1 + c);
   });
 }
 
 /** Benjamini–Hochberg adjusted p-values (step-up, monotone, capped at 1); NaN p-values stay NaN and are not counted. */
 export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
-  const order = Array.from({ length: p.length }, (_, i) => i).filter((i) => !Number.isNaN(p[i])).sort((a, b) => p[a] - p[b] || a - b);
+  const order = Array.from({ length: p.length }, (_, i) => i)
+    .filter((i) => !Number.isNaN(p[i]))
+    .sort((a, b) => p[a] - p[b] || a - b);
   const q = new Float64Array(p.length).fill(NaN);
   const k = order.length;
   let running = 1;
@@ -82,12 +102,21 @@ export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
   return q;
 }
 
-export function computeWholeScores(losses: ArrayLike<number>[], design: WholeDesign, normalisation: Normalisation, fdr: number): WholeScores {
+export function computeWholeScores(
+  losses: ArrayLike<number>[],
+  design: WholeDesign,
+  normalisation: Normalisation,
+  fdr: number,
+): WholeScores {
   const { lin, lout, seIn, seOut } = inOutLosses(losses, design);
   const base = computeScores({ lf: lin, lg: lout, lfStderr: seIn, lgStderr: seOut }, normalisation);
   const n = design.n;
-  let min = Infinity, max = -Infinity;
-  for (const x of base.raw) { if (x < min) min = x; if (x > max) max = x; }
+  let min = Infinity,
+    max = -Infinity;
+  for (const x of base.raw) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
   const spread = max - min;
   const scoreStderr = Float64Array.from({ length: n }, (_, i) => scoreStderrOf(normalisation, lin[i], lout[i], seIn[i], seOut[i], spread));
   const isControl = controlFlags(design);
@@ -95,13 +124,25 @@ export function computeWholeScores(losses: ArrayLike<number>[], design: WholeDes
   const scored = Array.from({ length: n }, (_, i) => i).filter((i) => !isControl[i]);
   const s = base.normalised;
   const pValue = new Float64Array(n);
-  const pScored = nullPValues(scored.map((i) => s[i]), controls.map((i) => s[i]));
-  scored.forEach((i, r) => { pValue[i] = pScored[r]; });
+  const pScored = nullPValues(
+    scored.map((i) => s[i]),
+    controls.map((i) => s[i]),
+  );
+  scored.forEach((i, r) => {
+    pValue[i] = pScored[r];
+  });
   // A control against the other controls: including itself would make the null's own p-values too large by one count.
-  controls.forEach((i) => { pValue[i] = nullPValues([s[i]], controls.filter((j) => j !== i).map((j) => s[j]))[0]; });
+  controls.forEach((i) => {
+    pValue[i] = nullPValues(
+      [s[i]],
+      controls.filter((j) => j !== i).map((j) => s[j]),
+    )[0];
+  });
   const qValue = new Float64Array(n).fill(NaN);
   const qScored = benjaminiHochberg(scored.map((i) => pValue[i]));
-  scored.forEach((i, r) => { qValue[i] = qScored[r]; });
+  scored.forEach((i, r) => {
+    qValue[i] = qScored[r];
+  });
   const memorized = Uint8Array.from(qValue, (q) => (q <= fdr ? 1 : 0));
   const memorizedCount = memorized.reduce((a, b) => a + b, 0);
   return { ...base, scoreStderr, pValue, qValue, memorized, isControl, fdr, memorizedCount };

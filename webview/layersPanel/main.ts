@@ -8,7 +8,6 @@ import {
   BarElement,
   CategoryScale,
   Chart,
-  type ChartOptions,
   Legend,
   LinearScale,
   LineController,
@@ -17,15 +16,10 @@ import {
   ScatterController,
   Tooltip,
 } from 'chart.js';
-import {
-  isHostToLayersPanel,
-  type HostToLayersPanel,
-  type LayersPanelToHost,
-  type LayersSummary,
-  type OverTrainingSummary,
-  type UnitsSummary,
-} from '../../src/protocol/layersPanel';
-import { el, themeColor, vscodeApi } from '../shared/dom';
+import { isHostToLayersPanel, type HostToLayersPanel, type LayersSummary, type UnitsSummary } from '../../src/protocol/layersPanel';
+import { el } from '../shared/dom';
+import { axis, chartBox, charts, computeButton, color, f3, post, vscode } from './common';
+import { overTrainingSection } from './overTraining';
 
 Chart.register(
   BarController,
@@ -39,8 +33,6 @@ Chart.register(
   Tooltip,
   Legend,
 );
-const vscode = vscodeApi();
-const post = (m: LayersPanelToHost) => vscode.postMessage(m);
 
 const CSS = `
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 12px 24px; }
@@ -75,29 +67,9 @@ const state: UiState = (vscode.getState() as UiState | null) ?? {};
 const save = () => vscode.setState(state);
 
 const app = document.getElementById('app')!;
-const charts: Chart[] = [];
-const f3 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(3));
-/** A theme colour by its CSS variable name (themeColor takes the name without the `--vscode-` prefix). */
-const color = (name: string, fallback: string) => themeColor(name.replace(/^--vscode-/, ''), fallback);
-/** Axis options in the theme's colours: ticks muted, titles and legend in the foreground (read at each draw). */
-const axis = (title?: string) => ({
-  ticks: { color: color('--vscode-descriptionForeground', '#999') },
-  grid: { color: color('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)') },
-  ...(title ? { title: { display: true, text: title, color: color('--vscode-foreground', '#ccc') } } : {}),
-});
-
-function chartBox(): { box: HTMLElement; canvas: HTMLCanvasElement } {
-  const canvas = el('canvas');
-  return { box: el('div', { className: 'chart' }, canvas), canvas };
-}
-
 function layersSection(l: LayersSummary | null): HTMLElement {
   const section = el('section', { id: 'layers' }, el('h2', { text: 'LayerMem per layer' }));
-  const compute = el('button', { id: 'compute-layers', text: l ? 'Recompute LayerMem' : 'Compute LayerMem' });
-  compute.addEventListener('click', () => {
-    compute.disabled = true;
-    post({ type: 'compute', what: 'layers' });
-  });
+  const compute = computeButton('compute-layers', 'LayerMem', l !== null, 'layers');
   if (!l) {
     section.append(
       el('p', { className: 'muted', text: 'No LayerMem yet for this run (needs f and g; CLI: sslmem layers <run>).' }),
@@ -204,168 +176,11 @@ function table(l: LayersSummary): HTMLElement {
   return t;
 }
 
-/** Memorization over training: two charts on the same x axis (training step) and the numbers as a table. */
-function overTrainingSection(o: OverTrainingSummary | null): HTMLElement {
-  const section = el('section', { id: 'over-training' }, el('h2', { text: 'Memorization over training' }));
-  const compute = el('button', { id: 'compute-history', text: o ? 'Recompute over training' : 'Compute over training' });
-  compute.addEventListener('click', () => {
-    compute.disabled = true;
-    post({ type: 'compute', what: 'history' });
-  });
-  if (!o) {
-    section.append(
-      el('p', {
-        className: 'muted',
-        text: 'No over-training results yet. Needs a run trained with snapshots (CLI: sslmem run … --snapshots 10; then sslmem history <run>).',
-      }),
-      compute,
-    );
-    return section;
-  }
-  section.append(
-    el('p', {
-      className: 'muted',
-      text: `Mean score (L_g − L_f)/(L_g + L_f) of a fixed sample (${o.sampleSC} points of S_C, ${o.sampleSS} of S_S; K = ${o.pairs}) at each f/g snapshot of the ${o.totalSteps} training steps. Right: training loss (mean since the previous snapshot) and kNN accuracy${o.knn ? ` (${o.knn})` : ' (not measured: no labels)'}. Does the score keep rising while the loss plateaus?`,
-    }),
-  );
-  const fg = color('--vscode-foreground', '#ccc');
-  const axis = (title: string, position?: 'left' | 'right') => ({
-    type: 'linear' as const,
-    position,
-    title: { display: true, text: title, color: fg },
-    ticks: { color: fg },
-  });
-  const stepAxis = { type: 'category' as const, title: { display: true, text: 'training step', color: fg }, ticks: { color: fg } };
-  const labels = o.rows.map((r) => String(r.step));
-  const line = (label: string, data: (number | null)[], c: string, yAxisID?: string, dash?: number[]) => ({
-    label,
-    data,
-    borderColor: c,
-    backgroundColor: c,
-    yAxisID,
-    borderDash: dash,
-    spanGaps: true,
-    pointRadius: 3,
-  });
-  const scores = chartBox(),
-    train = chartBox();
-  section.append(el('div', { className: 'row' }, scores.box, train.box), overTrainingTable(o), compute);
-  const options = (scales: NonNullable<ChartOptions<'line'>['scales']>): ChartOptions<'line'> => ({
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false as const,
-    plugins: { legend: { labels: { color: fg } } },
-    scales,
-  });
-  charts.push(
-    new Chart(scores.canvas, {
-      type: 'line',
-      data: {
-        labels,
-        datasets: [
-          line(
-            'score S_C',
-            o.rows.map((r) => r.scoreSC),
-            color('--vscode-charts-red', '#f14c4c'),
-          ),
-          line(
-            'score S_S',
-            o.rows.map((r) => r.scoreSS),
-            color('--vscode-charts-blue', '#3794ff'),
-          ),
-          line(
-            'S_C − S_S',
-            o.rows.map((r) => r.scoreSC - r.scoreSS),
-            color('--vscode-charts-purple', '#b180d7'),
-            undefined,
-            [4, 3],
-          ),
-        ],
-      },
-      options: options({ x: stepAxis, y: axis('mean score') }),
-    }),
-  );
-  charts.push(
-    new Chart(train.canvas, {
-      type: 'line',
-      data: {
-        labels,
-        datasets: [
-          line(
-            'loss f',
-            o.rows.map((r) => r.lossF),
-            color('--vscode-charts-orange', '#d18616'),
-            'loss',
-          ),
-          line(
-            'loss g',
-            o.rows.map((r) => r.lossG),
-            color('--vscode-charts-yellow', '#cca700'),
-            'loss',
-            [4, 3],
-          ),
-          line(
-            'kNN f',
-            o.rows.map((r) => r.knnF),
-            color('--vscode-charts-green', '#89d185'),
-            'acc',
-          ),
-          line(
-            'kNN g',
-            o.rows.map((r) => r.knnG),
-            color('--vscode-charts-green', '#89d185'),
-            'acc',
-            [4, 3],
-          ),
-        ],
-      },
-      options: options({
-        x: stepAxis,
-        loss: axis('training loss', 'left'),
-        acc: { ...axis('kNN accuracy', 'right'), grid: { drawOnChartArea: false } },
-      }),
-    }),
-  );
-  return section;
-}
-
-function overTrainingTable(o: OverTrainingSummary): HTMLElement {
-  const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
-  const t = el(
-    'table',
-    { id: 'over-training-table' },
-    el('tr', {}, ...['step', 'epoch', 'loss f', 'loss g', 'kNN f', 'kNN g', 'score S_C', 'score S_S'].map((h) => el('th', { text: h }))),
-  );
-  for (const r of o.rows) {
-    t.append(
-      el(
-        'tr',
-        {},
-        ...[
-          String(r.step),
-          r.epoch.toFixed(1),
-          f3(r.lossF),
-          f3(r.lossG),
-          pct(r.knnF),
-          pct(r.knnG),
-          `${f3(r.scoreSC)} ± ${f3(r.scoreSCStderr)}`,
-          `${f3(r.scoreSS)} ± ${f3(r.scoreSSStderr)}`,
-        ].map((x) => el('td', { text: x })),
-      ),
-    );
-  }
-  return t;
-}
-
 let imagesBox: HTMLElement | null = null;
 
 function unitsSection(u: UnitsSummary | null): HTMLElement {
   const section = el('section', { id: 'units' }, el('h2', { text: 'UnitMem per layer' }));
-  const compute = el('button', { id: 'compute-units', text: u ? 'Recompute UnitMem (f)' : 'Compute UnitMem (f)' });
-  compute.addEventListener('click', () => {
-    compute.disabled = true;
-    post({ type: 'compute', what: 'units' });
-  });
+  const compute = computeButton('compute-units', 'UnitMem (f)', u !== null, 'units');
   if (!u) {
     section.append(
       el('p', {

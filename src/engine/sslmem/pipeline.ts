@@ -26,10 +26,10 @@ import { resumeWholeRun } from './whole/whole-run';
 import { IMPORTED_PRESET, RUN_CONFIG_VERSION, runConfigOf, trainedRunConfigOf, type TrainedRunConfig } from './run-config';
 import { loadRunDataset, lossesFile, reportStage, scoringProvider, splitStage, trainStage } from './run-stages';
 import { trustedManifestPath } from './manifest-paths';
+import { assertSameDataset, trustedDataSource } from './resume-checks';
 import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from './run-hooks';
-import { confinedCacheDir } from '../runs/containment';
 import { recordChosenPaths } from '../runs/chosen-paths';
-import { datasetRelative, existingDatasetPath } from '../runs/dataset-path';
+import { datasetRelative } from '../runs/dataset-path';
 import { trainOnSlurm } from './cluster/slurm-executor';
 
 export interface RunRequest {
@@ -102,9 +102,7 @@ export async function resumeRun(
   const stored = trustedStoredConfig(run, options, hooks);
   await reopenDamagedReport(run, 'report', hooks.log);
   const loaded = await loadRunDataset({ ...stored, decode: stored.sslmem.decode }, hooks);
-  if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
-    throw new Error(`the dataset at ${stored.data} changed since this run started (fingerprint differs); start a new run`);
-  }
+  assertSameDataset(run, loaded, stored.data);
   hooks.log?.(`resuming run ${run.id}: pending ${run.pendingStages().join(', ')}`);
   return execute(run, stored, loaded, runtime, hooks);
 }
@@ -128,9 +126,7 @@ export async function runStage(
   if (!run.manifest.stageOrder.includes(stage)) throw new Error(`unknown stage "${stage}" (stages: ${run.manifest.stageOrder.join(', ')})`);
   const stored = trustedStoredConfig(run, options, hooks);
   const loaded = await loadRunDataset({ ...stored, decode: stored.sslmem.decode }, hooks);
-  if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
-    throw new Error(`the dataset at ${stored.data} changed since this run started (fingerprint differs); start a new run`);
-  }
+  assertSameDataset(run, loaded, stored.data);
   return execute(run, stored, loaded, runtime, hooks, null, [stage]);
 }
 
@@ -143,13 +139,8 @@ function stageRequirements(order: readonly string[]): (stage: string) => readonl
 /** The manifest's config with every path it names checked (manifest-paths.ts) and the cache confined. */
 function trustedStoredConfig(run: RunHandle, options: ResumeOptions, hooks: PipelineHooks): TrainedRunConfig {
   const raw = trainedRunConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json'), 'resuming');
-  // A moved or cloned project: the recorded absolute path is gone, the workspace-relative one is there.
-  const moved = !existsSync(raw.data) ? existingDatasetPath(run.dir, run.manifest.dataset)?.path : undefined;
-  const data = trustedManifestPath(run.dir, 'dataset', moved ?? raw.data, options.confirmed);
   const splitFile = raw.splitFile == null ? null : trustedManifestPath(run.dir, 'split file', raw.splitFile, options.confirmed);
-  const cache = confinedCacheDir(run.dir, raw.cacheDir);
-  if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
-  return { ...raw, data, splitFile, cacheDir: cache.dir };
+  return { ...raw, ...trustedDataSource(run, raw, options, hooks), splitFile };
 }
 
 /** The run's split (drawn or read), refused when unusable (checkSplitUsable). */

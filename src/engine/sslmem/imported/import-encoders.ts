@@ -19,9 +19,9 @@ import { forEachViewBatch } from '../view-batches';
 import { openImportedEncoder, type ImportedEncoder, type ImportedEncoderInfo } from './encoder';
 import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from '../run-hooks';
 import { trustedManifestPath } from '../manifest-paths';
+import { assertSameDataset, trustedDataSource } from '../resume-checks';
 import { assertFiniteLosses } from '../finite';
 import { reopenDamagedReport } from '../report/results-check';
-import { confinedCacheDir } from '../../runs/containment';
 import { recordChosenPaths } from '../../runs/chosen-paths';
 import { datasetRelative } from '../../runs/dataset-path';
 import {
@@ -133,8 +133,7 @@ export async function resumeImportedRun(
   await reopenDamagedReport(run, 'report', hooks.log);
   // Each pending scoring stage checks its encoder's fingerprint (model + checkpoint) before using it.
   const loaded = await loadRunDataset(config, hooks);
-  if (loaded.fingerprint !== run.manifest.dataset.fingerprint)
-    throw new Error(`the dataset at ${config.data} changed since this run started; start a new run`);
+  assertSameDataset(run, loaded, config.data);
   return execute(run, config, loaded, runtime, hooks);
 }
 
@@ -143,17 +142,14 @@ function trustedImportedRunConfig(run: RunHandle, options: ResumeOptions, hooks:
   const raw = runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json'));
   if (raw.kind !== 'imported')
     throw new RunConfigError(`${run.path('manifest.json')}: preset 'imported' but its config is a trained run's`);
-  const cache = confinedCacheDir(run.dir, raw.cacheDir);
-  if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
   return {
     ...raw,
-    data: trustedManifestPath(run.dir, 'dataset', raw.data, options.confirmed),
+    ...trustedDataSource(run, raw, options, hooks),
     splitFile: trustedManifestPath(run.dir, 'split file', raw.splitFile, options.confirmed),
     encoders: {
       f: { ...raw.encoders.f, file: trustedManifestPath(run.dir, 'encoder f', raw.encoders.f.file, options.confirmed) },
       g: { ...raw.encoders.g, file: trustedManifestPath(run.dir, 'encoder g', raw.encoders.g.file, options.confirmed) },
     },
-    cacheDir: cache.dir,
   };
 }
 

@@ -4,7 +4,7 @@
 // L_in/L_out, scores, standard errors and p-values against the control set. All encoders share the run's
 // seed (initialisation and batch order keyed by it), like f and g in the paper protocol, so two encoders
 // differ by their data. Same stage runner, manifest store, checkpointing and keyed scoring views as pipeline.ts.
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { LoadedDataset } from '../../data';
@@ -18,13 +18,12 @@ import { scoringSeedOf } from '../view-batches';
 import { saveLosses } from '../losses-file';
 import { assertFiniteLosses } from '../finite';
 import { RUN_CONFIG_VERSION, runConfigOf, RunConfigError, type WholeRunConfig } from '../run-config';
+import { assertSameDataset, trustedDataSource } from '../resume-checks';
 import { loadRunDataset, scoringProvider, trainStage } from '../run-stages';
 import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from '../run-hooks';
 import { reopenDamagedReport } from '../report/results-check';
-import { trustedManifestPath } from '../manifest-paths';
-import { confinedCacheDir } from '../../runs/containment';
 import { recordChosenPaths } from '../../runs/chosen-paths';
-import { datasetRelative, existingDatasetPath } from '../../runs/dataset-path';
+import { datasetRelative } from '../../runs/dataset-path';
 import { designProblem, drawDesign, parseDesign, saveDesign, trainingIndicesOf, type WholeDesign } from './design';
 import { wholeReportStage } from './whole-report';
 
@@ -106,19 +105,10 @@ export async function resumeWholeRun(
 ): Promise<RunOutcome> {
   const raw = runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json'));
   if (raw.kind !== 'whole') throw new RunConfigError(`${run.path('manifest.json')}: not a whole-dataset run`);
-  const moved = !existsSync(raw.data) ? existingDatasetPath(run.dir, run.manifest.dataset)?.path : undefined;
-  const cache = confinedCacheDir(run.dir, raw.cacheDir);
-  if (cache.ignored) hooks.log?.(`manifest cacheDir ${cache.ignored} ignored: the decode cache stays in ${cache.dir}`);
-  const stored: WholeRunConfig = {
-    ...raw,
-    data: trustedManifestPath(run.dir, 'dataset', moved ?? raw.data, options.confirmed),
-    cacheDir: cache.dir,
-  };
+  const stored: WholeRunConfig = { ...raw, ...trustedDataSource(run, raw, options, hooks) };
   await reopenDamagedReport(run, 'report', hooks.log);
   const loaded = await loadRunDataset({ data: stored.data, decode: stored.sslmem.decode, cacheDir: stored.cacheDir }, hooks);
-  if (run.manifest.dataset.fingerprint && loaded.fingerprint !== run.manifest.dataset.fingerprint) {
-    throw new Error(`the dataset at ${stored.data} changed since this run started (fingerprint differs); start a new run`);
-  }
+  assertSameDataset(run, loaded, stored.data);
   hooks.log?.(`resuming run ${run.id}: pending ${run.pendingStages().join(', ')}`);
   return execute(run, stored, loaded, runtime, hooks);
 }

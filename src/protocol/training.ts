@@ -42,10 +42,31 @@ export function isHostToTraining(x: unknown): x is HostToTraining {
     case 'start':
       return typeof x.title === 'string' && Array.isArray(x.stages) && (x.history === undefined || isHistory(x.history));
     case 'progress':
-      return isObject(x.event) && typeof x.event.kind === 'string';
+      return isTrainingEvent(x.event);
     case 'finished':
       return typeof x.status === 'string' && typeof x.message === 'string';
     default:
       return false;
   }
+}
+
+const TASK_STATES: readonly unknown[] = ['pending', 'running', 'done', 'failed', 'cancelled'];
+
+/**
+ * A progress event the view can show. The Slurm executor's events carry text the page puts in its stage rows
+ * (job, node, log, notices): each field is checked; other kinds only need their name (the view reads the
+ * numbers it draws defensively).
+ */
+export function isTrainingEvent(e: unknown): e is RunProgress {
+  if (!isObject(e) || typeof e.kind !== 'string') return false;
+  if (e.kind === 'task')
+    return (
+      typeof e.stage === 'string' &&
+      TASK_STATES.includes(e.state) &&
+      typeof e.job === 'string' &&
+      (e.node === null || typeof e.node === 'string') &&
+      typeof e.log === 'string'
+    );
+  if (e.kind === 'executor') return typeof e.message === 'string';
+  return true;
 }

@@ -10,8 +10,9 @@ export interface StageHistory {
 }
 
 export type HostToTraining =
-  /** `history`: a resumed run's losses so far, plotted before the new ones arrive. */
-  | { type: 'start'; title: string; preset: string; dataset: string; stages: string[]; history?: StageHistory[] }
+  /** `history`: a resumed run's losses so far, plotted before the new ones arrive. `elapsedS`: how long the run
+   *  has been going when the host posts this (the page's "elapsed" counts on from it; ui/trainingClock.ts). */
+  | { type: 'start'; title: string; preset: string; dataset: string; stages: string[]; history?: StageHistory[]; elapsedS?: number }
   | { type: 'progress'; event: RunProgress }
   /** `resumable`: a cancelled run whose folder is known; the view offers to resume it. */
   | { type: 'finished'; status: 'done' | 'cancelled' | 'failed'; message: string; resumable?: boolean };
@@ -40,7 +41,12 @@ export function isHostToTraining(x: unknown): x is HostToTraining {
   if (!isObject(x)) return false;
   switch (x.type) {
     case 'start':
-      return typeof x.title === 'string' && Array.isArray(x.stages) && (x.history === undefined || isHistory(x.history));
+      return (
+        typeof x.title === 'string' &&
+        Array.isArray(x.stages) &&
+        (x.history === undefined || isHistory(x.history)) &&
+        (x.elapsedS === undefined || (typeof x.elapsedS === 'number' && Number.isFinite(x.elapsedS) && x.elapsedS >= 0))
+      );
     case 'progress':
       return isTrainingEvent(x.event);
     case 'finished':

@@ -39,7 +39,8 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
   stageDone.clear();
   stageRows.clear();
   taskRows.clear();
-  startedAt = Date.now();
+  // The run's start as the host knows it (a page that loads late, or a resumed run, still reads the right time).
+  startedAt = Date.now() - (msg.elapsedS ?? 0) * 1000;
   paceFrom = undefined;
   // A resumed run: the curves start with what was trained before the cancel (the run's train-loss.csv).
   const history = historySeries(msg.history ?? []);

@@ -76,20 +76,9 @@ export interface TaskRow {
   detail: string;
 }
 
-/** "running on node1 · job 12_0": the task's state, where it runs, and the job id to look it up with squeue/sacct. */
+/** "running · job 12_0 · node1", as the Runs tree says it: the task's state, its job id (for squeue/sacct), its node. */
 export function taskRow(t: Pick<TaskEvent, 'state' | 'job' | 'node'>): TaskRow {
-  const on = t.node ? ` on ${t.node}` : '';
-  const job = `job ${t.job}`;
-  switch (t.state) {
-    case 'pending':
-      return { cls: 'pending', detail: `queued · ${job}` };
-    case 'running':
-      return { cls: 'running', detail: `running${on} · ${job}` };
-    case 'done':
-      return { cls: 'done', detail: `done${on} · ${job}` };
-    case 'cancelled':
-      return { cls: 'failed', detail: `cancelled${on} · ${job}` };
-    default:
-      return { cls: 'failed', detail: `failed${on} · ${job}` };
-  }
+  const detail = [t.state, `job ${t.job}`, t.node].filter(Boolean).join(' · ');
+  const cls = t.state === 'cancelled' ? 'failed' : t.state;
+  return { cls, detail };
 }

@@ -5,12 +5,12 @@ import * as assert from 'node:assert/strict';
 import { taskRow } from '../../../webview/training/progress';
 import { isHostToTraining, isTrainingEvent } from '../../../src/protocol/training';
 
-test('task rows: state, node and job id in words; cancelled reads as failed', () => {
-  assert.deepEqual(taskRow({ state: 'pending', job: '12_0', node: null }), { cls: 'pending', detail: 'queued · job 12_0' });
-  assert.deepEqual(taskRow({ state: 'running', job: '12_0', node: 'n01' }), { cls: 'running', detail: 'running on n01 · job 12_0' });
+test('task rows: state, job id and node as the Runs tree says them; cancelled is a failed row, in words', () => {
+  assert.deepEqual(taskRow({ state: 'pending', job: '12_0', node: null }), { cls: 'pending', detail: 'pending · job 12_0' });
+  assert.deepEqual(taskRow({ state: 'running', job: '12_0', node: 'n01' }), { cls: 'running', detail: 'running · job 12_0 · n01' });
   assert.deepEqual(taskRow({ state: 'running', job: '12_1', node: null }), { cls: 'running', detail: 'running · job 12_1' });
-  assert.deepEqual(taskRow({ state: 'done', job: '12_1', node: 'n02' }), { cls: 'done', detail: 'done on n02 · job 12_1' });
-  assert.deepEqual(taskRow({ state: 'failed', job: '13_0', node: 'n01' }), { cls: 'failed', detail: 'failed on n01 · job 13_0' });
+  assert.deepEqual(taskRow({ state: 'done', job: '12_1', node: 'n02' }), { cls: 'done', detail: 'done · job 12_1 · n02' });
+  assert.deepEqual(taskRow({ state: 'failed', job: '13_0', node: 'n01' }), { cls: 'failed', detail: 'failed · job 13_0 · n01' });
   assert.deepEqual(taskRow({ state: 'cancelled', job: '13_0', node: null }), { cls: 'failed', detail: 'cancelled · job 13_0' });
 });
 

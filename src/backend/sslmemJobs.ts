@@ -97,8 +97,10 @@ function runtimeOf(p: RuntimeParams & { executor?: ExecutorSetting }): RuntimeOp
   const runtime = { provider: p.provider, threads: p.threads };
   if (p.executor?.kind !== 'slurm') return runtime;
   const { kind: _kind, ...options } = p.executor;
-  return { ...runtime, executor: { kind: 'slurm', options, command: [process.execPath, path.join(__dirname, 'cli.js')] } };
+  return { ...runtime, executor: { kind: 'slurm', options, command: taskCommand() } };
 }
+
+const taskCommand = (): string[] => [process.execPath, path.join(__dirname, 'cli.js')];
 
 export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
   const preset = str(p, 'preset')!;
@@ -188,7 +190,12 @@ export function runSslmemJob(p: RunSslmemParams, ctx: JobContext<RunProgress>): 
 }
 
 export function resumeSslmemJob(p: ResumeSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
-  return resumeRun(p.runDir, runtimeOf(p), hooks(ctx), { confirmed: p.confirmed });
+  // No executor given: the one the run was created with (its manifest); 'local' said explicitly: train here.
+  return resumeRun(p.runDir, runtimeOf(p), hooks(ctx), {
+    confirmed: p.confirmed,
+    executor: p.executor?.kind === 'local' ? 'local' : undefined,
+    taskCommand: taskCommand(),
+  });
 }
 
 export function stageSslmemJob(p: StageSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {

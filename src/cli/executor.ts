@@ -7,7 +7,8 @@ import { slurmOptionsProblem } from '../engine/sslmem/cluster/slurm-options';
 export const executorOptions = {
   executor: {
     type: 'string',
-    description: 'where the training stages run: local (default) | slurm (one job array; split, scoring and report run here)',
+    description:
+      'where the training stages run: local | slurm (one job array; split, scoring and report run here). run: local by default; resume: the executor and options the run was created with',
     placeholder: 'kind',
   },
   partition: { type: 'string', description: 'slurm: partition (sbatch --partition)', placeholder: 'name' },

@@ -10,8 +10,9 @@ export interface StageHistory {
 }
 
 export type HostToTraining =
-  /** `history`: a resumed run's losses so far, plotted before the new ones arrive. */
-  | { type: 'start'; title: string; preset: string; dataset: string; stages: string[]; history?: StageHistory[] }
+  /** `history`: a resumed run's losses so far, plotted before the new ones arrive. `elapsedS`: how long the run
+   *  has been going when the host posts this (the page's "elapsed" counts on from it; ui/trainingClock.ts). */
+  | { type: 'start'; title: string; preset: string; dataset: string; stages: string[]; history?: StageHistory[]; elapsedS?: number }
   | { type: 'progress'; event: RunProgress }
   /** `resumable`: a cancelled run whose folder is known; the view offers to resume it. */
   | { type: 'finished'; status: 'done' | 'cancelled' | 'failed'; message: string; resumable?: boolean };
@@ -40,12 +41,38 @@ export function isHostToTraining(x: unknown): x is HostToTraining {
   if (!isObject(x)) return false;
   switch (x.type) {
     case 'start':
-      return typeof x.title === 'string' && Array.isArray(x.stages) && (x.history === undefined || isHistory(x.history));
+      return (
+        typeof x.title === 'string' &&
+        Array.isArray(x.stages) &&
+        (x.history === undefined || isHistory(x.history)) &&
+        (x.elapsedS === undefined || (typeof x.elapsedS === 'number' && Number.isFinite(x.elapsedS) && x.elapsedS >= 0))
+      );
     case 'progress':
-      return isObject(x.event) && typeof x.event.kind === 'string';
+      return isTrainingEvent(x.event);
     case 'finished':
       return typeof x.status === 'string' && typeof x.message === 'string';
     default:
       return false;
   }
+}
+
+const TASK_STATES: readonly unknown[] = ['pending', 'running', 'done', 'failed', 'cancelled'];
+
+/**
+ * A progress event the view can show. The Slurm executor's events carry text the page puts in its stage rows
+ * (job, node, log, notices): each field is checked; other kinds only need their name (the view reads the
+ * numbers it draws defensively).
+ */
+export function isTrainingEvent(e: unknown): e is RunProgress {
+  if (!isObject(e) || typeof e.kind !== 'string') return false;
+  if (e.kind === 'task')
+    return (
+      typeof e.stage === 'string' &&
+      TASK_STATES.includes(e.state) &&
+      typeof e.job === 'string' &&
+      (e.node === null || typeof e.node === 'string') &&
+      typeof e.log === 'string'
+    );
+  if (e.kind === 'executor') return typeof e.message === 'string';
+  return true;
 }

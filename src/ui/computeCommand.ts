@@ -12,6 +12,7 @@ import { readManifest } from '../engine/runs/store';
 import { defaultPreset, executionProvider, executor, runStoreFolders, storeFor, threads } from './config';
 import { listRuns } from './runIndex';
 import { TrainingPanel, type TrainingHandlers } from './trainingPanel';
+import { runStartMs } from './trainingClock';
 import { readRunLossHistory, thinLossHistory } from '../engine/runs/loss-history';
 import type { StageHistory } from '../protocol/training';
 import { describeChosen } from '../engine/runtime/providers';
@@ -194,7 +195,7 @@ export async function resumeRun(
           },
           { token, onProgress, label: title },
         ),
-      { runDir: runFolder, history },
+      { runDir: runFolder, history, startedAt: manifest ? runStartMs(manifest) : undefined },
     );
   } catch (err) {
     if (!(err instanceof BackendError && err.code === 'untrusted-path' && err.path && !confirmed.includes(err.path))) throw err;
@@ -216,6 +217,8 @@ export type Start = (token: vscode.CancellationToken, onProgress: (p: RunProgres
 export interface ExistingRun {
   runDir: string;
   history: StageHistory[];
+  /** When the run began (ms; trainingClock.ts runStartMs), for the live view's "elapsed". */
+  startedAt?: number;
 }
 
 /**
@@ -233,6 +236,8 @@ export async function runJob(
   start: Start,
   existing?: ExistingRun,
 ): Promise<RunResult | undefined> {
+  // A new run starts now; a resumed one when its manifest says it did.
+  const runStart = existing?.startedAt ?? Date.now();
   const cts = new vscode.CancellationTokenSource();
   let result: RunResult | undefined;
   const handlers: TrainingHandlers = {
@@ -249,9 +254,9 @@ export async function runJob(
   if (options.showTraining !== false) {
     const open = existing && TrainingPanel.ofRun(existing.runDir);
     if (open?.reusable) {
-      open.restart(startMessage, handlers);
+      open.restart(startMessage, handlers, runStart);
       training = open;
-    } else training = new TrainingPanel(deps.extensionUri, startMessage, handlers);
+    } else training = new TrainingPanel(deps.extensionUri, startMessage, handlers, runStart);
     if (existing) training.attachRun(existing.runDir);
   }
   try {

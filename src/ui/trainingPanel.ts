@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { RunProgress } from '../protocol/backend';
 import { isTrainingToHost, type HostToTraining } from '../protocol/training';
 import { makeNonce, webviewPage } from './webviewHtml';
+import { elapsedSeconds } from './trainingClock';
 
 export const TRAINING_VIEW_TYPE = 'sslmem.training';
 
@@ -44,6 +45,8 @@ export class TrainingPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     start: Start,
     private handlers: TrainingHandlers,
+    /** When the run began (ms, this host's clock): the page's "elapsed" counts from it. */
+    private runStart = Date.now(),
   ) {
     this.lastStart = start;
     this.panel = vscode.window.createWebviewPanel(
@@ -72,7 +75,7 @@ export class TrainingPanel implements vscode.Disposable {
         if (!isTrainingToHost(m)) return;
         if (m.type === 'ready') {
           this.ready = true;
-          for (const q of this.queue.splice(0)) void w.postMessage(q);
+          for (const q of this.queue.splice(0)) this.post(q);
         } else if (m.type === 'cancel') this.handlers.cancel();
         else if (m.type === 'resume') {
           if (this.runDir) this.handlers.resume(this.runDir);
@@ -107,8 +110,9 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   /** The same run again (resumed): the page starts over with `start` (and its loss history); the tab is brought forward. */
-  restart(start: Start, handlers: TrainingHandlers): void {
+  restart(start: Start, handlers: TrainingHandlers, runStart = Date.now()): void {
     this.handlers = handlers;
+    this.runStart = runStart;
     this.running = true;
     this.lastStart = start;
     this.lastTrainPost = 0;
@@ -146,8 +150,13 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   private send(msg: HostToTraining): void {
-    if (this.ready) void this.panel.webview.postMessage(msg);
+    if (this.ready) this.post(msg);
     else this.queue.push(msg);
+  }
+
+  /** A start message says how long the run has been going as it leaves (not when it was queued). */
+  private post(msg: HostToTraining): void {
+    void this.panel.webview.postMessage(msg.type === 'start' ? { ...msg, elapsedS: elapsedSeconds(this.runStart, Date.now()) } : msg);
   }
 
   private unregister(): void {

@@ -1,9 +1,9 @@
 // The Slurm executor against a REAL single-node Slurm (scripts/test-host/slurm.sh starts munged, slurmctld and
 // slurmd as root and stops them by PID afterwards): (1) a tiny run whose training stages run as an sbatch
 // array gives byte-identical scores.csv to the same run executed locally (same seed, provider and threads);
-// (2) train_f's task scancel'd mid-training makes the controller fail with the task named, and a resume
-// resubmits train_f alone, which continues from its checkpoint to the same scores.csv; (3) a controller killed
-// while its tasks run is replaced by a resume that follows the same array; (4) Ctrl-C of the controller
+// (2) train_f's task scancel'd mid-training makes the controller fail with the task named, and a plain resume
+// (no --executor: the run's stored Slurm options) resubmits train_f alone, which continues from its checkpoint to the same scores.csv; (3) a controller killed
+// while its tasks run is replaced by a plain resume that follows the same array; (4) Ctrl-C of the controller
 // scancels the array. Needs root (it installs and starts the daemons); skipped otherwise.
 import { describe, test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -118,9 +118,10 @@ describe(
       assert.deepEqual(readdirSync(path.join(runDir, 'locks')), [], 'every stage lock released');
     });
 
-    test('scancel of train_f mid-training: the controller fails naming it; resume resubmits train_f alone, same scores.csv', async () => {
+    test('scancel of train_f mid-training: the controller fails naming it; a plain resume resubmits train_f alone with the stored options, same scores.csv', async () => {
       const workspace = path.join(root, 'b');
-      const run = cli(['run', '--data', data, ...FLAGS, '--workspace', workspace, '--executor', 'slurm']);
+      const slurmFlags = ['--executor', 'slurm', '--cpus-per-task', '1', '--time', '00:10:00'];
+      const run = cli(['run', '--data', data, ...FLAGS, '--workspace', workspace, ...slurmFlags]);
       let cancelledAt = '';
       const watcher = setInterval(() => {
         const runDir = onlyRun(workspace);
@@ -142,10 +143,17 @@ describe(
       assert.equal(first.executor.tasks.train_f.state, 'cancelled');
       assert.ok(!existsSync(path.join(runDir, 'scores.csv')));
 
-      const resumed = await cli(['resume', runDir, '--data', data, '--ep', 'cpu', '--threads', '1', '--executor', 'slurm']).done;
+      assert.deepEqual(first.executor.options, { cpusPerTask: 1, time: '00:10:00' }, 'the Slurm options are stored with the run');
+
+      // A plain resume (no --executor): the stored options, through Slurm again.
+      const resumed = await cli(['resume', runDir, '--data', data, '--ep', 'cpu', '--threads', '1']).done;
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.equal(lastLine(resumed.stdout), runDir);
+      assert.match(resumed.stderr, /resuming with the run's Slurm executor \(--time 00:10:00 --cpus-per-task 1\)/);
       const m = manifestOf(runDir);
+      const resubmitted = readFileSync(path.join(runDir, m.executor.script), 'utf8');
+      assert.match(resubmitted, /#SBATCH --cpus-per-task=1\n/);
+      assert.match(resubmitted, /#SBATCH --time=00:10:00\n/);
       assert.deepEqual(m.executor.previousJobIds, [first.executor.jobId]);
       assert.notEqual(m.executor.jobId, first.executor.jobId);
       assert.match(readFileSync(path.join(runDir, m.executor.script), 'utf8'), /#SBATCH --array=0\n/, 'only train_f resubmitted');
@@ -165,7 +173,7 @@ describe(
       assert.equal(m.status, 'done');
     });
 
-    test('the controller killed while its tasks run: resume follows the same array (no resubmission), same scores.csv', async () => {
+    test('the controller killed while its tasks run: a plain resume follows the same array (no resubmission), same scores.csv', async () => {
       const workspace = path.join(root, 'd');
       const run = cli(['run', '--data', data, ...FLAGS, '--workspace', workspace, '--executor', 'slurm', '--in-process']);
       let job = '';
@@ -180,7 +188,8 @@ describe(
       clearInterval(watcher);
       assert.equal(killed.signal, 'SIGKILL', `the run ended before it could be killed: ${killed.stderr}`);
       const runDir = onlyRun(workspace)!;
-      const resumed = await cli(['resume', runDir, '--data', data, '--ep', 'cpu', '--threads', '1', '--executor', 'slurm']).done;
+      // A plain resume: the run's stored executor follows the array still running.
+      const resumed = await cli(['resume', runDir, '--data', data, '--ep', 'cpu', '--threads', '1']).done;
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.match(resumed.stderr, new RegExp(`Slurm job ${job} of this run is still active: following it`));
       assert.doesNotMatch(resumed.stderr, /submitted/);

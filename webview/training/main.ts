@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
 import type { RunProgress } from '../../src/protocol/backend';
 import { isHostToTraining, type HostToTraining, type TrainingToHost } from '../../src/protocol/training';
-import { etaSeconds, formatDuration, historySeries, lossAxisRange, overallFraction } from './progress';
+import { etaSeconds, formatDuration, historySeries, lossAxisRange, overallFraction, taskRow } from './progress';
 import { el, themeColor, vscodeApi } from '../shared/dom';
 import { describeChosen, isProviderDecision, type ProviderDecision } from '../../src/engine/runtime/providers';
 
@@ -14,6 +14,8 @@ const vscode = vscodeApi();
 const post = (m: TrainingToHost) => vscode.postMessage(m);
 
 const stageRows = new Map<string, HTMLElement>();
+/** Training stages executed as Slurm tasks: their row keeps the task's job and node once the stage is done. */
+const taskRows = new Map<string, ReturnType<typeof taskRow>>();
 let stageNames: string[] = [];
 const stageDone = new Map<string, number>();
 let startedAt = 0;
@@ -36,7 +38,9 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
   stageNames = [...msg.stages];
   stageDone.clear();
   stageRows.clear();
-  startedAt = Date.now();
+  taskRows.clear();
+  // The run's start as the host knows it (a page that loads late, or a resumed run, still reads the right time).
+  startedAt = Date.now() - (msg.elapsedS ?? 0) * 1000;
   paceFrom = undefined;
   // A resumed run: the curves start with what was trained before the cancel (the run's train-loss.csv).
   const history = historySeries(msg.history ?? []);
@@ -100,6 +104,7 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
       el('vscode-progress-bar', { id: 'progress', attrs: { value: '0', max: '1' } }),
       el('div', { className: 'body' }, el('div', { className: 'chart' }, canvas), stages),
       el('p', { id: 'resumed-note', className: 'muted' }),
+      el('p', { id: 'executor-note', className: 'muted executor-note', attrs: { role: 'status' } }),
       el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }),
     );
   const before = series.f.length + series.g.length;
@@ -224,15 +229,33 @@ function progress(e: RunProgress): void {
     case 'dataset':
       text('status', `dataset: ${e.n} images (${e.skipped} skipped, decode cache ${e.cache})`);
       break;
-    case 'stage':
-      setStage(
-        e.stage,
-        e.status === 'start' ? 'running' : 'done',
-        e.status === 'start' ? 'running' : e.status === 'skip' ? 'done earlier' : 'done',
-      );
+    case 'stage': {
+      // A stage a Slurm task finished is skipped by the controller: its row keeps the task's job and node.
+      const task = e.status === 'skip' ? taskRows.get(e.stage) : undefined;
+      if (task) setStage(e.stage, task.cls, task.detail);
+      else
+        setStage(
+          e.stage,
+          e.status === 'start' ? 'running' : 'done',
+          e.status === 'start' ? 'running' : e.status === 'skip' ? 'done earlier' : 'done',
+        );
       stageDone.set(e.stage, e.status === 'start' ? 0 : 1);
       tick();
       if (e.status === 'start') text('stat-stage', e.stage);
+      break;
+    }
+    case 'task': {
+      const row = taskRow(e);
+      taskRows.set(e.stage, row);
+      setStage(e.stage, row.cls, row.detail);
+      const r = stageRows.get(e.stage);
+      if (r) r.title = `Slurm job ${e.job}: log ${e.log}`;
+      if (e.state === 'done') stageDone.set(e.stage, 1);
+      tick();
+      break;
+    }
+    case 'executor':
+      text('executor-note', e.message);
       break;
     case 'train': {
       paceFrom ??= { at: Date.now(), fraction: overallFraction(stageNames, stageDone) };

@@ -1,5 +1,8 @@
 // The live training view's arithmetic, without a DOM (unit-tested): overall progress across the stages,
-// elapsed time and ETA, and a loss axis that means something from the first point on.
+// elapsed time and ETA, a loss axis that means something from the first point on, and a Slurm task's row.
+import type { RunProgress } from '../../src/protocol/backend';
+
+type TaskEvent = Extract<RunProgress, { kind: 'task' }>;
 
 /** Rough share of a run's time per stage: training dominates; scoring and the rest are short. */
 const STAGE_WEIGHT: Record<string, number> = {
@@ -64,4 +67,18 @@ export function lossAxisRange(values: readonly number[]): { min: number; max: nu
   if (span > Math.max(1e-6, 0.05 * Math.abs(hi))) return { min: lo - 0.05 * span, max: hi + 0.05 * span };
   const pad = Math.max(0.5 * Math.abs(hi), 0.1);
   return { min: lo - pad, max: hi + pad };
+}
+
+/** A training stage executed as a Slurm array task, as its row in the stage list shows it. */
+export interface TaskRow {
+  /** The row's class: pending | running | done | failed (a cancelled task is shown as failed, in words). */
+  cls: 'pending' | 'running' | 'done' | 'failed';
+  detail: string;
+}
+
+/** "running · job 12_0 · node1", as the Runs tree says it: the task's state, its job id (for squeue/sacct), its node. */
+export function taskRow(t: Pick<TaskEvent, 'state' | 'job' | 'node'>): TaskRow {
+  const detail = [t.state, `job ${t.job}`, t.node].filter(Boolean).join(' · ');
+  const cls = t.state === 'cancelled' ? 'failed' : t.state;
+  return { cls, detail };
 }

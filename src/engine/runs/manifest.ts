@@ -29,13 +29,30 @@ export interface ExecutorTask {
   node?: string;
   /** The task's log, relative to the run folder. */ log?: string;
 }
-/** The training stages of a run submitted as one Slurm job array (sslmem/cluster/). */
+/** What a user said about a run's Slurm jobs (sbatch options; validated by sslmem/cluster/slurm-options.ts). */
+export interface SlurmOptions {
+  partition?: string;
+  account?: string;
+  /** Time limit per task, [D-]HH:MM:SS or MM:SS (sbatch --time). */
+  time?: string;
+  /** Generic resources per task, e.g. gpu:1 (sbatch --gres). */
+  gres?: string;
+  cpusPerTask?: number;
+  /** A file whose `#SBATCH` lines are added to the script (site-specific: --qos, --mem, --constraint, …). */
+  template?: string;
+}
+/**
+ * A run whose training stages execute as one Slurm job array (sslmem/cluster/). Written when the run is created
+ * (kind and options: a plain resume submits with them again), the job fields once an array is submitted.
+ */
 export interface ExecutorRecord {
   kind: 'slurm';
-  jobId: string;
-  submittedAt: string;
+  /** The options the run was created (or last resumed) with; absent in records of earlier versions. */
+  options?: SlurmOptions;
+  jobId?: string;
+  submittedAt?: string;
   /** The sbatch script, relative to the run folder. */
-  script: string;
+  script?: string;
   tasks: Record<string, ExecutorTask>;
   /** Earlier arrays of this run (a resume resubmits the unfinished stages as a new one). */
   previousJobIds?: string[];

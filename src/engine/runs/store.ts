@@ -18,7 +18,7 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-export type RunInit = Pick<RunManifest, 'preset' | 'dataset' | 'config' | 'seeds' | 'versions' | 'executionProvider'> & {
+export type RunInit = Pick<RunManifest, 'preset' | 'dataset' | 'config' | 'seeds' | 'versions' | 'executionProvider' | 'executor'> & {
   stageOrder?: string[];
 };
 
@@ -65,6 +65,7 @@ export class RunHandle {
       timings: {},
       stageOrder,
       stages: Object.fromEntries(stageOrder.map((s) => [s, { status: 'pending' } as StageRecord])),
+      ...(init.executor ? { executor: init.executor } : {}),
     };
     // A run folder without its manifest (disk full, no permission) is litter no tool can open: remove it.
     try {

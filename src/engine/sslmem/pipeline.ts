@@ -31,6 +31,7 @@ import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from '.
 import { recordChosenPaths } from '../runs/chosen-paths';
 import { datasetRelative } from '../runs/dataset-path';
 import { trainOnSlurm } from './cluster/slurm-executor';
+import { resumeExecutor } from './cluster/resume-executor';
 
 export interface RunRequest {
   data: string;
@@ -73,6 +74,8 @@ export async function startRun(req: RunRequest, runtime: RuntimeOptions, hooks: 
     seeds: { split: seed, pairs },
     versions: { sslmemStudio: '0.1.0', onnxruntimeNode: ort.env.versions.node ?? 'unknown', node: process.versions.node },
     executionProvider: runtime.provider ?? 'auto',
+    // Stored from the start: a resume without --executor (even of a run cut off before its array was submitted) uses it.
+    ...(runtime.executor ? { executor: { kind: 'slurm' as const, options: runtime.executor.options, tasks: {} } } : {}),
   });
   recordChosenPaths(run.dir, [stored.data, stored.splitFile]);
   hooks.log?.(`run ${run.id} in ${run.dir}`);
@@ -87,6 +90,12 @@ export async function resumeRun(
 ): Promise<RunOutcome> {
   await assertProviderUsable(runtime.provider);
   const run = await openRun(runDir);
+  const choice = resumeExecutor(run.manifest.executor, runtime.executor ?? options.executor, options.taskCommand);
+  if (choice.notice) {
+    hooks.log?.(choice.notice);
+    hooks.onEvent?.({ kind: 'executor', message: choice.notice });
+  }
+  runtime = { ...runtime, executor: choice.executor };
   // A killed process leaves 'running' behind; say so (and refuse a run a live process is still executing).
   try {
     if (await run.recoverIfStale()) hooks.log?.(`run ${run.id} was cut off (its process is gone); marked interrupted`);

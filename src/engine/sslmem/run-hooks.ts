@@ -21,6 +21,10 @@ export interface RuntimeOptions {
 /** What the user said on this resume: paths outside the run's workspace they confirm (manifest-paths.ts). */
 export interface ResumeOptions {
   confirmed?: readonly string[];
+  /** 'local': train here even when the run was created for Slurm (RuntimeOptions.executor absent). */
+  executor?: 'local';
+  /** What a Slurm task runs ([node, dist/cli.js]): lets a resume without an executor use the run's stored one. */
+  taskCommand?: readonly string[];
 }
 
 export type PipelineEvent =

@@ -36,11 +36,11 @@ export async function trainOnSlurm(run: RunHandle, input: SlurmTrainingInput): P
   input.notify?.(checkSharedFs(run.dir).message);
 
   const previous = run.manifest.executor;
-  if (previous && (await stillActive(previous.jobId, previous.tasks))) {
+  if (previous?.jobId && (await stillActive(previous.jobId, previous.tasks))) {
     input.notify?.(`Slurm job ${previous.jobId} of this run is still active: following it`);
   } else {
     // The earlier array is over: its tasks' stage locks (another host's, perhaps) are left by ended processes.
-    if (previous)
+    if (previous?.jobId)
       for (const s of unfinished)
         if ((await stageHolder(run.dir, s))?.job?.startsWith(`${previous.jobId}_`)) await breakStageLock(run.dir, s);
     await submit(run, stages, unfinished, input);
@@ -59,7 +59,7 @@ async function stillActive(jobId: string, tasks: Record<string, ExecutorTask>): 
 async function submit(run: RunHandle, stages: readonly string[], unfinished: readonly string[], input: SlurmTrainingInput): Promise<void> {
   const template = input.options.template ? await fs.readFile(input.options.template, 'utf8') : undefined;
   const earlier = run.manifest.executor;
-  const attempt = earlier ? (earlier.previousJobIds?.length ?? 0) + 2 : 1;
+  const attempt = earlier?.jobId ? (earlier.previousJobIds?.length ?? 0) + 2 : 1;
   const script = `slurm/array-${attempt}.sh`;
   const indices = unfinished.map((s) => stages.indexOf(s));
   await run.writeFile(
@@ -86,13 +86,15 @@ async function submit(run: RunHandle, stages: readonly string[], unfinished: rea
       log: run.path(taskLog(jobId, stages.indexOf(s))),
     });
   await run.update((m) => {
-    const before = m.executor ? [...(m.executor.previousJobIds ?? []), m.executor.jobId] : undefined;
+    const before = m.executor?.jobId ? [...(m.executor.previousJobIds ?? []), m.executor.jobId] : undefined;
     const tasks: Record<string, ExecutorTask> = {};
     for (const s of unfinished) tasks[s] = { taskId: stages.indexOf(s), state: 'pending', log: taskLog(jobId, stages.indexOf(s)) };
     // Stages done by an earlier array keep their record (job id in its log name).
     for (const [s, t] of Object.entries(m.executor?.tasks ?? {})) if (!(s in tasks)) tasks[s] = t;
     m.executor = {
       kind: 'slurm',
+      // The options this array was submitted with: the next plain resume submits with them too.
+      options: input.options,
       jobId,
       submittedAt: new Date().toISOString(),
       script,
@@ -111,7 +113,7 @@ function stateOf(done: boolean, status: TaskStatus | undefined, was: TaskState):
 }
 
 async function follow(run: RunHandle, input: SlurmTrainingInput): Promise<'done' | 'cancelled'> {
-  const jobId = run.manifest.executor!.jobId;
+  const jobId = run.manifest.executor!.jobId!; // set by submit, or the still-active array being followed
   let cancelling = false;
   let unseenPolls = 0;
   let failedPolls = 0;
@@ -160,7 +162,7 @@ async function follow(run: RunHandle, input: SlurmTrainingInput): Promise<'done'
       const bad = Object.entries(run.manifest.executor!.tasks).filter(([, t]) => t.state !== 'done');
       const logs = bad.map(([s, t]) => `${s}: ${t.state}${existsSync(run.path(t.log!)) ? ` (log ${run.path(t.log!)})` : ''}`);
       throw new Error(
-        `training on Slurm did not finish: ${logs.join('; ')}. Resume the run with the Slurm executor (sslmem resume <run> --executor slurm; in the editor, Resume Run with sslmem.executor = slurm) to resubmit the unfinished stages; each continues from its checkpoint`,
+        `training on Slurm did not finish: ${logs.join('; ')}. Resume the run (sslmem resume <run>, or Resume Run in the editor: it keeps the run's Slurm options) to resubmit the unfinished stages; each continues from its checkpoint`,
       );
     }
     await sleep(input.pollMs ?? 2000);

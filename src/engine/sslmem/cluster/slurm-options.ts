@@ -1,17 +1,9 @@
 // What a user may say about the Slurm jobs of a run (CLI flags, the `sslmem.slurm.*` settings, the protocol):
 // plain data with one check, so the backend refuses a bad value before anything is submitted.
 
-export interface SlurmOptions {
-  partition?: string;
-  account?: string;
-  /** Time limit per task, [D-]HH:MM:SS or MM:SS (sbatch --time). */
-  time?: string;
-  /** Generic resources per task, e.g. gpu:1 (sbatch --gres). */
-  gres?: string;
-  cpusPerTask?: number;
-  /** A file whose `#SBATCH` lines are added to the script (site-specific: --qos, --mem, --constraint, …). */
-  template?: string;
-}
+// The options' shape lives with the manifest, which stores them (a plain resume submits with them again).
+import type { SlurmOptions } from '../../runs/manifest';
+export type { SlurmOptions };
 
 export type ExecutorSetting = { kind: 'local' } | ({ kind: 'slurm' } & SlurmOptions);
 export const EXECUTOR_KINDS = ['local', 'slurm'] as const;

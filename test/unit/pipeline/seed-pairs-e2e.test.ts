@@ -86,6 +86,12 @@ describe('seed pairs: per-image confidence intervals from the pairs spread', () 
     } finally {
       await bin.close();
     }
+    // The score panel: the stored s.e. is each row's, and the page learns it came from 2 pairs.
+    const panel = await RunData.open(runDir);
+    assert.equal(panel.seedPairs, 2);
+    assert.equal(panel.init().seedPairs, 2);
+    const top = panel.byRank.find((x) => x.row === entries[0].row)!;
+    assert.ok(Math.abs(panel.stderrOf(top) - entries[0].stderr) < 1e-6 * Math.max(1, entries[0].stderr));
     // `sslmem export --format json` takes the extra column along.
     const exported = await cli(['export', runDir, '--format', 'json']);
     assert.equal(exported.code, 0, exported.stderr);
@@ -117,6 +123,7 @@ describe('seed pairs: per-image confidence intervals from the pairs spread', () 
       assert.ok(Math.abs((e.ci_high - e.ci_low) / 2 - 1.96 * se) < 1e-6, `row ${e.row}: half-width from the view-level s.e.`);
       const panelRow = data1.byRank.find((x) => x.row === e.row)!;
       assert.equal(panelRow.scoreStderr, undefined, 'no stored s.e. in a one-pair scores.bin');
+      assert.equal(data1.init().seedPairs, undefined);
       assert.ok(Math.abs(data1.stderrOf(panelRow) - e.stderr) < 1e-5, `row ${e.row}: the panel's s.e. is the report's`);
     }
   });

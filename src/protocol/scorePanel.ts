@@ -47,7 +47,7 @@ export interface GalleryRow {
   /** Rank among the question's points (S_C in the paper's protocol; 1 = most memorized); absent for controls. */
   questionRank?: number;
   score: number;
-  /** Standard error of the score (ranking.ts scoreStderr); NaN when unknown. */
+  /** Standard error of the score (runData.ts stderrOf: stored, or ranking.ts scoreStderr); NaN when unknown. */
   stderr: number;
   /** The score lies in the controls' noise band (ranking.ts withinNoise). */
   noise: boolean;
@@ -116,6 +116,9 @@ export interface InitMessage {
   question: SubsetName[];
   /** Present for whole-dataset runs (every image scored, p-values against a control set). */
   whole?: WholeSummary;
+  /** Present when the run averaged several (f, g) seed pairs: rows' `stderr` is then the pairs' spread
+   *  (docs/confidence-intervals.md); absent: the view-level s.e. of one pair. */
+  seedPairs?: number;
   /** The dataset is not where the run recorded it (a moved or cloned project); candidate: a workspace folder holding its files. */
   datasetMissing?: { recorded: string; candidate?: string };
 }
@@ -229,6 +232,7 @@ export function isHostToScorePanel(x: unknown): x is HostToScorePanel {
         isObject(x.histogram) &&
         Array.isArray(x.candidateScores) &&
         isStringArray(x.question) &&
+        (x.seedPairs === undefined || isIntIn(x.seedPairs, 2, 64)) &&
         (x.datasetMissing === undefined ||
           (isObject(x.datasetMissing) &&
             typeof x.datasetMissing.recorded === 'string' &&

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { BackendError, type RunProgress, type RunResult } from '../protocol/backend';
 import type { BackendHost } from './backendHost';
 import { PRESET_INFO, PRESET_NAMES, isPresetName, plannedStages } from '../engine/sslmem/presets';
+import { presetSeedPairs, seedPairChoices } from './seedPairChoices';
 import { wholeStages } from '../engine/runs/manifest';
 import { pipelineStages } from '../engine/runs/manifest';
 import { readManifest } from '../engine/runs/store';
@@ -70,9 +71,17 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
   if (!mode) return undefined;
   const preset = options.preset ?? (await pickPreset(dataset, mode));
   if (!preset) return undefined;
+  // Seed pairs are asked after a picked preset in the paper's protocol (a caller that names the preset, or sets
+  // seedPairs itself, is not asked); whole mode averages over its m encoders instead.
+  let overrides = options.overrides;
+  if (mode === 'paper' && !options.preset && overrides?.seedPairs === undefined) {
+    const pairs = await pickSeedPairs(preset);
+    if (pairs === undefined) return undefined;
+    if (pairs !== presetSeedPairs(preset)) overrides = { ...overrides, seedPairs: pairs };
+  }
   const { storeDir, cacheDir } = storeFor(dataset);
   const title = `SSLMem: ${preset}${mode === 'whole' ? ' whole-dataset' : ''} run on ${path.basename(dataset.fsPath)}`;
-  const stages = mode === 'whole' ? wholeStages(options.encoders ?? WHOLE_ENCODERS_DEFAULT) : plannedStages(preset, options.overrides);
+  const stages = mode === 'whole' ? wholeStages(options.encoders ?? WHOLE_ENCODERS_DEFAULT) : plannedStages(preset, overrides);
   return runJob(deps, title, preset, dataset.fsPath, stages, options, (token, onProgress) =>
     deps.backend.request(
       'runSslmem',
@@ -84,7 +93,7 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
         provider: executionProvider(),
         threads: threads(),
         executor: executor(),
-        overrides: options.overrides,
+        overrides,
         ...(mode === 'whole' ? { mode, encoders: options.encoders } : {}),
       },
       { token, onProgress, label: title },
@@ -128,6 +137,14 @@ async function pickPreset(dataset: vscode.Uri, mode: 'paper' | 'whole'): Promise
     },
   );
   return picked?.label;
+}
+
+async function pickSeedPairs(preset: string): Promise<number | undefined> {
+  const picked = await vscode.window.showQuickPick(seedPairChoices(preset), {
+    title: `SSLMem: (f, g) seed pairs for ${preset}`,
+    placeHolder: 'How many independently trained (f, g) pairs to average',
+  });
+  return picked?.pairs;
 }
 
 /**

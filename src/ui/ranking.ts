@@ -7,6 +7,7 @@
 // question's points, and the controls are shown apart.
 import type { ScoreRow } from '../engine/runs/scores-bin';
 import type { Normalisation } from '../engine/runs/subsets';
+import { viewScoreStderr } from '../engine/runs/score-stderr';
 import { SUBSET_NAMES, type SortKey, type SubsetName } from '../protocol/scorePanel';
 
 /** The subsets a ranking is about: S_C when the run has candidates (the paper's protocol); every subset when
@@ -65,25 +66,16 @@ export function noiseRuleText(band: NoiseBand | undefined, digits = 3): string {
 }
 
 /**
- * Standard error of a row's normalised score from the standard errors of its two loss estimates (K view
- * pairs each), treating them as independent (first-order error propagation):
- *  raw m = L_g − L_f:          se² = se_f² + se_g²
- *  symmetric m / (L_g + L_f):  se = 2·√(L_f²·se_g² + L_g²·se_f²) / (L_g + L_f)²
- *  range m / spread:           se_raw / spread (spread = max m − min m over the run, `rawSpread`)
+ * View-level standard error of a row's normalised score from the standard errors of its two loss estimates
+ * (engine runs/score-stderr.ts viewScoreStderr, the one formula the report uses too). Rows of runs with several
+ * seed pairs (and whole-dataset runs) carry a stored scoreStderr instead (runData.ts stderrOf prefers it).
  */
 export function scoreStderr(
   row: Pick<ScoreRow, 'lf' | 'lg' | 'lfStderr' | 'lgStderr'>,
   normalisation: Normalisation | string,
   rawSpread: number,
 ): number {
-  const { lf, lg, lfStderr: sf, lgStderr: sg } = row;
-  const raw = Math.sqrt(sf * sf + sg * sg);
-  if (normalisation === 'symmetric') {
-    const sum = lf + lg;
-    return sum > 0 ? (2 * Math.sqrt(lf * lf * sg * sg + lg * lg * sf * sf)) / (sum * sum) : NaN;
-  }
-  if (normalisation === 'range') return rawSpread > 0 ? raw / rawSpread : NaN;
-  return raw;
+  return viewScoreStderr(row.lf, row.lg, row.lfStderr, row.lgStderr, normalisation, rawSpread);
 }
 
 /** max − min of the raw scores (the range normalisation's divisor). */

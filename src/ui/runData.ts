@@ -76,6 +76,9 @@ export class RunData {
     readonly marks: Map<number, Mark>,
     /** How scores.bin's scores were normalised (its header): the standard error depends on it. */
     readonly normalisation: string,
+    /** (f, g) seed pairs averaged (scores.bin's header; 1 for one-pair runs and files from before the field):
+     *  with more, each row's stored s.e. comes from the pairs' spread. */
+    readonly seedPairs = 1,
   ) {
     this.byRank = rows.slice().sort((a, b) => a.rank - b.rank);
     for (const r of rows) this.byIndex.set(r.index, r);
@@ -100,8 +103,8 @@ export class RunData {
   isControl(row: Pick<ScoreRow, 'subset'>): boolean {
     return !this.question.includes(row.subset);
   }
-  /** Standard error of a row's normalised score: the encoder-level one a whole-dataset run stored, else from the
-   *  stored L_f/L_g standard errors (ranking.ts scoreStderr). */
+  /** Standard error of a row's normalised score: the one the run stored (a whole-dataset run's over encoders, a
+   *  several-pair run's from the pairs' spread), else the view-level one from L_f/L_g's (ranking.ts scoreStderr). */
   stderrOf(row: ScoreRow): number {
     return row.scoreStderr ?? scoreStderr(row, this.normalisation, this.spread);
   }
@@ -151,7 +154,16 @@ export class RunData {
       await reader.close();
     }
     const report = JSON.parse(await fs.readFile(path.join(dir, 'report.json'), 'utf8').catch(() => '{}')) as ReportJson;
-    return new RunData(dir, manifest, report, reader.header.classNames, rows, await readMarks(dir), reader.header.normalisation);
+    return new RunData(
+      dir,
+      manifest,
+      report,
+      reader.header.classNames,
+      rows,
+      await readMarks(dir),
+      reader.header.normalisation,
+      reader.header.seedPairs ?? 1,
+    );
   }
 
   get id(): string {
@@ -247,6 +259,7 @@ export class RunData {
       noiseBand: this.noise ? { lo: round(this.noise.lo), hi: round(this.noise.hi) } : undefined,
       question: [...this.question],
       ...(this.report.mode === 'whole' && this.report.whole ? { whole: wholeSummary(this.report.whole) } : {}),
+      ...(this.seedPairs > 1 ? { seedPairs: this.seedPairs } : {}),
     };
   }
 

@@ -15,7 +15,8 @@ import {
   Tooltip,
   type Plugin,
 } from 'chart.js';
-import { SUBSET_NAMES, type Histogram, type SubsetName } from '../../src/protocol/scorePanel';
+import { type Histogram, type SubsetName } from '../../src/protocol/scorePanel';
+import { histogramSeries, type HistogramSeries } from './scoreSeries';
 import { distinctDecimals, fixed } from '../../src/engine/sslmem/report/tau-labels';
 import { themeColor } from '../shared/dom';
 import { binsOfRange, rangeOfBins, type Bins } from './filter';
@@ -73,7 +74,11 @@ export class ScoreHistogram {
     canvas: HTMLCanvasElement,
     private readonly hist: Histogram,
     private readonly onRange: (range: [number, number] | undefined) => void,
+    /** A whole-dataset run: scored images and the control set's null side by side (scoreSeries.ts). */
+    whole = false,
   ) {
+    const { series, fraction } = histogramSeries(hist, whole);
+    this.series = series;
     const bins = hist.counts.S_S.length;
     const width = (hist.hi - hist.lo) / bins;
     this.bins = { lo: hist.lo, hi: hist.hi, count: bins };
@@ -87,23 +92,43 @@ export class ScoreHistogram {
       type: 'bar',
       data: {
         labels,
-        datasets: SUBSET_NAMES.map((s) => ({
-          label: s,
-          data: hist.counts[s],
-          stack: 'all',
+        datasets: series.map((s) => ({
+          label: s.label,
+          data: s.values,
+          stack: s.stack,
           borderWidth: 0,
           barPercentage: 1,
           categoryPercentage: 1,
           backgroundColor: (ctx: { dataIndex: number }) =>
-            withAlpha(subsetColor(s), this.inSelection(ctx.dataIndex) ? 0.95 : this.selection ? 0.25 : 0.8),
+            withAlpha(subsetColor(s.subset), this.inSelection(ctx.dataIndex) ? 0.95 : this.selection ? 0.25 : 0.8),
         })),
       },
       options: {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        plugins: { legend: { labels: { color: fg, boxWidth: 10, font: { size: 10 } } }, tooltip: { mode: 'index', intersect: false } },
-        scales: { x: { ...scale, stacked: true, ticks: { ...scale.ticks, maxTicksLimit: 6 } }, y: { ...scale, stacked: true } },
+        plugins: {
+          legend: { labels: { color: fg, boxWidth: 10, font: { size: 10 } } },
+          tooltip: {
+            mode: 'index',
+            intersect: false,
+            // Fractions (whole runs) say how many images they are, too.
+            callbacks: fraction
+              ? {
+                  label: (item: { datasetIndex: number; dataIndex: number; parsed: { y: number | null } }) =>
+                    `${series[item.datasetIndex].label}: ${series[item.datasetIndex].counts[item.dataIndex]} (${(100 * (item.parsed.y ?? 0)).toFixed(1)}%)`,
+                }
+              : {},
+          },
+        },
+        scales: {
+          x: { ...scale, stacked: true, ticks: { ...scale.ticks, maxTicksLimit: 6 } },
+          y: {
+            ...scale,
+            stacked: true,
+            ...(fraction ? { title: { display: true, text: 'fraction of its set', color: fg, font: { size: 10 } } } : {}),
+          },
+        },
       },
       plugins: [
         markerPlugin(
@@ -160,9 +185,11 @@ export class ScoreHistogram {
     this.chart.draw();
   }
 
+  private readonly series: HistogramSeries[];
+
   /** Shows only the subsets the filter lets through (empty = all). */
   showSubsets(subsets: readonly SubsetName[]): void {
-    SUBSET_NAMES.forEach((s, i) => this.chart.setDatasetVisibility(i, subsets.length === 0 || subsets.includes(s)));
+    this.series.forEach((s, i) => this.chart.setDatasetVisibility(i, subsets.length === 0 || subsets.includes(s.subset)));
     this.chart.update();
   }
 

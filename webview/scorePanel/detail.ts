@@ -4,6 +4,7 @@ import type { GalleryRow, Mark } from '../../src/protocol/scorePanel';
 import { el, fmt } from '../shared/dom';
 import { SUBSET_LABELS } from './charts';
 import { lossLabels } from './subsets';
+import { scoreWithInterval } from './scoreSeries';
 
 export interface DetailActions {
   openFile(row: GalleryRow): void;
@@ -12,7 +13,13 @@ export interface DetailActions {
   wantViews(row: GalleryRow): void;
 }
 
-export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, classNames: string[], actions: DetailActions): void {
+export function renderDetail(
+  root: HTMLElement,
+  row: GalleryRow | undefined,
+  classNames: string[],
+  actions: DetailActions,
+  seedPairs = 1,
+): void {
   if (!row) {
     delete root.dataset.index;
     root.replaceChildren(
@@ -38,7 +45,7 @@ export function renderDetail(root: HTMLElement, row: GalleryRow | undefined, cla
     ...(row.p !== undefined
       ? wholeFields(row)
       : ([
-          ['score', `${fmt(row.score, 4)} ± ${fmt(row.stderr, 4)} (normalised ± standard error)`],
+          ['score', scoreWithInterval(row.score, row.stderr, seedPairs), 'detail-score'],
           ['noise', row.noise ? 'within noise (as the control images score)' : 'outside the noise band', 'detail-noise'],
           [
             'rank',

@@ -175,19 +175,25 @@ function layout(msg: InitMessage): void {
     el('div', { id: 'notice', className: 'notice', attrs: { role: 'status' } }),
   );
   const showDetail = (row: GalleryRow | undefined) =>
-    renderDetail(detail, row, msg.classNames, {
-      openFile: (r) => post({ type: 'openFile', index: r.index }),
-      openInspector: (r) => post({ type: 'openInspector', index: r.index }),
-      mark: (r, m) => {
-        markEdited = true;
-        post({ type: 'setMark', indices: [r.index], mark: m });
+    renderDetail(
+      detail,
+      row,
+      msg.classNames,
+      {
+        openFile: (r) => post({ type: 'openFile', index: r.index }),
+        openInspector: (r) => post({ type: 'openInspector', index: r.index }),
+        mark: (r, m) => {
+          markEdited = true;
+          post({ type: 'setMark', indices: [r.index], mark: m });
+        },
+        // Rendering views costs the host a few ms per sample: ask only once the focus rests a moment.
+        wantViews: (r) => {
+          clearTimeout(viewsTimer);
+          viewsTimer = setTimeout(() => post({ type: 'getViews', index: r.index }), 120);
+        },
       },
-      // Rendering views costs the host a few ms per sample: ask only once the focus rests a moment.
-      wantViews: (r) => {
-        clearTimeout(viewsTimer);
-        viewsTimer = setTimeout(() => post({ type: 'getViews', index: r.index }), 120);
-      },
-    });
+      msg.seedPairs ?? 1,
+    );
   gallery = new Gallery(
     galleryRoot,
     {

@@ -137,7 +137,15 @@ export class Sidebar {
   }
 
   private histogramSection(): HTMLElement {
-    const canvas = el('canvas', { id: 'histogram', attrs: { role: 'img', 'aria-label': 'histogram of scores per subset' } });
+    const canvas = el('canvas', {
+      id: 'histogram',
+      attrs: {
+        role: 'img',
+        'aria-label': this.init.whole
+          ? "histogram of the scored images' scores beside the control set's (the null), each as a fraction of its set"
+          : 'histogram of scores per subset',
+      },
+    });
     const box = el('div', { className: 'chart' }, canvas);
     const section = el(
       'section',
@@ -153,13 +161,18 @@ export class Sidebar {
     );
     this.showRange();
     this.chartMakers.push(() => {
-      this.histogram = new ScoreHistogram(canvas, this.init.histogram, (range) => {
-        this.filter.min = range?.[0];
-        this.filter.minExclusive = undefined; // a brushed range includes its ends
-        this.filter.max = range?.[1];
-        this.showRange();
-        this.emit();
-      });
+      this.histogram = new ScoreHistogram(
+        canvas,
+        this.init.histogram,
+        (range) => {
+          this.filter.min = range?.[0];
+          this.filter.minExclusive = undefined; // a brushed range includes its ends
+          this.filter.max = range?.[1];
+          this.showRange();
+          this.emit();
+        },
+        !!this.init.whole,
+      );
       this.histogram.setRange(this.filter.min, this.filter.max);
       this.histogram.setTau(this.tau);
       this.histogram.showSubsets(this.filter.subsets);

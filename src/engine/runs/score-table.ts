@@ -25,6 +25,14 @@ export interface ScoreTable {
   /** Whole-dataset runs only (sslmem/whole/): L_f/L_g hold L_in/L_out; per row the score's standard error, its
    *  p-value against the control set and the Benjamini–Hochberg adjusted p-value (NaN for controls). */
   whole?: WholeColumns;
+  /** Paper-protocol runs with several (f, g) seed pairs only: the score's standard error from the pairs' spread
+   *  (runs/score-stderr.ts pairScoreStderr). One-pair runs leave it out (their s.e. is the view-level one). */
+  pairs?: PairColumns;
+}
+
+export interface PairColumns {
+  seedPairs: number;
+  scoreStderr: Float64Array;
 }
 
 export interface WholeColumns {
@@ -51,6 +59,7 @@ export function buildScoreTable(
   rows: Int32Array,
   scores: RowScores,
   whole?: WholeColumns,
+  pairs?: PairColumns,
 ): ScoreTable {
   const expected = scoredIndices(split);
   if (rows.length !== expected.length || rows.some((r, i) => r !== expected[i])) {
@@ -88,6 +97,7 @@ export function buildScoreTable(
           },
         }
       : {}),
+    ...(pairs ? { pairs: { seedPairs: pairs.seedPairs, scoreStderr: f64(pairs.scoreStderr, 'pairs.scoreStderr') } } : {}),
   };
 }
 

@@ -35,6 +35,7 @@ export async function openScoresBin(file: string): Promise<ScoresBinReader> {
     if (!info) throw new Error(`scores.bin has no column "${name}"`);
     return info;
   };
+  const hasColumn = (name: string) => header.columns.some((c) => c.name === name);
   const readSlice = async (name: string, start: number, end: number) => {
     const info = column(name);
     const width = info.type === 'u8' ? 1 : 4;
@@ -57,6 +58,8 @@ export async function openScoresBin(file: string): Promise<ScoresBinReader> {
     const paths = await readPaths(start, end);
     const whole =
       header.mode === 'whole' ? await Promise.all(['score_stderr', 'p_value', 'q_value'].map((c) => readSlice(c, start, end))) : null;
+    // Several seed pairs: the pairs' s.e. (files from before that column, and one-pair runs, have none).
+    const pairSe = !whole && hasColumn('score_stderr') ? await readSlice('score_stderr', start, end) : null;
     return paths.map((path, i) => ({
       row: start + i,
       index: index[i],
@@ -71,6 +74,7 @@ export async function openScoresBin(file: string): Promise<ScoresBinReader> {
       lfStderr: lfSe[i],
       lgStderr: lgSe[i],
       ...(whole ? { scoreStderr: whole[0][i], pValue: whole[1][i], qValue: whole[2][i] } : {}),
+      ...(pairSe ? { scoreStderr: pairSe[i] } : {}),
     }));
   };
   return {

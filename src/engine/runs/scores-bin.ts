@@ -7,7 +7,8 @@
 //   columns      each column n values, 8-byte aligned: index i32, subset u8 (position in header.subsets),
 //                label i32, lf/lg/raw/normalised/lf_stderr/lg_stderr f32, rank i32, by_rank i32 (row ids in
 //                rank order: by_rank[r] = row whose rank is r + 1)
-//                whole-dataset runs add score_stderr/p_value/q_value f32 and say `mode: 'whole'`, `fdr` in the header
+//                whole-dataset runs add score_stderr/p_value/q_value f32 and say `mode: 'whole'`, `fdr` in the header;
+//                paper runs with several seed pairs add score_stderr f32 (from the pairs' spread) and `seedPairs`
 //   paths        u32[n + 1] byte offsets into the utf8 blob, then the blob (path of row i = blob[off[i]..off[i+1]))
 // A range read touches only the bytes of that range of each column.
 import { writeFileAtomic } from '../util/atomic';
@@ -34,6 +35,8 @@ export interface ScoresBinHeader {
   /** Absent in paper-protocol runs (and in every file written before whole-dataset runs existed). */
   mode?: 'whole';
   fdr?: number;
+  /** Paper-protocol runs with more than one (f, g) pair: how many (their rows carry `score_stderr`). */
+  seedPairs?: number;
 }
 export interface ScoreRow {
   row: number;
@@ -48,7 +51,8 @@ export interface ScoreRow {
   rank: number;
   lfStderr: number;
   lgStderr: number;
-  /** Whole-dataset runs only: the score's standard error, its p-value against the controls, the BH-adjusted p. */
+  /** Whole-dataset runs: the score's standard error (over encoders), its p-value against the controls, the
+   *  BH-adjusted p. Paper runs with several seed pairs: scoreStderr only (from the pairs' spread). */
   scoreStderr?: number;
   pValue?: number;
   qValue?: number;
@@ -79,6 +83,7 @@ function columnsOf(t: ScoreTable): [string, ColumnType, ArrayLike<number>][] {
           ['q_value', 'f32', t.whole.qValue],
         ] as [string, ColumnType, ArrayLike<number>][])
       : []),
+    ...(t.pairs ? ([['score_stderr', 'f32', t.pairs.scoreStderr]] as [string, ColumnType, ArrayLike<number>][]) : []),
   ];
 }
 
@@ -97,6 +102,7 @@ export function encodeScoresBin(t: ScoreTable): Buffer {
     columns: [],
     paths: { offsets: 0, blob: 0, blobBytes },
     ...(t.whole ? { mode: 'whole' as const, fdr: t.whole.fdr } : {}),
+    ...(t.pairs ? { seedPairs: t.pairs.seedPairs } : {}),
   };
   let headerJson = '';
   for (let pass = 0; ; pass++) {

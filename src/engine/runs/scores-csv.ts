@@ -21,6 +21,8 @@ export const CSV_COLUMNS = [
 /** A whole-dataset run's extra columns, after the paper's (whose L_f/L_g hold L_in/L_out there): a reader of the
  *  paper's columns reads both kinds of file. */
 export const WHOLE_CSV_COLUMNS = ['score_stderr', 'p_value', 'q_value'] as const;
+/** A paper run with several seed pairs: the score's standard error from the pairs' spread, after the paper's columns. */
+export const PAIRS_CSV_COLUMNS = ['score_stderr'] as const;
 
 function num(x: number): string {
   return Number.isFinite(x) ? String(Number(x.toPrecision(9))) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
@@ -28,7 +30,8 @@ function num(x: number): string {
 
 export function scoresToCsv(t: ScoreTable): string {
   const w = t.whole;
-  const lines = [[...CSV_COLUMNS, ...(w ? WHOLE_CSV_COLUMNS : [])].join(',')];
+  const pairs = t.pairs;
+  const lines = [[...CSV_COLUMNS, ...(w ? WHOLE_CSV_COLUMNS : pairs ? PAIRS_CSV_COLUMNS : [])].join(',')];
   for (let r = 0; r < t.n; r++) {
     const cells = [
       csvText(t.path[r]),
@@ -44,6 +47,7 @@ export function scoresToCsv(t: ScoreTable): string {
       num(t.lgStderr[r]),
     ];
     if (w) cells.push(num(w.scoreStderr[r]), num(w.pValue[r]), num(w.qValue[r]));
+    else if (pairs) cells.push(num(pairs.scoreStderr[r]));
     lines.push(cells.join(','));
   }
   return lines.join('\n') + '\n';
@@ -55,8 +59,9 @@ export function scoresToCsv(t: ScoreTable): string {
  */
 export function checkScoresCsv(text: string, expectedRows?: number, name = 'scores.csv'): void {
   const paper = CSV_COLUMNS.join(','),
-    whole = [...CSV_COLUMNS, ...WHOLE_CSV_COLUMNS].join(',');
-  const header = text.startsWith(`${whole}\n`) ? whole : paper;
+    whole = [...CSV_COLUMNS, ...WHOLE_CSV_COLUMNS].join(','),
+    pairs = [...CSV_COLUMNS, ...PAIRS_CSV_COLUMNS].join(',');
+  const header = [whole, pairs].find((h) => text.startsWith(`${h}\n`)) ?? paper;
   if (!text.startsWith(`${header}\n`)) throw new Error(`${name} does not start with the scores.csv header (${header})`);
   if (!text.endsWith('\n')) throw new Error(`${name} is truncated (its last line is incomplete)`);
   if (expectedRows !== undefined) {

@@ -44,13 +44,19 @@ export const lossesFile = (who: 'f' | 'g', pair: number, pairs: number) => (pair
 
 /** L_f and L_g per scored point, averaged over the seed pairs (the expectation over training runs). */
 export async function readRunLosses(run: RunHandle, pairs: number): Promise<PointLosses> {
+  const perPair = await readPairLosses(run, pairs);
+  return pairs > 1 ? averageSeedPairs(perPair) : perPair[0];
+}
+
+/** Each (f, g) pair's L_f and L_g per scored point: their spread is the score's honest uncertainty. */
+export async function readPairLosses(run: RunHandle, pairs: number): Promise<PointLosses[]> {
   const perPair: PointLosses[] = [];
   for (let q = 0; q < pairs; q++) {
     const f = await loadLosses(run.path(lossesFile('f', q, pairs)));
     const g = await loadLosses(run.path(lossesFile('g', q, pairs)));
     perPair.push({ lf: f.mean, lg: g.mean, lfStderr: f.stderr, lgStderr: g.stderr });
   }
-  return pairs > 1 ? averageSeedPairs(perPair) : perPair[0];
+  return perPair;
 }
 
 /** The report stage: losses → scores → scores.csv / scores.bin / report.json / report.md. */
@@ -61,7 +67,7 @@ export async function reportStage(
   pairs: number,
   normalisation: Normalisation,
 ): Promise<StageDone> {
-  return writeReportStage(run, loaded.dataset, split, await readRunLosses(run, pairs), normalisation);
+  return writeReportStage(run, loaded.dataset, split, await readPairLosses(run, pairs), normalisation);
 }
 
 /** One encoder to train: its recipe, its training indices, its seed and its folder inside the run. */

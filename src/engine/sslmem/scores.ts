@@ -6,6 +6,7 @@
 // 'raw' m. Several (f, g) seed pairs: L_f and L_g are averaged per point over the pairs, then normalised.
 import type { Normalisation } from '../runs/subsets';
 import { rankDescending } from '../runs/score-table';
+import { pairScoreStderr, rawSpread } from '../runs/score-stderr';
 
 export interface LossEstimate {
   mean: number;
@@ -164,4 +165,29 @@ export function computeScores(losses: PointLosses, normalisation: Normalisation 
     normalisation,
     rank: rankDescending(normalised),
   };
+}
+
+/** One pair's normalised score of point i, on the reported score's scale ('range' divides by the averaged run's spread). */
+function pairScore(lf: number, lg: number, normalisation: Normalisation, spread: number): number {
+  const raw = lg - lf;
+  if (normalisation === 'symmetric') return Number.isNaN(lg + lf) ? NaN : lg + lf > 0 ? raw / (lg + lf) : 0;
+  if (normalisation === 'range') return spread > 0 ? raw / spread : 0;
+  return raw;
+}
+
+/**
+ * Per point, the standard error of the reported score over several seed pairs: the spread of the pairs' own
+ * scores, s.d. / √P (runs/score-stderr.ts pairScoreStderr says why nothing else is added;
+ * docs/confidence-intervals.md). `scores` are computeScores of averageSeedPairs(perPair).
+ */
+export function scoreStderrOverPairs(perPair: PointLosses[], scores: Scores): Float64Array {
+  const n = scores.lf.length;
+  const spread = rawSpread(scores.raw);
+  const values = new Float64Array(perPair.length);
+  return Float64Array.from({ length: n }, (_, i) => {
+    perPair.forEach((p, q) => {
+      values[q] = pairScore(p.lf[i], p.lg[i], scores.normalisation, spread);
+    });
+    return pairScoreStderr(values);
+  });
 }

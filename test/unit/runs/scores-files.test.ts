@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CSV_COLUMNS, scoresToCsv } from '../../../src/engine/runs/scores-csv';
+import { CSV_COLUMNS, checkScoresCsv, scoresToCsv } from '../../../src/engine/runs/scores-csv';
 import { writeScoresBin } from '../../../src/engine/runs/scores-bin';
 import { openScoresBin } from '../../../src/engine/runs/scores-bin-reader';
 import { tempDir } from '../data/fixtures';
@@ -158,6 +158,43 @@ describe('whole-dataset columns', () => {
       });
     } finally {
       await w.close();
+    }
+  });
+});
+
+describe('seed-pair column', () => {
+  test('a several-pair table adds score_stderr (csv and bin) and seedPairs; a one-pair file reads as before', async (t) => {
+    const dir = tempDir(t);
+    const paper = syntheticTable(40);
+    const n = paper.n;
+    const se = Float64Array.from({ length: n }, (_, r) => 0.01 * (r + 1));
+    const pairs = { ...paper, pairs: { seedPairs: 3, scoreStderr: se } };
+    const csv = scoresToCsv(pairs).split('\n');
+    assert.equal(csv[0], [...CSV_COLUMNS, 'score_stderr'].join(','));
+    checkScoresCsv(scoresToCsv(pairs), n);
+    checkScoresCsv(scoresToCsv(paper), n);
+    await writeScoresBin(join(dir, 'pairs.bin'), pairs);
+    const b = await openScoresBin(join(dir, 'pairs.bin'));
+    try {
+      assert.equal(b.header.seedPairs, 3);
+      assert.equal(b.header.mode, undefined);
+      const rows = await b.readRange(0, n);
+      rows.forEach((row, r) => {
+        assert.ok(Math.abs(row.scoreStderr! - se[r]) < 1e-7, `s.e. of row ${r}`);
+        assert.equal(row.pValue, undefined);
+      });
+    } finally {
+      await b.close();
+    }
+    // One pair: no column, no header field, rows without scoreStderr (the UI then uses the view-level s.e.).
+    await writeScoresBin(join(dir, 'one.bin'), paper);
+    const o = await openScoresBin(join(dir, 'one.bin'));
+    try {
+      assert.equal(o.header.seedPairs, undefined);
+      assert.equal(o.header.columns.length, 11);
+      assert.equal((await o.readRange(0, 1))[0].scoreStderr, undefined);
+    } finally {
+      await o.close();
     }
   });
 });

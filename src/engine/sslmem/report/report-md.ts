@@ -14,6 +14,14 @@ const NORMALISATION_TEXT = {
 };
 const TEST_TEXT: Record<TestName, string> = { C_vs_S: 'S_C vs S_S', C_vs_E: 'S_C vs S_E', I_vs_S: 'S_I vs S_S' };
 
+/** Where the intervals come from (runs/score-stderr.ts; docs/confidence-intervals.md). */
+function confidenceText(r: Report): string {
+  const c = r.confidence;
+  return c.stderr === 'pairs'
+    ? `95 % CI = score ± ${c.z}·s.e., s.e. from the spread of the ${c.seed_pairs} (f, g) seed pairs' scores (s.d./√${c.seed_pairs}); with few pairs the interval is approximate (a normal quantile, not Student's t).`
+    : `95 % CI = score ± ${c.z}·s.e., s.e. from the K view pairs of one (f, g) pair: it leaves out the noise of training f and g (more seed pairs measure that).`;
+}
+
 export function renderReportMarkdown(r: Report): string {
   const out: string[] = [];
   out.push(`# SSLMem report${r.runId ? ` — run ${r.runId}` : ''}`, '');
@@ -52,8 +60,18 @@ export function renderReportMarkdown(r: Report): string {
   // As many decimals as it takes for the printed rows' τ to differ (scores may all lie within ±0.1).
   const tauDecimals = distinctDecimals(curve.map((p) => p.tau));
   for (const p of curve) out.push(`| ${fixed(p.tau, tauDecimals)} | ${fmt(p.fraction, 3)} |`);
-  out.push('', `## Most memorised candidates (top ${r.top_k.S_C.length} of S_C)`, '', '| # | path | label | score |', '|---|---|---|---|');
-  r.top_k.S_C.forEach((e, i) => out.push(`| ${i + 1} | ${markdownText(e.path)} | ${e.label} | ${fmt(e.score)} |`));
+  out.push(
+    '',
+    `## Most memorised candidates (top ${r.top_k.S_C.length} of S_C)`,
+    '',
+    confidenceText(r),
+    '',
+    '| # | path | label | score [95 % CI] |',
+    '|---|---|---|---|',
+  );
+  r.top_k.S_C.forEach((e, i) =>
+    out.push(`| ${i + 1} | ${markdownText(e.path)} | ${e.label} | ${fmt(e.score)} [${fmt(e.ci_low)}, ${fmt(e.ci_high)}] |`),
+  );
   out.push('', '## Skipped inputs', '');
   if (r.skipped.length === 0) out.push('None: every input file was used.');
   else {

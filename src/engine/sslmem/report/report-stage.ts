@@ -7,18 +7,21 @@ import { buildScoreTable, type RunHandle } from '../../runs';
 import { writeRunResults } from './write-results';
 import type { StageDone } from '../../runs/stage-runner';
 import { scoredIndices, type Split } from '../../runs/subsets';
-import { computeScores, type PointLosses } from '../scores';
+import { averageSeedPairs, computeScores, scoreStderrOverPairs, type PointLosses } from '../scores';
 import { type Normalisation } from '../../runs/subsets';
 
+/** `perPair`: each (f, g) pair's losses; one entry for one pair (and for imported encoders). With several, the
+ *  scores are those of the averaged losses and each gets a standard error from the pairs' spread. */
 export async function writeReportStage(
   run: RunHandle,
   dataset: Dataset,
   split: Split,
-  losses: PointLosses,
+  perPair: PointLosses[],
   normalisation: Normalisation,
 ): Promise<StageDone> {
-  const scores = computeScores(losses, normalisation);
-  const table = buildScoreTable(dataset, split, scoredIndices(split), scores);
+  const scores = computeScores(perPair.length > 1 ? averageSeedPairs(perPair) : perPair[0], normalisation);
+  const pairs = perPair.length > 1 ? { seedPairs: perPair.length, scoreStderr: scoreStderrOverPairs(perPair, scores) } : undefined;
+  const table = buildScoreTable(dataset, split, scoredIndices(split), scores, undefined, pairs);
   await writeRunResults(run.dir, table, { runId: run.id, skipped: dataset.skipped, timings: run.manifest.timings });
   return { outputs: { report: 'report.json', csv: 'scores.csv', bin: 'scores.bin', markdown: 'report.md' } };
 }

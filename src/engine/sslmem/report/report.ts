@@ -4,10 +4,12 @@
 //   threshold_curve: [{tau, fraction}]                 fraction of S_C with score > tau
 //   skipped: [{path, reason}]                          files/records the dataset reader could not use
 //   timings: {stage: seconds}
+//   confidence: {level, z, stderr: 'pairs' | 'views', seed_pairs}   how top_k's stderr / ci_low / ci_high were made
 import type { SkippedFile } from '../../data/types';
 import type { ScoreTable } from '../../runs/score-table';
 import { rowsOf } from '../../runs/score-table';
 import { SUBSETS, type SubsetName } from '../../runs/subsets';
+import { Z_95, confidenceInterval, rawSpread, viewScoreStderr } from '../../runs/score-stderr';
 import { describe, observedTauGrid, thresholdCurve, topK, welchTTest, type Summary, type ThresholdPoint, type WelchResult } from './stats';
 
 export const TESTS = { C_vs_S: ['S_C', 'S_S'], C_vs_E: ['S_C', 'S_E'], I_vs_S: ['S_I', 'S_S'] } as const;
@@ -22,6 +24,10 @@ export interface TopEntry {
   subset: SubsetName;
   label: number;
   score: number;
+  /** Standard error of the score and its 95 % interval score ± 1.96·se (`confidence` says where se came from). */
+  stderr: number;
+  ci_low: number;
+  ci_high: number;
 }
 
 export interface Report {
@@ -35,6 +41,16 @@ export interface Report {
   top_k: { S_C: TopEntry[]; all: TopEntry[]; S_I_lowest: TopEntry[] };
   skipped: SkippedFile[];
   timings: Record<string, number>;
+  confidence: Confidence;
+}
+
+/** 'pairs': s.e. from the spread of several (f, g) pairs' scores; 'views': one pair, the view-level s.e.
+ *  (runs/score-stderr.ts, docs/confidence-intervals.md). */
+export interface Confidence {
+  level: 0.95;
+  z: number;
+  stderr: 'pairs' | 'views';
+  seed_pairs: number;
 }
 
 export interface ReportOptions {
@@ -77,7 +93,12 @@ export function buildReport(table: ScoreTable, options: ReportOptions = {}): Rep
   const candidates = scoresOf('S_C');
   const taus = options.taus ?? observedTauGrid(candidates, 41);
   const k = options.topK ?? 20;
-  const entry = (r: number): TopEntry => ({
+  const spread = rawSpread(table.raw);
+  const stderrOf = (r: number) =>
+    table.pairs
+      ? table.pairs.scoreStderr[r]
+      : viewScoreStderr(table.lf[r], table.lg[r], table.lfStderr[r], table.lgStderr[r], table.normalisation, spread);
+  const plainEntry = (r: number) => ({
     row: r,
     index: table.index[r],
     path: table.path[r],
@@ -85,6 +106,11 @@ export function buildReport(table: ScoreTable, options: ReportOptions = {}): Rep
     label: table.label[r],
     score: table.normalised[r],
   });
+  const entry = (r: number): TopEntry => {
+    const stderr = stderrOf(r);
+    const [lo, hi] = confidenceInterval(table.normalised[r], stderr);
+    return { ...plainEntry(r), stderr, ci_low: lo, ci_high: hi };
+  };
   return {
     format: 'sslmem-report',
     version: 1,
@@ -100,5 +126,6 @@ export function buildReport(table: ScoreTable, options: ReportOptions = {}): Rep
     },
     skipped: options.skipped ?? [],
     timings: options.timings ?? {},
+    confidence: { level: 0.95, z: Z_95, stderr: table.pairs ? 'pairs' : 'views', seed_pairs: table.pairs?.seedPairs ?? 1 },
   };
 }

@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BackendError, type RunProgress, type RunResult } from '../protocol/backend';
 import type { BackendHost } from './backendHost';
-import { PRESET_INFO, PRESET_NAMES, isPresetName, plannedStages } from '../engine/sslmem/presets';
-import { presetSeedPairs, seedPairChoices } from './seedPairChoices';
+import { PRESET_INFO, PRESET_NAMES, isPresetName, plannedStages, presetMode } from '../engine/sslmem/presets';
 import { wholeStages } from '../engine/runs/manifest';
 import { pipelineStages } from '../engine/runs/manifest';
 import { readManifest } from '../engine/runs/store';
@@ -31,8 +30,8 @@ export interface ComputeOptions {
   openPanel?: boolean;
   showTraining?: boolean;
   overrides?: Record<string, unknown>;
-  /** 'paper' (f and g on the four-subset split) or 'whole' (every image scored by m encoders). Asked when neither
-   *  it nor a preset is given; a caller that names a preset alone gets 'paper', as before. */
+  /** 'paper' (f and g on the four-subset split) or 'whole' (every image scored by m encoders); default: the mode
+   *  the preset is made for (presets.ts presetMode: whole-quick → whole, the rest → paper). */
   mode?: 'paper' | 'whole';
   /** Whole mode: number of encoders m (default 4). */
   encoders?: number;
@@ -67,18 +66,12 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
           })
         )?.[0];
   if (!dataset) return undefined;
-  const mode = options.mode ?? (options.preset ? 'paper' : await pickMode(dataset));
-  if (!mode) return undefined;
-  const preset = options.preset ?? (await pickPreset(dataset, mode));
+  // One pick: the preset says the mode (whole-quick: every image scored; the rest: the paper's protocol, with
+  // quick-pairs3 for several seed pairs). A caller may name the mode and the overrides (seedPairs, …) itself.
+  const preset = options.preset ?? (await pickPreset(dataset));
   if (!preset) return undefined;
-  // Seed pairs are asked after a picked preset in the paper's protocol (a caller that names the preset, or sets
-  // seedPairs itself, is not asked); whole mode averages over its m encoders instead.
-  let overrides = options.overrides;
-  if (mode === 'paper' && !options.preset && overrides?.seedPairs === undefined) {
-    const pairs = await pickSeedPairs(preset);
-    if (pairs === undefined) return undefined;
-    if (pairs !== presetSeedPairs(preset)) overrides = { ...overrides, seedPairs: pairs };
-  }
+  const mode = options.mode ?? presetMode(preset);
+  const overrides = options.overrides;
   const { storeDir, cacheDir } = storeFor(dataset);
   const title = `SSLMem: ${preset}${mode === 'whole' ? ' whole-dataset' : ''} run on ${path.basename(dataset.fsPath)}`;
   const stages = mode === 'whole' ? wholeStages(options.encoders ?? WHOLE_ENCODERS_DEFAULT) : plannedStages(preset, overrides);
@@ -103,48 +96,24 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
 
 const WHOLE_ENCODERS_DEFAULT = 4;
 
-async function pickMode(dataset: vscode.Uri): Promise<'paper' | 'whole' | undefined> {
-  const picked = await vscode.window.showQuickPick(
-    [
-      {
-        label: 'paper',
-        mode: 'paper' as const,
-        detail: "The paper's protocol: f and g on a four-subset split; scores the subsets (S_C = the candidates) and tests their ordering.",
-      },
-      {
-        label: 'whole dataset',
-        mode: 'whole' as const,
-        detail: `Every image scored: ${WHOLE_ENCODERS_DEFAULT} encoders, each on half of the images; p-values against a control set no encoder saw, and how many are memorized at FDR 0.1.`,
-      },
-    ],
-    { title: `SSLMem: what to score in ${path.basename(dataset.fsPath)}`, placeHolder: 'Which images get a memorization score' },
-  );
-  return picked?.mode;
-}
-
-async function pickPreset(dataset: vscode.Uri, mode: 'paper' | 'whole'): Promise<string | undefined> {
-  const dflt = mode === 'whole' ? 'whole-quick' : defaultPreset(dataset);
+async function pickPreset(dataset: vscode.Uri): Promise<string | undefined> {
+  const dflt = defaultPreset(dataset);
   const order = [dflt, ...PRESET_NAMES.filter((p) => p !== dflt)];
   const picked = await vscode.window.showQuickPick(
     order.map((p) => ({
       label: p,
-      description: p === dflt ? (mode === 'whole' ? 'default for whole-dataset runs' : 'default (sslmem.defaultPreset)') : undefined,
+      description:
+        [p === dflt ? 'default (sslmem.defaultPreset)' : '', presetMode(p) === 'whole' ? 'whole dataset: every image scored' : '']
+          .filter(Boolean)
+          .join(' · ') || undefined,
       detail: isPresetName(p) ? PRESET_INFO[p] : undefined,
     })),
     {
       title: `SSLMem: preset for ${path.basename(dataset.fsPath)}`,
-      placeHolder: mode === 'whole' ? 'How long to train each encoder' : 'How long to train the encoders f and g',
+      placeHolder: 'What to train and score (whole-quick: every image gets a score)',
     },
   );
   return picked?.label;
-}
-
-async function pickSeedPairs(preset: string): Promise<number | undefined> {
-  const picked = await vscode.window.showQuickPick(seedPairChoices(preset), {
-    title: `SSLMem: (f, g) seed pairs for ${preset}`,
-    placeHolder: 'How many independently trained (f, g) pairs to average',
-  });
-  return picked?.pairs;
 }
 
 /**

@@ -46,7 +46,7 @@ export async function run(ctx: UiContext): Promise<void> {
       '--preset',
       'tiny',
       '--epochs',
-      '60',
+      '200',
       '--ep',
       'cpu',
       '--threads',
@@ -70,10 +70,12 @@ export async function run(ctx: UiContext): Promise<void> {
       .click();
     const rows = page.locator('.sidebar .monaco-list-row');
     const task = (stage: string, text: RegExp) => rows.filter({ hasText: stage }).filter({ hasText: text });
-    // While training: each task says running, with its array task id and this node.
+    // While training: each task shows its state with its array task id and this node. A quiet machine can finish
+    // the tiny trainings before the tree's next refresh, so 'done' is as good as 'running' here; what is checked
+    // is that the tree follows the Slurm tasks at all (job id, node) while the controller runs.
     const host = execFileSync('hostname', ['-s'], { encoding: 'utf8' }).trim();
-    await task('train_f', new RegExp(`running · job \\d+_0 · ${host}`)).waitFor({ timeout: 90_000 });
-    await task('train_g', new RegExp(`running · job \\d+_1 · ${host}`)).waitFor({ timeout: 30_000 });
+    await task('train_f', new RegExp(`(running|done) · job \\d+_0 · ${host}`)).waitFor({ timeout: 90_000 });
+    await task('train_g', new RegExp(`(running|done) · job \\d+_1 · ${host}`)).waitFor({ timeout: 30_000 });
     await ctx.screenshot('slurm-runs-tree-running');
 
     assert.equal(await finished, 0, stderr);

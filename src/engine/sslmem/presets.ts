@@ -106,6 +106,14 @@ export function isPresetName(x: unknown): x is PresetName {
   return typeof x === 'string' && Object.hasOwn(PRESETS, x);
 }
 
+/** Presets made for whole-dataset mode: picking one in the editor starts a whole-dataset run. */
+const WHOLE_MODE_PRESETS: ReadonlySet<string> = new Set<PresetName>(['whole-quick']);
+
+/** The run mode a preset is made for (the editor's Compute command derives the mode from the picked preset). */
+export function presetMode(preset: string): 'paper' | 'whole' {
+  return WHOLE_MODE_PRESETS.has(preset) ? 'whole' : 'paper';
+}
+
 /** One line per preset, for pickers and help texts. */
 export const PRESET_INFO: Record<PresetName, string> = {
   quick: 'minutes on a laptop CPU: small CNN, few epochs',

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { validateRunParams } from '../../../src/backend/sslmemJobs';
 import { buildProblem, augmentationOf, resolvePreset } from '../../../src/engine/sslmem/config';
-import { PRESET_INFO, PRESET_NAMES } from '../../../src/engine/sslmem/presets';
+import { PRESET_INFO, PRESET_NAMES, presetMode } from '../../../src/engine/sslmem/presets';
 import { METHOD_KINDS } from '../../../src/engine/methods/registry';
 import { MODEL_KINDS } from '../../../src/engine/models/registry';
 import { PROVIDER_SETTINGS } from '../../../src/engine/runtime/providers';
@@ -22,6 +22,12 @@ const byolRun = {
 };
 
 describe('registries', () => {
+  test('the run mode a preset is made for: whole-quick starts a whole-dataset run, every other preset the paper protocol', () => {
+    assert.equal(presetMode('whole-quick'), 'whole');
+    for (const p of PRESET_NAMES.filter((n) => n !== 'whole-quick')) assert.equal(presetMode(p), 'paper', p);
+    assert.equal(presetMode('no-such-preset'), 'paper');
+  });
+
   test('every method and model is listed once, BYOL among the methods', () => {
     assert.deepEqual(METHOD_KINDS, ['simclr', 'simsiam', 'byol', 'mae']);
     assert.deepEqual(MODEL_KINDS, ['smallCnn', 'resnet18', 'vitTiny']);

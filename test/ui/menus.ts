@@ -17,6 +17,9 @@ export async function runContextMenuItem(page: Page, target: Locator, item: stri
       await page.keyboard.press('Escape');
       continue;
     }
+    // A click in the first moments after the menu opens can be lost (the menu is still laying out): hover first.
+    await menuItem.hover();
+    await page.waitForTimeout(300);
     await menuItem.click();
     if (
       await appears.waitFor({ timeout: 5000 }).then(

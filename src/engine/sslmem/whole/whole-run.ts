@@ -169,7 +169,10 @@ async function execute(
       case 'score':
         return score(stage, j);
       case 'report':
-        return wholeReportStage(run, dataset, await readDesign(), stored, runtime);
+        return wholeReportStage(run, dataset, await readDesign(), stored, runtime, {
+          provider: scoringProvider(runtime, run, hooks),
+          log: hooks.log,
+        });
       default:
         throw new Error(`unknown stage "${stage}"`);
     }

@@ -115,6 +115,11 @@ describe('whole-dataset mode through the CLI', () => {
     assert.deepEqual(init.whole, report.whole && { encoders: 4, control: 10, scored: 90, fdr: 0.1, memorized: report.whole.memorized });
     assert.equal(init.subsetCounts.S_C, 90);
     assert.equal(init.subsetCounts.S_E, 10);
+    // The Atypicality chart: every image a point (90 scored, 10 controls apart), ρ and p from report.json.
+    const a = init.atypicality!;
+    assert.ok(a, 'a whole run with atypicality values gets the chart');
+    assert.deepEqual([a.scored.length, a.control.length, a.planted.length], [90, 10, 0]);
+    assert.deepEqual([a.k, a.rho, a.p, a.n], [report.atypicality.k, report.atypicality.rho, report.atypicality.p, 90]);
     assert.equal(data.byRank.length, 100);
     for (const r of data.byRank)
       assert.ok(r.pValue !== undefined && r.pValue > 0 && r.pValue <= 1 && Number.isFinite(r.scoreStderr), `${r.path}: ${r.pValue}`);

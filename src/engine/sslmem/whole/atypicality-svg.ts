@@ -117,6 +117,8 @@ export function atypicalitySvg(f: AtypicalityFigure): string {
   const legend: [string, string][] = [[`scored (${drawn.scored})`, `<circle r="3" fill="#1f6fb4"/>`]];
   if (drawn.control) legend.push([`control, not in ρ (${drawn.control})`, `<circle r="3" fill="#b0b0b0"/>`]);
   if (drawn.planted) legend.push([`planted- images (${drawn.planted})`, `<path d="M0 -4L4 0L0 4L-4 0Z" fill="#d9480f"/>`]);
+  // A translucent box: the legend sits over the plot area, where points may lie.
+  out.push(`<rect x="${W - RIGHT - 198}" y="${TOP}" width="196" height="${legend.length * 16 + 4}" fill="#ffffff" fill-opacity="0.85"/>`);
   legend.forEach(([label, mark], i) => {
     const y = TOP + 10 + i * 16;
     out.push(`<g transform="translate(${W - RIGHT - 190} ${y})">${mark}<text x="9" y="4" fill="#222222">${escapeXml(label)}</text></g>`);

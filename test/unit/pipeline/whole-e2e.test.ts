@@ -164,6 +164,12 @@ describe('whole-dataset mode through the CLI', () => {
       assert.ok(readFileSync(path.join(refDir, f)).equals(before[i]), `${f} differs after the report stage was redone`),
     );
     assert.deepEqual(JSON.parse(readFileSync(path.join(refDir, 'report.json'), 'utf8')).atypicality, a);
+    // The figure alone gone (report.md would link nothing): the report stage runs again, too.
+    rmSync(path.join(refDir, 'atypicality.svg'));
+    const again = await spawnCli(['resume', refDir, '--data', data, '--ep', 'cpu', '--threads', '1', '--verbose']).done;
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /atypicality\.svg is missing; the report stage runs again/);
+    assert.ok(readFileSync(path.join(refDir, 'atypicality.svg')).equals(before[2]));
   });
 
   test("export reads a whole run's columns; paper-only commands refuse it with a reason", async () => {

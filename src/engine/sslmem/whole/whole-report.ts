@@ -4,6 +4,7 @@
 // the top images, the null's spread, what ran). Results are written before the stage record, like the paper's.
 // The atypicality check (atypicality.ts) adds a column, report.json's `atypicality` block and atypicality.svg,
 // which report.md shows; it reads the checkpoints, not the scores, so every score and p-value stays as it was.
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Dataset } from '../../data/types';
 import { buildScoreTable, type RunHandle, type StageDone } from '../../runs';
@@ -32,6 +33,20 @@ function quantile(values: number[], q: number): number {
   const at = q * (sorted.length - 1),
     lo = Math.floor(at);
   return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
+}
+
+/** report.md links atypicality.svg when report.json has a ρ: a run without the file has a damaged report. */
+export async function missingFigure(run: RunHandle): Promise<string | null> {
+  const report = await fs
+    .readFile(run.path(RESULT_FILES.report), 'utf8')
+    .then((t) => JSON.parse(t) as Partial<WholeReport>)
+    .catch(() => null);
+  if (!report?.atypicality || !('rho' in report.atypicality)) return null;
+  const present = await fs.stat(run.path(ATYPICALITY_FIGURE)).then(
+    (s) => s.isFile() && s.size > 0,
+    () => false,
+  );
+  return present ? null : `${ATYPICALITY_FIGURE} is missing`;
 }
 
 export async function wholeReportStage(

@@ -19,7 +19,9 @@ import { knnDistance, spearman } from './atypicality-math';
 import type { AtypicalitySummary } from './whole-report-types';
 
 export const ATYPICALITY_K = 10;
-/** Above this many images the exact all-pairs kNN (n² · dim in plain JS) would dominate the report stage: skipped. */
+/** Above this many images the exact all-pairs kNN (n² · dim in plain JS) would dominate the report stage: skipped.
+ *  Measured on the loaded 2-core development machine: 2000 rows × 512 dims in 1.4 s (× 128 dims: 0.4 s), so at
+ *  20 000 images about 2.3 min per encoder — small beside training m encoders on that many images. */
 export const ATYPICALITY_MAX_IMAGES = 20000;
 const BATCH = 100;
 

@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { knnDistance, ranks, spearman, spearmanP } from '../../../src/engine/sslmem/whole/atypicality-math';
 import { atypicalitySvg, niceTicks, type AtypicalityPoint } from '../../../src/engine/sslmem/whole/atypicality-svg';
 import { Rng } from '../../../src/engine/util/prng';
+import { renderWholeMarkdown } from '../../../src/engine/sslmem/whole/whole-report-md';
+import type { WholeReport } from '../../../src/engine/sslmem/whole/whole-report-types';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 
@@ -138,5 +140,48 @@ describe('atypicality.svg', () => {
     assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
     assert.deepEqual(niceTicks(-0.013, 0.041), [0, 0.02, 0.04]); // range/5 = 0.0108: the next round step is 0.02
     assert.deepEqual(niceTicks(5, 5), [5]);
+  });
+});
+
+describe('report.md section', () => {
+  const summary = { n: 10, mean: 0, median: 0, std: 0.1 };
+  const report = (atypicality: WholeReport['atypicality']): WholeReport => ({
+    format: 'sslmem-report',
+    version: 1,
+    mode: 'whole',
+    runId: 'r',
+    normalisation: 'symmetric',
+    whole: {
+      encoders: 4,
+      control: 10,
+      scored: 90,
+      fdr: 0.1,
+      memorized: 0,
+      preset: 'tiny',
+      seed: 0,
+      epochs: 1,
+      provider: 'cpu',
+      threads: 1,
+      threadsAsked: 1,
+    },
+    scored: summary,
+    null: { ...summary, p95: 0.1, p99: 0.2, max: 0.3 },
+    scoredVsControl: { t: 1, df: 10, p: 0.3, meanDifference: 0.01 },
+    medianStderr: 0.02,
+    threshold_curve: [],
+    top_k: { scored: [] },
+    ...(atypicality ? { atypicality } : {}),
+    skipped: [],
+    timings: {},
+  });
+  test('with a ρ: the numbers and the figure link; skipped: the reason and no link; older reports: no section', () => {
+    const md = renderWholeMarkdown(report({ k: 10, space: 'representation', rho: 0.1979, p: 5.7e-8, n: 740 }), []);
+    assert.match(md, /## Score and atypicality/);
+    assert.match(md, /Spearman ρ\(score, atypicality\) = 0\.198, p 5\.70e-8\*\* over the 740 scored images/);
+    assert.match(md, /!\[Score against atypicality: ρ 0\.198, p 5\.70e-8\]\(atypicality\.svg\)/);
+    const skipped = renderWholeMarkdown(report({ skipped: '30000 images: more than the 20000' }), []);
+    assert.match(skipped, /Not computed: 30000 images: more than the 20000\./);
+    assert.doesNotMatch(skipped, /atypicality\.svg/);
+    assert.doesNotMatch(renderWholeMarkdown(report(undefined), []), /atypicality/i);
   });
 });

@@ -1,7 +1,7 @@
 // Messages between the extension host and the score panel webview (one panel per run). Imported by both
 // bundles: no Node or `vscode` imports. Rows travel in pages requested by index range ({start, end} over
 // the filtered, rank-ordered list), never the whole run in one message (a run may have 50k samples).
-import { isObject, isIntIn, isStringArray } from './guards';
+import { isObject, isIntIn, isFiniteNumber, isStringArray } from './guards';
 
 export const SUBSET_NAMES = ['S_S', 'S_C', 'S_I', 'S_E'] as const;
 export type SubsetName = (typeof SUBSET_NAMES)[number];
@@ -76,6 +76,25 @@ export interface WholeSummary {
   memorized: number;
 }
 
+/** A whole-dataset run's score against its images' atypicality (engine sslmem/whole/atypicality.ts): one point
+ *  per image, split into the scored images, the controls (grey, not in ρ) and the validation set's "planted-" images. */
+export interface AtypicalityChart {
+  /** Nearest neighbours averaged over (atypicality = mean distance to the k nearest in the representation). */
+  k: number;
+  /** Spearman ρ(score, atypicality) over the scored images and its two-sided p (report.json's `atypicality`). */
+  rho: number;
+  p: number;
+  n: number;
+  scored: AtypicalityXY[];
+  control: AtypicalityXY[];
+  planted: AtypicalityXY[];
+}
+/** x = atypicality, y = normalised score. */
+export interface AtypicalityXY {
+  x: number;
+  y: number;
+}
+
 export interface Histogram {
   lo: number;
   hi: number;
@@ -116,6 +135,8 @@ export interface InitMessage {
   question: SubsetName[];
   /** Present for whole-dataset runs (every image scored, p-values against a control set). */
   whole?: WholeSummary;
+  /** Whole-dataset runs whose report computed atypicality (runs made before that check have none). */
+  atypicality?: AtypicalityChart;
   /** Present when the run averaged several (f, g) seed pairs: rows' `stderr` is then the pairs' spread
    *  (docs/confidence-intervals.md); absent: the view-level s.e. of one pair. */
   seedPairs?: number;
@@ -222,6 +243,22 @@ export function isScorePanelToHost(x: unknown): x is ScorePanelToHost {
   }
 }
 
+const isXYArray = (x: unknown): x is AtypicalityXY[] =>
+  Array.isArray(x) && x.every((q) => isObject(q) && isFiniteNumber(q.x) && isFiniteNumber(q.y));
+
+export function isAtypicalityChart(x: unknown): x is AtypicalityChart {
+  return (
+    isObject(x) &&
+    isIntIn(x.k, 1, 10_000) &&
+    typeof x.rho === 'number' &&
+    typeof x.p === 'number' &&
+    isIntIn(x.n, 0, Number.MAX_SAFE_INTEGER) &&
+    isXYArray(x.scored) &&
+    isXYArray(x.control) &&
+    isXYArray(x.planted)
+  );
+}
+
 export function isHostToScorePanel(x: unknown): x is HostToScorePanel {
   if (!isObject(x)) return false;
   switch (x.type) {
@@ -233,6 +270,7 @@ export function isHostToScorePanel(x: unknown): x is HostToScorePanel {
         Array.isArray(x.candidateScores) &&
         isStringArray(x.question) &&
         (x.seedPairs === undefined || isIntIn(x.seedPairs, 2, 64)) &&
+        (x.atypicality === undefined || isAtypicalityChart(x.atypicality)) &&
         (x.datasetMissing === undefined ||
           (isObject(x.datasetMissing) &&
             typeof x.datasetMissing.recorded === 'string' &&

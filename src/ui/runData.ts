@@ -9,7 +9,9 @@ import { openScoresBin } from '../engine/runs/scores-bin-reader';
 import { writeJsonAtomic } from '../engine/util/atomic';
 import { isInside, joinInside } from '../engine/runs/containment';
 import { csvText } from '../engine/runs/escape';
+import { isObject } from '../engine/util/guards';
 import { locateDataset, type DatasetLocation } from './datasetLocation';
+import { atypicalityChart, type ReportAtypicality } from './atypicalityChart';
 import {
   noiseBand,
   orderRows,
@@ -23,6 +25,7 @@ import {
 } from './ranking';
 import {
   SUBSET_NAMES,
+  type AtypicalityChart,
   type SortKey,
   type Histogram,
   type InitMessage,
@@ -50,6 +53,8 @@ interface ReportJson {
   /** Whole-dataset runs (engine sslmem/whole/whole-report-types.ts). */
   mode?: string;
   whole?: { encoders: number; control: number; scored: number; fdr: number; memorized: number };
+  /** Whole-dataset runs since the atypicality check: ρ(score, atypicality) (engine sslmem/whole/atypicality.ts). */
+  atypicality?: ReportAtypicality;
 }
 
 /** The panel's part of a whole-dataset report (report.json holds more: preset, provider, threads, …). */
@@ -259,8 +264,15 @@ export class RunData {
       noiseBand: this.noise ? { lo: round(this.noise.lo), hi: round(this.noise.hi) } : undefined,
       question: [...this.question],
       ...(this.report.mode === 'whole' && this.report.whole ? { whole: wholeSummary(this.report.whole) } : {}),
+      ...this.atypicality(),
       ...(this.seedPairs > 1 ? { seedPairs: this.seedPairs } : {}),
     };
+  }
+
+  private atypicality(): { atypicality?: AtypicalityChart } {
+    if (this.report.mode !== 'whole' || !isObject(this.report.atypicality)) return {};
+    const chart = atypicalityChart(this.byRank, this.report.atypicality, (r) => this.isControl(r));
+    return chart ? { atypicality: chart } : {};
   }
 
   histogram(bins = HISTOGRAM_BINS): Histogram {

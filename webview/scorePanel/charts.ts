@@ -1,5 +1,6 @@
 // Histogram of scores per subset (it doubles as a range filter: drag or click across bins) and the
-// fraction-of-S_C-vs-threshold curve, both with a marker at the threshold τ of the slider. chart.js is
+// fraction-of-S_C-vs-threshold curve, both with a marker at the threshold τ of the slider; for whole-dataset runs
+// the score against atypicality (AtypicalityScatter). chart.js is
 // bundled into the page (no CDN under a strict CSP); colours come from the theme's chart variables.
 import {
   BarController,
@@ -12,16 +13,29 @@ import {
   LineController,
   LineElement,
   PointElement,
+  ScatterController,
   Tooltip,
   type Plugin,
 } from 'chart.js';
-import { type Histogram, type SubsetName } from '../../src/protocol/scorePanel';
+import { type AtypicalityChart, type Histogram, type SubsetName } from '../../src/protocol/scorePanel';
 import { histogramSeries, type HistogramSeries } from './scoreSeries';
 import { distinctDecimals, fixed } from '../../src/engine/sslmem/report/tau-labels';
 import { themeColor } from '../shared/dom';
 import { binsOfRange, rangeOfBins, type Bins } from './filter';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend, Filler);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  Legend,
+  Filler,
+);
 
 export const SUBSET_LABELS: Record<SubsetName, string> = {
   S_S: 'S_S shared (f and g)',
@@ -294,6 +308,72 @@ export class ThresholdCurve {
   setTau(tau: number): void {
     this.tau = tau;
     this.chart.draw();
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}
+
+/** Score (y) against atypicality (x), one dot per image: scored images in the scored colour, controls grey (not in
+ *  ρ), "planted-" images of the validation set as orange diamonds. Read-only: no filter hangs on it. */
+export class AtypicalityScatter {
+  private readonly chart: Chart;
+
+  constructor(canvas: HTMLCanvasElement, data: AtypicalityChart) {
+    const { fg, scale } = baseOptions();
+    canvas.dataset.fg = fg; // as the histogram: what a theme switch must change
+    const grey = themeColor('descriptionForeground', '#999');
+    const scored = subsetColor('S_C'),
+      planted = themeColor('charts-orange', '#d18616');
+    const sets = [
+      { label: `scored (${data.scored.length})`, data: data.scored, color: withAlpha(scored, 0.6), style: 'circle' as const, radius: 2 },
+      {
+        label: `control, not in ρ (${data.control.length})`,
+        data: data.control,
+        color: withAlpha(grey, 0.45),
+        style: 'circle' as const,
+        radius: 2,
+      },
+      { label: `planted- (${data.planted.length})`, data: data.planted, color: planted, style: 'rectRot' as const, radius: 4 },
+    ].filter((s) => s.data.length > 0);
+    this.chart = new Chart(canvas, {
+      type: 'scatter',
+      data: {
+        datasets: sets.map((s) => ({
+          label: s.label,
+          data: s.data,
+          backgroundColor: s.color,
+          borderColor: s.color,
+          pointStyle: s.style,
+          pointRadius: s.radius,
+          pointHoverRadius: s.radius + 2,
+        })),
+      },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        plugins: {
+          legend: { labels: { color: fg, boxWidth: 8, font: { size: 10 }, usePointStyle: true } },
+          tooltip: {
+            callbacks: {
+              label: (item) => `atypicality ${(item.parsed.x ?? NaN).toFixed(4)}, score ${(item.parsed.y ?? NaN).toFixed(4)}`,
+            },
+          },
+        },
+        scales: {
+          x: { ...scale, type: 'linear', title: { display: true, text: `atypicality (k = ${data.k})`, color: fg, font: { size: 10 } } },
+          y: { ...scale, type: 'linear', title: { display: true, text: 'score', color: fg, font: { size: 10 } } },
+        },
+      },
+    });
+  }
+
+  /** How many points each drawn set has (scored, control, planted — empty sets are not drawn). */
+  counts(): number[] {
+    return this.chart.data.datasets.map((d) => d.data.length);
   }
 
   destroy(): void {

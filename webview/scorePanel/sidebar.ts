@@ -1,10 +1,12 @@
 // The panel's left column: subset/class/mark filters, the histogram (range filter), the threshold slider
-// with the live fraction of S_C above it, the fraction-vs-threshold curve and the t-test summary.
+// with the live fraction of S_C above it, the fraction-vs-threshold curve, the t-test summary (whole-dataset
+// runs: the FDR count) and, for whole-dataset runs that have it, the score against atypicality.
 import { SUBSET_NAMES, type InitMessage, type RowFilter, type SubsetName } from '../../src/protocol/scorePanel';
 import { distinctDecimals, fixed } from '../../src/engine/sslmem/report/tau-labels';
 import { el, fmt } from '../shared/dom';
-import { SUBSET_LABELS, ScoreHistogram, ThresholdCurve, subsetColor } from './charts';
+import { AtypicalityScatter, SUBSET_LABELS, ScoreHistogram, ThresholdCurve, subsetColor } from './charts';
 import { subsetCaption } from '../../src/engine/runs/subsets';
+import { fmtP, fmtRho } from '../../src/engine/sslmem/whole/atypicality-svg';
 
 const WHOLE_TITLES: Record<SubsetName, string> = {
   S_C: 'scored: in the training data of half the encoders',
@@ -24,6 +26,7 @@ export class Sidebar {
   private filter: RowFilter;
   private histogram: ScoreHistogram | undefined;
   private curve: ThresholdCurve | undefined;
+  private atypicality: AtypicalityScatter | undefined;
   private readonly fraction = el('div', { id: 'fraction', className: 'fraction' });
   private readonly slider = el('input', { id: 'threshold', attrs: { type: 'range', 'aria-label': 'threshold τ' } });
   private readonly rangeLabel = el('span', { id: 'range-label', className: 'muted' });
@@ -48,7 +51,13 @@ export class Sidebar {
     // The page's state keeps τ (not a position): restored to the nearest position of this run's scale.
     const position = positionOf(this.scale, tau);
     this.tau = tauAt(this.scale, position);
-    root.replaceChildren(this.filters(), this.histogramSection(), this.thresholdSection(), this.testsSection());
+    root.replaceChildren(
+      this.filters(),
+      this.histogramSection(),
+      this.thresholdSection(),
+      this.testsSection(),
+      ...this.atypicalitySection(),
+    );
     this.setPosition(position);
   }
 
@@ -67,6 +76,7 @@ export class Sidebar {
     if (!this.chartsDrawn) return;
     this.histogram?.destroy();
     this.curve?.destroy();
+    this.atypicality?.destroy();
     for (const make of this.chartMakers) make();
   }
   private chartsDrawn = false;
@@ -268,6 +278,34 @@ export class Sidebar {
     this.histogram?.setTau(tau);
     this.curve?.setTau(tau);
     if (fromUser) this.host.onThresholdChange(tau);
+  }
+
+  /** Whole-dataset runs with atypicality values: score against atypicality, ρ and p as the caption. */
+  private atypicalitySection(): HTMLElement[] {
+    const a = this.init.atypicality;
+    if (!a) return [];
+    const canvas = el('canvas', {
+      id: 'atypicality',
+      attrs: { role: 'img', 'aria-label': `score against atypicality, one dot per image: Spearman rho ${fmtRho(a.rho)}, p ${fmtP(a.p)}` },
+    });
+    this.chartMakers.push(() => {
+      this.atypicality = new AtypicalityScatter(canvas, a);
+    });
+    return [
+      el(
+        'section',
+        {},
+        el('h3', { text: 'Atypicality' }),
+        el('div', { className: 'chart' }, canvas),
+        el('div', {
+          id: 'atypicality-caption',
+          className: 'hint',
+          text:
+            `Spearman ρ = ${fmtRho(a.rho)}, p = ${fmtP(a.p)} over ${a.n} scored images (controls grey, not counted). ` +
+            `Atypicality: mean distance to the ${a.k} nearest other images in the encoders' representation; the paper finds memorised images atypical.`,
+        }),
+      ),
+    ];
   }
 
   private testsSection(): HTMLElement {

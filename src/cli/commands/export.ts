@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { UsageError } from '../args';
 import { defineCommand, EXIT } from '../command';
 import { writeFileAtomic } from '../../engine/util/atomic';
-import { CSV_COLUMNS, PAIRS_CSV_COLUMNS, WHOLE_CSV_COLUMNS } from '../../engine/runs/scores-csv';
+import { CSV_HEADERS } from '../../engine/runs/scores-csv';
 import { csvTextValue } from '../../engine/runs/escape';
 import { checkScoresCsv } from '../../engine/runs/scores-csv';
 import { scoredRowCount } from '../../engine/sslmem/report/results-check';
@@ -49,10 +49,9 @@ const TEXT_COLUMNS = new Set(['path', 'subset']);
 
 export function scoresCsvToJson(csv: string, runId: string, normalisation: string | null): unknown {
   const [header, ...records] = parseCsv(csv);
-  // A whole-dataset run's file has the paper's columns plus score_stderr, p_value, q_value; a run with several seed
-  // pairs the paper's plus score_stderr (runs/scores-csv.ts).
-  const known = [CSV_COLUMNS, [...CSV_COLUMNS, ...WHOLE_CSV_COLUMNS], [...CSV_COLUMNS, ...PAIRS_CSV_COLUMNS]].map((c) => c.join(','));
-  if (!header || !known.includes(header.join(','))) throw new Error(`scores.csv has unexpected columns: ${header?.join(',')}`);
+  // A whole-dataset run's file has the paper's columns plus score_stderr, p_value, q_value (and atypicality since
+  // issue 15 item 4); a run with several seed pairs the paper's plus score_stderr (runs/scores-csv.ts CSV_HEADERS).
+  if (!header || !CSV_HEADERS.includes(header.join(','))) throw new Error(`scores.csv has unexpected columns: ${header?.join(',')}`);
   const rows = records.map((r, i) => {
     if (r.length !== header.length) throw new Error(`scores.csv line ${i + 2} has ${r.length} fields, expected ${header.length}`);
     // NaN/Infinity are not JSON: they become null (a point without an estimate).

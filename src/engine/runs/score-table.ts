@@ -40,6 +40,9 @@ export interface WholeColumns {
   scoreStderr: Float64Array;
   pValue: Float64Array;
   qValue: Float64Array;
+  /** Mean distance to the k nearest other images in the encoders' representation (sslmem/whole/atypicality.ts);
+   *  absent in runs made before it existed or too large for it. */
+  atypicality?: Float64Array;
 }
 
 /** Per-row losses (aligned with `rows`, the dataset indices scored, ascending as scoredIndices gives them). */
@@ -94,6 +97,7 @@ export function buildScoreTable(
             scoreStderr: f64(whole.scoreStderr, 'scoreStderr'),
             pValue: f64(whole.pValue, 'pValue'),
             qValue: f64(whole.qValue, 'qValue'),
+            ...(whole.atypicality ? { atypicality: f64(whole.atypicality, 'atypicality') } : {}),
           },
         }
       : {}),

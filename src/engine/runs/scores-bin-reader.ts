@@ -60,6 +60,7 @@ export async function openScoresBin(file: string): Promise<ScoresBinReader> {
       header.mode === 'whole' ? await Promise.all(['score_stderr', 'p_value', 'q_value'].map((c) => readSlice(c, start, end))) : null;
     // Several seed pairs: the pairs' s.e. (files from before that column, and one-pair runs, have none).
     const pairSe = !whole && hasColumn('score_stderr') ? await readSlice('score_stderr', start, end) : null;
+    const atyp = whole && hasColumn('atypicality') ? await readSlice('atypicality', start, end) : null;
     return paths.map((path, i) => ({
       row: start + i,
       index: index[i],
@@ -75,6 +76,7 @@ export async function openScoresBin(file: string): Promise<ScoresBinReader> {
       lgStderr: lgSe[i],
       ...(whole ? { scoreStderr: whole[0][i], pValue: whole[1][i], qValue: whole[2][i] } : {}),
       ...(pairSe ? { scoreStderr: pairSe[i] } : {}),
+      ...(atyp ? { atypicality: atyp[i] } : {}),
     }));
   };
   return {

@@ -8,6 +8,7 @@
 //                label i32, lf/lg/raw/normalised/lf_stderr/lg_stderr f32, rank i32, by_rank i32 (row ids in
 //                rank order: by_rank[r] = row whose rank is r + 1)
 //                whole-dataset runs add score_stderr/p_value/q_value f32 and say `mode: 'whole'`, `fdr` in the header;
+//                since the atypicality check also atypicality f32 (optional: older whole runs lack it);
 //                paper runs with several seed pairs add score_stderr f32 (from the pairs' spread) and `seedPairs`
 //   paths        u32[n + 1] byte offsets into the utf8 blob, then the blob (path of row i = blob[off[i]..off[i+1]))
 // A range read touches only the bytes of that range of each column.
@@ -56,6 +57,8 @@ export interface ScoreRow {
   scoreStderr?: number;
   pValue?: number;
   qValue?: number;
+  /** Whole-dataset runs that have it: mean distance to the k nearest other images in the representation. */
+  atypicality?: number;
 }
 
 const WIDTH: Record<ColumnType, number> = { i32: 4, f32: 4, u8: 1 };
@@ -83,6 +86,7 @@ function columnsOf(t: ScoreTable): [string, ColumnType, ArrayLike<number>][] {
           ['q_value', 'f32', t.whole.qValue],
         ] as [string, ColumnType, ArrayLike<number>][])
       : []),
+    ...(t.whole?.atypicality ? ([['atypicality', 'f32', t.whole.atypicality]] as [string, ColumnType, ArrayLike<number>][]) : []),
     ...(t.pairs ? ([['score_stderr', 'f32', t.pairs.scoreStderr]] as [string, ColumnType, ArrayLike<number>][]) : []),
   ];
 }

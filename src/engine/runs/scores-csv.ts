@@ -18,11 +18,20 @@ export const CSV_COLUMNS = [
   'L_f_stderr',
   'L_g_stderr',
 ] as const;
+/** A paper run with several seed pairs: the score's standard error from the pairs' spread, after the paper's columns. */
+export const PAIRS_CSV_COLUMNS = ['score_stderr'] as const;
 /** A whole-dataset run's extra columns, after the paper's (whose L_f/L_g hold L_in/L_out there): a reader of the
  *  paper's columns reads both kinds of file. */
 export const WHOLE_CSV_COLUMNS = ['score_stderr', 'p_value', 'q_value'] as const;
-/** A paper run with several seed pairs: the score's standard error from the pairs' spread, after the paper's columns. */
-export const PAIRS_CSV_COLUMNS = ['score_stderr'] as const;
+/** A whole-dataset run's last column since the atypicality check (issue 15 item 4); older whole runs lack it. */
+export const ATYPICALITY_CSV_COLUMN = 'atypicality';
+/** Every header a scores.csv may have, longest first (so a prefix test picks the right one). */
+export const CSV_HEADERS = [
+  [...CSV_COLUMNS, ...WHOLE_CSV_COLUMNS, ATYPICALITY_CSV_COLUMN],
+  [...CSV_COLUMNS, ...WHOLE_CSV_COLUMNS],
+  [...CSV_COLUMNS, ...PAIRS_CSV_COLUMNS],
+  [...CSV_COLUMNS],
+].map((c) => c.join(','));
 
 function num(x: number): string {
   return Number.isFinite(x) ? String(Number(x.toPrecision(9))) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
@@ -31,7 +40,8 @@ function num(x: number): string {
 export function scoresToCsv(t: ScoreTable): string {
   const w = t.whole;
   const pairs = t.pairs;
-  const lines = [[...CSV_COLUMNS, ...(w ? WHOLE_CSV_COLUMNS : pairs ? PAIRS_CSV_COLUMNS : [])].join(',')];
+  const extra = w ? [...WHOLE_CSV_COLUMNS, ...(w.atypicality ? [ATYPICALITY_CSV_COLUMN] : [])] : pairs ? PAIRS_CSV_COLUMNS : [];
+  const lines = [[...CSV_COLUMNS, ...extra].join(',')];
   for (let r = 0; r < t.n; r++) {
     const cells = [
       csvText(t.path[r]),
@@ -47,6 +57,7 @@ export function scoresToCsv(t: ScoreTable): string {
       num(t.lgStderr[r]),
     ];
     if (w) cells.push(num(w.scoreStderr[r]), num(w.pValue[r]), num(w.qValue[r]));
+    if (w?.atypicality) cells.push(num(w.atypicality[r]));
     else if (pairs) cells.push(num(pairs.scoreStderr[r]));
     lines.push(cells.join(','));
   }
@@ -58,10 +69,7 @@ export function scoresToCsv(t: ScoreTable): string {
  * known, e.g. from scores.bin or report.json). A truncated or edited file must not pass for results.
  */
 export function checkScoresCsv(text: string, expectedRows?: number, name = 'scores.csv'): void {
-  const paper = CSV_COLUMNS.join(','),
-    whole = [...CSV_COLUMNS, ...WHOLE_CSV_COLUMNS].join(','),
-    pairs = [...CSV_COLUMNS, ...PAIRS_CSV_COLUMNS].join(',');
-  const header = [whole, pairs].find((h) => text.startsWith(`${h}\n`)) ?? paper;
+  const header = CSV_HEADERS.find((h) => text.startsWith(`${h}\n`)) ?? CSV_COLUMNS.join(',');
   if (!text.startsWith(`${header}\n`)) throw new Error(`${name} does not start with the scores.csv header (${header})`);
   if (!text.endsWith('\n')) throw new Error(`${name} is truncated (its last line is incomplete)`);
   if (expectedRows !== undefined) {

@@ -3,6 +3,8 @@
 // design.json is balanced; report.json's memorized count is the BH count of scores.csv; a run cancelled
 // (SIGINT) in the middle of its second encoder's training resumes, skips the finished encoder, continues
 // from the checkpoint and ends with the same scores.csv as the uninterrupted run (same seed and threads).
+// The atypicality check: a finite ρ in report.json, a column, atypicality.svg linked from report.md, and the
+// same values when the report stage is redone.
 import { describe, test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -51,7 +53,7 @@ describe('whole-dataset mode through the CLI', () => {
 
   test('every image scored: finite standard error, p-value in [0, 1]; controls apart; BH count in the report', () => {
     const { header, rows } = readScoresCsv(path.join(refDir, 'scores.csv'));
-    assert.deepEqual(header.slice(-3), ['score_stderr', 'p_value', 'q_value']);
+    assert.deepEqual(header.slice(-4), ['score_stderr', 'p_value', 'q_value', 'atypicality']);
     assert.equal(rows.length, 100);
     assert.deepEqual(
       rows.map((r) => Number(r.index)),
@@ -113,6 +115,11 @@ describe('whole-dataset mode through the CLI', () => {
     assert.deepEqual(init.whole, report.whole && { encoders: 4, control: 10, scored: 90, fdr: 0.1, memorized: report.whole.memorized });
     assert.equal(init.subsetCounts.S_C, 90);
     assert.equal(init.subsetCounts.S_E, 10);
+    // The Atypicality chart: every image a point (90 scored, 10 controls apart), ρ and p from report.json.
+    const a = init.atypicality!;
+    assert.ok(a, 'a whole run with atypicality values gets the chart');
+    assert.deepEqual([a.scored.length, a.control.length, a.planted.length], [90, 10, 0]);
+    assert.deepEqual([a.k, a.rho, a.p, a.n], [report.atypicality.k, report.atypicality.rho, report.atypicality.p, 90]);
     assert.equal(data.byRank.length, 100);
     for (const r of data.byRank)
       assert.ok(r.pValue !== undefined && r.pValue > 0 && r.pValue <= 1 && Number.isFinite(r.scoreStderr), `${r.path}: ${r.pValue}`);
@@ -127,12 +134,50 @@ describe('whole-dataset mode through the CLI', () => {
     );
   });
 
+  test('atypicality: ρ in report.json, a column in scores.csv, atypicality.svg linked from report.md; a redone report stage writes the same', async () => {
+    const report = JSON.parse(readFileSync(path.join(refDir, 'report.json'), 'utf8'));
+    const a = report.atypicality;
+    assert.equal(a.k, 10);
+    assert.equal(a.space, 'representation');
+    assert.equal(a.n, 90, 'controls are not in the correlation');
+    assert.ok(Number.isFinite(a.rho) && a.rho >= -1 && a.rho <= 1, `rho ${a.rho}`);
+    assert.ok(a.p >= 0 && a.p <= 1, `p ${a.p}`);
+    const { rows } = readScoresCsv(path.join(refDir, 'scores.csv'));
+    for (const r of rows) assert.ok(Number(r.atypicality) > 0 && Number(r.atypicality) <= 2, `atypicality of ${r.path}: ${r.atypicality}`);
+    const svg = readFileSync(path.join(refDir, 'atypicality.svg'), 'utf8');
+    assert.equal(svg.match(/<circle cx=/g)?.length, 100, 'one dot per image');
+    assert.ok(svg.includes(`ρ = ${a.rho.toFixed(3)}`), 'ρ in the figure');
+    const md = readFileSync(path.join(refDir, 'report.md'), 'utf8');
+    assert.match(md, /!\[Score against atypicality[^\]]*\]\(atypicality\.svg\)/);
+    assert.ok(md.includes(`Spearman ρ(score, atypicality) = ${a.rho.toFixed(3)}`));
+    const manifest = JSON.parse(readFileSync(path.join(refDir, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.stages.report.outputs.figure, 'atypicality.svg');
+
+    // Redo the report stage: a damaged scores.csv sends it back to pending on resume (results-check.ts).
+    const before = ['scores.csv', 'scores.bin', 'atypicality.svg'].map((f) => readFileSync(path.join(refDir, f)));
+    rmSync(path.join(refDir, 'scores.csv'));
+    rmSync(path.join(refDir, 'atypicality.svg'));
+    const r = await spawnCli(['resume', refDir, '--data', data, '--ep', 'cpu', '--threads', '1', '--verbose']).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /the report stage runs again/);
+    ['scores.csv', 'scores.bin', 'atypicality.svg'].forEach((f, i) =>
+      assert.ok(readFileSync(path.join(refDir, f)).equals(before[i]), `${f} differs after the report stage was redone`),
+    );
+    assert.deepEqual(JSON.parse(readFileSync(path.join(refDir, 'report.json'), 'utf8')).atypicality, a);
+    // The figure alone gone (report.md would link nothing): the report stage runs again, too.
+    rmSync(path.join(refDir, 'atypicality.svg'));
+    const again = await spawnCli(['resume', refDir, '--data', data, '--ep', 'cpu', '--threads', '1', '--verbose']).done;
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /atypicality\.svg is missing; the report stage runs again/);
+    assert.ok(readFileSync(path.join(refDir, 'atypicality.svg')).equals(before[2]));
+  });
+
   test("export reads a whole run's columns; paper-only commands refuse it with a reason", async () => {
     const out = path.join(root, 'export.json');
     const r = await spawnCli(['export', refDir, '--format', 'json', '--out', out]).done;
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(readFileSync(out, 'utf8'));
-    assert.deepEqual(json.columns.slice(-3), ['score_stderr', 'p_value', 'q_value']);
+    assert.deepEqual(json.columns.slice(-4), ['score_stderr', 'p_value', 'q_value', 'atypicality']);
     assert.equal(json.rows.length, 100);
     const retrain = await spawnCli(['retrain', '--run', refDir, '--k', '5', '--in-process', '--ep', 'cpu']).done;
     assert.notEqual(retrain.code, 0);

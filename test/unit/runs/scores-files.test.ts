@@ -162,6 +162,45 @@ describe('whole-dataset columns', () => {
   });
 });
 
+describe('atypicality column (whole-dataset runs since issue 15 item 4)', () => {
+  test('a whole table with atypicality adds it last (csv and bin); a whole file without it, as older runs wrote, reads as before', async (t) => {
+    const dir = tempDir(t);
+    const paper = syntheticTable(30);
+    const n = paper.n;
+    const base = {
+      fdr: 0.1,
+      scoreStderr: new Float64Array(n).fill(0.5),
+      pValue: new Float64Array(n).fill(0.5),
+      qValue: new Float64Array(n).fill(0.5),
+    };
+    const atypicality = Float64Array.from({ length: n }, (_, r) => 0.3 + r / 1000);
+    const withAtyp = { ...paper, whole: { ...base, atypicality } };
+    const old = { ...paper, whole: base };
+    const csv = scoresToCsv(withAtyp);
+    assert.equal(csv.split('\n')[0], [...CSV_COLUMNS, 'score_stderr', 'p_value', 'q_value', 'atypicality'].join(','));
+    assert.match(csv.split('\n')[2], /,0\.301$/);
+    checkScoresCsv(csv, n);
+    checkScoresCsv(scoresToCsv(old), n);
+    assert.equal(scoresToCsv(old).split('\n')[0], [...CSV_COLUMNS, 'score_stderr', 'p_value', 'q_value'].join(','));
+    assert.throws(() => checkScoresCsv(csv.replace(',atypicality\n', ',atypicality,x\n'), n), /does not start with/);
+    await writeScoresBin(join(dir, 'new.bin'), withAtyp);
+    await writeScoresBin(join(dir, 'old.bin'), old);
+    const a = await openScoresBin(join(dir, 'new.bin'));
+    const o = await openScoresBin(join(dir, 'old.bin'));
+    try {
+      assert.equal(a.header.columns.at(-1)!.name, 'atypicality');
+      (await a.readRange(0, n)).forEach((row, r) => assert.ok(Math.abs(row.atypicality! - atypicality[r]) < 1e-7, `row ${r}`));
+      assert.ok(!o.header.columns.some((c) => c.name === 'atypicality'));
+      const row = (await o.readRange(0, 1))[0];
+      assert.equal(row.atypicality, undefined);
+      assert.equal(row.pValue, 0.5);
+    } finally {
+      await a.close();
+      await o.close();
+    }
+  });
+});
+
 describe('seed-pair column', () => {
   test('a several-pair table adds score_stderr (csv and bin) and seedPairs; a one-pair file reads as before', async (t) => {
     const dir = tempDir(t);

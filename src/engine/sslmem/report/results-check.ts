@@ -41,10 +41,16 @@ export async function resultsProblem(run: RunHandle): Promise<string | null> {
   return null;
 }
 
-/** Re-opens the report stage of a 'done' run whose results are damaged; returns whether it did. */
-export async function reopenDamagedReport(run: RunHandle, stage: string, log?: (m: string) => void): Promise<boolean> {
+/** Re-opens the report stage of a 'done' run whose results are damaged; returns whether it did. `more`: problems
+ *  with a kind of run's own result files (a whole run's atypicality.svg), checked when the shared ones are whole. */
+export async function reopenDamagedReport(
+  run: RunHandle,
+  stage: string,
+  log?: (m: string) => void,
+  more?: () => Promise<string | null>,
+): Promise<boolean> {
   if (!run.isDone(stage)) return false;
-  const problem = await resultsProblem(run);
+  const problem = (await resultsProblem(run)) ?? (await more?.()) ?? null;
   if (!problem) return false;
   log?.(`run ${run.id}: ${problem}; the report stage runs again`);
   await run.update((m) => {

@@ -1,5 +1,5 @@
 // report.md of a whole-dataset run. Everything in it comes from report.json (whole-report.ts).
-import type { WholeReport } from './whole-report-types';
+import { ATYPICALITY_FIGURE, type WholeReport } from './whole-report-types';
 import { markdownText } from '../../runs/escape';
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
@@ -46,6 +46,20 @@ export function renderWholeMarkdown(r: WholeReport, classNames: string[]): strin
   );
   const t = r.scoredVsControl;
   out.push(`Scored vs control (Welch, two-sided): mean difference ${fmt(t.meanDifference)}, t ${fmt(t.t, 3)}, p ${fmtP(t.p)}.`, '');
+  const a = r.atypicality;
+  if (a) {
+    out.push('## Score and atypicality', '');
+    if ('skipped' in a) out.push(`Not computed: ${markdownText(a.skipped)}.`, '');
+    else
+      out.push(
+        `Atypicality = mean distance to the ${a.k} nearest other images in the L2-normalised representation of the un-augmented` +
+          ` image, averaged over the ${w.encoders} encoders (column \`atypicality\` of scores.csv). The paper finds memorised images` +
+          ` atypical: **Spearman ρ(score, atypicality) = ${fmt(a.rho, 3)}, p ${fmtP(a.p)}** over the ${a.n} scored images (controls grey, not counted).`,
+        '',
+        `![Score against atypicality: ρ ${fmt(a.rho, 3)}, p ${fmtP(a.p)}](${ATYPICALITY_FIGURE})`,
+        '',
+      );
+  }
   out.push(
     `## Most memorised images (top ${r.top_k.scored.length})`,
     '',

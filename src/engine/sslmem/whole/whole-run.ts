@@ -25,7 +25,7 @@ import { reopenDamagedReport } from '../report/results-check';
 import { recordChosenPaths } from '../../runs/chosen-paths';
 import { datasetRelative } from '../../runs/dataset-path';
 import { designProblem, drawDesign, parseDesign, saveDesign, trainingIndicesOf, type WholeDesign } from './design';
-import { wholeReportStage } from './whole-report';
+import { missingFigure, wholeReportStage } from './whole-report';
 
 export const WHOLE_DEFAULTS = { encoders: 4, fdr: 0.1 } as const;
 
@@ -106,7 +106,7 @@ export async function resumeWholeRun(
   const raw = runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json'));
   if (raw.kind !== 'whole') throw new RunConfigError(`${run.path('manifest.json')}: not a whole-dataset run`);
   const stored: WholeRunConfig = { ...raw, ...trustedDataSource(run, raw, options, hooks) };
-  await reopenDamagedReport(run, 'report', hooks.log);
+  await reopenDamagedReport(run, 'report', hooks.log, () => missingFigure(run));
   const loaded = await loadRunDataset({ data: stored.data, decode: stored.sslmem.decode, cacheDir: stored.cacheDir }, hooks);
   assertSameDataset(run, loaded, stored.data);
   hooks.log?.(`resuming run ${run.id}: pending ${run.pendingStages().join(', ')}`);
@@ -169,7 +169,10 @@ async function execute(
       case 'score':
         return score(stage, j);
       case 'report':
-        return wholeReportStage(run, dataset, await readDesign(), stored, runtime);
+        return wholeReportStage(run, dataset, await readDesign(), stored, runtime, {
+          provider: scoringProvider(runtime, run, hooks),
+          log: hooks.log,
+        });
       default:
         throw new Error(`unknown stage "${stage}"`);
     }

@@ -51,6 +51,7 @@ export function isRetrainResults(x: unknown): x is RetrainResults {
   return (
     isObject(x) &&
     x.format === 'sslmem-retrain' &&
+    (x.mode === undefined || x.mode === 'whole') &&
     Array.isArray(x.rows) &&
     x.rows.length <= 10_000 &&
     x.rows.every(isRetrainRow) &&

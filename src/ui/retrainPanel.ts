@@ -1,6 +1,7 @@
 // The retrain-after-removal panel (one per run) and its two commands:
-//   "SSLMem: Retrain After Removal" — pick a finished run, k list, seeds (and optionally fewer epochs), run the
-//     backend job `retrainSslmem` with a cancellable notification, then show the results;
+//   "SSLMem: Retrain After Removal" — pick a finished run (paper protocol or whole dataset), k list, seeds (and
+//     optionally fewer epochs), run the backend job `retrainSslmem` with a cancellable notification, then show
+//     the results;
 //   "SSLMem: Open Retrain Results" — show <run>/retrain.json of a run that has one.
 // The page's "side by side" button opens the original run and the re-scored retrained encoder as two galleries.
 // registerRetrain() is the one call extension.ts makes. Messages from the page are validated
@@ -154,7 +155,7 @@ export async function retrainAfterRemoval(
   let k = options.k;
   if (!k) {
     const text = await vscode.window.showInputBox({
-      title: "Points to remove from f's training data",
+      title: "Points to remove from f's training data (a whole-dataset run: from its non-control images)",
       value: '0.05,0.1',
       prompt: 'k: counts or fractions, comma-separated',
       validateInput: (t) => {

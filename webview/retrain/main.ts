@@ -124,7 +124,11 @@ function chartFor(results: RetrainResults, metric: Metric, title: string): HTMLE
             ...scale,
             ticks: { ...scale.ticks, precision: 0 },
             type: 'linear',
-            title: { display: true, text: "k (points removed from f's training data)", color: fg },
+            title: {
+              display: true,
+              text: `k (points removed from ${results.mode === 'whole' ? 'the training pool' : "f's training data"})`,
+              color: fg,
+            },
           },
           y: { ...scale, ...yRange, title: { display: true, text: `${title} accuracy (%)`, color: fg } },
         },
@@ -220,7 +224,11 @@ function showResults(title: string, results: RetrainResults, diff: ScoreDiffSumm
     el('header', {}, el('h1', { text: title }), summary),
     el('p', {
       className: 'muted',
-      text: `f trained on ${results.poolSize} points (S_S ∪ S_C); k = ${results.kResolved.join(', ')}; ${plural(results.seeds, 'random seed')}. Probe-train ${p.probeTrain} (${p.probeTrainSize}), probe-test ${p.probeTest} (${p.probeTestSize}); encoders frozen.`,
+      text:
+        (results.mode === 'whole'
+          ? `Whole-dataset run: training pool of ${results.poolSize} images (all but the controls; reference: a full-pool retraining)`
+          : `f trained on ${results.poolSize} points (S_S ∪ S_C)`) +
+        `; k = ${results.kResolved.join(', ')}; ${plural(results.seeds, 'random seed')}. Probe-train ${p.probeTrain} (${p.probeTrainSize}), probe-test ${p.probeTest} (${p.probeTestSize}); encoders frozen.`,
     }),
     el('div', { id: 'progress', className: 'muted' }),
     el('section', { id: 'verdict' }, el('h2', { text: 'Verdict' }), el('ul', {}, ...results.conclusion.map((l) => el('li', { text: l })))),

@@ -1,11 +1,31 @@
-// Live training view (browser bundle dist/webview/training.js): loss curves of f and g, images/s, stage
-// progress and a Cancel button. Everything shown comes from the backend's progress events, via the host.
+// Live training view (browser bundle dist/webview/training.js): one loss curve per encoder (f and g, each seed
+// pair's, a whole run's encoder j), images/s, stage progress and a Cancel button. Everything shown comes from the backend's progress events, via the host.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
+import {
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type Plugin,
+} from 'chart.js';
 import type { RunProgress } from '../../src/protocol/backend';
-import { isHostToTraining, type HostToTraining, type TrainingToHost } from '../../src/protocol/training';
-import { etaSeconds, formatDuration, historySeries, lossAxisRange, overallFraction, taskRow } from './progress';
+import { isHostToTraining, lossSeriesOf, type HostToTraining, type TrainingToHost } from '../../src/protocol/training';
+import {
+  buildLossSeries,
+  etaSeconds,
+  formatDuration,
+  lossAxisRange,
+  lossSeriesStyle,
+  overallFraction,
+  taskRow,
+  type LossSeries,
+} from './progress';
 import { el, themeColor, vscodeApi } from '../shared/dom';
 import { describeChosen, isProviderDecision, type ProviderDecision } from '../../src/engine/runtime/providers';
 
@@ -23,7 +43,8 @@ let startedAt = 0;
 let paceFrom: { at: number; fraction: number } | undefined;
 let clock: ReturnType<typeof setInterval> | undefined;
 let chart: Chart | undefined;
-const series: Record<'f' | 'g', { x: number; y: number }[]> = { f: [], g: [] };
+/** The chart's curves, one per encoder; chart.data.datasets[i] draws series[i].points. */
+let series: LossSeries[] = [];
 
 function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
   const cancel = el('vscode-button', { id: 'cancel', text: 'Cancel run' });
@@ -43,11 +64,7 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
   startedAt = Date.now() - (msg.elapsedS ?? 0) * 1000;
   paceFrom = undefined;
   // A resumed run: the curves start with what was trained before the cancel (the run's train-loss.csv).
-  const history = historySeries(msg.history ?? []);
-  series.f.length = 0;
-  series.g.length = 0;
-  series.f.push(...history.f);
-  series.g.push(...history.g);
+  series = buildLossSeries(msg.stages, msg.history ?? []);
   chart?.destroy();
   clearInterval(clock);
   clock = setInterval(tick, 1000);
@@ -107,7 +124,7 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
       el('p', { id: 'executor-note', className: 'muted executor-note', attrs: { role: 'status' } }),
       el('p', { id: 'status', className: 'status', attrs: { role: 'status' } }),
     );
-  const before = series.f.length + series.g.length;
+  const before = series.reduce((n, s) => n + s.points.length, 0);
   if (before)
     text(
       'resumed-note',
@@ -115,14 +132,12 @@ function start(msg: Extract<HostToTraining, { type: 'start' }>): void {
     );
   canvas.dataset.historyPoints = String(before);
   // Where each curve's history ends: the resume point, marked on the chart.
-  resumedAt = [history.f, history.g].flatMap((h) => (h.length ? [h[h.length - 1].x] : []));
+  resumedAt = series.flatMap((s) => (s.points.length ? [s.points[s.points.length - 1].x] : []));
+  canvas.dataset.series = series.map((s) => s.label).join(' | ');
   chart = new Chart(canvas, {
     type: 'line',
     data: {
-      datasets: [
-        { label: 'f (trains on S_S ∪ S_C)', data: series.f, pointRadius: 0, borderWidth: 2 },
-        { label: 'g (trains on S_S ∪ S_I)', data: series.g, pointRadius: 0, borderWidth: 2 },
-      ],
+      datasets: series.map(datasetOf),
     },
     options: {
       animation: false,
@@ -174,9 +189,11 @@ function restyle(): void {
   const fg = themeColor('foreground', '#ccc'),
     muted = themeColor('descriptionForeground', '#999');
   const grid = themeColor('editorWidget-border', 'rgba(128,128,128,0.25)');
-  const [f, g] = chart.data.datasets;
-  f.borderColor = f.backgroundColor = themeColor('charts-red', '#f14c4c'); // background: the legend's swatch
-  g.borderColor = g.backgroundColor = themeColor('charts-blue', '#3794ff');
+  chart.data.datasets.forEach((d, i) => {
+    const style = lossSeriesStyle(series[i]);
+    d.borderColor = d.backgroundColor = themeColor(...style.color); // background: the legend's swatch
+    (d as ChartDataset<'line'>).borderDash = style.dash;
+  });
   const o = chart.options;
   o.plugins = { ...o.plugins, legend: { ...o.plugins?.legend, labels: { ...o.plugins?.legend?.labels, color: fg } } };
   for (const axis of [o.scales?.x, o.scales?.y]) {
@@ -205,7 +222,7 @@ function tick(): void {
 }
 
 function fitLossAxis(): void {
-  const r = lossAxisRange([...series.f, ...series.g].map((p) => p.y));
+  const r = lossAxisRange(series.flatMap((s) => s.points.map((p) => p.y)));
   const y = chart?.options.scales?.y;
   if (!r || !y) return;
   y.min = r.min;
@@ -259,12 +276,14 @@ function progress(e: RunProgress): void {
       break;
     case 'train': {
       paceFrom ??= { at: Date.now(), fraction: overallFraction(stageNames, stageDone) };
-      const which = e.stage.startsWith('train_g') ? 'g' : 'f';
-      series[which].push({ x: e.step, y: e.loss });
+      const curve = curveOf(e.stage);
+      // A diverged step's loss arrives as null (NaN in JSON): counted, not drawn.
+      const loss = typeof e.loss === 'number' && Number.isFinite(e.loss) ? e.loss : undefined;
+      if (curve && loss !== undefined) curve.points.push({ x: e.step, y: loss });
       fitLossAxis();
       chart?.update('none');
       text('stat-step', `${e.step} / ${e.total}`);
-      text('stat-loss', e.loss.toFixed(4));
+      text('stat-loss', loss === undefined ? '—' : loss.toFixed(4));
       text('stat-ips', e.imagesPerSec.toFixed(0));
       setStage(e.stage, 'running', `${e.step}/${e.total}`);
       stageDone.set(e.stage, e.step / e.total);
@@ -282,6 +301,24 @@ function progress(e: RunProgress): void {
       tick();
       break;
   }
+}
+
+function datasetOf(s: LossSeries) {
+  return { label: s.label, data: s.points, pointRadius: 0, borderWidth: 2 };
+}
+
+/** The curve a training stage draws on; one the start message did not list gets a curve of its own. */
+function curveOf(stage: string): LossSeries | undefined {
+  const id = lossSeriesOf(stage);
+  if (!id) return undefined;
+  let s = series.find((c) => c.key === id.key);
+  if (!s) {
+    s = { ...id, points: [] };
+    series.push(s);
+    chart?.data.datasets.push(datasetOf(s));
+    restyle();
+  }
+  return s;
 }
 
 /** What trains (provider, threads, measured step) and, one line each, why the other providers were not used. */

@@ -1,6 +1,7 @@
 // The live training view's arithmetic, without a DOM (unit-tested): overall progress across the stages,
 // elapsed time and ETA, a loss axis that means something from the first point on, and a Slurm task's row.
 import type { RunProgress } from '../../src/protocol/backend';
+import { lossSeriesOf, type LossSeriesId } from '../../src/protocol/training';
 
 type TaskEvent = Extract<RunProgress, { kind: 'task' }>;
 
@@ -39,13 +40,55 @@ export function etaSeconds(elapsedS: number, fraction: number, fromFraction = 0)
   return (elapsedS * (1 - fraction)) / gained;
 }
 
-/** The loss curves of f and g from a resumed run's history (train_g…: g; every other training stage: f). */
-export function historySeries(
-  history: readonly { stage: string; points: readonly [number, number][] }[],
-): Record<'f' | 'g', { x: number; y: number }[]> {
-  const out: Record<'f' | 'g', { x: number; y: number }[]> = { f: [], g: [] };
-  for (const h of history) for (const [x, y] of h.points) out[h.stage.startsWith('train_g') ? 'g' : 'f'].push({ x, y });
+export interface LossSeries extends LossSeriesId {
+  points: { x: number; y: number }[];
+}
+
+/**
+ * The loss chart's curves: one per encoder the run trains (protocol/training.ts lossSeriesOf: f and g, each
+ * pair's f and g, a whole run's encoder j), in the run's stage order, each starting with its stage's history
+ * from before a resume (the run's train-loss.csv files). A history stage missing from `stages` keeps its curve.
+ */
+export function buildLossSeries(
+  stages: readonly string[],
+  history: readonly { stage: string; points: readonly [number, number][] }[] = [],
+): LossSeries[] {
+  const out: LossSeries[] = [];
+  const byKey = new Map<string, LossSeries>();
+  const curveOf = (stage: string) => {
+    const id = lossSeriesOf(stage);
+    if (!id) return undefined;
+    let s = byKey.get(id.key);
+    if (!s) {
+      s = { ...id, points: [] };
+      byKey.set(id.key, s);
+      out.push(s);
+    }
+    return s;
+  };
+  for (const stage of stages) curveOf(stage);
+  for (const h of history) {
+    const s = curveOf(h.stage);
+    if (s) for (const [x, y] of h.points) s.points.push({ x, y });
+  }
   return out;
+}
+
+/** Theme colour (CSS variable name, fallback) and dash of a curve: f red, g blue, pairs after the first dashed;
+ *  a whole run's encoders cycle through the chart palette, dashed after the first round. */
+const PALETTE: [string, string][] = [
+  ['charts-red', '#f14c4c'],
+  ['charts-blue', '#3794ff'],
+  ['charts-green', '#89d185'],
+  ['charts-orange', '#d18616'],
+  ['charts-purple', '#b180d7'],
+  ['charts-yellow', '#cca700'],
+];
+const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+export function lossSeriesStyle(s: LossSeriesId): { color: [string, string]; dash: number[] } {
+  if (s.family === 'encoder')
+    return { color: PALETTE[s.index % PALETTE.length], dash: DASHES[Math.floor(s.index / PALETTE.length) % DASHES.length] };
+  return { color: PALETTE[s.family === 'f' ? 0 : 1], dash: DASHES[s.index % DASHES.length] };
 }
 
 /** "42 s", "3 min 05 s", "1 h 02 min". */

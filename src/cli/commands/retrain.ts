@@ -1,6 +1,7 @@
 // `sslmem retrain --run <dir> --k 100,300 --seeds 3`: retrain f without its k most memorized points and
 // without k random points (per seed), evaluate every encoder with kNN and a linear probe, write
-// <run>/retrain.json and retrain.md. Resumable: a rerun skips finished encoders. Ctrl-C cancels after the
+// <run>/retrain.json and retrain.md. A whole-dataset run: the same on its training pool (every non-control
+// image), probed on its control set, against a full-pool retraining (engine: removal/whole-inputs.ts). Resumable: a rerun skips finished encoders. Ctrl-C cancels after the
 // current step. The last line on stdout is the retrain.md path (or the run folder when cancelled).
 import * as path from 'node:path';
 import { BackendError, type RetrainProgress } from '../../protocol/backend';
@@ -47,14 +48,14 @@ function describe(p: RetrainProgress): { done: number; total: number; message: s
 
 export const retrainCommand = defineCommand({
   name: 'retrain',
-  summary: 'retrain f without its most memorized vs random points and compare downstream accuracy',
+  summary: "retrain f (or a whole run's encoders) without their most memorized vs random points and compare downstream accuracy",
   options: {
     ...backendOptions,
     ...runtimeOptions,
     run: { type: 'string', description: 'a finished run folder (.sslmem/runs/<id>)', placeholder: 'dir' },
     k: {
       type: 'string',
-      description: "points to remove: counts or fractions of f's training set, comma-separated (e.g. 100,300)",
+      description: "points to remove: counts or fractions of f's training set (whole runs: of the non-control images), comma-separated",
       placeholder: 'list',
     },
     seeds: { type: 'number', description: 'random-removal seeds per k (default 3)', placeholder: 'n' },

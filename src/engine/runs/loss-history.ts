@@ -64,6 +64,9 @@ export async function readLossArray(file: string, total: number, upTo = total): 
   return out;
 }
 
+/** Training stages: train_f, train_g (train_f#p, train_g#p with seed pairs), train#j of a whole-dataset run. */
+const TRAINING_STAGE = /^train(_|#)/;
+
 /**
  * The loss history of every training stage of a run that has one, in the run's stage order (for a resumed
  * run's live view). The encoder folder is the one the stage's checkpoint is recorded in.
@@ -75,7 +78,7 @@ export async function readRunLossHistory(
   const out: { stage: string; points: LossPoint[] }[] = [];
   for (const stage of manifest.stageOrder) {
     const checkpoint = manifest.stages[stage]?.checkpoint;
-    if (!stage.startsWith('train_') || !checkpoint) continue;
+    if (!TRAINING_STAGE.test(stage) || !checkpoint) continue;
     const points = await readLossHistory(path.join(runDir, path.dirname(checkpoint), LOSS_HISTORY_FILE));
     if (points.length) out.push({ stage, points });
   }

@@ -2,7 +2,8 @@
 // images with the tiny preset: every image gets a row with a finite standard error and a p-value in [0, 1];
 // design.json is balanced; report.json's memorized count is the BH count of scores.csv; a run cancelled
 // (SIGINT) in the middle of its second encoder's training resumes, skips the finished encoder, continues
-// from the checkpoint and ends with the same scores.csv as the uninterrupted run (same seed and threads).
+// from the checkpoint and ends with the same scores.csv as the uninterrupted run (same seed and threads);
+// `sslmem retrain` on the finished run removes its top-k scored images vs k random ones and probes on the controls.
 // The atypicality check: a finite ρ in report.json, a column, atypicality.svg linked from report.md, and the
 // same values when the report stage is redone.
 import { describe, test, before } from 'node:test';
@@ -13,6 +14,9 @@ import * as path from 'node:path';
 import { demoSubset, lastLine, readScoresCsv, spawnCli } from './helpers';
 import { RunData } from '../../../src/ui/runData';
 import { describeScore, ScoreIndex } from '../../../src/ui/scoreIndex';
+import { isHostToRetrain } from '../../../src/protocol/retrain';
+import { readRunLossHistory } from '../../../src/engine/runs/loss-history';
+import { readRemovalInputs } from '../../../src/engine/sslmem/removal/experiment';
 
 // 100 images, 10 controls: each encoder trains on 45, batch 8 -> 5 steps per epoch; 8 epochs = 40 steps, so
 // the trainer checkpoints at steps 10, 20, 30 and a cancel lands mid-training.
@@ -172,16 +176,77 @@ describe('whole-dataset mode through the CLI', () => {
     assert.ok(readFileSync(path.join(refDir, 'atypicality.svg')).equals(before[2]));
   });
 
-  test("export reads a whole run's columns; paper-only commands refuse it with a reason", async () => {
+  test("export reads a whole run's columns", async () => {
     const out = path.join(root, 'export.json');
     const r = await spawnCli(['export', refDir, '--format', 'json', '--out', out]).done;
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     assert.deepEqual(json.columns.slice(-4), ['score_stderr', 'p_value', 'q_value', 'atypicality']);
     assert.equal(json.rows.length, 100);
-    const retrain = await spawnCli(['retrain', '--run', refDir, '--k', '5', '--in-process', '--ep', 'cpu']).done;
-    assert.notEqual(retrain.code, 0);
-    assert.match(retrain.stderr, /needs a paper-protocol run \(f and g\); this is a whole-dataset run/);
+  });
+
+  test('sslmem retrain on the whole run: top-5 scored vs 5 random (2 seeds) off the non-control pool, probed on the controls', async () => {
+    const r = await spawnCli(['retrain', '--run', refDir, '--k', '5', '--seeds', '2', '--in-process', '--ep', 'cpu', '--threads', '1'])
+      .done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(lastLine(r.stdout), path.join(refDir, 'retrain.md'));
+    const results = JSON.parse(readFileSync(path.join(refDir, 'retrain.json'), 'utf8'));
+    assert.equal(results.mode, 'whole');
+    assert.equal(results.poolSize, 90);
+    assert.deepEqual(results.kResolved, [5]);
+    // No encoder of the run trained on the whole pool: a full-pool retraining is the reference, no "original".
+    assert.deepEqual(
+      results.rows.map((row: { dir: string; trainingSize: number; epochs: number }) => [row.dir, row.trainingSize, row.epochs]),
+      [
+        ['retrain/none-k0-s0', 90, 8],
+        ['retrain/memorized-k5-s0', 85, 8],
+        ['retrain/random-k5-s0', 85, 8],
+        ['retrain/random-k5-s1', 85, 8],
+      ],
+    );
+    for (const row of results.rows) assert.ok(row.linearProbeAccuracy >= 0 && row.linearProbeAccuracy <= 1 && row.knnAccuracy >= 0);
+    // Probe-test = the 10 controls (every demo image is labeled), probe-train = the 90 scored images.
+    assert.equal(results.protocol.probeTestSize, 10);
+    assert.equal(results.protocol.probeTrainSize, 90);
+    assert.match(results.protocol.probeTest, /control set/);
+    const inputs = await readRemovalInputs(refDir);
+    const design = JSON.parse(readFileSync(path.join(refDir, 'design.json'), 'utf8'));
+    assert.deepEqual(
+      Array.from(inputs.probe.test),
+      [...design.control].sort((a: number, b: number) => a - b),
+    );
+
+    const { rows } = readScoresCsv(path.join(refDir, 'scores.csv'));
+    const controls = new Set(rows.filter((row) => row.subset === 'S_E').map((row) => Number(row.index)));
+    const removed = (dir: string): number[] => JSON.parse(readFileSync(path.join(refDir, dir, 'removed.json'), 'utf8')).removed;
+    const top5 = rows
+      .filter((row) => row.subset === 'S_C')
+      .sort((a, b) => Number(b.normalised) - Number(a.normalised) || Number(a.index) - Number(b.index))
+      .slice(0, 5)
+      .map((row) => Number(row.index))
+      .sort((a, b) => a - b);
+    assert.deepEqual(removed('retrain/memorized-k5-s0'), top5, 'the 5 highest-scoring scored images');
+    const [r0, r1] = [removed('retrain/random-k5-s0'), removed('retrain/random-k5-s1')];
+    assert.notDeepEqual(r0, r1, 'one draw per seed');
+    for (const set of [r0, r1, top5])
+      assert.ok(
+        set.every((i) => !controls.has(i)),
+        `a control was removed: ${set}`,
+      );
+    assert.deepEqual(removed('retrain/none-k0-s0'), []);
+
+    const md = readFileSync(path.join(refDir, 'retrain.md'), 'utf8');
+    assert.match(md, /Whole-dataset run: its training pool \(every image but the control set\) = 90 points/);
+    assert.match(md, /k = 5 \(5\.6% of the training pool\), linear probe/);
+    // The editor's panel takes these results: the page's guard accepts them as they are posted.
+    assert.ok(isHostToRetrain({ type: 'results', title: 'Retrain', results, diff: null }));
+    assert.ok(!isHostToRetrain({ type: 'results', title: 'Retrain', results: { ...results, mode: 'paper?' }, diff: null }));
+
+    // A rerun skips every encoder.
+    const again = await spawnCli(['retrain', '--run', refDir, '--k', '5', '--seeds', '2', '--in-process', '--ep', 'cpu', '--threads', '1'])
+      .done;
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((again.stderr.match(/already done/g) ?? []).length, 4, again.stderr);
   });
 
   test('SIGINT during train#1, then `sslmem resume`: train#0 skipped, train#1 continues from its checkpoint, same scores.csv', async () => {
@@ -207,6 +272,14 @@ describe('whole-dataset mode through the CLI', () => {
     assert.equal(left.stages['train#1'].status, 'pending');
     assert.ok(left.stages['train#1'].progress.done < 40, `cancelled after training was over: ${JSON.stringify(left.stages['train#1'])}`);
     assert.ok(!existsSync(path.join(runDir, 'scores.csv')));
+    // What the live view restores on resume: each encoder's curve so far, from its own train-loss.csv.
+    const history = await readRunLossHistory(runDir, left);
+    assert.deepEqual(
+      history.map((h) => h.stage),
+      ['train#0', 'train#1'],
+    );
+    assert.equal(history[0].points.length, 40, 'train#0 trained all its steps');
+    assert.ok(history[1].points.length >= 10 && history[1].points.length < 40, `train#1: ${history[1].points.length} steps`);
 
     const r = await spawnCli(['resume', runDir, '--data', data, '--in-process', '--ep', 'cpu', '--threads', '1', '--verbose']).done;
     assert.equal(r.code, 0, r.stderr);

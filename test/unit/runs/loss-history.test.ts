@@ -85,3 +85,30 @@ test("a run's history: per training stage, from the folder its checkpoint is rec
     { stage: 'train_g', points: [{ step: 1, loss: 0.8 }] },
   ]);
 });
+
+test("a whole-dataset run's history: one entry per encoder (train#j), from e<j>/", async (t) => {
+  const run = mkdtempSync(join(tmpdir(), 'sslmem-loss-whole-'));
+  t.after(() => rmSync(run, { recursive: true, force: true }));
+  for (const [dir, text] of [
+    ['e0', 'step,loss\n1,1.5\n'],
+    ['e1', 'step,loss\n1,1.4\n2,1.3\n'],
+  ]) {
+    mkdirSync(join(run, dir));
+    writeFileSync(join(run, dir, LOSS_HISTORY_FILE), text);
+  }
+  const manifest = {
+    stageOrder: ['design', 'train#0', 'train#1', 'score#0', 'score#1', 'report'],
+    stages: {
+      design: { status: 'done' },
+      'train#0': { status: 'done', checkpoint: 'e0/checkpoint.bin' },
+      'train#1': { status: 'pending', checkpoint: 'e1/checkpoint.bin' },
+    },
+  } as unknown as Parameters<typeof readRunLossHistory>[1];
+  assert.deepEqual(
+    (await readRunLossHistory(run, manifest)).map((h) => [h.stage, h.points.length]),
+    [
+      ['train#0', 1],
+      ['train#1', 2],
+    ],
+  );
+});

@@ -5,6 +5,8 @@
 //   probe-train = S_S (labels used only here; f and every retrained f trained on S_S without labels),
 //   probe-test  = S_E ∪ S_I: points that neither f nor any retrained variant of f ever trained on (f trains
 //                 on S_S ∪ S_C; the removal experiment only takes points away from that pool).
+// For a whole-dataset run (removal/whole-inputs.ts): probe-train = the scored images (the training pool),
+// probe-test = the control set, which no encoder of the run and no retrained encoder ever trained on.
 // The same probe sets serve every encoder of an experiment, so accuracies are comparable across encoders.
 // Transfer: the second folder is split 80/20 (seeded) into probe-train / probe-test.
 import type { Dataset } from '../../data/types';
@@ -34,9 +36,13 @@ export const PROBE_TEST_DESCRIPTION = 'S_E ∪ S_I (labeled points that neither 
 
 /** The run's probe sets: train on S_S, test on S_E ∪ S_I (labeled points only). */
 export function runProbeSet(dataset: Dataset, split: Split): ProbeSet {
-  const test = Int32Array.from([...split.S_E, ...split.S_I]).sort();
-  const set = { dataset, train: labeled(dataset, split.S_S), test: labeled(dataset, test) };
-  if (set.train.length === 0 || set.test.length === 0) throw new Error('the probe needs labeled points in S_S and in S_E ∪ S_I');
+  return probeSetOf(dataset, split.S_S, Int32Array.from([...split.S_E, ...split.S_I]).sort(), ['S_S', 'S_E ∪ S_I']);
+}
+
+/** Probe sets from given points (labeled ones only); `names` say where each side comes from in the error. */
+export function probeSetOf(dataset: Dataset, train: ArrayLike<number>, test: ArrayLike<number>, names: [string, string]): ProbeSet {
+  const set = { dataset, train: labeled(dataset, train), test: labeled(dataset, test) };
+  if (set.train.length === 0 || set.test.length === 0) throw new Error(`the probe needs labeled points in ${names[0]} and in ${names[1]}`);
   return set;
 }
 

@@ -3,6 +3,9 @@
 // the same pool (several seeds); retrain f with the same recipe (same config, same training seed as f, so
 // only the data differ); evaluate every encoder — the original f included — with kNN and a linear probe on
 // the frozen features (probes/evaluate.ts).
+// A whole-dataset run goes through the same code with other inputs (whole-inputs.ts): the pool is every
+// non-control image, ranked by the run's scores; the probe-test set is the control set; and since none of its
+// encoders trained on the whole pool, a full-pool retraining with the run's recipe is the reference.
 //
 // Resumable and atomic: each retrained encoder lives in <run>/retrain/<kind>-k<k>-s<seed>/ (checkpoint,
 // artifacts, removed.json, result.json). A folder with result.json is finished and skipped on rerun; a
@@ -10,26 +13,20 @@
 // the end from the encoders this request asked for (the k list and seeds given), finished now or earlier.
 // The run's own files are only read.
 import { existsSync, promises as fs } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadDataset } from '../../data';
 import { readCheckpoint } from '../../artifacts/checkpoint';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic';
 import { assertProviderUsable } from '../../runtime/session';
 import { stepsFor, trainEncoder } from '../train-encoder';
-import { trainingIndices } from '../split';
 import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName, type RetrainSpec } from './plan';
-import { readRunInputs, type RunInputs } from './inputs';
+import { paperRemovalInputs, readRunInputs, type RemovalInputs } from './inputs';
+import { readWholeRemovalInputs } from './whole-inputs';
+import { openRun } from '../../runs';
+import { runConfigOf } from '../run-config';
 import { ResultStore } from './result-store';
 import { runStages, type StageResult } from '../../runs/stage-runner';
-import {
-  evaluateEncoder,
-  runProbeSet,
-  transferProbeSet,
-  PROBE_TEST_DESCRIPTION,
-  PROBE_TRAIN_DESCRIPTION,
-  type ProbeSet,
-  type ProbeSettings,
-} from '../probes/evaluate';
+import { evaluateEncoder, transferProbeSet, type ProbeSet, type ProbeSettings } from '../probes/evaluate';
 import { LINEAR_PROBE_DEFAULTS } from '../probes/linear';
 import { conclusionLines, renderRetrainMarkdown } from './report';
 import { rescoreRetrained } from './rescore';
@@ -70,45 +67,45 @@ export async function runRemovalExperiment(
   if (req.k.length === 0) throw new Error('give at least one k');
   const runDir = resolve(req.runDir);
   const cancelled: RetrainOutcome = { runDir, status: 'cancelled', resultsFile: null, summaryFile: null };
-  const inputs = await readRunInputs(runDir, hooks.log, 'retrain after removal');
-  const { run, stored, loaded, split } = inputs;
+  const inputs = await readRemovalInputs(runDir, hooks.log);
+  const { run, loaded, pool, sslmem } = inputs;
   const dataset = loaded.dataset;
-  const pool = trainingIndices(split, 'f');
   const kResolved = [...new Set(req.k.map((k) => resolveK(k, pool.length)))].sort((a, b) => a - b);
   // Retrained encoders are compared by accuracy only: no snapshots for the over-training analysis (14 MB each).
-  const config: SslmemConfig = { ...stored.sslmem, epochs: req.epochs ?? stored.sslmem.epochs, snapshots: 0 };
-  const baseline = config.epochs !== stored.sslmem.epochs;
+  const config: SslmemConfig = { ...sslmem, epochs: req.epochs ?? sslmem.epochs, snapshots: 0 };
+  const epochsOverride = config.epochs !== sslmem.epochs;
+  // A full-data retraining is the reference when the run's own encoder is none: other epochs, or a whole run.
+  const baseline = epochsOverride || inputs.original === null;
   const specs = planRetrains(kResolved, req.seeds, baseline);
-  const files = experimentFiles(baseline ? config.epochs : null);
+  const files = experimentFiles(epochsOverride ? config.epochs : null);
 
-  const sets: ProbeSet[] = [runProbeSet(dataset, split)];
+  const sets: ProbeSet[] = [{ dataset, train: inputs.probe.train, test: inputs.probe.test }];
   if (req.transferData) {
-    const transfer = await loadDataset(req.transferData, stored.sslmem.decode, { cacheDir: stored.cacheDir ?? undefined });
-    sets.push(transferProbeSet(transfer.dataset, stored.seed));
+    const transfer = await loadDataset(req.transferData, sslmem.decode, { cacheDir: inputs.cacheDir ?? undefined });
+    sets.push(transferProbeSet(transfer.dataset, inputs.seed));
   }
   const settings = req.probe ?? {};
-  const protocol = protocolOf(sets, settings, req.transferData);
+  const protocol = protocolOf(inputs, sets, settings, req.transferData);
   const probeKey = JSON.stringify({ settings, transfer: req.transferData ? resolve(req.transferData) : null, protocol });
 
-  const trainSeconds = run.manifest.timings.train_f;
-  const fSteps = stepsFor(stored.sslmem, pool.length);
+  const { seconds: trainSeconds, steps: timedSteps } = inputs.timing;
   const estimatedSeconds = trainSeconds
-    ? specs.reduce((s, spec) => s + (trainSeconds / fSteps) * stepsFor(config, pool.length - spec.k), 0)
+    ? specs.reduce((s, spec) => s + (trainSeconds / timedSteps) * stepsFor(config, pool.length - spec.k), 0)
     : null;
-  // One stage per encoder: the original f (evaluated, never retrained), then each retraining.
-  const encoders = ['original', ...specs.map(retrainDirName)];
+  // One stage per encoder: the original f (evaluated, never retrained) when there is one, then each retraining.
+  const encoders = [...(inputs.original ? ['original'] : []), ...specs.map(retrainDirName)];
   hooks.onEvent?.({ kind: 'plan', encoders, estimatedSeconds });
-  if (estimatedSeconds) hooks.log?.(`about ${Math.round(estimatedSeconds / 60)} min of training (from this run's train_f time)`);
+  if (estimatedSeconds) hooks.log?.(`about ${Math.round(estimatedSeconds / 60)} min of training (from this run's training time)`);
 
   const specOf = new Map(specs.map((spec) => [retrainDirName(spec), spec]));
   const folderOf = (name: string) => (name === 'original' ? `${RETRAIN_FILES.folder}/original` : `${files.folder}/${name}`);
   const store = new ResultStore((name) => run.path(`${folderOf(name)}/result.json`), probeKey, hooks.log);
 
-  const evaluateOriginal = async (): Promise<RetrainRow> => {
+  const evaluateOriginal = async (checkpoint: string): Promise<RetrainRow> => {
     const t0 = performance.now();
     const acc = await evaluateEncoder({
-      config: stored.sslmem,
-      checkpoint: await readCheckpoint(run.path('f/checkpoint.bin')),
+      config: sslmem,
+      checkpoint: await readCheckpoint(run.path(checkpoint)),
       sets,
       settings,
       ...runtime,
@@ -117,9 +114,9 @@ export async function runRemovalExperiment(
     return rowOf({ k: 0, kind: 'none', seed: 0 }, acc, {
       trainingSize: pool.length,
       encoder: 'original',
-      dir: 'f',
-      epochs: stored.sslmem.epochs,
-      steps: fSteps,
+      dir: dirname(checkpoint),
+      epochs: sslmem.epochs,
+      steps: stepsFor(sslmem, pool.length),
       trainSeconds: 0,
       evalSeconds: (performance.now() - t0) / 1000,
     });
@@ -137,7 +134,7 @@ export async function runRemovalExperiment(
       config,
       dataset,
       indices: kept,
-      seed: inputs.fSeed,
+      seed: inputs.trainSeed,
       dir,
       checkpointPath: join(dir, 'checkpoint.bin'),
       ...runtime,
@@ -172,7 +169,7 @@ export async function runRemovalExperiment(
 
   const work = async (name: string): Promise<StageResult> => {
     const spec = specOf.get(name);
-    const row = spec ? await retrain(name, spec) : await evaluateOriginal();
+    const row = spec ? await retrain(name, spec) : await evaluateOriginal(inputs.original!);
     if (!row) return 'cancelled';
     await store.save(name, row);
     return {};
@@ -187,17 +184,20 @@ export async function runRemovalExperiment(
     if (status === 'cancelled') return cancelled;
     const rows = encoders.map((name) => store.row(name));
     let scoreDiffFile: string | undefined;
-    if (req.rescore && baseline) {
+    if (req.rescore && !inputs.paper) {
+      hooks.log?.('re-scoring skipped: a whole-dataset run has no g to score a retrained encoder against');
+    } else if (req.rescore && epochsOverride) {
       // g was trained with the run's recipe: against it, an f with other epochs shifts every score, which
       // would drown the per-point changes the diff is for.
       hooks.log?.("re-scoring skipped: it is only meaningful for encoders retrained with the run's own epochs");
-    } else if (req.rescore) {
+    } else if (req.rescore && inputs.paper) {
       const largest: RetrainSpec = { kind: 'memorized', k: kResolved[kResolved.length - 1], seed: 0 };
-      scoreDiffFile = (await rescoreRetrained(inputs, config, files.folder, largest, runtime, hooks)) ?? undefined;
+      scoreDiffFile = (await rescoreRetrained(inputs.paper, config, files.folder, largest, runtime, hooks)) ?? undefined;
     }
     const results: RetrainResults = {
       format: 'sslmem-retrain',
       version: 1,
+      ...(inputs.mode === 'whole' ? { mode: 'whole' as const } : {}),
       runId: run.id,
       createdAt: new Date().toISOString(),
       kRequested: req.k,
@@ -212,7 +212,7 @@ export async function runRemovalExperiment(
     results.runSignal = await runSignalOf(run.path('report.json'));
     results.conclusion = conclusionLines(results);
     await writeJsonAtomic(run.path(files.json), results);
-    await writeFileAtomic(run.path(files.markdown), renderRetrainMarkdown(results, run.manifest, baseline));
+    await writeFileAtomic(run.path(files.markdown), renderRetrainMarkdown(results, run.manifest, epochsOverride));
     return { runDir, status: 'done', resultsFile: run.path(files.json), summaryFile: run.path(files.markdown) };
   } catch (e) {
     if ((e as Error).name === 'AbortError') return cancelled;
@@ -220,8 +220,16 @@ export async function runRemovalExperiment(
   }
 }
 
+/** The experiment's inputs for a finished run of either kind (a paper run's, or a whole run's: whole-inputs.ts). */
+export async function readRemovalInputs(runDir: string, log?: (m: string) => void): Promise<RemovalInputs> {
+  const run = await openRun(runDir);
+  const kind = runConfigOf(run.manifest.config, run.manifest.preset, run.path('manifest.json')).kind;
+  if (kind === 'whole') return readWholeRemovalInputs(run, log);
+  return paperRemovalInputs(await readRunInputs(runDir, log, 'retrain after removal'));
+}
+
 /** The removed set of one retraining (pure given the run: memorized = top-k by score, random = seeded draw). */
-export function removalOf(spec: RetrainSpec, pool: Int32Array, inputs: Pick<RunInputs, 'scoreByIndex'>): Int32Array {
+export function removalOf(spec: RetrainSpec, pool: Int32Array, inputs: Pick<RemovalInputs, 'scoreByIndex'>): Int32Array {
   if (spec.kind === 'none') return new Int32Array(0);
   return spec.kind === 'memorized' ? memorizedRemoval(pool, (i) => inputs.scoreByIndex[i], spec.k) : randomRemoval(pool, spec.k, spec.seed);
 }
@@ -246,22 +254,23 @@ function rowOf(
   return row;
 }
 
-/** Welch S_C vs S_S from the run's report.json, when readable. */
+type Welch = { meanDifference: number; t: number; p: number };
+/** Welch S_C vs S_S (a whole run's report: scored vs control) from the run's report.json, when readable. */
 async function runSignalOf(file: string): Promise<RetrainResults['runSignal']> {
   try {
-    const c = (JSON.parse(await fs.readFile(file, 'utf8')) as { tests?: { C_vs_S?: { meanDifference: number; t: number; p: number } } })
-      .tests?.C_vs_S;
+    const report = JSON.parse(await fs.readFile(file, 'utf8')) as { tests?: { C_vs_S?: Welch }; scoredVsControl?: Welch };
+    const c = report.tests?.C_vs_S ?? report.scoredVsControl;
     return c && typeof c.p === 'number' ? { meanDifference: c.meanDifference, t: c.t, p: c.p } : undefined;
   } catch {
     return undefined;
   }
 }
 
-function protocolOf(sets: ProbeSet[], settings: ProbeSettings, transferData?: string): ProbeProtocol {
+function protocolOf(inputs: RemovalInputs, sets: ProbeSet[], settings: ProbeSettings, transferData?: string): ProbeProtocol {
   const l = { ...LINEAR_PROBE_DEFAULTS, ...settings.linear };
   return {
-    probeTrain: PROBE_TRAIN_DESCRIPTION,
-    probeTest: PROBE_TEST_DESCRIPTION,
+    probeTrain: inputs.probe.trainDescription,
+    probeTest: inputs.probe.testDescription,
     probeTrainSize: sets[0].train.length,
     probeTestSize: sets[0].test.length,
     knn: { k: settings.knn?.k ?? 20, vote: settings.knn?.vote ?? 'weighted', metric: 'cosine' },

@@ -83,13 +83,16 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '�
 const pp = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '' : '−'}${Math.abs(100 * x).toFixed(1)} pp` : '–');
 const metricName = (m: Metric) => (m === 'linearProbeAccuracy' ? 'linear probe' : 'kNN');
 
-function sentence(c: KComparison, poolSize: number): string {
+/** What the pool is called in sentences: f's training data, or a whole run's training pool. */
+const poolName = (results: Pick<RetrainResults, 'mode'>) => (results.mode === 'whole' ? 'the training pool' : "f's training data");
+
+function sentence(c: KComparison, poolSize: number, pool: string): string {
   const test =
     c.noiseSource === 'seeds'
       ? `against the spread of random removal over ${c.random.n} seeds: t = ${c.t.toFixed(2)}, df = ${c.df}, p = ${c.p.toPrecision(2)}`
       : `against the probe-test standard error ${pp(c.noise)}: z = ${c.t.toFixed(2)}, p = ${c.p.toPrecision(2)}`;
   const head =
-    `k = ${c.k} (${pct(c.k / poolSize)} of f's training data), ${metricName(c.metric)}: memorized removal ${pct(c.memorized)}, ` +
+    `k = ${c.k} (${pct(c.k / poolSize)} of ${pool}), ${metricName(c.metric)}: memorized removal ${pct(c.memorized)}, ` +
     `random removal ${pct(c.random.mean)}${c.random.n > 1 ? ` ± ${pp(c.random.std)}` : ''} (n = ${c.random.n}), full data ${pct(c.reference)}.`;
   const tail =
     c.verdict === 'memorized-hurt-more'
@@ -103,19 +106,20 @@ function sentence(c: KComparison, poolSize: number): string {
 export function conclusionLines(results: RetrainResults): string[] {
   const lines: string[] = [];
   const sig = results.runSignal;
+  const whole = results.mode === 'whole';
   if (sig) {
     const strong = sig.p < 0.01 && sig.meanDifference > 0;
     lines.push(
-      `The run's own memorization signal: mean score of S_C − S_S = ${sig.meanDifference.toPrecision(3)} (Welch t = ${sig.t.toFixed(2)}, p = ${sig.p.toPrecision(2)}). ` +
+      `The run's own memorization signal: mean score of ${whole ? 'scored − control images' : 'S_C − S_S'} = ${sig.meanDifference.toPrecision(3)} (Welch t = ${sig.t.toFixed(2)}, p = ${sig.p.toPrecision(2)}). ` +
         (strong
-          ? 'f does memorize its candidates, so the ranking that picks the removed points is meaningful.'
-          : 'f shows no significant memorization of its candidates in this run, so the "most memorized" ranking is mostly noise and removing those points is not expected to differ from random removal.'),
+          ? `${whole ? 'The encoders do memorize their training images' : 'f does memorize its candidates'}, so the ranking that picks the removed points is meaningful.`
+          : `${whole ? 'The scored images score no higher than the controls' : 'f shows no significant memorization of its candidates'} in this run, so the "most memorized" ranking is mostly noise and removing those points is not expected to differ from random removal.`),
     );
   }
   for (const metric of ['linearProbeAccuracy', 'knnAccuracy'] as const) {
     for (const k of results.kResolved) {
       const c = compareAt(results, k, metric);
-      if (c) lines.push(sentence(c, results.poolSize));
+      if (c) lines.push(sentence(c, results.poolSize, poolName(results)));
     }
   }
   return lines;
@@ -136,16 +140,22 @@ function rowTable(rows: RetrainRow[]): string[] {
   return out;
 }
 
+/** `epochsOverride`: the retrainings used other epochs than the run (their own full-data reference). */
 export function renderRetrainMarkdown(
   results: RetrainResults,
   manifest: Pick<RunManifest, 'id' | 'dataset' | 'preset'>,
-  baseline: boolean,
+  epochsOverride: boolean,
 ): string {
   const p = results.protocol;
+  const whole = results.mode === 'whole';
+  const retrainedEpochs = results.rows.find((r) => r.encoder === 'retrained')?.epochs;
   const lines = [
     `# Retrain after removal — run ${manifest.id}`,
     '',
-    `Dataset ${manifest.dataset.path} (preset ${manifest.preset ?? 'custom'}). f trained on S_S ∪ S_C = ${results.poolSize} points; ` +
+    `Dataset ${manifest.dataset.path} (preset ${manifest.preset ?? 'custom'}). ` +
+      (whole
+        ? `Whole-dataset run: its training pool (every image but the control set) = ${results.poolSize} points; `
+        : `f trained on S_S ∪ S_C = ${results.poolSize} points; `) +
       `k = ${results.kResolved.join(', ')} removed from that pool (asked: ${results.kRequested.join(', ')}); ${results.seeds} random seed(s) per k.`,
     '',
     '## Verdict',
@@ -174,10 +184,15 @@ export function renderRetrainMarkdown(
     '',
     '## Protocol',
     '',
-    `- Removal pool: f's training data S_S ∪ S_C. Memorized removal: the k points of the pool with the highest normalised score of this run (ties by dataset index); it is deterministic, so one retraining per k. Random removal: k points of the same pool drawn uniformly, one draw per seed.`,
-    `- Retraining: the run's recipe (model, method, augmentation, optimizer, schedule, batch) and f's training seed; only the data differ. Same epochs means fewer steps when fewer points remain.` +
-      (baseline
-        ? ` The retrainings use ${results.rows.find((r) => r.encoder === 'retrained')?.epochs} epochs instead of the run's ${results.rows.find((r) => r.encoder === 'original')?.epochs} (time budget), so a full-data encoder was retrained with the same epochs and is the reference ("full data"); the original f is listed for completeness.`
+    whole
+      ? `- Removal pool: the run's training pool, every image except the control set (each of the run's encoders trained on half of it). Memorized removal: the k scored images with the highest normalised score of this run (ties by dataset index; never a control image); it is deterministic, so one retraining per k. Random removal: k images of the same pool drawn uniformly, one draw per seed.`
+      : `- Removal pool: f's training data S_S ∪ S_C. Memorized removal: the k points of the pool with the highest normalised score of this run (ties by dataset index); it is deterministic, so one retraining per k. Random removal: k points of the same pool drawn uniformly, one draw per seed.`,
+    (whole
+      ? `- Retraining: the run's recipe (model, method, augmentation, optimizer, schedule, batch) and its encoders' training seed, on the pool minus the removed images; only the data differ. No encoder of the run trained on the whole pool, so a full-pool encoder was retrained with the same recipe${epochsOverride ? ` (${retrainedEpochs} epochs)` : ''} and is the reference ("full data").`
+      : `- Retraining: the run's recipe (model, method, augmentation, optimizer, schedule, batch) and f's training seed; only the data differ.`) +
+      ' Same epochs means fewer steps when fewer points remain.' +
+      (epochsOverride && !whole
+        ? ` The retrainings use ${retrainedEpochs} epochs instead of the run's ${results.rows.find((r) => r.encoder === 'original')?.epochs} (time budget), so a full-data encoder was retrained with the same epochs and is the reference ("full data"); the original f is listed for completeness.`
         : ''),
     `- Encoders are frozen for evaluation (eval mode, no augmentation, weights embedded as constants). Probe-train: ${p.probeTrain}, ${p.probeTrainSize} points. Probe-test: ${p.probeTest}, ${p.probeTestSize} points.`,
     `- kNN: cosine similarity, k = ${p.knn.k}, ${p.knn.vote === 'weighted' ? 'similarity-weighted vote' : 'majority vote'}. Linear probe: multinomial logistic regression on standardised features, trained as an ONNX graph (${p.linear.optimizer}, lr ${p.linear.learningRate} with cosine decay, ${p.linear.epochs} epochs, batch ${p.linear.batch}, L2 ${p.linear.weightDecay}).`,

@@ -62,13 +62,16 @@ export interface ScoreDiff {
 export interface RetrainResults {
   format: 'sslmem-retrain';
   version: 1;
+  /** 'whole': the run was a whole-dataset run (pool = its non-control images, probe-test = its control set, the
+   *  reference a full-pool retraining). Absent: a paper-protocol run (files from before whole runs too). */
+  mode?: 'whole';
   runId: string;
   createdAt: string;
   /** The k values as asked (counts, or fractions of f's training set) and as resolved to counts. */
   kRequested: number[];
   kResolved: number[];
   seeds: number;
-  /** Size of f's training data (S_S ∪ S_C), the pool removals come from. */
+  /** Size of the pool removals come from: f's training data (S_S ∪ S_C), or a whole run's non-control images. */
   poolSize: number;
   protocol: ProbeProtocol;
   rows: RetrainRow[];
@@ -77,8 +80,8 @@ export interface RetrainResults {
   /** File (relative to the run) with per-sample score differences, when computed. */
   scoreDiffFile?: string;
   /**
-   * The run's own memorization signal (report.json: Welch S_C vs S_S). Without one, the "most memorized"
-   * ranking is mostly noise and no difference from random removal is to be expected.
+   * The run's own memorization signal (report.json: Welch S_C vs S_S; whole runs: scored vs control). Without
+   * one, the "most memorized" ranking is mostly noise and no difference from random removal is to be expected.
    */
   runSignal?: { meanDifference: number; t: number; p: number };
 }
@@ -101,7 +104,7 @@ export interface RetrainOutcome {
 /** What a retrain-after-removal experiment is asked to do (removal/experiment.ts). */
 export interface RetrainRequest {
   runDir: string;
-  /** Counts (integers ≥ 1) or fractions in (0, 1) of f's training set. */
+  /** Counts (integers ≥ 1) or fractions in (0, 1) of the pool (f's training set; a whole run's non-control images). */
   k: number[];
   /** Random-removal seeds per k (≥ 1). */
   seeds: number;
@@ -114,7 +117,7 @@ export interface RetrainRequest {
   epochs?: number;
   /**
    * Re-score the memorized-removal encoder of the largest k against g (per-sample score differences). Only
-   * with the run's own epochs: g has the run's recipe.
+   * with the run's own epochs (g has the run's recipe), and only for paper runs (a whole run has no g).
    */
   rescore?: boolean;
 }

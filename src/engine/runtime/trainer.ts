@@ -3,8 +3,7 @@
 // checkpoints, resumes and stops on an AbortSignal between steps.
 //
 // On GPU providers the state outputs stay on the device (`gpu-buffer`) and are fed straight back; only the
-// loss comes to the CPU. On the CPU provider the step can write its state outputs into a second, pre-allocated
-// set of tensors that is swapped with the state after each step (`preallocateOutputs`). GPU tensors are never read with getData() (it crashed Node in our tests): a
+// loss comes to the CPU. GPU tensors are never read with getData() (it crashed Node in our tests): a
 // checkpoint reads them through a small Identity session whose outputs live on the CPU.
 import * as ort from 'onnxruntime-node';
 import { Graph, toOnnxBytes } from '../graph';
@@ -47,13 +46,6 @@ export interface TrainerConfig {
   profilePrefix?: string;
   /** Where `auto` caches its measured choice; default providerCacheDir() ($SSLMEM_CACHE_DIR, ~/.cache/sslmem-studio). */
   providerCacheDir?: string;
-  /**
-   * CPU provider only: pass a second set of state tensors as the run's `fetches`, so ORT writes the next state
-   * into them, then swap the two sets (ping-pong). Same kernels, same float results; default false (see
-   * docs/benchmarks.md, issue 13: no measurable gain, the binding still copies every output). Ignored when
-   * the state lives on a device.
-   */
-  preallocateOutputs?: boolean;
   /** CPU session options over the defaults (benchmarks of options that keep float results; see session.ts). */
   cpuOverrides?: CpuOverrides;
 }
@@ -96,12 +88,6 @@ export class Trainer {
   stepIndex = 0;
   seed = 0;
   private state: TensorMap = new Map();
-  /**
-   * With `preallocateOutputs`: the tensors the next step writes its state outputs into (the state before the
-   * last step, or fresh zeros). Never the same memory as `state`: an output must not alias an input of the
-   * same run. Null until the first such step, and after init/load/release.
-   */
-  private spare: TensorMap | null = null;
   private readback: OpenedSession | null = null;
 
   private constructor(
@@ -280,50 +266,12 @@ export class Trainer {
         feeds[input] = new ort.Tensor('float32', extra[name], this.artifact.inputs.find((i) => i.name === input)!.shape);
       }
     }
-    const fetches = this.outputTargets();
-    const out = fetches ? await this.opened.session.run(feeds, fetches) : await this.opened.session.run(feeds);
+    const out = await this.opened.session.run(feeds);
     const next: TensorMap = new Map(this.state);
-    if (fetches) {
-      // ORT wrote the next state into the spare tensors (the binding also returns copies in `out`: unused).
-      const spare: TensorMap = new Map();
-      for (const s of this.artifact.state)
-        if (s.output) {
-          next.set(s.input, fetches[s.output]!);
-          spare.set(s.input, this.state.get(s.input)!);
-        }
-      this.replaceState(next, spare);
-    } else {
-      for (const s of this.artifact.state) if (s.output) next.set(s.input, out[s.output]);
-      this.replaceState(next);
-    }
+    for (const s of this.artifact.state) if (s.output) next.set(s.input, out[s.output]);
+    this.replaceState(next);
     this.stepIndex = stepIndex + 1;
     return (out[io.LOSS].data as Float32Array)[0];
-  }
-
-  /**
-   * The run's `fetches` when outputs are pre-allocated: every output by name, the state outputs bound to the
-   * spare tensors (allocated on first use), the loss left to ORT (null). Null on device-resident state.
-   */
-  private outputTargets(): Record<string, ort.Tensor | null> | null {
-    if (!this.config.preallocateOutputs || this.opened.provider !== 'cpu' || this.opened.onDevice) return null;
-    const fetches: Record<string, ort.Tensor | null> = Object.fromEntries(this.artifact.outputs.map((o) => [o.name, null]));
-    const spare =
-      this.spare ??
-      new Map(
-        this.artifact.state
-          .filter((s) => s.output)
-          .map((s) => [s.input, new ort.Tensor('float32', new Float32Array(s.shape.reduce((a, b) => a * b, 1)), s.shape)]),
-      );
-    const inputs = new Set([...this.state.values()].map((t) => (t.data as Float32Array).buffer));
-    for (const s of this.artifact.state)
-      if (s.output) {
-        const target = spare.get(s.input)!;
-        if (inputs.has((target.data as Float32Array).buffer))
-          throw new Error(`output '${s.output}' would overwrite an input of the same step`);
-        fetches[s.output] = target;
-      }
-    this.spare = spare;
-    return fetches;
   }
 
   async train(o: TrainOptions): Promise<TrainResult> {
@@ -420,15 +368,11 @@ export class Trainer {
     return this.readback.session;
   }
 
-  /**
-   * Swaps in new state tensors and frees replaced device tensors (CPU tensors are garbage collected). `spare`:
-   * the pre-allocated output tensors of the next step; anything but a step drops them.
-   */
-  private replaceState(next: TensorMap, spare: TensorMap | null = null): void {
+  /** Swaps in new state tensors and frees replaced device tensors (CPU tensors are garbage collected). */
+  private replaceState(next: TensorMap): void {
     const kept = new Set(next.values());
     for (const t of this.state.values()) if (t.location === 'gpu-buffer' && !kept.has(t)) t.dispose();
     this.state = next;
-    this.spare = spare;
   }
 }
 

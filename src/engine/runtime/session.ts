@@ -21,8 +21,17 @@ export interface SessionSettings {
   deviceOutputs?: readonly string[];
   /** ORT profiling (writes a JSON trace with this prefix in the working directory). */
   profilePrefix?: string;
+  /**
+   * CPU provider only: ORT session options over ours, for measuring ones that leave float results unchanged
+   * (memory arena/pattern, spinning: bench/ab-step.ts). `extra` merges per section (`session`, `optimization`).
+   */
+  cpuOverrides?: CpuOverrides;
   log?: (message: string) => void;
 }
+
+export type CpuOverrides = Pick<ort.InferenceSession.SessionOptions, 'enableCpuMemArena' | 'enableMemPattern' | 'executionMode'> & {
+  extra?: Record<string, Record<string, string>>;
+};
 
 export interface OpenedSession {
   session: ort.InferenceSession;
@@ -81,7 +90,11 @@ function sessionOptions(provider: Provider, s: SessionSettings, outputNames: rea
     opts.interOpNumThreads = 1;
     // NchwcTransformer only rewrites the constant one-hot im2col convs and adds layout conversions around
     // them: about 10% of a train step on CPU (measured in the probe).
-    opts.extra = { optimization: { disable_specified_optimizers: 'NchwcTransformer' } };
+    const extra: Record<string, Record<string, string>> = { optimization: { disable_specified_optimizers: 'NchwcTransformer' } };
+    const { extra: extraOverrides, ...overrides } = s.cpuOverrides ?? {};
+    for (const [section, values] of Object.entries(extraOverrides ?? {})) extra[section] = { ...extra[section], ...values };
+    Object.assign(opts, overrides);
+    opts.extra = extra;
   } else if (s.deviceOutputs?.length) {
     const keep = new Set(s.deviceOutputs);
     opts.preferredOutputLocation = Object.fromEntries(outputNames.map((n) => [n, keep.has(n) ? 'gpu-buffer' : 'cpu'])) as Record<

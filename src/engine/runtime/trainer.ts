@@ -18,7 +18,16 @@ import * as io from '../artifacts/io-names';
 import { BatchSource } from './batches';
 import { createHash } from 'node:crypto';
 import { cpus, hostname } from 'node:os';
-import { OpenedSession, ProviderSetting, availableProviders, missingReason, openSession, ortReason, resolveThreads } from './session';
+import {
+  CpuOverrides,
+  OpenedSession,
+  ProviderSetting,
+  availableProviders,
+  missingReason,
+  openSession,
+  ortReason,
+  resolveThreads,
+} from './session';
 import { ProviderUnavailableError, describeDecision, isProvider, type Provider, type ProviderDecision } from './providers';
 import { cacheKey, chooseProvider, providerCacheDir, type Measurement, type Trial } from './provider-choice';
 
@@ -37,6 +46,8 @@ export interface TrainerConfig {
   profilePrefix?: string;
   /** Where `auto` caches its measured choice; default providerCacheDir() ($SSLMEM_CACHE_DIR, ~/.cache/sslmem-studio). */
   providerCacheDir?: string;
+  /** CPU session options over the defaults (benchmarks of options that keep float results; see session.ts). */
+  cpuOverrides?: CpuOverrides;
 }
 
 export interface Progress {
@@ -141,6 +152,7 @@ export class Trainer {
         deviceOutputs: stateOutputs,
         log: config.log,
         profilePrefix: config.profilePrefix,
+        cpuOverrides: config.cpuOverrides,
       },
     );
   }

@@ -57,6 +57,23 @@ if (process.env.SSLMEM_SESSION_CHILD === 'webgpu') {
       await one.session.release();
     });
 
+    test('cpuOverrides reach ORT: a session config entry it rejects fails creation, a valid one runs', async () => {
+      // ORT checks thread affinities when it creates the thread pool: proof that `extra.session` got through.
+      const bad = { extra: { session: { intra_op_thread_affinities: 'not-a-cpu' } } };
+      await assert.rejects(
+        openSession(model, ['y'], { provider: 'cpu', threads: 2, cpuOverrides: bad }),
+        /Processor id must consist of only digits/,
+      );
+      const ok = await openSession(model, ['y'], {
+        provider: 'cpu',
+        threads: 2,
+        cpuOverrides: { enableMemPattern: false, extra: { session: { 'intra_op.allow_spinning': '0' } } },
+      });
+      const { y } = await ok.session.run({ x: new ort.Tensor('float32', Float32Array.of(-1, 2), [2]) });
+      assert.deepEqual([...(y.data as Float32Array)], [0, 2]);
+      await ok.session.release();
+    });
+
     test('explicit webgpu with no adapter (no Vulkan driver): ProviderUnavailableError naming webgpu and the reason', () => {
       const child = spawnSync(process.execPath, [__filename], {
         env: { ...process.env, ...NO_VULKAN, SSLMEM_SESSION_CHILD: 'webgpu' },

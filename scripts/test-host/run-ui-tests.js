@@ -158,7 +158,8 @@ async function main() {
   // queued past the scenario's wait (2026-12-06), so it runs only when named (`run-ui-tests.js slurmRun`) or with
   // SSLMEM_UI_SLURM=1. The Slurm executor itself is covered by the `slurm` suite (test/slurm/).
   if (!filters.length && process.env.SSLMEM_UI_SLURM !== '1') files = files.filter((f) => !f.includes('slurmRun'));
-  if (filters.length) files = files.filter((f) => filters.some((s) => f.includes(s)));
+  // Case-insensitive: `training` should find resumeTraining.ui.ts and wholeTraining.ui.ts.
+  if (filters.length) files = files.filter((f) => filters.some((s) => f.toLowerCase().includes(s.toLowerCase())));
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   if (files.length === 0) {
     console.log(`[ui] no scenarios (*.ui.js) under ${path.relative(REPO, SCENARIO_DIR)}: build with \`node scripts/build.mjs --tests\``);

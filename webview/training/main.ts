@@ -280,6 +280,8 @@ function progress(e: RunProgress): void {
       // A diverged step's loss arrives as null (NaN in JSON): counted, not drawn.
       const loss = typeof e.loss === 'number' && Number.isFinite(e.loss) ? e.loss : undefined;
       if (curve && loss !== undefined) curve.points.push({ x: e.step, y: loss });
+      // Points per curve, history included (the UI scenarios read it: a tiny run's stage can finish between polls).
+      if (chart) chart.canvas.dataset.points = series.map((s) => s.points.length).join(' | ');
       fitLossAxis();
       chart?.update('none');
       text('stat-step', `${e.step} / ${e.total}`);

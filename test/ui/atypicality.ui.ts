@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator } from 'playwright-core';
 import type { UiContext } from './ui-context';
+import { frameWith } from './frames';
 
 export const name = 'atypicality';
 export const timeoutMs = 240_000;
@@ -49,23 +49,4 @@ export async function run(ctx: UiContext): Promise<void> {
   }
   assert.notEqual(now, light, `the atypicality chart was not redrawn after the theme change (still ${light})`);
   await ctx.screenshot('atypicality-dark');
-}
-
-async function frameWith(ctx: UiContext, selector: string, timeoutMs: number): Promise<FrameLocator> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const count = await ctx.page.locator('iframe.webview.ready:visible').count();
-    for (let i = 0; i < count; i++) {
-      const frame = ctx.webview({ index: i });
-      if (
-        await frame
-          .locator(selector)
-          .count()
-          .catch(() => 0)
-      )
-        return frame;
-    }
-    if (Date.now() > end) throw new Error(`no visible webview shows ${selector}`);
-    await ctx.page.waitForTimeout(250);
-  }
 }

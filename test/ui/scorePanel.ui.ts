@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiContext } from './ui-context';
 import { runContextMenuItem } from './menus';
+import { frameWith } from './frames';
 
 export const name = 'score-panel';
 export const timeoutMs = 240_000;
@@ -167,24 +168,4 @@ export async function run(ctx: UiContext): Promise<void> {
   await restored.locator('#mark-count', { hasText: '5 kept' }).waitFor({ timeout: 10_000 });
   ctx.log(`restored after reload: ${countBefore}`);
   assert.deepEqual(cspViolations, [], 'a panel broke its CSP');
-}
-
-/** The visible webview whose page contains `selector` (several panels are open side by side). */
-async function frameWith(ctx: UiContext, selector: string, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const count = await ctx.page.locator('iframe.webview.ready:visible').count();
-    for (let i = 0; i < count; i++) {
-      const frame = ctx.webview({ index: i });
-      if (
-        await frame
-          .locator(selector)
-          .count()
-          .catch(() => 0)
-      )
-        return frame;
-    }
-    if (Date.now() > end) throw new Error(`no visible webview shows ${selector}`);
-    await ctx.page.waitForTimeout(250);
-  }
 }

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import type { UiContext } from './ui-context';
 import { runContextMenuItem } from './menus';
+import { frameWith } from './frames';
 
 export const name = 'themes';
 export const timeoutMs = 540_000;
@@ -176,24 +177,4 @@ async function brightestPixel(png: Buffer): Promise<number> {
   const sharp = require('sharp') as typeof import('sharp');
   const stats = await sharp(png).stats();
   return Math.max(...stats.channels.slice(0, 3).map((c) => c.max));
-}
-
-/** The visible webview whose page contains `selector` (several panels may be open side by side). */
-async function frameWith(ctx: UiContext, selector: string, timeoutMs = 15_000): Promise<FrameLocator> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const count = await ctx.page.locator('iframe.webview.ready:visible').count();
-    for (let i = 0; i < count; i++) {
-      const frame = ctx.webview({ index: i });
-      if (
-        await frame
-          .locator(selector)
-          .count()
-          .catch(() => 0)
-      )
-        return frame;
-    }
-    if (Date.now() > end) throw new Error(`no visible webview shows ${selector}`);
-    await ctx.page.waitForTimeout(250);
-  }
 }

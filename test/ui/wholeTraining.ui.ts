@@ -54,23 +54,23 @@ export async function run(ctx: UiContext): Promise<void> {
   const trainingTab = page.locator('.tabs-container .tab', { hasText: /tiny run on fashion-mini/ }).first();
   await runContextMenuItem(page, runRow, 'Resume Run', trainingTab, 'Runs tree');
 
-  const view = ctx.webview();
-  const chart = view.locator('#loss-chart');
-  await chart.waitFor({ timeout: 60_000 });
-  assert.equal(await chart.getAttribute('data-series'), 'encoder 0 | encoder 1 | encoder 2 | encoder 3');
-  assert.equal(Number(await chart.getAttribute('data-history-points')), before[0] + before[1], "encoders 0 and 1's history");
-  await view.locator('#resumed-note', { hasText: /^Resumed: the curves up to the dashed line/ }).waitFor({ timeout: 10_000 });
-  // The resumed run goes on into encoder 2's training, drawn live. On a quiet machine the tiny run is done in
-  // seconds and its score panel takes the focus (and `ctx.webview()`, the last visible one), so the scenario
-  // waits for the run to finish, brings the training tab back (its page is kept while hidden) and reads what
-  // it drew: points on every encoder's curve (data-points, history included) and train#2 done.
+  // On a quiet machine the tiny run is done in seconds and its score panel takes the focus (and `ctx.webview()`,
+  // the last visible webview) before the training view can be read — even before its chart is looked for. So
+  // the scenario waits for the run to finish, brings the training tab back (its page is kept while hidden) and
+  // reads what it drew: the restored history, points on every encoder's curve (data-points, history included;
+  // encoder 1 went on live, 2 and 3 trained live) and train#2 done.
   await page
     .locator('.tabs-container .tab', { hasText: /^Scores:/ })
     .first()
     .waitFor({ timeout: 180_000 });
   await ctx.runCommand('View: Close Primary Side Bar');
   await trainingTab.click();
-  await chart.waitFor({ timeout: 10_000 });
+  const view = ctx.webview();
+  const chart = view.locator('#loss-chart');
+  await chart.waitFor({ timeout: 30_000 });
+  assert.equal(await chart.getAttribute('data-series'), 'encoder 0 | encoder 1 | encoder 2 | encoder 3');
+  assert.equal(Number(await chart.getAttribute('data-history-points')), before[0] + before[1], "encoders 0 and 1's history");
+  await view.locator('#resumed-note', { hasText: /^Resumed: the curves up to the dashed line/ }).waitFor({ timeout: 10_000 });
   const points = ((await chart.getAttribute('data-points', { timeout: 10_000 })) ?? '').split(' | ').map(Number);
   assert.equal(points.length, 4, `data-points: ${points}`);
   assert.ok(

@@ -28,7 +28,13 @@ const common = { bundle: true, sourcemap: production ? false : 'linked', minify:
 const nodeOptions = { ...common, platform: 'node', format: 'cjs', target: 'node20', external };
 
 const builds = [];
-const nodeEntries = { extension: 'src/extension.ts', backend: 'src/backend/main.ts', cli: 'src/cli.ts' };
+// train-worker: the worker thread in which an encoder trains when several train at once (sslmem/train-in-worker.ts).
+const nodeEntries = {
+  extension: 'src/extension.ts',
+  backend: 'src/backend/main.ts',
+  cli: 'src/cli.ts',
+  'train-worker': 'src/engine/sslmem/train-worker-main.ts',
+};
 builds.push({
   ...nodeOptions,
   entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, f]) => existsSync(join(root, f)))),

@@ -93,14 +93,17 @@ export function executorParam(p: Record<string, unknown>): ExecutorSetting | und
  * The engine's runtime: the executor gets the command each Slurm task runs, this same bundle's CLI (dist/cli.js
  * next to dist/backend.js, or this very file when the CLI runs the backend in its process) under this node.
  */
-function runtimeOf(p: RuntimeParams & { executor?: ExecutorSetting }): RuntimeOptions {
-  const runtime = { provider: p.provider, threads: p.threads };
+function runtimeOf(p: RuntimeParams & { executor?: ExecutorSetting; concurrentTraining?: number }): RuntimeOptions {
+  const runtime: RuntimeOptions = { provider: p.provider, threads: p.threads };
+  if ((p.concurrentTraining ?? 1) > 1) runtime.concurrentTraining = { stages: p.concurrentTraining!, workerFile: trainWorkerFile() };
   if (p.executor?.kind !== 'slurm') return runtime;
   const { kind: _kind, ...options } = p.executor;
   return { ...runtime, executor: { kind: 'slurm', options, command: taskCommand() } };
 }
 
 const taskCommand = (): string[] => [process.execPath, path.join(__dirname, 'cli.js')];
+/** The worker thread that trains one encoder (concurrent training): this bundle's sibling train-worker.js. */
+const trainWorkerFile = (): string => path.join(__dirname, 'train-worker.js');
 
 export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
   const preset = str(p, 'preset')!;
@@ -131,7 +134,16 @@ export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
     ...wholeParams(p),
     ...runtimeParams(p),
     executor: executorParam(p),
+    concurrentTraining: concurrentParam(p),
   };
+}
+
+export const MAX_CONCURRENT_TRAINING = 16;
+function concurrentParam(p: Record<string, unknown>): number | undefined {
+  const k = p.concurrentTraining;
+  if (k !== undefined && (!Number.isInteger(k) || (k as number) < 1 || (k as number) > MAX_CONCURRENT_TRAINING))
+    invalid(`concurrentTraining must be a whole number from 1 to ${MAX_CONCURRENT_TRAINING}`);
+  return k as number | undefined;
 }
 
 /** The whole-dataset fields: only with mode 'whole', and never with a split file (that run has no split). */
@@ -162,11 +174,21 @@ export function validateResumeParams(p: Record<string, unknown>): ResumeSslmemPa
   const confirmed = p.confirmed ?? [];
   if (!Array.isArray(confirmed) || !confirmed.every((c) => typeof c === 'string' && c.length > 0))
     invalid('confirmed must be a list of paths');
-  return { runDir: str(p, 'runDir')!, confirmed: confirmed as string[], ...runtimeParams(p), executor: executorParam(p) };
+  return {
+    runDir: str(p, 'runDir')!,
+    confirmed: confirmed as string[],
+    ...runtimeParams(p),
+    executor: executorParam(p),
+    concurrentTraining: concurrentParam(p),
+  };
 }
 
 export function validateStageParams(p: Record<string, unknown>): StageSslmemParams {
-  const { executor: _executor, ...resume } = validateResumeParams({ ...p, executor: undefined });
+  const {
+    executor: _executor,
+    concurrentTraining: _concurrent,
+    ...resume
+  } = validateResumeParams({ ...p, executor: undefined, concurrentTraining: undefined });
   return { ...resume, stage: str(p, 'stage')! };
 }
 
@@ -175,18 +197,22 @@ export function hooks(ctx: JobContext<RunProgress>) {
 }
 
 export function runSslmemJob(p: RunSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {
-  const { provider, threads, overrides, executor, mode, encoders, control, fdr, ...request } = p;
+  const { provider, threads, overrides, executor, concurrentTraining, mode, encoders, control, fdr, ...request } = p;
   if (mode === 'whole') {
     // Whole-dataset runs train their m encoders here; the Slurm executor knows the paper protocol's stages only.
     if (executor?.kind === 'slurm')
       throw new BackendError('the Slurm executor runs paper-mode runs only (for now); run whole-dataset mode locally', 'invalid-params');
     return startWholeRun(
       { ...request, overrides: overrides as Partial<SslmemConfig>, encoders, control, fdr },
-      { provider, threads },
+      runtimeOf({ provider, threads, concurrentTraining }),
       hooks(ctx),
     );
   }
-  return startRun({ ...request, overrides: overrides as Partial<SslmemConfig> }, runtimeOf({ provider, threads, executor }), hooks(ctx));
+  return startRun(
+    { ...request, overrides: overrides as Partial<SslmemConfig> },
+    runtimeOf({ provider, threads, executor, concurrentTraining }),
+    hooks(ctx),
+  );
 }
 
 export function resumeSslmemJob(p: ResumeSslmemParams, ctx: JobContext<RunProgress>): Promise<RunResult> {

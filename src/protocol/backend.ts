@@ -61,6 +61,8 @@ export interface RunSslmemParams extends RuntimeParams {
   overrides?: Record<string, unknown>;
   /** Where the training stages execute (default local; slurm: one job array, the rest here). */
   executor?: ExecutorSetting;
+  /** Local executor: how many encoders train at the same time, the threads split between them (default 1). */
+  concurrentTraining?: number;
   /** 'paper' (default): f and g on the four-subset split. 'whole': every image scored by m encoders (sslmem/whole/). */
   mode?: 'paper' | 'whole';
   /** Whole mode: the number of encoders m (even, 2..16; default 4), the control set size, the FDR of the count (default 0.1). */
@@ -73,6 +75,8 @@ export interface ResumeSslmemParams extends RuntimeParams {
   /** Paths outside the run's workspace the user confirms for this resume (dataset, split, encoders named by the manifest). */
   confirmed?: string[];
   executor?: ExecutorSetting;
+  /** As in RunSslmemParams. */
+  concurrentTraining?: number;
 }
 /** Execute exactly one stage of an existing run in the backend (what a Slurm array task runs). */
 export interface StageSslmemParams extends RuntimeParams {

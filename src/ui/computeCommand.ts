@@ -9,7 +9,7 @@ import { PRESET_INFO, PRESET_NAMES, isPresetName, plannedStages, presetMode } fr
 import { wholeStages } from '../engine/runs/manifest';
 import { pipelineStages } from '../engine/runs/manifest';
 import { readManifest } from '../engine/runs/store';
-import { defaultPreset, executionProvider, executor, runStoreFolders, storeFor, threads } from './config';
+import { concurrentTraining, defaultPreset, executionProvider, executor, runStoreFolders, storeFor, threads } from './config';
 import { listRuns } from './runIndex';
 import { TrainingPanel, type TrainingHandlers } from './trainingPanel';
 import { runStartMs } from './trainingClock';
@@ -86,6 +86,7 @@ export async function computeScores(deps: ComputeDeps, target?: vscode.Uri, opti
         provider: executionProvider(),
         threads: threads(),
         executor: executor(),
+        concurrentTraining: concurrentTraining(),
         overrides,
         ...(mode === 'whole' ? { mode, encoders: options.encoders } : {}),
       },
@@ -177,6 +178,7 @@ export async function resumeRun(
             provider: executionProvider(),
             threads: threads(),
             executor: executor(),
+            concurrentTraining: concurrentTraining(),
             confirmed: [...confirmed],
           },
           { token, onProgress, label: title },

@@ -49,6 +49,12 @@ export function threads(): number | undefined {
   return Number.isInteger(t) && t > 0 ? t : undefined;
 }
 
+/** `sslmem.concurrentTraining`: encoders trained at the same time; passed to the backend only when above 1. */
+export function concurrentTraining(): number | undefined {
+  const k = vscode.workspace.getConfiguration('sslmem').get<number>('concurrentTraining', 1);
+  return Number.isInteger(k) && k > 1 && k <= 16 ? k : undefined;
+}
+
 /** Where a run over `dataset` is stored: the run store of the workspace folder holding it (else the first). */
 export function storeFor(dataset: vscode.Uri): { storeDir: string; cacheDir: string; workspaceFolder?: vscode.WorkspaceFolder } {
   const folder = vscode.workspace.getWorkspaceFolder(dataset) ?? vscode.workspace.workspaceFolders?.[0];

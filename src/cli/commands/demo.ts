@@ -4,6 +4,7 @@ import { backendOptions } from '../backend';
 import { defineCommand } from '../command';
 import { UsageError } from '../args';
 import { runtimeFrom, runtimeOptions, runWithProgress } from '../runJob';
+import { concurrentFrom, executorOptions } from '../executor';
 
 export const demoCommand = defineCommand({
   name: 'demo',
@@ -12,6 +13,11 @@ export const demoCommand = defineCommand({
     ...backendOptions,
     ...runtimeOptions,
     workspace: { type: 'string', description: 'where .sslmem/ goes (default: the repository)', placeholder: 'dir' },
+    concurrent: {
+      ...executorOptions.concurrent,
+      description:
+        'train k encoders at the same time, the threads split between them (default 2: f and g together; 1: one after the other, same results on the CPU)',
+    },
     snapshots: {
       type: 'number',
       description: 'save f and g at n evenly spaced training steps, for `sslmem history` (default 0: none)',
@@ -34,6 +40,7 @@ export const demoCommand = defineCommand({
           cacheDir: path.join(workspace, '.sslmem', 'cache'),
           ...(n ? { overrides: { snapshots: n } } : {}),
           ...runtimeFrom(options),
+          concurrentTraining: concurrentFrom(options) ?? 2,
         },
         { signal, onProgress },
       ),

@@ -4,7 +4,7 @@ import { backendOptions } from '../backend';
 import { defineCommand } from '../command';
 import { UsageError } from '../args';
 import { runtimeFrom, runtimeOptions, runWithProgress } from '../runJob';
-import { executorFrom, executorOptions } from '../executor';
+import { concurrentFrom, executorFrom, executorOptions } from '../executor';
 
 export const resumeCommand = defineCommand({
   name: 'resume',
@@ -35,7 +35,7 @@ export const resumeCommand = defineCommand({
     return runWithProgress(options, io, (client, signal, onProgress) =>
       client.request(
         'resumeSslmem',
-        { runDir, confirmed, ...runtimeFrom(options), executor: executorFrom(options) },
+        { runDir, confirmed, ...runtimeFrom(options), executor: executorFrom(options), concurrentTraining: concurrentFrom(options) },
         { signal, onProgress },
       ),
     );

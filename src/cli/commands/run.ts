@@ -6,7 +6,7 @@ import { defineCommand } from '../command';
 import { UsageError } from '../args';
 import { PRESET_NAMES } from '../../engine/sslmem/presets';
 import { runtimeFrom, runtimeOptions, runWithProgress } from '../runJob';
-import { executorFrom, executorOptions } from '../executor';
+import { concurrentFrom, executorFrom, executorOptions } from '../executor';
 
 export const runOptions = {
   ...backendOptions,
@@ -123,6 +123,7 @@ export const runCommand = defineCommand({
           ...mode,
           ...runtimeFrom(options),
           executor: executorFrom(options),
+          concurrentTraining: concurrentFrom(options),
         },
         { signal, onProgress },
       ),

@@ -8,6 +8,7 @@ export { openScoresBin, type ScoresBinReader } from './scores-bin-reader';
 export {
   runStages,
   manifestStageStore,
+  runStagesConcurrently,
   type StageRunnerHooks,
   type StageStore,
   type StageDone,

@@ -25,6 +25,8 @@ export interface StageStore {
   /** Cancelled: between stages (`stage` null) or inside one, which stays pending for the next resume. */
   interrupt(stage: string | null): Promise<unknown>;
   fail(stage: string, error: unknown): Promise<unknown>;
+  /** After a failed stage's siblings were cancelled (runStagesConcurrently): the run is failed, not interrupted. */
+  failRun?(): Promise<unknown>;
 }
 
 export type StageEvent = { kind: 'stage'; stage: string; status: 'start' | 'done' | 'skip' };
@@ -132,5 +134,58 @@ export function manifestStageStore(run: RunHandle): StageStore {
         if (stage !== null) m.stages[stage] = { ...m.stages[stage], status: 'pending' };
       }),
     fail: (stage, error) => run.failStage(stage, error),
+    failRun: () =>
+      run.update((m) => {
+        m.status = 'failed';
+      }),
   };
+}
+
+/**
+ * Independent stages (`group`: e.g. the training stages, which need only what precedes the first of them) run
+ * up to `limit` at a time, each through the same claim/record steps as runStages; `work` gets the signal to
+ * stop on. The stages before the group must be done (the caller runs them first). A failure cancels the
+ * siblings still running (each keeps its resume point), waits for them, marks the run failed again (their
+ * cancels recorded 'interrupted') and rethrows; a cancel by the caller stops every lane.
+ */
+export async function runStagesConcurrently(
+  stages: readonly string[],
+  store: StageStore,
+  work: (stage: string, signal: AbortSignal) => Promise<StageResult>,
+  hooks: StageRunnerHooks & { group: readonly string[]; limit: number; requires?: (stage: string) => readonly string[] },
+): Promise<'done' | 'cancelled'> {
+  const controller = new AbortController();
+  const stopAll = () => controller.abort(hooks.signal?.reason);
+  if (hooks.signal?.aborted) stopAll();
+  hooks.signal?.addEventListener('abort', stopAll);
+  const queue = [...hooks.group];
+  let failure: { error: unknown } | null = null;
+  let cancelled = false;
+  const lane = async () => {
+    for (let stage = queue.shift(); stage !== undefined && !failure; stage = queue.shift()) {
+      const s = stage;
+      try {
+        const status = await runStages(stages, store, (x) => work(x, controller.signal), {
+          signal: controller.signal,
+          onEvent: hooks.onEvent,
+          only: { stages: [s], requires: hooks.requires },
+        });
+        if (status === 'cancelled') cancelled = true;
+      } catch (error) {
+        failure ??= { error };
+        controller.abort();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(hooks.limit, hooks.group.length)) }, lane));
+  } finally {
+    hooks.signal?.removeEventListener('abort', stopAll);
+  }
+  const failed = failure as { error: unknown } | null; // set by the lanes (TypeScript cannot see that)
+  if (failed) {
+    await store.failRun?.();
+    throw failed.error;
+  }
+  return cancelled ? 'cancelled' : 'done';
 }

@@ -46,6 +46,11 @@ export interface TrainerConfig {
   profilePrefix?: string;
   /** Where `auto` caches its measured choice; default providerCacheDir() ($SSLMEM_CACHE_DIR, ~/.cache/sslmem-studio). */
   providerCacheDir?: string;
+  /**
+   * `auto` already decided for this train step elsewhere (concurrent training measures once, in the main
+   * thread, not in every worker at the same time): open the chosen provider and report that decision.
+   */
+  decided?: ProviderDecision;
   /** CPU session options over the defaults (benchmarks of options that keep float results; see session.ts). */
   cpuOverrides?: CpuOverrides;
 }
@@ -105,7 +110,10 @@ export class Trainer {
     const open = (provider: Provider) => Trainer.openStep(config, artifact, provider);
     let opened: OpenedSession;
     let decision: ProviderDecision;
-    if (setting === 'auto') {
+    if (setting === 'auto' && config.decided) {
+      opened = await open(config.decided.chosen);
+      decision = config.decided;
+    } else if (setting === 'auto') {
       const threads = resolveThreads(config.threads);
       const available = availableProviders();
       const installed = [...available.keys()].filter((p): p is Provider => isProvider(p) && !available.get(p));

@@ -28,6 +28,8 @@ import { loadRunDataset, lossesFile, reportStage, scoringProvider, splitStage, t
 import { trustedManifestPath } from './manifest-paths';
 import { assertSameDataset, trustedDataSource } from './resume-checks';
 import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from './run-hooks';
+import { runRunStages, type TrainingLane } from './concurrent-training';
+import { decideTrainProvider } from './train-encoder';
 import { recordChosenPaths } from '../runs/chosen-paths';
 import { datasetRelative } from '../runs/dataset-path';
 import { trainOnSlurm } from './cluster/slurm-executor';
@@ -176,13 +178,14 @@ async function execute(
   const readSplit = async () => (split ??= await loadSplit(run.path('split.json'), dataset));
   const pairs = run.manifest.seeds.pairs;
 
-  const train = (stage: string, who: 'f' | 'g', p: number, suffix: string): Promise<StageResult> =>
+  // A lane: this stage trains at the same time as others (concurrent-training.ts), with the lane's threads and signal.
+  const train = (stage: string, who: 'f' | 'g', p: number, suffix: string, lane?: TrainingLane): Promise<StageResult> =>
     trainStage(
       run,
       stage,
-      { config, dataset, indices: trainingIndices(split!, who), seed: pairs[p][who], folder: `${who}${suffix}` },
-      runtime,
-      hooks,
+      { config, dataset, indices: trainingIndices(split!, who), seed: pairs[p][who], folder: `${who}${suffix}`, decided: lane?.decided },
+      lane?.runtime ?? runtime,
+      lane ? { ...hooks, signal: lane.signal } : hooks,
     );
 
   const score = async (stage: string, who: 'f' | 'g', p: number, suffix: string): Promise<StageResult> => {
@@ -205,7 +208,7 @@ async function execute(
     return { outputs: { losses: file } };
   };
 
-  const work = async (stage: string): Promise<StageResult> => {
+  const work = async (stage: string, lane?: TrainingLane): Promise<StageResult> => {
     // Stage names: split, train_f, score_g#1, …, report (runs/manifest.ts pipelineStages).
     const [name, pairText] = stage.split('#');
     const p = pairText ? Number(pairText) : 0;
@@ -217,7 +220,7 @@ async function execute(
       case 'train_f':
       case 'train_g':
         await readSplit();
-        return train(stage, name === 'train_f' ? 'f' : 'g', p, suffix);
+        return train(stage, name === 'train_f' ? 'f' : 'g', p, suffix, lane);
       case 'score_f':
       case 'score_g':
         return score(stage, name === 'score_f' ? 'f' : 'g', p, suffix);
@@ -235,11 +238,14 @@ async function execute(
     );
     if (trained === 'cancelled') return { runDir: run.dir, status: 'cancelled', reportFile: null };
   }
-  const status = await runStages(order, manifestStageStore(run), work, {
-    signal: hooks.signal,
-    onEvent: hooks.onEvent,
-    ...(only ? { only: { stages: only, requires: stageRequirements(order) } } : {}),
-  });
+  const status =
+    only || runtime.executor
+      ? await runStages(order, manifestStageStore(run), (stage) => work(stage), {
+          signal: hooks.signal,
+          onEvent: hooks.onEvent,
+          ...(only ? { only: { stages: only, requires: stageRequirements(order) } } : {}),
+        })
+      : await runRunStages(run, runtime, hooks, work, (threads) => decideTrainProvider(config, threads, hooks.log));
   if (status === 'cancelled') return { runDir: run.dir, status, reportFile: null };
   if (only) return { runDir: run.dir, status: 'done', reportFile: null };
   const reportFile = run.path('report.json');

@@ -1,5 +1,6 @@
 // What a caller passes to, and hears from, a run of the method (trained: pipeline.ts, imported:
 // imported/import-encoders.ts): its own file so both orchestrators share it without importing each other.
+import { availableParallelism } from 'node:os';
 import type { ProviderDecision, ProviderSetting } from '../runtime/providers';
 import type { TaskState } from '../runs/manifest';
 import type { SlurmOptions } from './cluster/slurm-options';
@@ -16,6 +17,11 @@ export interface RuntimeOptions {
   threads?: number;
   /** Where training stages execute: here (absent) or as cluster jobs. */
   executor?: SlurmExecutor;
+  /**
+   * Local executor: train up to `stages` encoders at the same time, each in a worker thread (`workerFile`: the
+   * bundle's train-worker.js) with an equal share of `threads`. Absent or 1: one after the other.
+   */
+  concurrentTraining?: { stages: number; workerFile: string };
 }
 
 /** What the user said on this resume: paths outside the run's workspace they confirm (manifest-paths.ts). */
@@ -49,4 +55,13 @@ export interface RunOutcome {
   runDir: string;
   status: 'done' | 'cancelled';
   reportFile: string | null;
+}
+
+/**
+ * Each concurrently training encoder's CPU threads: an equal share of `threads` (0 or absent: every core),
+ * at least one. On the CPU provider a result does not depend on its thread count.
+ */
+export function threadsPerStage(threads: number | undefined, stages: number): number {
+  const total = threads ? threads : availableParallelism();
+  return Math.max(1, Math.floor(total / Math.max(1, stages)));
 }

@@ -15,8 +15,9 @@ import type { SslmemConfig } from './config-types';
 import type { Dataset } from '../data/types';
 import type { StageResult } from '../runs';
 import type { RuntimeOptions } from './run-hooks';
-import { isProvider, type ProviderSetting } from '../runtime/providers';
-import { trainEncoder } from './train-encoder';
+import { isProvider, type ProviderDecision, type ProviderSetting } from '../runtime/providers';
+import { trainEncoder, type TrainEncoderJob } from './train-encoder';
+import { trainEncoderInWorker } from './train-in-worker';
 
 /** The run's dataset, decoded (cached); refused when no image is usable. */
 export async function loadRunDataset(
@@ -77,6 +78,8 @@ export interface TrainStageJob {
   indices: Int32Array;
   seed: number;
   folder: string;
+  /** `auto`'s choice made before several encoders started training at once (concurrent-training.ts). */
+  decided?: ProviderDecision;
 }
 
 /**
@@ -92,14 +95,18 @@ export async function trainStage(
 ): Promise<StageResult> {
   const checkpoint = `${job.folder}/checkpoint.bin`;
   let lastRecorded = 0;
-  const result = await trainEncoder({
+  const concurrent = runtime.concurrentTraining;
+  const train = concurrent ? (j: TrainEncoderJob) => trainEncoderInWorker(concurrent.workerFile, j) : trainEncoder;
+  const result = await train({
     config: job.config,
     dataset: job.dataset,
     indices: job.indices,
     seed: job.seed,
     dir: run.path(job.folder),
     checkpointPath: run.path(checkpoint),
-    ...runtime,
+    provider: runtime.provider,
+    threads: runtime.threads,
+    decided: job.decided,
     signal: hooks.signal,
     log: hooks.log,
     onProvider: (decision) => hooks.onEvent?.({ kind: 'provider', stage, decision }), // the Trainer logged it

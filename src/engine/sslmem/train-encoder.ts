@@ -36,6 +36,8 @@ export interface TrainEncoderJob {
   onProgress?: (p: Progress & { total: number }) => void;
   /** Called once the step's session is open: which provider trains and why not the others. */
   onProvider?: (decision: ProviderDecision) => void;
+  /** `auto`'s choice made beforehand (decideTrainProvider): open that provider, measure nothing. */
+  decided?: ProviderDecision;
 }
 
 export interface TrainEncoderResult {
@@ -67,6 +69,7 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
     threads: job.threads,
     log: job.log,
     artifact,
+    decided: job.decided,
   });
   job.onProvider?.(trainer.decision);
   try {
@@ -126,6 +129,34 @@ export async function trainEncoder(job: TrainEncoderJob): Promise<TrainEncoderRe
   } finally {
     await trainer.release();
   }
+}
+
+/**
+ * `auto`'s choice for this recipe's train step with `threads` CPU threads, made once before several encoders
+ * train at the same time (each in its own worker thread: measuring there would time the providers against
+ * each other, and two WebGPU adapters opened at once by two threads crashed onnxruntime-node 1.30).
+ * Cached per machine like any `auto` decision.
+ */
+export async function decideTrainProvider(
+  config: SslmemConfig,
+  threads: number,
+  log?: (message: string) => void,
+): Promise<ProviderDecision> {
+  const problem = buildProblem(config);
+  const augment = augmentationOf(config);
+  const trainer = await Trainer.create({
+    problem,
+    batch: config.batch,
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    augment,
+    provider: 'auto',
+    threads,
+    log,
+  });
+  const decision = trainer.decision;
+  await trainer.release();
+  return decision;
 }
 
 /** Parameters and buffers of a checkpoint by model name (strips the `param/` and `buffer/` input prefixes). */

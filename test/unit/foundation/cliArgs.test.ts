@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { formatOptions, parseArgs, UsageError } from '../../../src/cli/args';
-import { renderBar } from '../../../src/cli/progress';
+import { StageProgress, renderBar } from '../../../src/cli/progress';
 
 const spec = {
   steps: { type: 'number', short: 'n', description: 'steps' },
@@ -40,5 +40,34 @@ describe('CLI argument parser', () => {
     assert.equal(renderBar(5, 10, 10), '[#####-----]  50%');
     assert.equal(renderBar(12, 10, 10), '[##########] 100%');
     assert.equal(renderBar(1, 0, 4), '[----]   0%');
+  });
+});
+
+describe('StageProgress (stages running at the same time)', () => {
+  test('not a terminal: one line per 10% step of each stage, however the stages interleave', () => {
+    const lines: string[] = [];
+    const p = new StageProgress((t) => lines.push(t), false);
+    for (let step = 1; step <= 20; step++) {
+      p.update('train_f', step, 20, `train_f step ${step}`);
+      p.update('train_g', step, 20, `train_g step ${step}`);
+    }
+    assert.equal(lines.filter((l) => l.includes('train_f')).length, 11); // 0%..100%: deciles 0 to 10
+    assert.equal(lines.filter((l) => l.includes('train_g')).length, 11);
+    assert.ok(lines.every((l) => l.endsWith('\n')));
+  });
+  test('a terminal: one line in place with every running stage and their combined bar; an ended stage leaves it', () => {
+    let out = '';
+    const p = new StageProgress((t) => (out += t), true);
+    p.update('train_f', 5, 10, 'f 5/10');
+    p.update('train_g', 1, 10, 'g 1/10');
+    assert.ok(out.endsWith(`\r\x1b[2K${renderBar(6, 20)} f 5/10  |  g 1/10`), JSON.stringify(out));
+    p.end('train_f');
+    p.update('train_g', 2, 10, 'g 2/10');
+    assert.ok(out.endsWith(`\r\x1b[2K${renderBar(2, 10)} g 2/10`));
+    p.finish();
+    assert.ok(out.endsWith('\n'));
+    const before = out.length;
+    p.finish();
+    assert.equal(out.length, before, 'a second finish adds no empty line');
   });
 });

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { validateRunParams } from '../../../src/backend/sslmemJobs';
+import { validateResumeParams, validateRunParams } from '../../../src/backend/sslmemJobs';
+import { concurrentFrom } from '../../../src/cli/executor';
 import { BackendError } from '../../../src/protocol/backend';
 import { resolvePreset } from '../../../src/engine/sslmem/config';
 import { computeScores } from '../../../src/engine/sslmem/scores';
@@ -124,4 +125,24 @@ test('whole-dataset params: mode, even encoders in 2..16, control >= 2, fdr in (
   const ok = validateRunParams({ ...base, mode: 'whole', encoders: 6, control: 30, fdr: 0.05 });
   assert.deepEqual([ok.mode, ok.encoders, ok.control, ok.fdr], ['whole', 6, 30, 0.05]);
   assert.equal(validateRunParams({ ...base }).mode, 'paper');
+});
+
+test('concurrentTraining: a whole number from 1 to 16 (run and resume); the CLI says so too, and not with Slurm', () => {
+  for (const concurrentTraining of [0, 17, 1.5, '2', -1])
+    assert.throws(
+      () => validateRunParams({ ...base, concurrentTraining }),
+      (e: unknown) =>
+        e instanceof BackendError &&
+        e.code === 'invalid-params' &&
+        /concurrentTraining must be a whole number from 1 to 16/.test(e.message),
+      String(concurrentTraining),
+    );
+  assert.equal(validateRunParams({ ...base, concurrentTraining: 2 }).concurrentTraining, 2);
+  assert.equal(validateRunParams({ ...base }).concurrentTraining, undefined);
+  assert.throws(() => validateResumeParams({ runDir: '/r', concurrentTraining: 0 }), /concurrentTraining must be/);
+  assert.equal(validateResumeParams({ runDir: '/r', concurrentTraining: 3 }).concurrentTraining, 3);
+  assert.equal(concurrentFrom({}), undefined);
+  assert.equal(concurrentFrom({ concurrent: 2 }), 2);
+  assert.throws(() => concurrentFrom({ concurrent: 0 }), /--concurrent must be a whole number from 1 to 16, got 0/);
+  assert.throws(() => concurrentFrom({ concurrent: 2, executor: 'slurm' }), /--concurrent belongs to the local executor/);
 });

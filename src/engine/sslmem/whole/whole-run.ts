@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { LoadedDataset } from '../../data';
-import { createRun, runStages, manifestStageStore, wholeStages, type RunHandle, type StageResult } from '../../runs';
+import { createRun, wholeStages, type RunHandle, type StageResult } from '../../runs';
 import { readCheckpoint } from '../../artifacts/checkpoint';
 import { assertProviderUsable } from '../../runtime/session';
 import { resolvePreset } from '../config';
@@ -21,6 +21,8 @@ import { RUN_CONFIG_VERSION, runConfigOf, RunConfigError, type WholeRunConfig } 
 import { assertSameDataset, trustedDataSource } from '../resume-checks';
 import { loadRunDataset, scoringProvider, trainStage } from '../run-stages';
 import type { PipelineHooks, ResumeOptions, RunOutcome, RuntimeOptions } from '../run-hooks';
+import { runRunStages, type TrainingLane } from '../concurrent-training';
+import { decideTrainProvider } from '../train-encoder';
 import { reopenDamagedReport } from '../report/results-check';
 import { recordChosenPaths } from '../../runs/chosen-paths';
 import { datasetRelative } from '../../runs/dataset-path';
@@ -149,7 +151,7 @@ async function execute(
     return { outputs: { losses: wholeLossesFile(j) } };
   };
 
-  const work = async (stage: string): Promise<StageResult> => {
+  const work = async (stage: string, lane?: TrainingLane): Promise<StageResult> => {
     const [name, index] = stage.split('#');
     const j = Number(index);
     switch (name) {
@@ -162,9 +164,16 @@ async function execute(
         return trainStage(
           run,
           stage,
-          { config, dataset, indices: trainingIndicesOf(await readDesign(), j), seed: stored.seed, folder: encoderFolder(j) },
-          runtime,
-          hooks,
+          {
+            config,
+            dataset,
+            indices: trainingIndicesOf(await readDesign(), j),
+            seed: stored.seed,
+            folder: encoderFolder(j),
+            decided: lane?.decided,
+          },
+          lane?.runtime ?? runtime,
+          lane ? { ...hooks, signal: lane.signal } : hooks,
         );
       case 'score':
         return score(stage, j);
@@ -178,7 +187,7 @@ async function execute(
     }
   };
 
-  const status = await runStages(run.manifest.stageOrder, manifestStageStore(run), work, { signal: hooks.signal, onEvent: hooks.onEvent });
+  const status = await runRunStages(run, runtime, hooks, work, (threads) => decideTrainProvider(config, threads, hooks.log));
   if (status === 'cancelled') return { runDir: run.dir, status, reportFile: null };
   return { runDir: run.dir, status: 'done', reportFile: run.path('report.json') };
 }

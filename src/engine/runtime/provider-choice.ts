@@ -121,12 +121,12 @@ export const providerCacheDir = userCacheDir;
 
 export function cachedDecision(file: CacheFile, key: string): ProviderDecision | null {
   const e = file.entries[key];
-  const d = e ? { ...e.decision, cached: true } : null;
+  const d = e ? { ...e.decision, cached: true, measuredAt: e.measuredAt } : null;
   return d && isProviderDecision(d) ? d : null;
 }
 
 export function withDecision(file: CacheFile, key: string, decision: ProviderDecision, now = new Date()): CacheFile {
-  const { cached: _cached, ...stored } = decision;
+  const { cached: _cached, measuredAt: _measuredAt, ...stored } = decision;
   return { ...file, entries: { ...file.entries, [key]: { decision: stored, measuredAt: now.toISOString() } } };
 }
 

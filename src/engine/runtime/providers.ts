@@ -37,6 +37,8 @@ export interface ProviderDecision {
   candidates: ProviderCandidate[];
   /** True when the choice came from the per-machine cache instead of a measurement in this process. */
   cached: boolean;
+  /** A cached choice: when it was measured (ISO time); its ms/step are from then, under that day's load. */
+  measuredAt?: string;
 }
 
 export function isProviderDecision(x: unknown): x is ProviderDecision {
@@ -47,6 +49,7 @@ export function isProviderDecision(x: unknown): x is ProviderDecision {
     isProviderSetting(d.setting) &&
     isProvider(d.chosen) &&
     typeof d.cached === 'boolean' &&
+    (d.measuredAt === undefined || typeof d.measuredAt === 'string') &&
     (d.threads === null || typeof d.threads === 'number') &&
     Array.isArray(d.candidates) &&
     d.candidates.every(
@@ -74,7 +77,8 @@ export function describeChosen(d: Pick<ProviderDecision, 'chosen' | 'threads'>):
  */
 export function describeDecision(d: ProviderDecision): string {
   const chosen = d.candidates.find((c) => c.provider === d.chosen);
-  const how = d.setting === 'auto' ? (d.cached ? 'auto, cached measurement' : 'auto, measured') : `asked for ${d.setting}`;
+  const when = d.measuredAt ? ` of ${d.measuredAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  const how = d.setting === 'auto' ? (d.cached ? `auto, cached measurement${when}` : 'auto, measured') : `asked for ${d.setting}`;
   const head = `${describeChosen(d)} (${chosen?.msPerStep !== undefined ? `${ms(chosen.msPerStep)}; ` : ''}${how})`;
   const others = d.candidates.filter((c) => c.provider !== d.chosen).map((c) => `${c.provider}: ${c.reason}`);
   return others.length ? `${head} — ${others.join('; ')}` : head;

@@ -171,10 +171,17 @@ describe('the cache', () => {
 
   test('a stored decision comes back marked cached, under its key only', () => {
     const empty: CacheFile = { format: 'sslmem-provider-choice', version: 1, entries: {} };
-    const file = withDecision(empty, 'k1', { ...decide('auto', LAVAPIPE, 2), cached: false });
+    const file = withDecision(empty, 'k1', { ...decide('auto', LAVAPIPE, 2), cached: false }, new Date('2026-12-06T01:41:29.649Z'));
     assert.equal(cachedDecision(file, 'k1')?.chosen, 'cpu');
     assert.equal(cachedDecision(file, 'k1')?.cached, true);
     assert.equal(cachedDecision(file, 'k2'), null);
+    // Its ms/step are from the day it was measured: the line says when (a stale number once misled a reader).
+    assert.equal(cachedDecision(file, 'k1')?.measuredAt, '2026-12-06T01:41:29.649Z');
+    assert.match(
+      describeDecision(cachedDecision(file, 'k1')!),
+      /^cpu, 2 threads \([^;]+; auto, cached measurement of 2026-12-06 01:41 UTC\)/,
+    );
+    assert.equal(Object.keys(withDecision(file, 'k3', cachedDecision(file, 'k1')!).entries.k3.decision).includes('measuredAt'), false);
   });
 
   test('the folder: SSLMEM_CACHE_DIR, else XDG_CACHE_HOME/sslmem-studio', () => {

@@ -3,6 +3,7 @@
 import { BackendError, type RetrainSslmemParams, type RetrainProgress, type RetrainResult } from '../protocol/backend';
 import { runRemovalExperiment } from '../engine/sslmem/removal/experiment';
 import type { JobContext } from './job-context';
+import { concurrentParam, trainWorkerFile } from './sslmemJobs';
 import { PROVIDER_SETTINGS as PROVIDERS, isProviderSetting } from '../engine/runtime/providers';
 
 function invalid(message: string): never {
@@ -41,14 +42,19 @@ export function validateRetrainParams(p: Record<string, unknown>): RetrainSslmem
     rescore: p.rescore as boolean | undefined,
     provider,
     threads: threads as number | undefined,
+    concurrentTraining: concurrentParam(p),
   };
 }
 
 export function retrainSslmemJob(p: RetrainSslmemParams, ctx: JobContext<RetrainProgress>): Promise<RetrainResult> {
-  const { provider, threads, ...request } = p;
+  const { provider, threads, concurrentTraining, ...request } = p;
   return runRemovalExperiment(
     request,
-    { provider, threads },
+    {
+      provider,
+      threads,
+      ...((concurrentTraining ?? 1) > 1 ? { concurrentTraining: { stages: concurrentTraining!, workerFile: trainWorkerFile() } } : {}),
+    },
     {
       signal: ctx.signal,
       log: (m) => ctx.log('info', m),

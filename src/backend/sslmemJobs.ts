@@ -103,7 +103,7 @@ function runtimeOf(p: RuntimeParams & { executor?: ExecutorSetting; concurrentTr
 
 const taskCommand = (): string[] => [process.execPath, path.join(__dirname, 'cli.js')];
 /** The worker thread that trains one encoder (concurrent training): this bundle's sibling train-worker.js. */
-const trainWorkerFile = (): string => path.join(__dirname, 'train-worker.js');
+export const trainWorkerFile = (): string => path.join(__dirname, 'train-worker.js');
 
 export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
   const preset = str(p, 'preset')!;
@@ -139,7 +139,7 @@ export function validateRunParams(p: Record<string, unknown>): RunSslmemParams {
 }
 
 export const MAX_CONCURRENT_TRAINING = 16;
-function concurrentParam(p: Record<string, unknown>): number | undefined {
+export function concurrentParam(p: Record<string, unknown>): number | undefined {
   const k = p.concurrentTraining;
   if (k !== undefined && (!Number.isInteger(k) || (k as number) < 1 || (k as number) > MAX_CONCURRENT_TRAINING))
     invalid(`concurrentTraining must be a whole number from 1 to ${MAX_CONCURRENT_TRAINING}`);

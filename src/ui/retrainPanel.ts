@@ -14,7 +14,7 @@ import { BackendError, type RetrainResult } from '../protocol/backend';
 import type { ScoreDiff } from '../engine/sslmem/removal/types';
 import type { BackendHost } from './backendHost';
 import type { GalleryComparePanels } from './galleryComparePanel';
-import { executionProvider, runStoreFolders, threads } from './config';
+import { concurrentTraining, executionProvider, runStoreFolders, threads } from './config';
 import { isRetrainResults, isRetrainToHost, summariseScoreDiff, type HostToRetrain } from '../protocol/retrain';
 import { listRuns } from './runIndex';
 import { pickRun, runDirOf, type RunArg } from './runCommands';
@@ -190,6 +190,7 @@ export async function retrainAfterRemoval(
           rescore: options.rescore ?? true,
           provider: executionProvider(),
           threads: threads(),
+          concurrentTraining: concurrentTraining(),
         },
         {
           token,

@@ -8,7 +8,8 @@ import { BackendError, type RetrainProgress } from '../../protocol/backend';
 import { backendOptions, withBackend } from '../backend';
 import { defineCommand, EXIT, cancelOnInterrupt } from '../command';
 import { UsageError } from '../args';
-import { ProgressLine } from '../progress';
+import { StageProgress } from '../progress';
+import { concurrentFrom, executorOptions } from '../executor';
 import { runtimeFrom, runtimeOptions } from '../runJob';
 
 export function parseKList(text: string): number[] {
@@ -66,6 +67,10 @@ export const retrainCommand = defineCommand({
     },
     transfer: { type: 'string', description: 'a second labeled image folder for transfer probing', placeholder: 'dir' },
     rescore: { type: 'boolean', description: 're-score the largest-k memorized retraining against g (per-sample score differences)' },
+    concurrent: {
+      ...executorOptions.concurrent,
+      description: 'retrain k encoders at the same time, the threads split between them (default 1; same results on the CPU)',
+    },
   },
   async run({ options }, io) {
     if (!options.run) throw new UsageError('--run is required');
@@ -75,20 +80,19 @@ export const retrainCommand = defineCommand({
     if (!Number.isInteger(seeds) || seeds < 1) throw new UsageError('--seeds must be a whole number ≥ 1');
     const runDir = path.resolve(options.run);
     const { signal, unsubscribe } = cancelOnInterrupt(io, 'cancelling after the current step… (rerun the same command to continue)');
-    const bar = new ProgressLine(io.err, io.errIsTTY);
-    let barOpen = false;
+    // Per encoder: with --concurrent several retrain at once, and their progress interleaves.
+    const bar = new StageProgress(io.err, io.errIsTTY);
     const onProgress = (p: RetrainProgress) => {
+      if (p.kind === 'encoder' && p.status !== 'start') bar.end(p.name);
       const d = describe(p);
       if (typeof d === 'string') {
         if (d) {
-          if (barOpen) bar.finish();
-          barOpen = false;
+          bar.finish();
           io.err(d);
         }
         return;
       }
-      barOpen = true;
-      bar.update(d.done, d.total, d.message);
+      bar.update('name' in p ? p.name : '', d.done, d.total, d.message);
     };
     try {
       const result = await withBackend(options, io, (client) =>
@@ -102,11 +106,12 @@ export const retrainCommand = defineCommand({
             rescore: options.rescore,
             transferData: options.transfer ? path.resolve(options.transfer) : undefined,
             ...runtimeFrom(options),
+            concurrentTraining: concurrentFrom(options),
           },
           { signal: signal, onProgress },
         ),
       );
-      if (barOpen) bar.finish();
+      bar.finish();
       if (result.status === 'cancelled' || !result.summaryFile) {
         io.err('retraining interrupted; run the same command again to continue\n');
         io.out(`${result.runDir}\n`);
@@ -116,7 +121,7 @@ export const retrainCommand = defineCommand({
       io.out(`${result.summaryFile}\n`);
       return EXIT.ok;
     } catch (err) {
-      if (barOpen) bar.finish();
+      bar.finish();
       if (err instanceof BackendError && err.code === 'cancelled') {
         io.err('cancelled\n');
         return EXIT.cancelled;

@@ -5,8 +5,8 @@
 // machine two quick-preset encoders at 1 thread each train ~10-15% faster together than one after the
 // other at 2 threads (docs/benchmarks.md), with the same checkpoints on the CPU provider.
 import { isTrainingStage, manifestStageStore, runStages, runStagesConcurrently, type RunHandle, type StageResult } from '../runs';
-import { threadsPerStage, type PipelineHooks, type RuntimeOptions } from './run-hooks';
-import type { ProviderDecision } from '../runtime/providers';
+import { threadsPerStage, type ConcurrentTraining, type PipelineHooks, type RuntimeOptions } from './run-hooks';
+import type { ProviderDecision, ProviderSetting } from '../runtime/providers';
 
 /** What a training stage runs with when it is one of several at once: its lane's signal and runtime. */
 export interface TrainingLane {
@@ -35,33 +35,48 @@ export async function runRunStages(
   const training = order.filter(isTrainingStage);
   await run.reload();
   const pending = training.filter((s) => !run.isDone(s));
-  const lanes = Math.min(runtime.concurrentTraining?.stages ?? 1, pending.length);
-  const setting = runtime.provider ?? 'auto';
-  // Concurrent encoders share the CPU cores; a GPU trains one encoder at a time.
-  if (lanes <= 1 || (setting !== 'cpu' && setting !== 'auto')) return runStages(order, store, (stage) => work(stage), events);
+  const plan = await planLanes(runtime, pending, decide, (message) => hooks.onEvent?.({ kind: 'executor', message }));
+  if (!plan) return runStages(order, store, (stage) => work(stage), events);
 
   const first = order.indexOf(training[0]);
   const last = order.indexOf(training[training.length - 1]);
   const before = order.slice(0, first);
   if ((await runStages(order, store, (stage) => work(stage), { ...events, only: { stages: before } })) === 'cancelled') return 'cancelled';
-  const laneRuntime: RuntimeOptions = { ...runtime, threads: threadsPerStage(runtime.threads, lanes) };
-  const decided = setting === 'auto' ? await decide(laneRuntime.threads!) : undefined;
-  if (decided && decided.chosen !== 'cpu') {
-    hooks.onEvent?.({ kind: 'executor', message: `training one encoder at a time: auto chose ${decided.chosen}, not the CPU` });
-    return runStages(order, store, (stage) => work(stage), events);
-  }
-  // Said like the Slurm executor's notices (the CLI prints it, the training view shows it): what runs how.
-  hooks.onEvent?.({
-    kind: 'executor',
-    message: `training ${pending.join(', ')}: ${lanes} at a time, ${laneRuntime.threads} CPU thread${laneRuntime.threads === 1 ? '' : 's'} each`,
-  });
+  const laneRuntime: RuntimeOptions = { ...runtime, threads: plan.threads };
+  const decided = plan.decided;
   const trained = await runStagesConcurrently(order, store, (stage, signal) => work(stage, { signal, runtime: laneRuntime, decided }), {
     ...events,
     group: pending,
-    limit: lanes,
+    limit: plan.lanes,
     // A training stage needs only what precedes the first training stage, not its siblings.
     requires: (stage) => (isTrainingStage(stage) ? before : order.slice(0, order.indexOf(stage))),
   });
   if (trained === 'cancelled') return 'cancelled';
   return runStages(order, store, (stage) => work(stage), { ...events, only: { stages: order.slice(last + 1) } });
+}
+
+/**
+ * How `pending` encoders train: in k lanes (k = min(concurrentTraining.stages, pending)), each with an equal share
+ * of the threads and `auto`'s one decision — or one at a time (null): one pending encoder, a GPU asked for, or
+ * `auto` choosing a GPU. `notify` says which (the CLI prints it, the training view shows it). `decide` runs
+ * before any lane starts, so the stages before training may still be pending; it only opens sessions.
+ */
+export async function planLanes(
+  runtime: { provider?: ProviderSetting; threads?: number; concurrentTraining?: ConcurrentTraining },
+  pending: readonly string[],
+  decide: (threads: number) => Promise<ProviderDecision>,
+  notify: (message: string) => void,
+): Promise<{ lanes: number; threads: number; decided?: ProviderDecision } | null> {
+  const lanes = Math.min(runtime.concurrentTraining?.stages ?? 1, pending.length);
+  const setting = runtime.provider ?? 'auto';
+  // Concurrent encoders share the CPU cores; a GPU trains one encoder at a time.
+  if (lanes <= 1 || (setting !== 'cpu' && setting !== 'auto')) return null;
+  const threads = threadsPerStage(runtime.threads, lanes);
+  const decided = setting === 'auto' ? await decide(threads) : undefined;
+  if (decided && decided.chosen !== 'cpu') {
+    notify(`training one encoder at a time: auto chose ${decided.chosen}, not the CPU`);
+    return null;
+  }
+  notify(`training ${pending.join(', ')}: ${lanes} at a time, ${threads} CPU thread${threads === 1 ? '' : 's'} each`);
+  return { lanes, threads, decided };
 }

@@ -17,11 +17,16 @@ export interface RuntimeOptions {
   threads?: number;
   /** Where training stages execute: here (absent) or as cluster jobs. */
   executor?: SlurmExecutor;
-  /**
-   * Local executor: train up to `stages` encoders at the same time, each in a worker thread (`workerFile`: the
-   * bundle's train-worker.js) with an equal share of `threads`. Absent or 1: one after the other.
-   */
-  concurrentTraining?: { stages: number; workerFile: string };
+  concurrentTraining?: ConcurrentTraining;
+}
+
+/**
+ * Local executor: train up to `stages` encoders at the same time, each in a worker thread (`workerFile`: the
+ * bundle's train-worker.js) with an equal share of the threads. Absent or 1: one after the other.
+ */
+export interface ConcurrentTraining {
+  stages: number;
+  workerFile: string;
 }
 
 /** What the user said on this resume: paths outside the run's workspace they confirm (manifest-paths.ts). */

@@ -12,9 +12,9 @@ import { loadSplit } from '../../../src/engine/sslmem/split-load';
 import { randomRemoval } from '../../../src/engine/sslmem/removal/plan';
 import { loadDataset } from '../../../src/engine/data';
 import type { RetrainResults } from '../../../src/engine/sslmem/removal/types';
-import { cli, lastLine } from '../pipeline/helpers';
+import { cli, lastLine, spawnCli } from '../pipeline/helpers';
 
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 
 /** The shipped demo folder, found upwards from this bundle (dist/test/unit/removal/ in the normal build). */
 function findDemo(): string {
@@ -198,6 +198,33 @@ describe('retrain after removal on a real tiny run', () => {
       assert.equal(row.knnAccuracy, results.rows[i].knnAccuracy, "the run's own probe set gives the same kNN accuracy");
     }
     assert.match(readFileSync(join(runDir, 'retrain.md'), 'utf8'), /transfer linear \| transfer kNN/);
+  });
+
+  test('CLI --concurrent 2 on a copy of the run: retrainings two at a time, the same rows as one at a time', async () => {
+    const copy = join(root, 'copy', 'runs', basename(runDir));
+    // The run without any experiment: every encoder retrains (the one-at-a-time rows above are the reference).
+    cpSync(runDir, copy, { recursive: true, filter: (src) => !/[/\\]retrain(\.json|\.md)?$/.test(src) });
+    const r = await spawnCli([
+      'retrain',
+      '--run',
+      copy,
+      '--k',
+      '10',
+      '--seeds',
+      '2',
+      '--ep',
+      'cpu',
+      '--threads',
+      '2',
+      '--concurrent',
+      '2',
+      '--verbose',
+    ]).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /training memorized-k10-s0, random-k10-s0, random-k10-s1: 2 at a time, 1 CPU thread each/);
+    const rows: RetrainResults['rows'] = JSON.parse(readFileSync(join(copy, 'retrain.json'), 'utf8')).rows;
+    const untimed = (row: RetrainResults['rows'][number]) => ({ ...row, trainSeconds: 0, evalSeconds: 0 });
+    assert.deepEqual(rows.map(untimed), results.rows.map(untimed));
   });
 
   test('CLI rejects a bad k list', async () => {

@@ -23,7 +23,10 @@ describe('retrainSslmem params', () => {
       rescore: undefined,
       provider: 'auto',
       threads: undefined,
+      concurrentTraining: undefined,
     });
+    assert.equal(validateRetrainParams({ runDir: '/r', k: [10], seeds: 1, concurrentTraining: 2 }).concurrentTraining, 2);
+    invalid({ runDir: '/r', k: [10], seeds: 1, concurrentTraining: 0 }, /concurrentTraining must be a whole number from 1 to 16/);
     invalid({ k: [1], seeds: 1 }, /runDir/);
     invalid({ runDir: '/r', k: [], seeds: 1 }, /list of 1 to 32/);
     invalid({ runDir: '/r', k: [2.5], seeds: 1 }, /whole count/);

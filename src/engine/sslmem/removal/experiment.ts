@@ -18,14 +18,17 @@ import { loadDataset } from '../../data';
 import { readCheckpoint } from '../../artifacts/checkpoint';
 import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic';
 import { assertProviderUsable } from '../../runtime/session';
-import { stepsFor, trainEncoder } from '../train-encoder';
+import { decideTrainProvider, stepsFor, trainEncoder, type TrainEncoderJob } from '../train-encoder';
+import { trainEncoderInWorker } from '../train-in-worker';
+import { planLanes } from '../concurrent-training';
+import type { ProviderDecision } from '../../runtime/providers';
 import { keptIndices, memorizedRemoval, planRetrains, randomRemoval, resolveK, retrainDirName, type RetrainSpec } from './plan';
 import { paperRemovalInputs, readRunInputs, type RemovalInputs } from './inputs';
 import { readWholeRemovalInputs } from './whole-inputs';
 import { openRun } from '../../runs';
 import { runConfigOf } from '../run-config';
 import { ResultStore } from './result-store';
-import { runStages, type StageResult } from '../../runs/stage-runner';
+import { runStages, runStagesConcurrently, type StageEvent, type StageResult } from '../../runs/stage-runner';
 import { evaluateEncoder, transferProbeSet, type ProbeSet, type ProbeSettings } from '../probes/evaluate';
 import { LINEAR_PROBE_DEFAULTS } from '../probes/linear';
 import { conclusionLines, renderRetrainMarkdown } from './report';
@@ -122,7 +125,8 @@ export async function runRemovalExperiment(
     });
   };
 
-  const retrain = async (name: string, spec: RetrainSpec): Promise<RetrainRow | null> => {
+  // A lane: this encoder retrains at the same time as others, in a worker thread (concurrent-training.ts).
+  const retrain = async (name: string, spec: RetrainSpec, lane?: RetrainLane): Promise<RetrainRow | null> => {
     const dir = run.path(folderOf(name));
     const removed = removalOf(spec, pool, inputs);
     const kept = keptIndices(pool, removed);
@@ -130,31 +134,38 @@ export async function runRemovalExperiment(
     // Training time summed over interrupted attempts (train-seconds.json next to the checkpoint).
     const secondsFile = join(dir, 'train-seconds.json');
     const prior = existsSync(secondsFile) ? (JSON.parse(await fs.readFile(secondsFile, 'utf8')) as { seconds: number }).seconds : 0;
-    const trained = await trainEncoder({
+    const signal = lane?.signal ?? hooks.signal;
+    const job: TrainEncoderJob = {
       config,
       dataset,
       indices: kept,
       seed: inputs.trainSeed,
       dir,
       checkpointPath: join(dir, 'checkpoint.bin'),
-      ...runtime,
-      signal: hooks.signal,
+      provider: runtime.provider,
+      threads: lane?.threads ?? runtime.threads,
+      decided: lane?.decided,
+      signal,
       log: hooks.log,
       onProgress: (p) => hooks.onEvent?.({ kind: 'train', name, step: p.step, total: p.total, loss: p.loss, imagesPerSec: p.imagesPerSec }),
-    });
+    };
+    const local = lane ? null : await trainEncoder(job);
+    const trained = local ?? (await trainEncoderInWorker(lane!.workerFile, job));
     await writeJsonAtomic(secondsFile, { seconds: prior + trained.seconds });
     if (trained.cancelled) return null;
+    // A worker's checkpoint is on disk (the worker sends no tensors back).
+    const checkpoint = local ? local.checkpoint : await readCheckpoint(job.checkpointPath);
     hooks.onEvent?.({ kind: 'evaluate', name });
     const t0 = performance.now();
     // Evaluated where it trained (for `auto`: the measured choice).
     const acc = await evaluateEncoder({
       config,
-      checkpoint: trained.checkpoint,
+      checkpoint,
       sets,
       settings,
-      ...runtime,
       provider: trained.decision.chosen,
-      signal: hooks.signal,
+      threads: lane?.threads ?? runtime.threads,
+      signal,
     });
     return rowOf(spec, acc, {
       trainingSize: kept.length,
@@ -167,20 +178,16 @@ export async function runRemovalExperiment(
     });
   };
 
-  const work = async (name: string): Promise<StageResult> => {
+  const work = async (name: string, lane?: RetrainLane): Promise<StageResult> => {
     const spec = specOf.get(name);
-    const row = spec ? await retrain(name, spec) : await evaluateOriginal(inputs.original!);
+    const row = spec ? await retrain(name, spec, lane) : await evaluateOriginal(inputs.original!);
     if (!row) return 'cancelled';
     await store.save(name, row);
     return {};
   };
 
   try {
-    const status = await runStages(encoders, store, work, {
-      signal: hooks.signal,
-      onEvent: (ev) =>
-        hooks.onEvent?.({ kind: 'encoder', name: ev.stage, index: encoders.indexOf(ev.stage), total: encoders.length, status: ev.status }),
-    });
+    const status = await runEncoders(encoders, store, work, runtime, hooks, (threads) => decideTrainProvider(config, threads, hooks.log));
     if (status === 'cancelled') return cancelled;
     const rows = encoders.map((name) => store.row(name));
     let scoreDiffFile: string | undefined;
@@ -218,6 +225,55 @@ export async function runRemovalExperiment(
     if ((e as Error).name === 'AbortError') return cancelled;
     throw e;
   }
+}
+
+/** A retraining that runs at the same time as others: its signal, threads, worker and `auto`'s one decision. */
+interface RetrainLane {
+  signal: AbortSignal;
+  threads: number;
+  workerFile: string;
+  decided?: ProviderDecision;
+}
+
+/**
+ * Every pending encoder of the experiment: the original f's evaluation first, then the retrainings — with
+ * `runtime.concurrentTraining` > 1 up to k at a time (planLanes: the CPU only), else one after the other.
+ */
+async function runEncoders(
+  encoders: readonly string[],
+  store: ResultStore,
+  work: (name: string, lane?: RetrainLane) => Promise<StageResult>,
+  runtime: RetrainRuntime,
+  hooks: RetrainHooks,
+  decide: (threads: number) => Promise<ProviderDecision>,
+): Promise<'done' | 'cancelled'> {
+  const events = {
+    signal: hooks.signal,
+    onEvent: (ev: StageEvent) =>
+      hooks.onEvent?.({ kind: 'encoder', name: ev.stage, index: encoders.indexOf(ev.stage), total: encoders.length, status: ev.status }),
+  };
+  const retrains = encoders.filter((name) => name !== 'original');
+  const pending: string[] = [];
+  for (const name of retrains) if (!(await store.isDone(name))) pending.push(name);
+  const plan = runtime.concurrentTraining ? await planLanes(runtime, pending, decide, (m) => hooks.log?.(m)) : null;
+  if (!plan || !runtime.concurrentTraining) return runStages(encoders, store, (name) => work(name), events);
+  const original = encoders.filter((name) => name === 'original');
+  if (
+    (await runStages(encoders, store, (name) => work(name), { ...events, only: { stages: original, requires: () => [] } })) === 'cancelled'
+  )
+    return 'cancelled';
+  const { workerFile } = runtime.concurrentTraining;
+  return runStagesConcurrently(
+    encoders,
+    store,
+    (name, signal) => work(name, { signal, threads: plan.threads, workerFile, decided: plan.decided }),
+    {
+      ...events,
+      group: pending,
+      limit: plan.lanes,
+      requires: () => [],
+    },
+  );
 }
 
 /** The experiment's inputs for a finished run of either kind (a paper run's, or a whole run's: whole-inputs.ts). */

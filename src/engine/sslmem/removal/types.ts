@@ -122,8 +122,8 @@ export interface RetrainRequest {
   rescore?: boolean;
 }
 
-/** Params of the backend job `retrainSslmem`: the request and where it runs. */
-export type RetrainSslmemParams = RetrainRequest & RetrainRuntime;
+/** Params of the backend job `retrainSslmem`: the request and where it runs (k encoders at once: concurrentTraining). */
+export type RetrainSslmemParams = RetrainRequest & Omit<RetrainRuntime, 'concurrentTraining'> & { concurrentTraining?: number };
 
 export interface RetrainHooks {
   signal?: AbortSignal;
@@ -133,4 +133,6 @@ export interface RetrainHooks {
 export interface RetrainRuntime {
   provider?: ProviderSetting;
   threads?: number;
+  /** Retrain up to `stages` encoders at the same time (run-hooks.ts ConcurrentTraining; concurrent-training.ts). */
+  concurrentTraining?: { stages: number; workerFile: string };
 }

@@ -63,7 +63,9 @@ function extensionEnvironment(ws, extra = {}) {
   return { ...passOn, SSLMEM_REPO_ROOT: REPO, SSLMEM_TEST_FIXTURES: path.join(REPO, 'test/fixtures'), SSLMEM_TEST_WORKSPACE: ws, ...extra };
 }
 
-async function startCodeServer({ port, fixtureWorkspace, verbose = false } = {}) {
+/** `workspaceSettings`: written to the workspace's .vscode/settings.json before the workbench starts (a settings
+ * file created later is not always noticed). */
+async function startCodeServer({ port, fixtureWorkspace, workspaceSettings, verbose = false } = {}) {
   assertInstalled();
   port = port || (await freePort());
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sslmem-vsc-'));
@@ -71,6 +73,10 @@ async function startCodeServer({ port, fixtureWorkspace, verbose = false } = {})
   const fixture = fixtureWorkspace || process.env.SSLMEM_TEST_WORKSPACE_FIXTURE || DEFAULT_FIXTURE_WORKSPACE;
   if (fs.existsSync(fixture)) fs.cpSync(fixture, ws, { recursive: true });
   else fs.mkdirSync(ws);
+  if (workspaceSettings) {
+    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify(workspaceSettings, null, 2));
+  }
   fs.writeFileSync(path.join(tmp, 'config.yaml'), 'cert: false\n');
   fs.mkdirSync(path.join(tmp, 'ud/User'), { recursive: true });
   fs.writeFileSync(path.join(tmp, 'ud/User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));

@@ -6,6 +6,7 @@
 //   run(ctx): Promise<void>       throws to fail; ctx is described in test/ui/ui-context.ts
 //   timeoutMs?: number            default 180000
 //   workspaceFixture?: string     folder (relative to the repo) copied into the workspace instead of the default
+//   workspaceSettings?: object    the workspace's .vscode/settings.json, in place before the workbench starts
 // Prints one line per scenario and a closing `N passed, N failed`. Exit code 0 all passed, 1 some failed,
 // 2 harness error or no scenarios. Screenshots and workbench logs go to test-results/ui/.
 // Arguments: substrings of scenario names or file names to run only those (default all).
@@ -102,7 +103,7 @@ async function runScenario(file) {
   const log = (...a) => console.log(`  [${name} +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
   if (typeof mod.run !== 'function') return { name, ok: false, error: new Error(`${file} exports no run(ctx)`), secs: 0 };
   const fixture = mod.workspaceFixture ? path.resolve(REPO, mod.workspaceFixture) : undefined;
-  const cs = await startCodeServer({ fixtureWorkspace: fixture, verbose });
+  const cs = await startCodeServer({ fixtureWorkspace: fixture, workspaceSettings: mod.workspaceSettings, verbose });
   const logLines = [];
   let browser;
   let ok = false,

@@ -4,6 +4,7 @@
 //   export async function run(ctx: UiContext): Promise<void> { ... }   // throw (e.g. node:assert) to fail
 //   export const timeoutMs = 180_000;               // optional
 //   export const workspaceFixture = 'test/fixtures/other-workspace';  // optional, relative to the repo
+//   export const workspaceSettings = { 'sslmem.threads': 1 };           // optional: .vscode/settings.json
 // Each scenario gets a fresh code-server, chromium and workspace copy; the extension is loaded as under
 // development and the workbench is ready (explorer shown) when run() starts.
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';

@@ -3,7 +3,8 @@
 // design.json is balanced; report.json's memorized count is the BH count of scores.csv; a run cancelled
 // (SIGINT) in the middle of its second encoder's training resumes, skips the finished encoder, continues
 // from the checkpoint and ends with the same scores.csv as the uninterrupted run (same seed and threads);
-// `sslmem retrain` on the finished run removes its top-k scored images vs k random ones and probes on the controls.
+// `sslmem retrain` on the finished run removes its top-k scored images vs k random ones and probes on the controls;
+// `--concurrent 2` trains the encoders two at a time with the same scores.
 // The atypicality check: a finite ρ in report.json, a column, atypicality.svg linked from report.md, and the
 // same values when the report stage is redone.
 import { describe, test, before } from 'node:test';
@@ -290,6 +291,14 @@ describe('whole-dataset mode through the CLI', () => {
     assert.ok(Number(from[1]) >= 10 && Number(from[1]) < Number(from[2]), `resumed at step ${from[1]} of ${from[2]} (${sentAt})`);
     assert.equal(readFileSync(path.join(runDir, 'scores.csv'), 'utf8'), reference);
     assert.equal(JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'utf8')).status, 'done');
+  });
+
+  test('--concurrent 2 --threads 2: the four encoders two at a time, 1 thread each, the same scores.csv', async () => {
+    const runArgs = RUN.slice(0, RUN.indexOf('--threads'));
+    const r = await spawnCli(['run', ...runArgs, '--threads', '2', '--concurrent', '2', '--workspace', path.join(root, 'conc')]).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /training train#0, train#1, train#2, train#3: 2 at a time, 1 CPU thread each/);
+    assert.equal(readFileSync(path.join(lastLine(r.stdout), 'scores.csv'), 'utf8'), reference);
   });
 
   test('refused before any folder exists: odd --encoders, paper-only and whole-only flags mixed', async () => {

@@ -13,6 +13,15 @@ describe('concurrent training from the Compute command', function () {
   this.timeout(300_000);
   const runDirs: string[] = [];
   const config = () => vscode.workspace.getConfiguration('sslmem');
+  // In a remote window a user-settings change reaches the extension host asynchronously (it failed a CI run
+  // when read right after update()): set, then wait until the host sees the value the Compute command reads.
+  const setting = async (key: string, value: unknown) => {
+    await config().update(key, value, vscode.ConfigurationTarget.Global);
+    for (let i = 0; config().get(key) !== value; i++) {
+      assert.ok(i < 200, `sslmem.${key} never became ${value} in the extension host`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
 
   after(async () => {
     await config().update('concurrentTraining', undefined, vscode.ConfigurationTarget.Global);
@@ -39,18 +48,23 @@ describe('concurrent training from the Compute command', function () {
     await activeApi();
     // The CPU explicitly: under auto a tiny batch-8 step may measure faster on WebGPU (lavapipe spreads over
     // the cores), and a GPU trains one encoder at a time.
-    await config().update('executionProvider', 'cpu', vscode.ConfigurationTarget.Global);
-    await config().update('concurrentTraining', 2, vscode.ConfigurationTarget.Global);
+    await setting('executionProvider', 'cpu');
+    await setting('concurrentTraining', 2);
     const concurrent = await compute();
     const manifest = JSON.parse(fs.readFileSync(path.join(concurrent, 'manifest.json'), 'utf8'));
     assert.strictEqual(manifest.status, 'done');
-    const [f, g] = [stageTimes(manifest, 'train_f#0'), stageTimes(manifest, 'train_g#0')];
-    assert.ok(f[0] < g[1] && g[0] < f[1], `train_f#0 ${f} and train_g#0 ${g} did not overlap`);
+    // The stage order is train_f#0, train_f#1, train_g#0, train_g#1: the first two start together.
+    const [f, g] = [stageTimes(manifest, 'train_f#0'), stageTimes(manifest, 'train_f#1')];
+    assert.equal(manifest.providerDecision.setting, 'cpu', 'the executionProvider setting did not reach the run');
+    assert.ok(
+      f[0] < g[1] && g[0] < f[1],
+      `train_f#0 ${f} and train_f#1 ${g} did not overlap (threads ${manifest.providerDecision.threads})`,
+    );
 
-    await config().update('concurrentTraining', 1, vscode.ConfigurationTarget.Global);
+    await setting('concurrentTraining', 1);
     const sequential = await compute();
     const later = JSON.parse(fs.readFileSync(path.join(sequential, 'manifest.json'), 'utf8'));
-    const [f1, g1] = [stageTimes(later, 'train_f#0'), stageTimes(later, 'train_g#0')];
+    const [f1, g1] = [stageTimes(later, 'train_f#0'), stageTimes(later, 'train_f#1')];
     assert.ok(f1[1] <= g1[0], 'with the setting at 1 the encoders train one after the other');
     // The thread count (1 per lane against all cores) does not change an encoder on the CPU.
     assert.ok(

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { Graph, matmul, toOnnxBytes } from '../src/engine/graph';
 import { SslProblem } from '../src/engine/models/types';
-import { smallCnn } from '../src/engine/models/small-cnn';
+import { SmallCnnOptions, smallCnn } from '../src/engine/models/small-cnn';
 import { resnet18 } from '../src/engine/models/resnet18';
 import { vitTiny } from '../src/engine/models/vit';
 import { simclr } from '../src/engine/methods/simclr';
@@ -47,9 +47,11 @@ interface Case {
 function cases(): Case[] {
   const small = smallCnn({ inChannels: 1, imageSize: 28 });
   const resnet = resnet18({ inChannels: 3, imageSize: 32 });
-  // The quick preset's own model (what `npm run demo` trains): smallCnn + flatten -> Linear(512), SimCLR
-  // projDim 64, the weak augmentation, batch 128.
+  // The quick preset's own model (what `npm run demo` trains): smallCnn at the preset's width + flatten ->
+  // Linear(512), SimCLR projDim 64, the weak augmentation, batch 128. PyTorch builds the same model from
+  // the preset's options.
   const quick = PRESETS.quick;
+  const quickModel = smallCnn({ inChannels: 1, imageSize: 28, ...(quick.model.options as SmallCnnOptions) });
   const vit = { inChannels: 3, imageSize: 32, patch: 4, dim: 192, depth: 12, heads: 3 };
   const maeOpts = { maskRatio: 0.75, decoderDim: 128, decoderDepth: 2, decoderHeads: 4, normPixLoss: true };
   return [
@@ -85,14 +87,14 @@ function cases(): Case[] {
     },
     {
       name: 'quick-simclr',
-      model: 'quick preset: smallCnn + fc512 (1×28×28)',
+      model: `quick preset: smallCnn${quickModel.config.width ? ` width ${quickModel.config.width}` : ''} + fc${quickModel.config.fcDim} (1×28×28)`,
       method: 'SimCLR (weak aug.)',
       batch: quick.batch,
       rounds: 10,
       problem: buildProblem(quick),
       augment: weakRecipe(1, [28, 28]),
       torch: {
-        encoder: { kind: 'smallCnn', inChannels: 1, fcDim: 512 },
+        encoder: { kind: 'smallCnn', ...quickModel.config },
         method: { kind: 'simclr', hiddenDim: 512, projDim: 64, temperature: 0.5 },
         inputShape: [1, 28, 28],
         augment: { channels: 1, inputSize: [28, 28], minScale: 0.8, strength: 0.1 },

@@ -7,14 +7,16 @@ import torch, torch.nn as nn, torch.nn.functional as F
 
 
 class SmallCnn(nn.Module):
-    """fc_dim > 0: flatten -> Linear(fc_dim) instead of the global average pool (the TS `fcDim`)."""
-    def __init__(self, in_ch=1, fc_dim=0, image=28):
+    """fc_dim > 0: flatten -> Linear(fc_dim) instead of the global average pool (the TS `fcDim`);
+    width scales the channel counts like the TS `width` (Math.round, at least 1)."""
+    def __init__(self, in_ch=1, fc_dim=0, image=28, width=1.0):
         super().__init__()
-        self.conv1 = nn.Conv2d(in_ch, 32, 3, 1, 1)
-        self.conv2 = nn.Conv2d(32, 64, 3, 2, 1)
-        self.conv3 = nn.Conv2d(64, 128, 3, 2, 1)
+        c1, c2, c3 = (max(1, math.floor(c * width + 0.5)) for c in (32, 64, 128))
+        self.conv1 = nn.Conv2d(in_ch, c1, 3, 1, 1)
+        self.conv2 = nn.Conv2d(c1, c2, 3, 2, 1)
+        self.conv3 = nn.Conv2d(c2, c3, 3, 2, 1)
         side = (((image - 1) // 2 + 1) - 1) // 2 + 1
-        self.fc = nn.Linear(128 * side * side, fc_dim) if fc_dim > 0 else None
+        self.fc = nn.Linear(c3 * side * side, fc_dim) if fc_dim > 0 else None
 
     def forward(self, x):
         a1 = F.relu(self.conv1(x)); a2 = F.relu(self.conv2(a1)); a3 = F.relu(self.conv3(a2))
@@ -162,7 +164,7 @@ class VitTiny(nn.Module):
 def build_encoder(cfg):
     kind = cfg['kind']
     if kind == 'smallCnn':
-        return SmallCnn(cfg.get('inChannels', 1), cfg.get('fcDim', 0), cfg.get('imageSize', 28))
+        return SmallCnn(cfg.get('inChannels', 1), cfg.get('fcDim', 0), cfg.get('imageSize', 28), cfg.get('width', 1.0))
     if kind == 'resnet18':
         return ResNet18(cfg.get('inChannels', 3), cfg.get('width', 64))
     if kind == 'vitTiny':

@@ -328,12 +328,15 @@ function showProvider(d: ProviderDecision): void {
   const chosen = d.candidates.find((c) => c.provider === d.chosen);
   const ms = chosen?.msPerStep !== undefined ? ` · ${Math.round(chosen.msPerStep)} ms/step` : '';
   text('stat-provider', `${describeChosen(d)}${ms}`);
-  const how =
-    d.setting === 'auto' ? (d.cached ? 'auto (measured earlier on this machine)' : 'auto (measured now)') : `asked for ${d.setting}`;
+  const when = d.measuredAt ? `, ${d.measuredAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  const why =
+    d.setting === 'auto'
+      ? `chosen by auto (${d.cached ? `measured earlier on this machine${when}` : 'measured now'})`
+      : `${d.setting} asked for explicitly (sslmem.executionProvider): the others were not tried`;
   document
     .getElementById('provider-reasons')
     ?.replaceChildren(
-      el('li', { text: `chosen by ${how}` }),
+      el('li', { text: why }),
       ...d.candidates.filter((c) => c.provider !== d.chosen).map((c) => el('li', { text: `${c.provider}: ${c.reason}` })),
     );
 }

@@ -92,6 +92,27 @@ export interface RunManifest {
 /** Training stages (train_f, train_g#1, train#3, …) are independent of each other: one cluster job each. */
 export const isTrainingStage = (stage: string): boolean => stage.startsWith('train');
 
+/** How many training stages of a local run were running at the midpoint of `stage`'s last attempt, itself
+ *  included (1 when it trained alone or the times are missing). A run trained with `--concurrent k` records
+ *  side-by-side seconds: one encoder's share of the machine is its seconds divided by this. Cluster runs: 1,
+ *  every task had a node of its own. */
+export function trainingsSideBySide(m: Pick<RunManifest, 'stages' | 'executor'>, stage: string): number {
+  const interval = (name: string): [number, number] | null => {
+    const r = m.stages[name];
+    const start = Date.parse(r?.startedAt ?? '');
+    const end = Date.parse(r?.finishedAt ?? '');
+    return Number.isFinite(start) && Number.isFinite(end) && end >= start ? [start, end] : null;
+  };
+  const own = interval(stage);
+  if (m.executor || !own) return 1;
+  const mid = (own[0] + own[1]) / 2;
+  const running = Object.keys(m.stages).filter((name) => {
+    const other = isTrainingStage(name) ? interval(name) : null;
+    return other !== null && other[0] <= mid && mid <= other[1];
+  });
+  return Math.max(1, running.length);
+}
+
 /** The pipeline's stages; with several (f, g) seed pairs the per-pair stages carry a "#<pair>" suffix. */
 export function pipelineStages(seedPairs = 1): string[] {
   if (seedPairs === 1) return ['split', 'train_f', 'train_g', 'score_f', 'score_g', 'report'];

@@ -64,7 +64,8 @@ export interface RunOutcome {
 
 /**
  * Each concurrently training encoder's CPU threads: an equal share of `threads` (0 or absent: every core),
- * at least one. On the CPU provider a result does not depend on its thread count.
+ * at least one. On the CPU provider a result does not depend on its thread count (ARCHITECTURE.md: why, and
+ * the convolution shapes where onnxruntime's own threading still breaks that).
  */
 export function threadsPerStage(threads: number | undefined, stages: number): number {
   const total = threads ? threads : availableParallelism();

@@ -1,7 +1,7 @@
 // trainEncoder in a worker thread, so that two encoders of a run can train at the same time: onnxruntime-node's
 // session.run holds the JavaScript thread for the whole step, so two trainers in one thread only take turns.
 // Each worker gets its own onnxruntime session with its share of the CPU threads; on the CPU provider an
-// encoder's result does not depend on the thread count (docs/demo-results.md), so training two at once with
+// encoder's result does not depend on the thread count (ARCHITECTURE.md), so training two at once with
 // one thread each gives the same checkpoints as training them one after the other. The worker is the bundle's
 // train-worker.js (train-worker-main.ts), a path the caller passes in: the engine knows no bundle layout.
 import { Worker } from 'node:worker_threads';

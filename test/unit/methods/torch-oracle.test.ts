@@ -12,6 +12,8 @@ import { simsiam } from '../../../src/engine/methods/simsiam';
 import { byol } from '../../../src/engine/methods/byol';
 import { mae } from '../../../src/engine/methods/mae';
 import { SslProblem } from '../../../src/engine/models/types';
+import { buildProblem } from '../../../src/engine/sslmem/config';
+import { PRESETS } from '../../../src/engine/sslmem/presets';
 import { StepComparison, prepareStep, requireTorch, runOracle } from './oracle-harness';
 
 const GRAD_TOL = 1e-4;
@@ -50,6 +52,8 @@ function check(r: StepComparison, label: string, log: (m: string) => void, round
 // checks its own comparison.
 const CASES: Record<string, { make: () => SslProblem; batch: number }> = {
   'smallCnn+SimCLR': { make: () => simclr(smallCnn({ inChannels: 1, imageSize: 28 }), { projDim: 32, hiddenDim: 64 }), batch: 6 },
+  // The model `npm run demo` trains, exactly as the preset builds it (narrow convs + flatten → Linear(512)).
+  'quick preset': { make: () => buildProblem(PRESETS.quick), batch: 4 },
   'resnet18/8+SimCLR': {
     make: () => simclr(resnet18({ inChannels: 3, imageSize: 16, width: 8 }), { projDim: 16, hiddenDim: 32 }),
     batch: 4,
@@ -102,6 +106,7 @@ function results(): Promise<Record<string, StepComparison>> {
 
 const title: Record<string, string> = {
   'smallCnn+SimCLR': 'smallCnn + SimCLR step matches PyTorch',
+  'quick preset': "the quick preset's own model + SimCLR step (what the demo trains) matches PyTorch",
   'resnet18/8+SimCLR': 'ResNet-18 (CIFAR stem, width 8) + SimCLR step matches PyTorch, BN running stats included',
   'smallCnn+SimSiam': 'smallCnn + SimSiam step matches PyTorch (stop-gradient, BN heads)',
   'smallCnn+BYOL': 'smallCnn + BYOL step matches PyTorch (target network EMA and its BN stats as buffers)',

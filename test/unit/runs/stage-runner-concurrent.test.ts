@@ -1,12 +1,20 @@
 // runStagesConcurrently (runs/stage-runner.ts) over a real run manifest: independent stages run at the same
 // time and are recorded like any stage; a failure cancels the siblings and leaves the run failed with the
-// siblings resumable; a cancel by the caller stops every lane.
+// siblings resumable; a cancel by the caller stops every lane; the records tell how many trainings shared the machine.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRun, openRun, runStages, runStagesConcurrently, manifestStageStore, type StageResult } from '../../../src/engine/runs';
+import {
+  createRun,
+  openRun,
+  runStages,
+  runStagesConcurrently,
+  manifestStageStore,
+  trainingsSideBySide,
+  type StageResult,
+} from '../../../src/engine/runs';
 
 const STAGES = ['split', 'train_f', 'train_g', 'train_f#2', 'report'];
 const GROUP = ['train_f', 'train_g', 'train_f#2'];
@@ -111,6 +119,59 @@ test("the caller's cancel stops every lane: 'cancelled', the run interrupted, th
     assert.deepEqual(
       GROUP.map((s) => m.stages[s].status),
       ['pending', 'pending', 'done'],
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+test('trainingsSideBySide reads from the stage records how many trainings shared the machine', async () => {
+  const { run, cleanup } = await freshRun();
+  try {
+    // Two lanes: train_f (0–460 ms) and train_g (0–60) start together; train_f#2 (60–520) takes train_g's
+    // lane, so at train_f's midpoint (230) and at train_f#2's (290) both lanes were busy (with slack for a loaded machine).
+    const g = gate();
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const result = runStagesConcurrently(STAGES, manifestStageStore(run), g.work, { group: GROUP, limit: 2, requires });
+    await g.until(() => g.started.length === 2);
+    await wait(60);
+    g.release('train_g');
+    await g.until(() => g.started.length === 3);
+    await wait(400);
+    g.release('train_f');
+    await wait(60);
+    g.release('train_f#2');
+    assert.equal(await result, 'done');
+    const m = (await openRun(run.dir)).manifest;
+    assert.equal(trainingsSideBySide(m, 'train_f'), 2);
+    assert.equal(trainingsSideBySide(m, 'train_f#2'), 2, 'train_f still ran at its midpoint');
+    assert.equal(
+      trainingsSideBySide({ ...m, executor: { kind: 'slurm', tasks: {} } }, 'train_f'),
+      1,
+      'cluster tasks had nodes of their own',
+    );
+    assert.equal(trainingsSideBySide(m, 'split'), 1, 'only training stages count; a stage alone counts itself');
+    assert.equal(trainingsSideBySide(m, 'report'), 1, 'a stage without times: 1');
+  } finally {
+    cleanup();
+  }
+});
+
+test('trainingsSideBySide: stages one after the other are 1 each', async () => {
+  const { run, cleanup } = await freshRun();
+  try {
+    const g = gate();
+    const result = runStagesConcurrently(STAGES, manifestStageStore(run), g.work, { group: GROUP, limit: 1, requires });
+    for (const stage of GROUP) {
+      await g.until(() => g.started.includes(stage));
+      await new Promise((r) => setTimeout(r, 30));
+      g.release(stage);
+    }
+    assert.equal(await result, 'done');
+    const m = (await openRun(run.dir)).manifest;
+    assert.deepEqual(
+      GROUP.map((s) => trainingsSideBySide(m, s)),
+      [1, 1, 1],
     );
   } finally {
     cleanup();

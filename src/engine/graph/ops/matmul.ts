@@ -3,7 +3,7 @@
 // Backward passes are Gemm/MatMul with transposed operands; onnxruntime folds a Transpose feeding a MatMul
 // into FusedMatMul, and Gemm takes the transposes as attributes, so no transposed copy is materialised.
 
-import { OpDef, Value, apply1, attr } from '../ir';
+import { Emitter, OpDef, Value, apply1, attr } from '../ir';
 import { Shape, Tensor, broadcastIndex, broadcastShapes, numel, strides, tensor } from '../tensor';
 import { reshape, sumToShape } from './shape';
 
@@ -69,7 +69,11 @@ export const MatMul: OpDef<null> = {
     if (k !== k2) throw new Error(`inner dimensions ${k} != ${k2}`);
     return [{ shape: [...broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n], dtype: a.dtype }];
   },
-  emit(e, ins, outs) {
+  emit(e, ins, outs, _a, [at, bt]) {
+    if (at.shape.length === 2 && bt.shape.length === 2 && splitsColumns(at.shape[0], bt.shape[1], at.shape[1])) {
+      emitRowSplit(e, ins, outs, false, false);
+      return;
+    }
     e.node('MatMul', ins, {}, outs);
   },
   ref: ([a, b]) => [matmulRef(a, b)],
@@ -129,7 +133,13 @@ export const Gemm: OpDef<GemmAttrs> = {
       throw new Error(`bias [${c.shape}] does not broadcast to [${m},${n}]`);
     return [{ shape: [m, n], dtype: a.dtype }];
   },
-  emit(e, ins, outs, { transA, transB }) {
+  emit(e, ins, outs, { transA, transB }, [at, bt]) {
+    const [m, k] = transA ? [at.shape[1], at.shape[0]] : at.shape;
+    const n = transB ? bt.shape[0] : bt.shape[1];
+    if (splitsColumns(m, n, k)) {
+      emitRowSplit(e, ins, outs, transA, transB);
+      return;
+    }
     e.node('Gemm', ins, { transA: attr.int(transA ? 1 : 0), transB: attr.int(transB ? 1 : 0) }, outs);
   },
   ref([a, b, c], { transA, transB }) {
@@ -148,6 +158,36 @@ export const Gemm: OpDef<GemmAttrs> = {
     return c ? [ga, gb, sumToShape(g, c.shape)] : [ga, gb];
   },
 };
+/**
+ * Why some products are emitted transposed: onnxruntime's CPU GEMM (MLAS) splits a product across threads
+ * by its output columns when N > M, and by rows otherwise; the block of K it sums in registers before adding
+ * to the output depends on the columns a thread gets (N <= 64: longer blocks). A column split can therefore
+ * change the float summation order with the thread count (measured: the quick preset's conv2 weight gradient
+ * [32 x 144] over K = 50176 differed between 1 and 2 threads; bench/thread-determinism.ts), and a run's
+ * scores would depend on how many threads trained it. A row split never changes N, so results are the same
+ * at every thread count. Products with N > M and more than one K block (K > 128) are therefore emitted as
+ * (B^T A^T)^T: M and N swap, the split is by rows, and one Transpose of the (usually small) output follows.
+ */
+function splitsColumns(m: number, n: number, k: number): boolean {
+  return n > m && k > 128;
+}
+/**
+ * Y = op(A) op(B) [+ C] as Transpose(MatMul(op(B)^T, op(A)^T)) [+ C]. Not as a Gemm: onnxruntime's
+ * GemmTransposeFusion rewrites Transpose(Gemm) back into the column-split Gemm; the operand transposes fold
+ * into a FusedMatMul (no copies), and the bias is added after the output transpose.
+ */
+function emitRowSplit(e: Emitter, ins: readonly string[], outs: readonly string[], transA: boolean, transB: boolean): void {
+  const [a, b, c] = ins;
+  const opT = (x: string, transposed: boolean) => (transposed ? x : e.node('Transpose', [x], { perm: attr.ints([1, 0]) })[0]);
+  const [yt] = e.node('MatMul', [opT(b, transB), opT(a, transA)]);
+  if (c === undefined) {
+    e.node('Transpose', [yt], { perm: attr.ints([1, 0]) }, outs);
+    return;
+  }
+  const [y] = e.node('Transpose', [yt], { perm: attr.ints([1, 0]) });
+  e.node('Add', [y, c], {}, outs);
+}
+
 export function gemm(a: Value, b: Value, transA = false, transB = false, c?: Value): Value {
   return apply1(Gemm, c ? [a, b, c] : [a, b], { transA, transB });
 }

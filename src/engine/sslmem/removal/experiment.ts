@@ -91,10 +91,10 @@ export async function runRemovalExperiment(
   const protocol = protocolOf(inputs, sets, settings, req.transferData);
   const probeKey = JSON.stringify({ settings, transfer: req.transferData ? resolve(req.transferData) : null, protocol });
 
-  const { seconds: trainSeconds, steps: timedSteps } = inputs.timing;
-  const estimatedSeconds = trainSeconds
-    ? specs.reduce((s, spec) => s + (trainSeconds / timedSteps) * stepsFor(config, pool.length - spec.k), 0)
-    : null;
+  // Machine time per step: a run that trained k encoders side by side recorded k-shared seconds.
+  const { seconds: trainSeconds, steps: timedSteps, sideBySide } = inputs.timing;
+  const secondsPerStep = trainSeconds ? trainSeconds / timedSteps / sideBySide : 0;
+  const estimatedSeconds = trainSeconds ? specs.reduce((s, spec) => s + secondsPerStep * stepsFor(config, pool.length - spec.k), 0) : null;
   // One stage per encoder: the original f (evaluated, never retrained) when there is one, then each retraining.
   const encoders = [...(inputs.original ? ['original'] : []), ...specs.map(retrainDirName)];
   hooks.onEvent?.({ kind: 'plan', encoders, estimatedSeconds });

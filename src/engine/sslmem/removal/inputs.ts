@@ -3,7 +3,7 @@
 // float64 exactly as the report stage computed them, so the ranking is the run's ranking.
 import { existsSync } from 'node:fs';
 import { loadDataset, type LoadedDataset } from '../../data';
-import { openRun, type RunHandle } from '../../runs';
+import { openRun, trainingsSideBySide, type RunHandle } from '../../runs';
 import { loadLosses } from '../losses-file';
 import { computeScores } from '../scores';
 import { trainedRunConfigOf, type TrainedRunConfig } from '../run-config';
@@ -52,8 +52,8 @@ export interface RemovalInputs {
   /** Checkpoint (relative to the run) of the run's encoder trained on the whole pool, the reference; null for a
    *  whole run, whose encoders each trained on half of it (a full-pool retraining is the reference then). */
   original: string | null;
-  /** One of the run's trainings (seconds, steps), for the time estimate. */
-  timing: { seconds: number | undefined; steps: number };
+  /** One of the run's trainings (seconds, steps, how many trained side by side with it), for the time estimate. */
+  timing: { seconds: number | undefined; steps: number; sideBySide: number };
   /** A paper run's own inputs (re-scoring against g needs them); absent for whole runs, which have no g. */
   paper?: RunInputs;
 }
@@ -74,7 +74,11 @@ export function paperRemovalInputs(inputs: RunInputs): RemovalInputs {
     trainSeed: inputs.fSeed,
     probe: { ...runProbeSet(loaded.dataset, split), trainDescription: PROBE_TRAIN_DESCRIPTION, testDescription: PROBE_TEST_DESCRIPTION },
     original: 'f/checkpoint.bin',
-    timing: { seconds: run.manifest.timings.train_f, steps: stepsFor(stored.sslmem, pool.length) },
+    timing: {
+      seconds: run.manifest.timings.train_f,
+      steps: stepsFor(stored.sslmem, pool.length),
+      sideBySide: trainingsSideBySide(run.manifest, 'train_f'),
+    },
     paper: inputs,
   };
 }

@@ -6,7 +6,7 @@
 // control; runs/subsets.ts WHOLE_SUBSETS), so the ranking is the one the run's report and panel show. It
 // reads the run's files directly: removal/ and whole/ do not import each other.
 import { loadDataset } from '../../data';
-import type { RunHandle } from '../../runs';
+import { trainingsSideBySide, type RunHandle } from '../../runs';
 import { openScoresBin } from '../../runs/scores-bin-reader';
 import { WHOLE_SUBSETS, type SubsetName } from '../../runs/subsets';
 import { RESULT_FILES } from '../report/write-results';
@@ -86,6 +86,10 @@ export async function readWholeRemovalInputs(run: RunHandle, log?: (m: string) =
     probe: { ...probe, trainDescription: WHOLE_PROBE_TRAIN_DESCRIPTION, testDescription: WHOLE_PROBE_TEST_DESCRIPTION },
     original: null,
     // Each of the run's encoders trained on half of the pool (whole/design.ts): train#0's time per step.
-    timing: { seconds: m.timings['train#0'], steps: stepsFor(stored.sslmem, Math.floor(pool.length / 2)) },
+    timing: {
+      seconds: m.timings['train#0'],
+      steps: stepsFor(stored.sslmem, Math.floor(pool.length / 2)),
+      sideBySide: trainingsSideBySide(m, 'train#0'),
+    },
   };
 }
